@@ -1,0 +1,277 @@
+// Package config loads Breachline's typed settings: built-in defaults, then an
+// optional YAML file, then BREACHLINE_* environment variables. Every secret can
+// also be given as BREACHLINE_<NAME>_FILE, naming a file that holds it.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config holds every setting of the service. It is built once by Load and
+// passed explicitly; nothing reads the environment after start-up.
+type Config struct {
+	// Listen is the HTTP listen address.
+	Listen string `yaml:"listen"`
+	// DataDir holds the SQLite database, the mail outbox and generated files.
+	DataDir string `yaml:"data_dir"`
+	// DatabaseURL selects PostgreSQL (postgres://…); empty means SQLite in DataDir.
+	DatabaseURL string `yaml:"database_url"`
+	// BaseURL is the public address used in links, e-mails and calendar feeds.
+	BaseURL string `yaml:"base_url"`
+	// SMTPURL is smtp://user:pass@host:port or smtps://…; empty writes .eml files to DataDir/outbox.
+	SMTPURL string `yaml:"smtp_url"`
+	// MailFrom is the sender address of every message.
+	MailFrom string `yaml:"mail_from"`
+	// SessionSecret keys session and CSRF tokens; generated into DataDir when empty.
+	SessionSecret string `yaml:"session_secret"`
+	// LogLevel is debug, info, warn or error.
+	LogLevel string `yaml:"log_level"`
+	// LogFormat is auto (JSON unless a terminal), json or text.
+	LogFormat string `yaml:"log_format"`
+	// BodyLimit caps JSON request bodies in bytes.
+	BodyLimit int64 `yaml:"body_limit"`
+	// UploadLimit caps multipart uploads (roster files) in bytes.
+	UploadLimit int64 `yaml:"upload_limit"`
+	// ShutdownTimeout bounds the graceful drain of HTTP and workers on SIGTERM.
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// Workers is the number of background job workers a process runs.
+	Workers int `yaml:"workers"`
+	// SessionTTL is how long a web sign-in lasts.
+	SessionTTL time.Duration `yaml:"session_ttl"`
+}
+
+// Error is an invalid setting: it names the setting and what is wrong.
+type Error struct {
+	Setting string
+	Problem string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("configuration: %s: %s", e.Setting, e.Problem)
+}
+
+// Defaults returns the built-in settings: SQLite in ./breachline-data, mail to
+// the outbox, listening on loopback.
+func Defaults() Config {
+	return Config{
+		Listen:          "127.0.0.1:8080",
+		DataDir:         "./breachline-data",
+		BaseURL:         "http://127.0.0.1:8080",
+		MailFrom:        "Breachline <breachline@localhost>",
+		LogLevel:        "info",
+		LogFormat:       "auto",
+		BodyLimit:       1 << 20,
+		UploadLimit:     2 << 30,
+		ShutdownTimeout: 30 * time.Second,
+		Workers:         10,
+		SessionTTL:      12 * time.Hour,
+	}
+}
+
+// Load builds the configuration from defaults, the optional YAML file at path
+// (empty: none) and the environment given as KEY=VALUE pairs.
+func Load(path string, environ []string) (Config, error) {
+	cfg := Defaults()
+	if path != "" {
+		if err := loadFile(path, &cfg); err != nil {
+			return Config{}, err
+		}
+	}
+	env := envMap(environ)
+	if err := applyEnv(&cfg, env); err != nil {
+		return Config{}, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+func loadFile(path string, cfg *Config) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return &Error{Setting: "--config", Problem: fmt.Sprintf("cannot read %s: %v", path, errors.Unwrap(err))}
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(b)))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+		return &Error{Setting: "--config", Problem: fmt.Sprintf("%s: %v", path, err)}
+	}
+	return nil
+}
+
+func envMap(environ []string) map[string]string {
+	m := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "BREACHLINE_") {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+type setting struct {
+	name   string
+	secret bool
+	set    func(*Config, string) error
+}
+
+func settings() []setting {
+	str := func(f func(*Config) *string) func(*Config, string) error {
+		return func(c *Config, v string) error { *f(c) = v; return nil }
+	}
+	return []setting{
+		{"LISTEN", false, str(func(c *Config) *string { return &c.Listen })},
+		{"DATA_DIR", false, str(func(c *Config) *string { return &c.DataDir })},
+		{"DATABASE_URL", true, str(func(c *Config) *string { return &c.DatabaseURL })},
+		{"BASE_URL", false, str(func(c *Config) *string { return &c.BaseURL })},
+		{"SMTP_URL", true, str(func(c *Config) *string { return &c.SMTPURL })},
+		{"MAIL_FROM", false, str(func(c *Config) *string { return &c.MailFrom })},
+		{"SESSION_SECRET", true, str(func(c *Config) *string { return &c.SessionSecret })},
+		{"LOG_LEVEL", false, str(func(c *Config) *string { return &c.LogLevel })},
+		{"LOG_FORMAT", false, str(func(c *Config) *string { return &c.LogFormat })},
+		{"BODY_LIMIT", false, func(c *Config, v string) error { return parseInt64(v, &c.BodyLimit) }},
+		{"UPLOAD_LIMIT", false, func(c *Config, v string) error { return parseInt64(v, &c.UploadLimit) }},
+		{"SHUTDOWN_TIMEOUT", false, func(c *Config, v string) error { return parseDuration(v, &c.ShutdownTimeout) }},
+		{"SESSION_TTL", false, func(c *Config, v string) error { return parseDuration(v, &c.SessionTTL) }},
+		{"WORKERS", false, func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			c.Workers = n
+			return err
+		}},
+	}
+}
+
+func parseInt64(v string, dst *int64) error {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return errors.New("not a whole number")
+	}
+	*dst = n
+	return nil
+}
+
+func parseDuration(v string, dst *time.Duration) error {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return errors.New("not a duration such as 30s or 12h")
+	}
+	*dst = d
+	return nil
+}
+
+func applyEnv(cfg *Config, env map[string]string) error {
+	for _, s := range settings() {
+		key := "BREACHLINE_" + s.name
+		v, ok := env[key]
+		if file, fok := env[key+"_FILE"]; s.secret && fok {
+			if ok {
+				return &Error{Setting: key, Problem: "set both " + key + " and " + key + "_FILE; use one"}
+			}
+			b, err := os.ReadFile(file)
+			if err != nil {
+				return &Error{Setting: key + "_FILE", Problem: "cannot read the file it names"}
+			}
+			v, ok = strings.TrimRight(string(b), "\r\n"), true
+		}
+		if !ok {
+			continue
+		}
+		if err := s.set(cfg, v); err != nil {
+			return &Error{Setting: key, Problem: err.Error()}
+		}
+	}
+	return nil
+}
+
+// Validate checks every setting and returns the first problem, naming it.
+func (c Config) Validate() error {
+	if _, _, err := splitHostPort(c.Listen); err != nil {
+		return &Error{Setting: "BREACHLINE_LISTEN", Problem: "want host:port, e.g. 127.0.0.1:8080"}
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		return &Error{Setting: "BREACHLINE_DATA_DIR", Problem: "must not be empty"}
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return &Error{Setting: "BREACHLINE_DATABASE_URL", Problem: "want postgres://… (or empty for the embedded SQLite database)"}
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &Error{Setting: "BREACHLINE_BASE_URL", Problem: "want an absolute http(s) URL"}
+	}
+	if err := validateSMTP(c.SMTPURL); err != nil {
+		return err
+	}
+	return c.validateRest()
+}
+
+func (c Config) validateRest() error {
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return &Error{Setting: "BREACHLINE_LOG_LEVEL", Problem: "want debug, info, warn or error"}
+	}
+	switch c.LogFormat {
+	case "auto", "json", "text":
+	default:
+		return &Error{Setting: "BREACHLINE_LOG_FORMAT", Problem: "want auto, json or text"}
+	}
+	if c.BodyLimit < 1024 {
+		return &Error{Setting: "BREACHLINE_BODY_LIMIT", Problem: "must be at least 1024 bytes"}
+	}
+	if c.UploadLimit < 1024 {
+		return &Error{Setting: "BREACHLINE_UPLOAD_LIMIT", Problem: "must be at least 1024 bytes"}
+	}
+	if c.ShutdownTimeout <= 0 {
+		return &Error{Setting: "BREACHLINE_SHUTDOWN_TIMEOUT", Problem: "must be positive"}
+	}
+	if c.SessionTTL < time.Minute {
+		return &Error{Setting: "BREACHLINE_SESSION_TTL", Problem: "must be at least 1m"}
+	}
+	if c.Workers < 1 || c.Workers > 1000 {
+		return &Error{Setting: "BREACHLINE_WORKERS", Problem: "want 1 to 1000"}
+	}
+	return nil
+}
+
+func validateSMTP(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+		// The URL may hold a password: never echo it.
+		return &Error{Setting: "BREACHLINE_SMTP_URL", Problem: "want smtp://[user:pass@]host:port or smtps://…"}
+	}
+	return nil
+}
+
+func splitHostPort(addr string) (string, int, error) {
+	i := strings.LastIndex(addr, ":")
+	if i < 0 {
+		return "", 0, errors.New("no port")
+	}
+	port, err := strconv.Atoi(addr[i+1:])
+	if err != nil || port < 0 || port > 65535 {
+		return "", 0, errors.New("bad port")
+	}
+	return addr[:i], port, nil
+}
+
+// SQLitePath is the database file used when DatabaseURL is empty.
+func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "breachline.db") }
+
+// OutboxDir is where messages go when SMTPURL is empty.
+func (c Config) OutboxDir() string { return filepath.Join(c.DataDir, "outbox") }
+
+// UsesPostgres reports whether the configuration selects PostgreSQL.
+func (c Config) UsesPostgres() bool { return c.DatabaseURL != "" }

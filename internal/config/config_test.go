@@ -1,0 +1,89 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDefaults(t *testing.T) {
+	cfg, err := Load("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Listen != "127.0.0.1:8080" || cfg.DataDir != "./breachline-data" || cfg.UsesPostgres() {
+		t.Fatalf("unexpected defaults: %+v", cfg)
+	}
+	if cfg.OutboxDir() != filepath.Join("breachline-data", "outbox") {
+		t.Fatalf("outbox %q", cfg.OutboxDir())
+	}
+}
+
+func TestPrecedenceFileThenEnv(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "b.yaml")
+	os.WriteFile(file, []byte("listen: 0.0.0.0:9000\ndata_dir: /srv/b\nworkers: 4\nshutdown_timeout: 5s\n"), 0o600)
+	cfg, err := Load(file, []string{"BREACHLINE_WORKERS=7", "OTHER=1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Listen != "0.0.0.0:9000" || cfg.DataDir != "/srv/b" || cfg.Workers != 7 || cfg.ShutdownTimeout != 5*time.Second {
+		t.Fatalf("precedence wrong: %+v", cfg)
+	}
+}
+
+func TestSecretFromFile(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "db")
+	os.WriteFile(f, []byte("postgres://u:p@db/breachline\n"), 0o600)
+	cfg, err := Load("", []string{"BREACHLINE_DATABASE_URL_FILE=" + f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.DatabaseURL != "postgres://u:p@db/breachline" {
+		t.Fatalf("got %q", cfg.DatabaseURL)
+	}
+	_, err = Load("", []string{"BREACHLINE_DATABASE_URL_FILE=" + f, "BREACHLINE_DATABASE_URL=postgres://x"})
+	if err == nil || !strings.Contains(err.Error(), "BREACHLINE_DATABASE_URL") {
+		t.Fatalf("both set: %v", err)
+	}
+}
+
+func TestInvalidNamesTheSetting(t *testing.T) {
+	cases := map[string]string{
+		"BREACHLINE_LISTEN=nonsense":            "BREACHLINE_LISTEN",
+		"BREACHLINE_DATABASE_URL=mysql://x":     "BREACHLINE_DATABASE_URL",
+		"BREACHLINE_BASE_URL=ftp://x":           "BREACHLINE_BASE_URL",
+		"BREACHLINE_SMTP_URL=http://u:pw@h":     "BREACHLINE_SMTP_URL",
+		"BREACHLINE_WORKERS=many":               "BREACHLINE_WORKERS",
+		"BREACHLINE_SHUTDOWN_TIMEOUT=soon":      "BREACHLINE_SHUTDOWN_TIMEOUT",
+		"BREACHLINE_LOG_LEVEL=loud":             "BREACHLINE_LOG_LEVEL",
+		"BREACHLINE_DATABASE_URL_FILE=/nope/no": "BREACHLINE_DATABASE_URL_FILE",
+	}
+	for env, want := range cases {
+		_, err := Load("", []string{env})
+		var ce *Error
+		if !errors.As(err, &ce) || ce.Setting != want {
+			t.Errorf("%s: got %v, want an error naming %s", env, err, want)
+		}
+		if err != nil && strings.Contains(err.Error(), "pw@") {
+			t.Errorf("%s: error leaks the secret: %v", env, err)
+		}
+	}
+}
+
+func TestUnknownFileKeyRejected(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "b.yaml")
+	os.WriteFile(f, []byte("listne: 1\n"), 0o600)
+	if _, err := Load(f, nil); err == nil || !strings.Contains(err.Error(), "listne") {
+		t.Fatalf("want unknown-key error, got %v", err)
+	}
+	empty := filepath.Join(t.TempDir(), "e.yaml")
+	os.WriteFile(empty, nil, 0o600)
+	if _, err := Load(empty, nil); err != nil {
+		t.Fatalf("empty file: %v", err)
+	}
+}

@@ -1,0 +1,114 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/breachline/breachline/migrations"
+)
+
+// riverSteps maps goose versions to the River schema version each installs.
+// Pinning River's versions keeps each migration meaning the same thing
+// forever; a River upgrade with new tables gets a new goose migration. River's
+// schema 6 uses an enum value that schema 4 adds, which PostgreSQL allows only
+// after a commit, hence two goose migrations.
+var riverSteps = []struct{ goose, river int }{{2, 5}, {3, 6}}
+
+func (d *DB) provider() (*goose.Provider, error) {
+	var (
+		dialect goose.Dialect
+		fsys    fs.FS
+		err     error
+		opts    []goose.ProviderOption
+	)
+	opts = append(opts, goose.WithDisableGlobalRegistry(true))
+	for i, step := range riverSteps {
+		down := 0
+		if i > 0 {
+			down = riverSteps[i-1].river
+		}
+		opts = append(opts, goose.WithGoMigrations(goose.NewGoMigration(int64(step.goose),
+			&goose.GoFunc{RunTx: d.riverTo(rivermigrate.DirectionUp, step.river)},
+			&goose.GoFunc{RunTx: d.riverTo(rivermigrate.DirectionDown, max(down, -1))})))
+	}
+	switch d.Dialect {
+	case Postgres:
+		dialect = goose.DialectPostgres
+		fsys, err = fs.Sub(migrations.Postgres, "postgres")
+		// Poll for the lock every second: a second process starting at the
+		// same time should not wait the default five.
+		locker, lerr := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+		if lerr != nil {
+			return nil, lerr
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	default:
+		dialect = goose.DialectSQLite3
+		fsys, err = fs.Sub(migrations.SQLite, "sqlite")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(dialect, d.SQL, fsys, opts...)
+}
+
+// Migrate applies every pending migration. On PostgreSQL it holds goose's
+// session lock, so several processes starting at once apply each migration once.
+// The provider is deliberately not closed: Close would close the shared pool.
+func (d *DB) Migrate(ctx context.Context) error {
+	p, err := d.provider()
+	if err != nil {
+		return fmt.Errorf("prepare migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+	return nil
+}
+
+// MigrationStatus returns the applied version and the newest known version.
+func (d *DB) MigrationStatus(ctx context.Context) (current, latest int64, err error) {
+	p, err := d.provider()
+	if err != nil {
+		return 0, 0, err
+	}
+	current, latest, err = p.GetVersions(ctx)
+	return current, latest, err
+}
+
+func (d *DB) riverTo(dir rivermigrate.Direction, target int) func(context.Context, *sql.Tx) error {
+	if dir == rivermigrate.DirectionDown && target == 0 {
+		target = -1 // River's "all the way down"
+	}
+	return func(ctx context.Context, tx *sql.Tx) error { return d.riverMigrate(ctx, tx, dir, target) }
+}
+
+func (d *DB) riverMigrate(ctx context.Context, tx *sql.Tx, dir rivermigrate.Direction, target int) error {
+	opts := &rivermigrate.MigrateOpts{TargetVersion: target}
+	var err error
+	if d.Dialect == Postgres {
+		var m *rivermigrate.Migrator[*sql.Tx]
+		m, err = rivermigrate.New(riverdatabasesql.New(d.SQL), nil)
+		if err == nil {
+			_, err = m.MigrateTx(ctx, tx, dir, opts)
+		}
+	} else {
+		var m *rivermigrate.Migrator[*sql.Tx]
+		m, err = rivermigrate.New(riversqlite.New(d.SQL), nil)
+		if err == nil {
+			_, err = m.MigrateTx(ctx, tx, dir, opts)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("river schema: %w", err)
+	}
+	return nil
+}
