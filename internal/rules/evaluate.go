@@ -1,0 +1,412 @@
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/breachline/breachline/internal/clock"
+)
+
+// timeLayout is how instants are written in explanations.
+const timeLayout = time.RFC3339
+
+// Calendars resolves a business-day calendar by id; *clock.Registry
+// satisfies it.
+type Calendars interface {
+	Calendar(id string) (*clock.Calendar, error)
+}
+
+// Options are the per-call settings of Evaluate.
+type Options struct {
+	// Now decides the overdue flag and, when no clock event is recorded,
+	// which version of a rule is shown.
+	Now time.Time
+	// InternalTarget is the organization's own target for duties with no
+	// fixed deadline (e.g. 72h after the clock event); zero means none.
+	InternalTarget time.Duration
+	// Calendars supplies business-day calendars.
+	Calendars Calendars
+	// IncludeOutOfScope also lists rules whose jurisdiction is not touched
+	// by the organization's home or any affected region.
+	IncludeOutOfScope bool
+}
+
+// Result is the outcome of an assessment.
+type Result struct {
+	Obligations []Obligation `json:"obligations"`
+	Warnings    []string     `json:"warnings,omitempty"`
+}
+
+// Obligation is one rule considered for the breach, required or not.
+type Obligation struct {
+	Rule           string         `json:"rule"`
+	Part           string         `json:"part,omitempty"`
+	Version        string         `json:"version"`
+	Jurisdiction   string         `json:"jurisdiction"`
+	Recipient      Recipient      `json:"recipient"`
+	Required       *bool          `json:"required"`
+	Due            *time.Time     `json:"due"`
+	DueDate        *string        `json:"due_date"`
+	Standard       string         `json:"standard,omitempty"`
+	InternalTarget *time.Time     `json:"internal_target,omitempty"`
+	Anchor         string         `json:"anchor,omitempty"`
+	AnchorAt       *time.Time     `json:"anchor_at,omitempty"`
+	Explanation    string         `json:"explanation"`
+	Missing        []string       `json:"missing,omitempty"`
+	Citation       string         `json:"citation"`
+	Source         string         `json:"source,omitempty"`
+	RuleStatus     string         `json:"rule_status"`
+	StatusNote     string         `json:"status_note,omitempty"`
+	Alternative    *Alternative   `json:"alternative,omitempty"`
+	Overdue        bool           `json:"overdue"`
+	Content        []ContentField `json:"content,omitempty"`
+}
+
+// Key is the duty key (rule, or rule/part) of the obligation.
+func (o *Obligation) Key() string {
+	if o.Part == "" {
+		return o.Rule
+	}
+	return o.Rule + "/" + o.Part
+}
+
+// Alternative is the other reading of a deadline.
+type Alternative struct {
+	Due     *time.Time `json:"due"`
+	DueDate *string    `json:"due_date"`
+	Basis   string     `json:"basis"`
+}
+
+// Evaluate works out every obligation of the catalogue for the facts. It is
+// pure: the same facts and options always give the same result.
+func Evaluate(cat *Catalogue, facts Facts, opts Options) Result {
+	pf := parseFacts(&facts)
+	ev := &evaluator{cat: cat, f: pf, opts: opts}
+	ev.env = &condEnv{f: pf, vocab: &cat.Vocabulary}
+	ev.calc = &clockCalc{f: pf, env: ev.env, cals: opts.Calendars}
+	var out []Obligation
+	for _, key := range cat.keys {
+		if o, ok := ev.duty(key); ok {
+			out = append(out, o)
+		}
+	}
+	sortObligations(out)
+	return Result{Obligations: out, Warnings: pf.warnings}
+}
+
+type evaluator struct {
+	cat  *Catalogue
+	f    *parsedFacts
+	opts Options
+	env  *condEnv
+	calc *clockCalc
+}
+
+// duty evaluates one duty key; false when it is out of scope.
+func (ev *evaluator) duty(key string) (Obligation, bool) {
+	versions := ev.cat.byKey[key]
+	r, date, inForce := ev.pickVersion(versions)
+	if !ev.opts.IncludeOutOfScope && !ev.inScope(r) {
+		return Obligation{}, false
+	}
+	o := newObligation(r)
+	if r.Pending {
+		o.Required = boolPtr(false)
+		o.Explanation = "Not in force: " + r.Notes
+		o.Standard = "not required: not in force"
+		return o, true
+	}
+	if !inForce {
+		o.Required = boolPtr(false)
+		o.Explanation = fmt.Sprintf("not in force on %s (%s)", date.Format(time.DateOnly), periodText(r))
+		o.Standard = "not required: rule not in force on the date of the clock event"
+		return o, true
+	}
+	ev.decide(r, &o)
+	return o, true
+}
+
+// pickVersion returns the version in force on the date of the rule's
+// version event (or today), or the nearest version and false.
+func (ev *evaluator) pickVersion(versions []*Rule) (*Rule, time.Time, bool) {
+	date := ev.versionDate(versions[0])
+	for _, r := range versions {
+		if r.inForce(date) {
+			return r, date, true
+		}
+	}
+	for _, r := range versions {
+		if date.Before(r.from) {
+			return r, date, false
+		}
+	}
+	return versions[len(versions)-1], date, false
+}
+
+// versionDate is the civil date (UTC midnight) of the latest recorded
+// version event, or of Now.
+func (ev *evaluator) versionDate(r *Rule) time.Time {
+	var latest time.Time
+	for _, id := range r.versionEvents() {
+		if t, ok := ev.f.event(id); ok && t.After(latest) {
+			latest = t
+		}
+	}
+	if latest.IsZero() {
+		latest = ev.opts.Now
+	}
+	d := clock.DateOf(latest.In(ev.f.loc))
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+}
+
+// versionEvents are the events whose date selects the rule version:
+// version_by, else the clock anchor and its fallbacks.
+func (r *Rule) versionEvents() []string {
+	if len(r.VersionBy) > 0 {
+		return r.VersionBy
+	}
+	c := &r.Clock
+	for c.Anchor == "" {
+		switch {
+		case len(c.Cases) > 0:
+			c = &c.Cases[len(c.Cases)-1].Clock
+		case c.EarliestOf != nil:
+			c = &c.EarliestOf.Clocks[0]
+		default:
+			return nil
+		}
+	}
+	return append([]string{c.Anchor}, c.Fallback...)
+}
+
+// inScope: the organization's home or an affected region is inside the
+// rule's scope (default: its jurisdiction).
+func (ev *evaluator) inScope(r *Rule) bool {
+	scope := r.Scope
+	if len(scope) == 0 {
+		scope = []string{r.Jurisdiction}
+	}
+	v := &ev.cat.Vocabulary
+	for _, s := range scope {
+		if ev.f.Organization.Home != "" && v.InRegion(ev.f.Organization.Home, s) {
+			return true
+		}
+		for _, a := range ev.f.Affected {
+			if a.Count > 0 && v.InRegion(a.Region, s) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func newObligation(r *Rule) Obligation {
+	return Obligation{
+		Rule: r.ID, Part: r.Part, Version: r.Version, Jurisdiction: r.Jurisdiction,
+		Recipient: r.Recipient, Citation: r.Citation, Source: r.Source,
+		RuleStatus: r.Status, StatusNote: r.StatusNote, Content: r.Content,
+	}
+}
+
+// decide applies applies_to and the trigger, then computes the clock.
+func (ev *evaluator) decide(r *Rule, o *Obligation) {
+	conds := ev.applicability(r)
+	v := evalAll(conds, ev.env)
+	o.Missing = dedup(v.missing)
+	o.Required = triPtr(v.val)
+	why := strings.Join(v.reasons, "; ")
+	if v.val == triFalse {
+		o.Explanation = "Does not apply: " + why + "."
+		o.Standard = "not required"
+		return
+	}
+	d := ev.calc.compute(&r.Clock)
+	ev.applyDeadline(r, o, d)
+	o.Missing = dedup(append(o.Missing, d.missing...))
+	prefix := "Applies: "
+	if v.val == triUnknown {
+		prefix = "Undetermined (answer the missing questions): "
+	}
+	o.Explanation = prefix + why + ". " + clockText(r, d)
+}
+
+// applicability turns applies_to and the trigger into one conjunction.
+func (ev *evaluator) applicability(r *Rule) []*Cond {
+	var conds []*Cond
+	if len(r.AppliesTo.Roles) > 0 {
+		conds = append(conds, &Cond{Role: r.AppliesTo.Roles})
+	}
+	if len(r.AppliesTo.Sectors) > 0 {
+		conds = append(conds, &Cond{Sector: r.AppliesTo.Sectors})
+	}
+	if r.Trigger != nil {
+		conds = append(conds, r.Trigger)
+	}
+	return conds
+}
+
+func (ev *evaluator) applyDeadline(r *Rule, o *Obligation, d deadline) {
+	o.Standard = d.standard
+	o.Anchor = d.anchor
+	if !d.anchorAt.IsZero() {
+		at := d.anchorAt
+		o.AnchorAt = &at
+	}
+	if d.due != nil {
+		o.Due, o.DueDate = d.due, datePtr(*d.due)
+		done := ev.f.completed[r.Key()]
+		o.Overdue = *o.Required && ev.opts.Now.After(*d.due) && (done.IsZero() || done.After(*d.due))
+	} else if !d.anchorAt.IsZero() && ev.opts.InternalTarget > 0 {
+		t := d.anchorAt.Add(ev.opts.InternalTarget).In(ev.calc.zone(&r.Clock, d.anchorAt))
+		o.InternalTarget = &t
+	}
+	if d.alt != nil {
+		o.Alternative = &Alternative{Due: d.alt, DueDate: datePtr(*d.alt), Basis: d.altBasis}
+	}
+	ev.ruleAlternative(r, o)
+}
+
+// ruleAlternative computes the rule's own alternative reading.
+func (ev *evaluator) ruleAlternative(r *Rule, o *Obligation) {
+	a := r.Alternative
+	if a == nil {
+		return
+	}
+	if a.When != nil && a.When.eval(ev.env).val != triTrue {
+		return
+	}
+	alt := &Alternative{Basis: a.Basis}
+	if a.Clock != nil {
+		d := ev.calc.compute(mergeClock(&r.Clock, a.Clock))
+		if d.due != nil {
+			alt.Due, alt.DueDate = d.due, datePtr(*d.due)
+		}
+	}
+	o.Alternative = alt
+}
+
+// mergeClock overlays the alternative's fields on the rule's clock.
+func mergeClock(base, over *Clock) *Clock {
+	c := *base
+	if over.periods() > 0 {
+		c.Hours, c.CalendarDays, c.BusinessDays, c.Months, c.Annual = over.Hours, over.CalendarDays, over.BusinessDays, over.Months, over.Annual
+		c.None, c.EarliestOf, c.Cases = over.None, over.EarliestOf, over.Cases
+	}
+	if over.Anchor != "" {
+		c.Anchor, c.Fallback = over.Anchor, over.Fallback
+	}
+	if over.At != "" {
+		c.At = over.At
+	}
+	if over.Calendar != "" {
+		c.Calendar = over.Calendar
+	}
+	if over.Zone != "" {
+		c.Zone = over.Zone
+	}
+	c.RollForward = over.RollForward
+	return &c
+}
+
+func clockText(r *Rule, d deadline) string {
+	var b strings.Builder
+	switch {
+	case d.due != nil:
+		fmt.Fprintf(&b, "Due %s (%s).", d.due.Format(timeLayout), periodWords(&r.Clock, d))
+	case d.standard != "":
+		fmt.Fprintf(&b, "No fixed deadline: %s.", d.standard)
+	}
+	for _, n := range d.notes {
+		b.WriteString(" " + upperFirst(n) + ".")
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func periodWords(c *Clock, d deadline) string {
+	from := describeEvent(d.anchor)
+	if !d.anchorAt.IsZero() {
+		from += " " + d.anchorAt.Format(timeLayout)
+	}
+	switch c.kind() {
+	case "hours":
+		return fmt.Sprintf("%d hours from %s", *c.Hours, from)
+	case "calendar_days":
+		return fmt.Sprintf("%d calendar days from %s", *c.CalendarDays, from)
+	case "business_days":
+		return fmt.Sprintf("%d business days (%s) from %s", *c.BusinessDays, c.Calendar, from)
+	case "months":
+		return fmt.Sprintf("%d months from %s", *c.Months, from)
+	case "annual":
+		return fmt.Sprintf("annual date for the year of %s", from)
+	}
+	return "counted from " + from
+}
+
+func periodText(r *Rule) string {
+	switch {
+	case r.EffectiveFrom != "" && r.EffectiveTo != "":
+		return fmt.Sprintf("version %s in force %s to %s", r.Version, r.EffectiveFrom, r.EffectiveTo)
+	case r.EffectiveFrom != "":
+		return fmt.Sprintf("in force from %s", r.EffectiveFrom)
+	}
+	return fmt.Sprintf("version %s ended %s", r.Version, r.EffectiveTo)
+}
+
+// sortObligations: required first (soonest due first), then undetermined,
+// then not required; catalogue order otherwise.
+func sortObligations(list []Obligation) {
+	rank := func(o *Obligation) int {
+		switch {
+		case o.Required == nil:
+			return 1
+		case *o.Required:
+			return 0
+		}
+		return 2
+	}
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := &list[i], &list[j]
+		if rank(a) != rank(b) {
+			return rank(a) < rank(b)
+		}
+		if a.Due != nil && b.Due != nil {
+			return a.Due.Before(*b.Due)
+		}
+		return a.Due != nil && b.Due == nil
+	})
+}
+
+func boolPtr(b bool) *bool { return &b }
+
+func triPtr(t tri) *bool {
+	if t == triUnknown {
+		return nil
+	}
+	return boolPtr(t == triTrue)
+}
+
+func datePtr(t time.Time) *string {
+	s := t.Format(time.DateOnly)
+	return &s
+}
+
+func dedup(list []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

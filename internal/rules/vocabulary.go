@@ -1,0 +1,90 @@
+package rules
+
+import "strings"
+
+// Vocabulary is the closed set of names a catalogue may use: clock events,
+// questions, sectors, roles, data categories, breach kinds and region
+// groups. It lives in config/regulations/vocabulary.yaml.
+type Vocabulary struct {
+	Events         []Term              `yaml:"events"`
+	Questions      []Question          `yaml:"questions"`
+	Sectors        []Term              `yaml:"sectors"`
+	Roles          []Term              `yaml:"roles"`
+	DataCategories []Term              `yaml:"data_categories"`
+	Kinds          []Term              `yaml:"kinds"`
+	RegionGroups   map[string][]string `yaml:"region_groups"`
+}
+
+// Term is a named vocabulary entry.
+type Term struct {
+	ID    string `yaml:"id" json:"id"`
+	Label string `yaml:"label" json:"label"`
+}
+
+// Question is an assessment question a rule may need answered.
+type Question struct {
+	ID   string `yaml:"id" json:"id"`
+	Text string `yaml:"text" json:"text"`
+	// Type is "bool", "enum" (one of Options) or "number".
+	Type    string   `yaml:"type" json:"type"`
+	Options []string `yaml:"options" json:"options,omitempty"`
+	Help    string   `yaml:"help" json:"help,omitempty"`
+}
+
+// Question returns the question with this id.
+func (v *Vocabulary) Question(id string) (Question, bool) {
+	for _, q := range v.Questions {
+		if q.ID == id {
+			return q, true
+		}
+	}
+	return Question{}, false
+}
+
+func hasTerm(terms []Term, id string) bool {
+	for _, t := range terms {
+		if t.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// HasEvent reports whether id is a known clock event.
+func (v *Vocabulary) HasEvent(id string) bool { return hasTerm(v.Events, id) }
+
+// InRegion reports whether region code (e.g. "US-TX", "DE") lies inside
+// target: the same code, a subdivision of it ("US-TX" in "US"), a member of
+// a region group ("DE" in "EU"), or anything when target is "*".
+func (v *Vocabulary) InRegion(code, target string) bool {
+	return v.inRegion(code, target, 0)
+}
+
+func (v *Vocabulary) inRegion(code, target string, depth int) bool {
+	if target == "*" || code == target || strings.HasPrefix(code, target+"-") {
+		return true
+	}
+	members, ok := v.RegionGroups[target]
+	if !ok || depth > 4 {
+		return false
+	}
+	for _, m := range members {
+		if v.inRegion(code, m, depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// validRegion reports whether target names a region the vocabulary can
+// match: a group, "*", or a code shaped like "US", "US-TX".
+func (v *Vocabulary) validRegion(target string) bool {
+	if target == "*" {
+		return true
+	}
+	if _, ok := v.RegionGroups[target]; ok {
+		return true
+	}
+	country, sub, _ := strings.Cut(target, "-")
+	return len(country) == 2 && strings.ToUpper(country) == country && len(sub) <= 3
+}
