@@ -51,6 +51,11 @@ func TestNextBusinessDay(t *testing.T) {
 		{"JP", "2026-12-29", "2027-01-04"},
 		{"JP", "2026-09-21", "2026-09-24"},
 		{"BR", "2027-11-20", "2027-11-22"},
+		{"FR", "2025-12-13", "2025-12-15"}, // TC08 DORA relief
+		{"DE", "2026-12-25", "2026-12-28"},
+		{"IE", "2030-02-01", "2030-02-04"}, // St Brigid's Day on a Friday
+		{"UK-EW", "2027-12-25", "2027-12-29"},
+		{"US-VT", "2026-03-03", "2026-03-04"}, // Town Meeting Day
 	}
 	for _, tt := range tests {
 		cal := mustCalendar(t, reg, tt.cal)
