@@ -195,5 +195,5 @@ func parseClosure(field string, f fileClosure) (Holiday, error) {
 	return Holiday{Date: d, Name: f.Name, Kind: KindClosure}, nil
 }
 
-// errNoName etc. are returned for calendar-level problems.
+// errRequired marks a missing required value.
 var errRequired = errors.New("is required")
