@@ -1,0 +1,212 @@
+package roster
+
+import (
+	"errors"
+	"io"
+)
+
+const (
+	defaultMaxRowBytes = 1 << 20
+	scanBufSize        = 64 << 10
+)
+
+// csvScanner splits delimited text into records. It counts rows the way a spreadsheet shows
+// them: every record is one row, blank lines included, however many line breaks its quoted
+// cells contain. It accepts CRLF, LF and lone CR line ends, and is lenient about stray quotes
+// inside unquoted cells ("5" screen") the way spreadsheet programs are.
+type csvScanner struct {
+	r      io.Reader
+	data   []byte
+	pos    int
+	n      int
+	eof    bool
+	err    error
+	delim  byte
+	maxRow int
+	row    int // number of the last record returned
+
+	buf     []byte // cell contents of the current record, concatenated
+	ends    []int  // end offset of each cell in buf
+	blank   bool   // the record is an empty line
+	started int    // row where the current record began
+}
+
+// errUnclosedQuote marks a quoted cell that runs to the end of the file.
+var errUnclosedQuote = errors.New("a quoted cell is never closed: the rest of the file would be read as one cell")
+
+func newCSVScanner(r io.Reader, maxRow int) *csvScanner {
+	if maxRow <= 0 {
+		maxRow = defaultMaxRowBytes
+	}
+	return &csvScanner{r: r, data: make([]byte, scanBufSize), maxRow: maxRow, delim: ','}
+}
+
+// prefill fills the buffer (or reads the whole input if smaller) for sniffing.
+func (s *csvScanner) prefill() []byte {
+	for !s.eof && s.n < len(s.data) {
+		s.read()
+	}
+	return s.data[:s.n]
+}
+
+// read appends more input to the buffer, compacting consumed bytes first.
+func (s *csvScanner) read() {
+	if s.pos > 0 {
+		copy(s.data, s.data[s.pos:s.n])
+		s.n -= s.pos
+		s.pos = 0
+	}
+	if s.n == len(s.data) {
+		return
+	}
+	m, err := s.r.Read(s.data[s.n:])
+	s.n += m
+	if err != nil {
+		s.eof = true
+		if !errors.Is(err, io.EOF) {
+			s.err = err
+		}
+	}
+}
+
+// readByte returns the next input byte; ok is false at the end of input.
+func (s *csvScanner) readByte() (byte, bool) {
+	if s.pos < s.n {
+		c := s.data[s.pos]
+		s.pos++
+		return c, true
+	}
+	return s.readSlow()
+}
+
+func (s *csvScanner) readSlow() (byte, bool) {
+	for s.pos >= s.n {
+		if s.eof {
+			return 0, false
+		}
+		s.read()
+	}
+	c := s.data[s.pos]
+	s.pos++
+	return c, true
+}
+
+// peekByte reports the next byte without consuming it.
+func (s *csvScanner) peekByte() (byte, bool) {
+	c, ok := s.readByte()
+	if ok {
+		s.pos--
+	}
+	return c, ok
+}
+
+// next reads one record. It returns io.EOF at the end of input.
+func (s *csvScanner) next() error {
+	s.buf = s.buf[:0]
+	s.ends = s.ends[:0]
+	s.blank = false
+	c, ok := s.readByte()
+	if !ok {
+		if s.err != nil {
+			return s.err
+		}
+		return io.EOF
+	}
+	s.row++
+	s.started = s.row
+	if c == '\n' || c == '\r' {
+		s.endLine(c)
+		s.blank = true
+		s.ends = append(s.ends, 0)
+		return nil
+	}
+	for {
+		end, err := s.cell(c)
+		if err != nil {
+			return err
+		}
+		s.ends = append(s.ends, len(s.buf))
+		if len(s.buf) > s.maxRow {
+			return fatalf(s.started, "row is larger than %d bytes; a quote is probably not closed", s.maxRow)
+		}
+		if end {
+			return s.err
+		}
+		if c, ok = s.readByte(); !ok {
+			s.ends = append(s.ends, len(s.buf))
+			return s.err
+		}
+		if c == '\n' || c == '\r' {
+			s.endLine(c)
+			s.ends = append(s.ends, len(s.buf))
+			return nil
+		}
+	}
+}
+
+// endLine consumes the LF of a CRLF pair.
+func (s *csvScanner) endLine(c byte) {
+	if c == '\r' {
+		if n, ok := s.peekByte(); ok && n == '\n' {
+			s.pos++
+		}
+	}
+}
+
+// cell reads one cell whose first byte is c. end reports that the record ended after it.
+func (s *csvScanner) cell(c byte) (end bool, err error) {
+	if c == '"' {
+		if err := s.quoted(); err != nil {
+			return false, err
+		}
+		c2, ok := s.readByte()
+		if !ok {
+			return true, nil
+		}
+		c = c2
+	}
+	for {
+		switch c {
+		case s.delim:
+			return false, nil
+		case '\n', '\r':
+			s.endLine(c)
+			return true, nil
+		}
+		s.buf = append(s.buf, c)
+		var ok bool
+		if c, ok = s.readByte(); !ok {
+			return true, nil
+		}
+	}
+}
+
+// quoted reads a quoted cell's contents up to its closing quote; "" is a literal quote and
+// line breaks inside are kept as \n.
+func (s *csvScanner) quoted() error {
+	for {
+		c, ok := s.readByte()
+		if !ok {
+			if s.err != nil {
+				return s.err
+			}
+			return &FatalError{Row: s.started, Err: errUnclosedQuote}
+		}
+		switch c {
+		case '"':
+			if n, ok := s.peekByte(); ok && n == '"' {
+				s.pos++
+				s.buf = append(s.buf, '"')
+				continue
+			}
+			return nil
+		case '\r':
+			s.endLine(c)
+			c = '\n'
+		}
+		s.buf = append(s.buf, c)
+		if len(s.buf) > s.maxRow {
+			return fatalf(s.started, "row is larger than %d bytes; a quote is probably not closed", s.maxRow)
+		}
+	}
+}
