@@ -33,7 +33,9 @@ func (cc *clockCalc) compute(c *Clock) deadline {
 	case "cases":
 		return cc.cases(c)
 	case "earliest_of":
-		return cc.earliest(c)
+		d := cc.earliest(c)
+		cc.rollForward(c, &d)
+		return d
 	}
 	d := deadline{standard: c.Standard}
 	anchor, at, ok := cc.anchor(c)
