@@ -127,7 +127,7 @@ func phipaStatsKind() kindDef {
 
 func fippaStatsKind() kindDef {
 	return statsKind("fippa-annual-stats", "Annual privacy breach statistics (FIPPA)",
-		"ON-FIPPA-STATS", "Annual breach statistics of an institution under FIPPA, by category of breach, for the calendar year.")
+		"ON-FIPPA-ANNUAL", "Annual breach statistics of an institution under FIPPA, by category of breach, for the calendar year.")
 }
 
 func statsKind(id, title, rule, note string) kindDef {

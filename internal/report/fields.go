@@ -38,6 +38,7 @@ func FieldKeys() []string {
 
 // value returns the printable value of a catalogue key, or "" when it is not known.
 func (v *view) value(key string) string {
+	key = catalogKey(key)
 	if s, ok := v.orgValue(key); ok {
 		return strings.TrimSpace(s)
 	}
@@ -261,4 +262,30 @@ func nonEmpty(items ...string) []string {
 
 func joinComma(a, b string) string {
 	return strings.Join(nonEmpty(a, b), ", ")
+}
+
+// catalogKey maps the content ids of the rule catalogue (config/regulations)
+// to field catalogue keys; other keys are returned unchanged.
+func catalogKey(id string) string {
+	aliases := map[string]string{
+		"circumstances": "breach.description", "what_happened": "breach.description", "description": "breach.description",
+		"breach_period": "breach.period", "breach_dates": "breach.period", "incident_period": "breach.period",
+		"period": "breach.period", "date": "breach.period",
+		"information": "breach.data", "information_involved": "breach.data", "information_nature": "breach.data",
+		"individuals_count": "breach.affected", "persons_count": "breach.affected",
+		"mitigation": "breach.mitigation", "mitigation_steps": "breach.mitigation",
+		"notification": "breach.notification", "notification_steps": "breach.notification",
+		"notification_measures": "breach.notification",
+		"contact":               "org.contact", "contact_person": "org.contact",
+		"individual_steps": "breach.individual_steps", "suggested_steps": "breach.individual_steps",
+		"containment": "breach.containment", "harm_assessment": "breach.harm", "serious_injury_elements": "breach.harm",
+		"remediation": "breach.prevention", "discovery": "breach.discovered", "learned_date": "breach.discovered",
+		"awareness_period": "breach.aware", "enterprise": "org.name", "public_body": "org.name",
+		"organization_type": "org.type", "report_date": "report.date", "s63_category": AnswerPHIPACircumstance,
+		"agents_involved": "breach.agents",
+	}
+	if k, ok := aliases[id]; ok {
+		return k
+	}
+	return id
 }

@@ -72,7 +72,7 @@ func caiKind() kindDef {
 	return kindDef{
 		info: KindInfo{ID: "qc-cai", Title: "Avis à la Commission d'accès à l'information (incident de confidentialité)",
 			Regulator: "Commission d'accès à l'information du Québec", Language: "fr",
-			RuleIDs: []string{"QC-CAI"}, Filing: true},
+			RuleIDs: []string{"QC-PPIPS-CAI"}, Filing: true},
 		spec: fixed(filingSpec{title: "Avis à la Commission d'accès à l'information — incident de confidentialité",
 			subtitle: "Loi sur la protection des renseignements personnels dans le secteur privé, art. 3.5; Règlement sur les incidents de confidentialité, art. 3",
 			lang:     "fr", paper: "Letter",
@@ -142,7 +142,7 @@ func bcKind() kindDef {
 	}
 	return kindDef{
 		info: KindInfo{ID: "bc-oipc", Title: "Privacy breach report (British Columbia)", Regulator: "Office of the Information and Privacy Commissioner for British Columbia",
-			Language: "en", RuleIDs: []string{"BC-FIPPA-OIPC", "BC-PIPA-OIPC"}, Filing: true},
+			Language: "en", RuleIDs: []string{"BC-FIPPA-OIPC", "BC-PIPA"}, Filing: true},
 		spec: fixed(filingSpec{title: "Privacy breach report — British Columbia",
 			subtitle: "To the Information and Privacy Commissioner for British Columbia", lang: "en", paper: "Letter",
 			notes:    []string{"Items not yet known are marked for a follow-up report."},

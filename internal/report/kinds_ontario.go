@@ -116,7 +116,7 @@ func mfippaKind() kindDef {
 	}
 	return kindDef{
 		info: KindInfo{ID: "on-ipc-mfippa", Title: "Voluntary privacy breach report (MFIPPA)", Regulator: ipcName,
-			Language: "en", RuleIDs: []string{"ON-MFIPPA-IPC"}, Filing: true},
+			Language: "en", RuleIDs: []string{"ON-MFIPPA"}, Filing: true},
 		spec: fixed(filingSpec{title: "Privacy breach report — Municipal Freedom of Information and Protection of Privacy Act",
 			subtitle: "Voluntary report to the " + ipcName + ", following Privacy Breaches: Guidelines for Public Sector Organizations",
 			lang:     "en", paper: "Letter", notes: ipcNotes(), sections: append(secs, ipcResponse(t)...)}),

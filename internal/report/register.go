@@ -12,7 +12,7 @@ import (
 func registerKind() kindDef {
 	return kindDef{
 		info: KindInfo{ID: "register", Title: "Breach register", Language: "en",
-			RuleIDs: []string{"CA-PIPEDA-REC", "EU-GDPR-DOC", "QC-REGISTER"}, CSV: true},
+			RuleIDs: []string{"CA-PIPEDA-REC", "QC-PPIPS-REG", "ON-FIPPA-RECORD", "EU-GDPR-DOC"}, CSV: true},
 		check:  checkRegister,
 		render: renderRegister,
 		csv:    registerCSV,
