@@ -257,7 +257,7 @@ func (ev *evaluator) applyDeadline(r *Rule, o *Obligation, d deadline) {
 	if d.due != nil {
 		o.Due, o.DueDate = d.due, datePtr(*d.due)
 		done := ev.f.completed[r.Key()]
-		o.Overdue = *o.Required && ev.opts.Now.After(*d.due) && (done.IsZero() || done.After(*d.due))
+		o.Overdue = o.Required != nil && *o.Required && ev.opts.Now.After(*d.due) && (done.IsZero() || done.After(*d.due))
 	} else if !d.anchorAt.IsZero() && ev.opts.InternalTarget > 0 {
 		t := d.anchorAt.Add(ev.opts.InternalTarget).In(ev.calc.zone(&r.Clock, d.anchorAt))
 		o.InternalTarget = &t
