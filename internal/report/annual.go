@@ -167,7 +167,7 @@ func renderStats(kind, title, note string, in Input, w io.Writer) error {
 		t := d.newTable([]column{{head: "Measure", share: 5}, {head: "Count", share: 1, right: true}}, 9)
 		for _, l := range lines {
 			if l.Category == c.id {
-				t.row([]string{l.Label, count(l.Count, "en")})
+				t.row([]string{measureLabel(l), count(l.Count, "en")})
 			}
 		}
 	}
@@ -185,4 +185,12 @@ func statsCSV(kind string, in Input, w io.Writer) error {
 		c.row(strconv.Itoa(in.Year), l.Category, l.Measure, strconv.Itoa(l.Count))
 	}
 	return c.flush()
+}
+
+// measureLabel indents the sub-counts under the category's total.
+func measureLabel(l StatLine) string {
+	if l.Measure == "total" || l.Measure == "individuals_affected" {
+		return l.Label
+	}
+	return "    of these, " + l.Label
 }

@@ -150,8 +150,8 @@ func registerSubtitle(in Input, v *view) string {
 
 func registerColumns() []column {
 	return []column{
-		{head: "Reference", share: 1.1}, {head: "Occurred", share: 1.3}, {head: "Aware", share: 1.1},
-		{head: "Circumstances", share: 3}, {head: "Personal information", share: 1.8},
+		{head: "Reference", share: 1.5}, {head: "Occurred", share: 1.3}, {head: "Aware", share: 1.1},
+		{head: "Circumstances", share: 2.7}, {head: "Personal information", share: 1.8},
 		{head: "Persons", share: 0.8, right: true}, {head: "Risk of significant harm", share: 2},
 		{head: "Reported to regulator", share: 1.1}, {head: "Individuals notified", share: 1.1},
 		{head: "Measures", share: 2.2},
