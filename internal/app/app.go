@@ -1,0 +1,181 @@
+// Package app is Breachline's composition root: configuration, database,
+// services, the HTTP router and background workers are wired here and only
+// here.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/riverqueue/river"
+	"golang.org/x/sync/errgroup"
+
+	configdata "github.com/breachline/breachline/config"
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/breach"
+	"github.com/breachline/breachline/internal/config"
+	"github.com/breachline/breachline/internal/db"
+	"github.com/breachline/breachline/internal/jobs"
+	"github.com/breachline/breachline/internal/web"
+)
+
+// Version is set at build time with -ldflags "-X …/internal/app.Version=…".
+var Version = "dev"
+
+// App holds the opened database and the services built on it.
+type App struct {
+	Cfg      config.Config
+	Log      *slog.Logger
+	DB       *db.DB
+	Auth     *auth.Service
+	Breaches *breach.Service
+}
+
+// NewLogger builds the process logger: JSON unless writing to a terminal.
+func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	format := cfg.LogFormat
+	if format == "auto" {
+		format = "json"
+		if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+			format = "text"
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// Open connects to the database, applies migrations (under a lock on
+// PostgreSQL), seeds reference data and builds the services.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	d, err := db.Open(ctx, db.Options{URL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath(), Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Cfg: cfg, Log: log, DB: d}
+	if err := a.migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	a.Auth = auth.NewService(d.Gorm)
+	a.Breaches = breach.NewService(d.Gorm)
+	return a, nil
+}
+
+func (a *App) migrate(ctx context.Context) error {
+	if err := a.DB.Migrate(ctx); err != nil {
+		return err
+	}
+	cats, err := breach.LoadCategories(configdata.FS, "data-categories.yaml")
+	if err != nil {
+		return err
+	}
+	return breach.SeedCategories(ctx, a.DB.Gorm, cats)
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Ready reports whether the database answers and no migration is pending.
+func (a *App) Ready(ctx context.Context) error {
+	if err := a.DB.Ping(ctx); err != nil {
+		return err
+	}
+	cur, latest, err := a.DB.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	if cur != latest {
+		return fmt.Errorf("database at migration %d, binary expects %d", cur, latest)
+	}
+	return nil
+}
+
+// Router builds the HTTP application.
+func (a *App) Router() (*web.Server, error) {
+	return web.New(web.Deps{
+		Auth:          a.Auth,
+		Breaches:      a.Breaches,
+		Ready:         a,
+		Logger:        a.Log,
+		BodyLimit:     a.Cfg.BodyLimit,
+		SessionTTL:    a.Cfg.SessionTTL,
+		SecureCookies: strings.HasPrefix(a.Cfg.BaseURL, "https://"),
+		Version:       Version,
+	})
+}
+
+// workers registers every background job this binary runs.
+func (a *App) workers() *river.Workers {
+	w := river.NewWorkers()
+	river.AddWorker(w, &jobs.PurgeSessionsWorker{DB: a.DB.Gorm, Now: time.Now})
+	return w
+}
+
+func (a *App) jobClient(workers int) (*jobs.Client, error) {
+	return jobs.NewClient(a.DB, a.workers(), jobs.Options{
+		Workers:  workers,
+		Logger:   a.Log,
+		Periodic: []*river.PeriodicJob{jobs.PurgeSessionsPeriodic()},
+	})
+}
+
+// RunWorkers processes background jobs until ctx is cancelled.
+func (a *App) RunWorkers(ctx context.Context) error {
+	c, err := a.jobClient(a.Cfg.Workers)
+	if err != nil {
+		return err
+	}
+	return jobs.Run(ctx, c, a.Cfg.ShutdownTimeout)
+}
+
+// Serve runs the HTTP server and, unless withWorkers is false, the job
+// workers in the same process, until ctx is cancelled; it then drains both.
+// ready, if not nil, receives the bound address once listening.
+func (a *App) Serve(ctx context.Context, withWorkers bool, ready func(addr string)) error {
+	srv, err := a.Router()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", a.Cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s (BREACHLINE_LISTEN): %w", a.Cfg.Listen, err)
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 10 * time.Minute,
+		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		a.Log.Info("shutting down: draining HTTP requests")
+		sctx, cancel := context.WithTimeout(context.Background(), a.Cfg.ShutdownTimeout)
+		defer cancel()
+		return hs.Shutdown(sctx)
+	})
+	if withWorkers {
+		g.Go(func() error { return a.RunWorkers(gctx) })
+	}
+	a.Log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("database", string(a.DB.Dialect)), slog.String("version", Version))
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	return g.Wait()
+}

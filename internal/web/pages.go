@@ -1,0 +1,172 @@
+package web
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/breach"
+	"github.com/breachline/breachline/templates"
+)
+
+// pages holds the parsed HTML templates, one set per page.
+type pages struct {
+	byName map[string]*template.Template
+	static http.FileSystem
+}
+
+func loadPages() (*pages, error) {
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, name := range []string{"signin", "breaches"} {
+		t, err := template.ParseFS(templates.FS, "pages/layout.html", "pages/"+name+".html")
+		if err != nil {
+			return nil, err
+		}
+		p.byName[name] = t
+	}
+	sub, err := fs.Sub(templates.FS, "static")
+	if err != nil {
+		return nil, err
+	}
+	p.static = http.FS(sub)
+	return p, nil
+}
+
+// pageData is what every page template receives.
+type pageData struct {
+	Title string
+	Nav   string
+	User  *auth.User
+	CSRF  string
+	// Page-specific fields.
+	Error    string
+	Email    string
+	Breaches []breach.Breach
+	Total    int64
+	OrgNames map[int64]string
+	Query    string
+	Status   string
+	Statuses []string
+}
+
+// render executes a page into a buffer first, so a template error becomes a
+// clean 500 rather than half a page.
+func (s *Server) render(c *gin.Context, status int, name string, data pageData) {
+	var buf bytes.Buffer
+	if err := s.pages.byName[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+const preSessionCookie = "breachline_csrf"
+
+func (s *Server) pageRoutes() {
+	r := s.Engine
+	r.StaticFS("/static", s.pages.static)
+	forms := r.Group("/", limitBody(64<<10))
+	forms.GET("/", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/breaches") })
+	forms.GET("/signin", s.signinPage)
+	forms.POST("/signin", s.signin)
+	forms.POST("/signout", s.signout)
+	forms.GET("/breaches", s.requirePage, s.breachesPage)
+}
+
+// signinPage sets a pre-session CSRF cookie (double submit) for the form.
+func (s *Server) signinPage(c *gin.Context) {
+	token := newID() + newID()
+	s.setCookie(c, preSessionCookie, token, 3600)
+	s.render(c, http.StatusOK, "signin", pageData{Title: "Sign in", CSRF: token})
+}
+
+func (s *Server) signin(c *gin.Context) {
+	pre, _ := c.Cookie(preSessionCookie)
+	if pre == "" || subtle.ConstantTimeCompare([]byte(pre), []byte(c.PostForm("csrf_token"))) != 1 {
+		c.Redirect(http.StatusSeeOther, "/signin")
+		return
+	}
+	email := strings.TrimSpace(c.PostForm("email"))
+	u, err := s.deps.Auth.Authenticate(c.Request.Context(), email, c.PostForm("password"))
+	if err != nil {
+		s.render(c, http.StatusUnauthorized, "signin", pageData{Title: "Sign in", CSRF: pre, Email: email,
+			Error: "That e-mail and password do not match an account."})
+		return
+	}
+	cookie, _, err := s.deps.Auth.CreateSession(c.Request.Context(), u.ID, s.deps.SessionTTL)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.setCookie(c, sessionCookie, cookie, int(s.deps.SessionTTL.Seconds()))
+	s.setCookie(c, preSessionCookie, "", -1)
+	c.Redirect(http.StatusSeeOther, "/breaches")
+}
+
+func (s *Server) signout(c *gin.Context) {
+	if _, csrf, ok := s.sessionPrincipal(c); ok && csrfMatches(c.PostForm("csrf_token"), csrf) {
+		cookie, _ := c.Cookie(sessionCookie)
+		s.deps.Auth.DeleteSession(c.Request.Context(), cookie)
+	}
+	s.setCookie(c, sessionCookie, "", -1)
+	c.Redirect(http.StatusSeeOther, "/signin")
+}
+
+func (s *Server) setCookie(c *gin.Context, name, value string, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: s.deps.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+// requirePage sends a browser without a session to the sign-in page.
+func (s *Server) requirePage(c *gin.Context) {
+	p, csrf, ok := s.sessionPrincipal(c)
+	if !ok {
+		c.Redirect(http.StatusSeeOther, "/signin")
+		c.Abort()
+		return
+	}
+	c.Set(keyPrincipal, p)
+	c.Set(keyCSRF, csrf)
+	c.Next()
+}
+
+func (s *Server) breachesPage(c *gin.Context) {
+	p := principal(c)
+	f := breach.ListFilter{Query: c.Query("q"), Status: c.Query("status")}
+	if f.Status != "" && !contains(breach.Statuses, f.Status) {
+		f.Status = ""
+	}
+	list, total, err := s.deps.Breaches.List(c.Request.Context(), p, f)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	orgs, err := s.deps.Auth.Organizations(c.Request.Context(), p)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	names := map[int64]string{}
+	for _, o := range orgs {
+		names[o.ID] = o.Name
+	}
+	s.render(c, http.StatusOK, "breaches", pageData{Title: "Breaches", Nav: "breaches", User: &p.User,
+		CSRF: c.GetString(keyCSRF), Breaches: list, Total: total, OrgNames: names,
+		Query: f.Query, Status: f.Status, Statuses: breach.Statuses})
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,11 @@
+// Breachline pages work without JavaScript; this file adds small conveniences.
+// It is served from our own origin so the Content-Security-Policy can forbid
+// inline scripts entirely.
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  var times = document.querySelectorAll("time[datetime]");
+  times.forEach(function (t) {
+    var d = new Date(t.getAttribute("datetime"));
+    if (!isNaN(d)) { t.title = d.toString(); }
+  });
+});
