@@ -85,21 +85,46 @@ func (v *view) orgValue(key string) (string, bool) {
 }
 
 func (v *view) breachText(key string) (string, bool) {
-	b := v.in.Breach
-	texts := map[string]string{
-		"breach.reference": b.Reference, "breach.title": b.Title,
-		"breach.description": b.Description, "breach.cause": b.Cause,
-		"breach.how_discovered": b.HowDiscovered, "breach.location": b.Location,
-		"breach.other_organizations": b.OtherOrganizations, "breach.agents": b.AgentsResponsible,
-		"breach.mitigation": b.Mitigation, "breach.prevention": b.Prevention,
-		"breach.harm": b.HarmAssessment, "breach.individual_steps": b.IndividualSteps,
-		"breach.safeguards": b.Safeguards, "breach.law_enforcement": b.LawEnforcement,
-		"breach.delay_reason": b.DelayReason, "breach.monetary_impact": b.MonetaryImpact,
-		"breach.data":     joinList(b.DataCategories),
-		"breach.subjects": joinList(b.SubjectCategories),
+	b := &v.in.Breach
+	switch key {
+	case "breach.reference":
+		return b.Reference, true
+	case "breach.title":
+		return b.Title, true
+	case "breach.description":
+		return b.Description, true
+	case "breach.cause":
+		return b.Cause, true
+	case "breach.how_discovered":
+		return b.HowDiscovered, true
+	case "breach.location":
+		return b.Location, true
+	case "breach.other_organizations":
+		return b.OtherOrganizations, true
+	case "breach.agents":
+		return b.AgentsResponsible, true
+	case "breach.mitigation":
+		return b.Mitigation, true
+	case "breach.prevention":
+		return b.Prevention, true
+	case "breach.harm":
+		return b.HarmAssessment, true
+	case "breach.individual_steps":
+		return b.IndividualSteps, true
+	case "breach.safeguards":
+		return b.Safeguards, true
+	case "breach.law_enforcement":
+		return b.LawEnforcement, true
+	case "breach.delay_reason":
+		return b.DelayReason, true
+	case "breach.monetary_impact":
+		return b.MonetaryImpact, true
+	case "breach.data":
+		return joinList(b.DataCategories), true
+	case "breach.subjects":
+		return joinList(b.SubjectCategories), true
 	}
-	s, ok := texts[key]
-	return s, ok
+	return "", false
 }
 
 func (v *view) derived(key string) (string, bool) {
@@ -267,25 +292,43 @@ func joinComma(a, b string) string {
 // catalogKey maps the content ids of the rule catalogue (config/regulations)
 // to field catalogue keys; other keys are returned unchanged.
 func catalogKey(id string) string {
-	aliases := map[string]string{
-		"circumstances": "breach.description", "what_happened": "breach.description", "description": "breach.description",
-		"breach_period": "breach.period", "breach_dates": "breach.period", "incident_period": "breach.period",
-		"period": "breach.period", "date": "breach.period",
-		"information": "breach.data", "information_involved": "breach.data", "information_nature": "breach.data",
-		"individuals_count": "breach.affected", "persons_count": "breach.affected",
-		"mitigation": "breach.mitigation", "mitigation_steps": "breach.mitigation",
-		"notification": "breach.notification", "notification_steps": "breach.notification",
-		"notification_measures": "breach.notification",
-		"contact":               "org.contact", "contact_person": "org.contact",
-		"individual_steps": "breach.individual_steps", "suggested_steps": "breach.individual_steps",
-		"containment": "breach.containment", "harm_assessment": "breach.harm", "serious_injury_elements": "breach.harm",
-		"remediation": "breach.prevention", "discovery": "breach.discovered", "learned_date": "breach.discovered",
-		"awareness_period": "breach.aware", "enterprise": "org.name", "public_body": "org.name",
-		"organization_type": "org.type", "report_date": "report.date", "s63_category": AnswerPHIPACircumstance,
-		"agents_involved": "breach.agents",
-	}
-	if k, ok := aliases[id]; ok {
-		return k
+	switch id {
+	case "circumstances", "what_happened", "description":
+		return "breach.description"
+	case "breach_period", "breach_dates", "incident_period", "period", "date":
+		return "breach.period"
+	case "information", "information_involved", "information_nature":
+		return "breach.data"
+	case "individuals_count", "persons_count":
+		return "breach.affected"
+	case "mitigation", "mitigation_steps":
+		return "breach.mitigation"
+	case "notification", "notification_steps", "notification_measures":
+		return "breach.notification"
+	case "contact", "contact_person":
+		return "org.contact"
+	case "individual_steps", "suggested_steps":
+		return "breach.individual_steps"
+	case "containment":
+		return "breach.containment"
+	case "harm_assessment", "serious_injury_elements":
+		return "breach.harm"
+	case "remediation":
+		return "breach.prevention"
+	case "discovery", "learned_date":
+		return "breach.discovered"
+	case "awareness_period":
+		return "breach.aware"
+	case "enterprise", "public_body":
+		return "org.name"
+	case "organization_type":
+		return "org.type"
+	case "report_date":
+		return "report.date"
+	case "s63_category":
+		return AnswerPHIPACircumstance
+	case "agents_involved":
+		return "breach.agents"
 	}
 	return id
 }

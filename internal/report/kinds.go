@@ -78,6 +78,7 @@ func Check(kind string, in Input) ([]Missing, error) {
 	if err != nil {
 		return nil, err
 	}
+	in.Zone = zoneOf(in) // resolved once, not per register row
 	if d.spec == nil {
 		return d.check(in), nil
 	}
@@ -96,6 +97,7 @@ func Render(kind string, in Input, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	in.Zone = zoneOf(in) // resolved once, not per register row
 	if in.GeneratedAt.IsZero() {
 		return fmt.Errorf("%w: GeneratedAt is required", ErrInvalidInput)
 	}
@@ -115,6 +117,7 @@ func WriteCSV(kind string, in Input, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	in.Zone = zoneOf(in) // resolved once, not per register row
 	if d.csv == nil {
 		return fmt.Errorf("%w: %q", ErrNoCSV, kind)
 	}

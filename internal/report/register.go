@@ -42,7 +42,12 @@ func registerEntries(in Input) ([]RegisterEntry, error) {
 	if !in.PeriodStart.IsZero() && !in.PeriodEnd.IsZero() && !in.PeriodEnd.After(in.PeriodStart) {
 		return nil, fmt.Errorf("%w: register period ends before it starts", ErrInvalidInput)
 	}
-	out := make([]RegisterEntry, 0, len(in.Register))
+	type dated struct {
+		e  RegisterEntry
+		at time.Time
+		ok bool
+	}
+	keep := make([]dated, 0, len(in.Register))
 	for _, e := range in.Register {
 		at, ok := registerDate(e.Breach)
 		if ok && !in.PeriodStart.IsZero() && at.Before(in.PeriodStart) {
@@ -51,22 +56,21 @@ func registerEntries(in Input) ([]RegisterEntry, error) {
 		if ok && !in.PeriodEnd.IsZero() && !at.Before(in.PeriodEnd) {
 			continue
 		}
-		out = append(out, e)
+		keep = append(keep, dated{e, at, ok})
 	}
-	slices.SortStableFunc(out, func(a, b RegisterEntry) int {
-		ta, oka := registerDate(a.Breach)
-		tb, okb := registerDate(b.Breach)
-		if oka != okb {
-			if oka {
-				return -1
-			}
-			return 1
+	slices.SortStableFunc(keep, func(a, b dated) int {
+		if a.ok != b.ok {
+			return cmp.Compare(boolInt(b.ok), boolInt(a.ok))
 		}
-		if c := ta.Compare(tb); c != 0 {
+		if c := a.at.Compare(b.at); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.Breach.Reference, b.Breach.Reference)
+		return cmp.Compare(a.e.Breach.Reference, b.e.Breach.Reference)
 	})
+	out := make([]RegisterEntry, len(keep))
+	for i, k := range keep {
+		out[i] = k.e
+	}
 	return out, nil
 }
 
