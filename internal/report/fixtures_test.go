@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"time"
+	_ "time/tzdata" // the fixtures use America/Toronto on any machine
 )
 
 var toronto = mustZone("America/Toronto")
