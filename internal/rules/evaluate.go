@@ -193,10 +193,8 @@ func (ev *evaluator) inScope(r *Rule) bool {
 		if ev.f.Organization.Home != "" && v.InRegion(ev.f.Organization.Home, s) {
 			return true
 		}
-		for _, a := range ev.f.Affected {
-			if a.Count > 0 && v.InRegion(a.Region, s) {
-				return true
-			}
+		if ev.f.stats(v, s).touched {
+			return true
 		}
 	}
 	return false
@@ -366,8 +364,13 @@ func sortObligations(list []Obligation) {
 		}
 		return 2
 	}
-	sort.SliceStable(list, func(i, j int) bool {
-		a, b := &list[i], &list[j]
+	// Sort pointers: an Obligation is large and swapping values is costly.
+	ptrs := make([]*Obligation, len(list))
+	for i := range list {
+		ptrs[i] = &list[i]
+	}
+	sort.SliceStable(ptrs, func(i, j int) bool {
+		a, b := ptrs[i], ptrs[j]
 		if rank(a) != rank(b) {
 			return rank(a) < rank(b)
 		}
@@ -376,6 +379,11 @@ func sortObligations(list []Obligation) {
 		}
 		return a.Due != nil && b.Due == nil
 	})
+	sorted := make([]Obligation, len(list))
+	for i, p := range ptrs {
+		sorted[i] = *p
+	}
+	copy(list, sorted)
 }
 
 func boolPtr(b bool) *bool { return &b }

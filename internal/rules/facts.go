@@ -43,16 +43,43 @@ type Affected struct {
 // parsedFacts is Facts with instants parsed once.
 type parsedFacts struct {
 	*Facts
-	loc       *time.Location
-	events    map[string]time.Time
-	completed map[string]time.Time
-	warnings  []string
+	loc        *time.Location
+	events     map[string]time.Time
+	completed  map[string]time.Time
+	warnings   []string
+	regionMemo map[string]*regionStats
+}
+
+// regionStats is what one evaluation knows about a target region: the total
+// affected inside it, the per-region counts, and whether anyone lives there.
+type regionStats struct {
+	total     int
+	perRegion map[string]int
+	touched   bool
+}
+
+// stats computes (once per evaluation) the counts inside target: many
+// rules ask about the same regions.
+func (p *parsedFacts) stats(v *Vocabulary, target string) *regionStats {
+	if st, ok := p.regionMemo[target]; ok {
+		return st
+	}
+	st := &regionStats{perRegion: map[string]int{}}
+	for _, a := range p.Affected {
+		if v.InRegion(a.Region, target) {
+			st.total += a.Count
+			st.perRegion[a.Region] += a.Count
+			st.touched = st.touched || a.Count > 0
+		}
+	}
+	p.regionMemo[target] = st
+	return st
 }
 
 // parseFacts parses the zone and every instant. Bad values become warnings
 // and are treated as not recorded, so one typo does not hide every duty.
 func parseFacts(f *Facts) *parsedFacts {
-	p := &parsedFacts{Facts: f, loc: time.UTC, events: map[string]time.Time{}, completed: map[string]time.Time{}}
+	p := &parsedFacts{Facts: f, loc: time.UTC, events: map[string]time.Time{}, completed: map[string]time.Time{}, regionMemo: map[string]*regionStats{}}
 	if f.Organization.TimeZone != "" {
 		loc, err := time.LoadLocation(f.Organization.TimeZone)
 		if err != nil {
@@ -126,24 +153,12 @@ func (p *parsedFacts) event(id string) (time.Time, bool) {
 
 // count sums the affected people in regions inside target.
 func (p *parsedFacts) count(v *Vocabulary, target string) int {
-	n := 0
-	for _, a := range p.Affected {
-		if v.InRegion(a.Region, target) {
-			n += a.Count
-		}
-	}
-	return n
+	return p.stats(v, target).total
 }
 
 // perRegion sums affected people per distinct region code inside target.
 func (p *parsedFacts) perRegion(v *Vocabulary, target string) map[string]int {
-	m := map[string]int{}
-	for _, a := range p.Affected {
-		if v.InRegion(a.Region, target) {
-			m[a.Region] += a.Count
-		}
-	}
-	return m
+	return p.stats(v, target).perRegion
 }
 
 func contains(list []string, s string) bool {

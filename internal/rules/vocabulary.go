@@ -61,7 +61,10 @@ func (v *Vocabulary) InRegion(code, target string) bool {
 }
 
 func (v *Vocabulary) inRegion(code, target string, depth int) bool {
-	if target == "*" || code == target || strings.HasPrefix(code, target+"-") {
+	if target == "*" || code == target {
+		return true
+	}
+	if len(code) > len(target) && code[len(target)] == '-' && strings.HasPrefix(code, target) {
 		return true
 	}
 	members, ok := v.RegionGroups[target]
