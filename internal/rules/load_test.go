@@ -72,3 +72,10 @@ rules:
 		})
 	}
 }
+
+func TestCatalogueCalendarsExist(t *testing.T) {
+	cat := loadTestCatalogue(t)
+	if err := cat.CheckCalendars(testOptions(t).Calendars); err != nil {
+		t.Fatalf("catalogue names calendars the registry lacks: %v", err)
+	}
+}
