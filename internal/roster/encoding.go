@@ -95,11 +95,25 @@ func (d *textDecoder) decide(b []byte) {
 	if isASCII(b) {
 		return
 	}
-	if utf8.Valid(b) {
+	// Text with proper UTF-8 sequences is UTF-8 even if some rows are not: those rows are
+	// then reported rather than decoded as Windows-1252 and mangled.
+	if utf8.Valid(b) || hasMultibyte(b) {
 		d.enc = EncodingUTF8
 	} else {
 		d.enc = EncodingCP1252
 	}
+}
+
+// hasMultibyte reports whether b holds at least one valid multi-byte UTF-8 sequence.
+func hasMultibyte(b []byte) bool {
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if size > 1 && r != utf8.RuneError {
+			return true
+		}
+		b = b[size:]
+	}
+	return false
 }
 
 // decode converts one record. ok is false when the bytes do not fit the file's encoding.
@@ -109,6 +123,10 @@ func (d *textDecoder) decode(b []byte) (string, bool) {
 	}
 	switch d.enc {
 	case EncodingCP1252:
+		if hasMultibyte(b) {
+			// Windows-1252 text almost never forms UTF-8 sequences ("Ã©"): a mixed file.
+			return "", false
+		}
 		return decodeCP1252(b)
 	case EncodingUnknown:
 		return string(b), true

@@ -26,6 +26,9 @@ type regionIndex map[string][]place
 
 var placeIndex = sync.OnceValue(buildRegionIndex)
 
+// usTerritories have an ISO 3166-1 code and an ISO 3166-2:US code.
+var usTerritories = map[string]bool{"PR": true, "GU": true, "VI": true, "AS": true, "MP": true}
+
 func buildRegionIndex() regionIndex {
 	idx := regionIndex{}
 	for _, list := range [][]subdivision{canada, unitedStates} {
@@ -42,11 +45,15 @@ func buildRegionIndex() regionIndex {
 	for a := 'A'; a <= 'Z'; a++ {
 		for b := 'A'; b <= 'Z'; b++ {
 			r, err := language.ParseRegion(string([]rune{a, b}))
-			if err != nil || !r.IsCountry() || r.String() != string([]rune{a, b}) {
+			if err != nil || !r.IsCountry() || r.Canonicalize() != r || r.String() != string([]rune{a, b}) {
 				continue
 			}
 			code := r.String()
 			p := place{region: code, country: code, name: en.Name(r)}
+			if usTerritories[code] {
+				// Puerto Rico and the other territories have both codes: one place, US-PR.
+				p = place{region: "US-" + code, country: "US", name: en.Name(r)}
+			}
 			idx.add(code, p)
 			idx.add(r.ISO3(), p)
 			idx.add(en.Name(r), p)
@@ -81,7 +88,7 @@ var (
 // French) or an alpha-2 or alpha-3 code.
 func NormaliseCountry(value string) (string, error) {
 	for _, p := range placeIndex()[foldKey(value)] {
-		if p.isCountry() {
+		if p.isCountry() || usTerritories[strings.TrimPrefix(p.region, "US-")] {
 			return p.country, nil
 		}
 	}

@@ -100,6 +100,9 @@ func (s *csvSource) decodeCells() ([]string, bool) {
 		}
 	}
 	start := 0
+	if hasMultibyte(sc.buf) {
+		return nil, false
+	}
 	for _, end := range sc.ends {
 		cell, ok := decodeCP1252(sc.buf[start:end])
 		if !ok {
