@@ -165,17 +165,38 @@ func (s *csvScanner) cell(c byte) (end bool, err error) {
 		}
 		c = c2
 	}
+	switch c {
+	case s.delim:
+		return false, nil
+	case '\n', '\r':
+		s.endLine(c)
+		return true, nil
+	}
+	s.buf = append(s.buf, c)
+	return s.unquotedRest()
+}
+
+// unquotedRest copies the rest of an unquoted cell in chunks of buffered input.
+func (s *csvScanner) unquotedRest() (end bool, err error) {
 	for {
-		switch c {
-		case s.delim:
-			return false, nil
-		case '\n', '\r':
-			s.endLine(c)
-			return true, nil
+		chunk := s.data[s.pos:s.n]
+		for i, c := range chunk {
+			if c == s.delim || c == '\n' || c == '\r' {
+				s.buf = append(s.buf, chunk[:i]...)
+				s.pos += i + 1
+				if c == s.delim {
+					return false, nil
+				}
+				s.endLine(c)
+				return true, nil
+			}
 		}
-		s.buf = append(s.buf, c)
-		var ok bool
-		if c, ok = s.readByte(); !ok {
+		s.buf = append(s.buf, chunk...)
+		s.pos = s.n
+		if len(s.buf) > s.maxRow {
+			return false, fatalf(s.started, "row is larger than %d bytes; a quote is probably not closed", s.maxRow)
+		}
+		if _, ok := s.peekByte(); !ok {
 			return true, nil
 		}
 	}

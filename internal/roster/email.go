@@ -52,11 +52,23 @@ func checkAddress(addr string) (string, error) {
 	if !validLocal(local) {
 		return "", errEmailSyntax
 	}
-	domain = strings.ToLower(domain)
+	if hasUpper(domain) {
+		domain = strings.ToLower(domain)
+		addr = local + "@" + domain
+	}
 	if err := checkDomain(domain); err != nil {
 		return "", err
 	}
-	return local + "@" + domain, nil
+	return addr, nil
+}
+
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 // validLocal accepts the dot-atom form of RFC 5322 (quoted local parts are refused).
@@ -78,18 +90,19 @@ func checkDomain(domain string) error {
 	if !strings.Contains(domain, ".") {
 		return errEmailDomain
 	}
-	labels := strings.Split(domain, ".")
-	for _, l := range labels {
-		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+	tld := ""
+	for rest := domain; rest != ""; {
+		label, after, _ := strings.Cut(rest, ".")
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' || after == "" && strings.HasSuffix(rest, ".") {
 			return errEmailDomain
 		}
-		for i := 0; i < len(l); i++ {
-			if c := l[i]; !isAlnum(c) && c != '-' && c < 0x80 {
+		for i := 0; i < len(label); i++ {
+			if c := label[i]; !isAlnum(c) && c != '-' && c < 0x80 {
 				return errEmailSyntax
 			}
 		}
+		tld, rest = label, after
 	}
-	tld := labels[len(labels)-1]
 	if len(tld) < 2 || isDigits(tld) {
 		return errEmailDomain
 	}

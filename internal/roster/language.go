@@ -9,6 +9,7 @@ import (
 // languageNames maps folded language names, in English, French and the language itself,
 // to BCP 47 primary subtags.
 var languageNames = map[string]string{
+	"en": "en", "es": "es", "de": "de", "it": "it", "pt": "pt", "nl": "nl", "zh": "zh", "ar": "ar",
 	"english": "en", "anglais": "en", "eng": "en",
 	"french": "fr", "francais": "fr", "fre": "fr", "fra": "fr", "fr": "fr",
 	"spanish": "es", "espagnol": "es", "espanol": "es", "castellano": "es",

@@ -2,7 +2,6 @@ package roster
 
 import (
 	"errors"
-	"slices"
 	"time"
 )
 
@@ -70,7 +69,7 @@ func (b *rowBuilder) postal() {
 		return
 	}
 	p.PostalCode = code
-	if p.Country == "CA" && len(p.Region) == 5 && !slices.Contains(provincesForPostal(code), p.Region) {
+	if p.Country == "CA" && len(p.Region) == 5 && !postalInProvince(code, p.Region) {
 		b.reject(l.postalCode, FieldPostalCode, "the postal code's first letter does not belong to "+p.Region, p.PostalOriginal)
 	}
 }

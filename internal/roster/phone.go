@@ -86,7 +86,9 @@ func phoneDigits(value string) (digits string, intl bool, err error) {
 	if strings.HasPrefix(v, "+") {
 		intl, v = true, v[1:]
 	}
-	v = strings.ReplaceAll(v, "(0)", "")
+	if strings.Contains(v, "(0)") {
+		v = strings.ReplaceAll(v, "(0)", "")
+	}
 	var b strings.Builder
 	b.Grow(len(v))
 	for i := 0; i < len(v); i++ {
@@ -107,6 +109,9 @@ func phoneDigits(value string) (digits string, intl bool, err error) {
 
 // cutExtension removes a trailing extension marker and its digits.
 func cutExtension(v string) string {
+	if strings.IndexFunc(v, isExtensionMark) < 0 {
+		return v
+	}
 	lower := strings.ToLower(v)
 	for _, m := range []string{" ext.", " ext", " x", " poste", ",", ";", "#"} {
 		if i := strings.LastIndex(lower, m); i > 0 && isDigits(strings.TrimSpace(strings.TrimLeft(lower[i+len(m):], ". :"))) {
@@ -149,4 +154,9 @@ func nanp(d string, lengthOK bool) (string, error) {
 		return "", errPhoneNANP
 	}
 	return "+1" + d, nil
+}
+
+// isExtensionMark reports characters that can only belong to an extension marker.
+func isExtensionMark(r rune) bool {
+	return r == ',' || r == ';' || r == '#' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
 }

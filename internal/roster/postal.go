@@ -20,7 +20,7 @@ var (
 // NormalisePostal checks a postal code against its country (alpha-2; empty when unknown) and
 // returns it in the country's usual form: "k1a0b1" -> "K1A 0B1" for Canada.
 func NormalisePostal(value, country string) (string, error) {
-	v := strings.ToUpper(strings.Join(strings.Fields(value), " "))
+	v := cleanPostal(value)
 	switch country {
 	case "CA":
 		return canadianPostal(v)
@@ -48,9 +48,37 @@ const (
 	canadaOther = "ABCEGHJKLMNPRSTVWXYZ"
 )
 
+// cleanPostal upper-cases a postal code and collapses its spaces, without allocating
+// when it is already clean.
+func cleanPostal(value string) string {
+	v := strings.TrimSpace(value)
+	clean := true
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c >= 'a' && c <= 'z' || c == ' ' && v[i-1] == ' ' || c == '\t' || c >= 0x80 {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return v
+	}
+	return strings.ToUpper(strings.Join(strings.Fields(v), " "))
+}
+
 func canadianPostal(v string) (string, error) {
-	c := strings.ReplaceAll(strings.ReplaceAll(v, " ", ""), "-", "")
-	if len(c) != 6 {
+	var c [6]byte
+	n := 0
+	for i := 0; i < len(v); i++ {
+		if v[i] == ' ' || v[i] == '-' {
+			continue
+		}
+		if n == 6 {
+			return "", errPostalCA
+		}
+		c[n] = v[i]
+		n++
+	}
+	if n != 6 {
 		return "", errPostalCA
 	}
 	for i := range 6 {
@@ -63,7 +91,20 @@ func canadianPostal(v string) (string, error) {
 			return "", errPostalCA
 		}
 	}
-	return c[:3] + " " + c[3:], nil
+	if len(v) == 7 && v[3] == ' ' {
+		return v, nil // already in A1A 1A1 form: no allocation
+	}
+	return string(c[:3]) + " " + string(c[3:]), nil
+}
+
+// postalInProvince reports whether a Canadian postal code's first letter belongs to region.
+func postalInProvince(postal, region string) bool {
+	for _, s := range canada {
+		if s.code == region {
+			return postal != "" && strings.IndexByte(s.postal1, postal[0]) >= 0
+		}
+	}
+	return false
 }
 
 // provincesForPostal lists the provinces a Canadian postal code's first letter belongs to.
