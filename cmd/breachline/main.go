@@ -5,6 +5,7 @@ package main
 import (
 	"io"
 	"os"
+	_ "time/tzdata" // zone rules inside the binary, for minimal images
 
 	"github.com/breachline/breachline/internal/cli"
 )

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/mattn/go-isatty"
 	"github.com/riverqueue/river"
 	"golang.org/x/sync/errgroup"
@@ -22,9 +23,11 @@ import (
 	configdata "github.com/breachline/breachline/config"
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/breach"
+	"github.com/breachline/breachline/internal/clock"
 	"github.com/breachline/breachline/internal/config"
 	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/jobs"
+	"github.com/breachline/breachline/internal/rules"
 	"github.com/breachline/breachline/internal/web"
 )
 
@@ -33,11 +36,18 @@ var Version = "dev"
 
 // App holds the opened database and the services built on it.
 type App struct {
-	Cfg      config.Config
-	Log      *slog.Logger
-	DB       *db.DB
-	Auth     *auth.Service
-	Breaches *breach.Service
+	Cfg       config.Config
+	Log       *slog.Logger
+	DB        *db.DB
+	Auth      *auth.Service
+	Breaches  *breach.Service
+	Calendars *clock.Registry
+	Rules     *rules.Catalogue
+
+	// What the capabilities register while wiring (see wire).
+	routes   []func(api *gin.RouterGroup, s *web.Server)
+	workerFn []func(w *river.Workers)
+	periodic []*river.PeriodicJob
 }
 
 // NewLogger builds the process logger: JSON unless writing to a terminal.
@@ -65,14 +75,69 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	if err != nil {
 		return nil, err
 	}
+	a, err := New(ctx, cfg, log, d)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// New builds the application on an opened database, migrating it first.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*App, error) {
 	a := &App{Cfg: cfg, Log: log, DB: d}
 	if err := a.migrate(ctx); err != nil {
-		d.Close()
+		return nil, err
+	}
+	if err := a.loadCatalogue(); err != nil {
 		return nil, err
 	}
 	a.Auth = auth.NewService(d.Gorm)
 	a.Breaches = breach.NewService(d.Gorm)
+	if err := a.wire(ctx); err != nil {
+		return nil, err
+	}
 	return a, nil
+}
+
+// wire builds each capability on top of the core services. Each capability
+// lives in its own file of this package and registers its routes, workers and
+// periodic jobs here; the order matters only where one uses another.
+func (a *App) wire(ctx context.Context) error {
+	for _, step := range []func(context.Context) error{
+		a.wireHousekeeping,
+	} {
+		if err := step(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadCatalogue loads the holiday calendars and the regulation catalogue and
+// checks that every calendar a rule names exists.
+func (a *App) loadCatalogue() error {
+	cals, err := clock.LoadDefault()
+	if err != nil {
+		return fmt.Errorf("calendars: %w", err)
+	}
+	cat, err := rules.LoadDefault()
+	if err != nil {
+		return fmt.Errorf("regulation catalogue: %w", err)
+	}
+	if err := cat.CheckCalendars(cals); err != nil {
+		return fmt.Errorf("regulation catalogue: %w", err)
+	}
+	a.Calendars, a.Rules = cals, cat
+	return nil
+}
+
+func (a *App) wireHousekeeping(context.Context) error {
+	a.workerFn = append(a.workerFn, func(w *river.Workers) {
+		river.AddWorker(w, &jobs.PurgeSessionsWorker{DB: a.DB.Gorm, Now: time.Now})
+	})
+	a.periodic = append(a.periodic, jobs.PurgeSessionsPeriodic())
+	return nil
 }
 
 func (a *App) migrate(ctx context.Context) error {
@@ -104,6 +169,11 @@ func (a *App) Ready(ctx context.Context) error {
 	return nil
 }
 
+// InsertOnlyJobs returns a River client that enqueues jobs without working
+// them, for processes (the CLI, a server run with --no-workers) that hand
+// work to workers elsewhere.
+func (a *App) InsertOnlyJobs() (*jobs.Client, error) { return a.jobClient(0) }
+
 // Router builds the HTTP application.
 func (a *App) Router() (*web.Server, error) {
 	return web.New(web.Deps{
@@ -115,13 +185,16 @@ func (a *App) Router() (*web.Server, error) {
 		SessionTTL:    a.Cfg.SessionTTL,
 		SecureCookies: strings.HasPrefix(a.Cfg.BaseURL, "https://"),
 		Version:       Version,
+		Extra:         a.routes,
 	})
 }
 
 // workers registers every background job this binary runs.
 func (a *App) workers() *river.Workers {
 	w := river.NewWorkers()
-	river.AddWorker(w, &jobs.PurgeSessionsWorker{DB: a.DB.Gorm, Now: time.Now})
+	for _, fn := range a.workerFn {
+		fn(w)
+	}
 	return w
 }
 
@@ -129,7 +202,7 @@ func (a *App) jobClient(workers int) (*jobs.Client, error) {
 	return jobs.NewClient(a.DB, a.workers(), jobs.Options{
 		Workers:  workers,
 		Logger:   a.Log,
-		Periodic: []*river.PeriodicJob{jobs.PurgeSessionsPeriodic()},
+		Periodic: a.periodic,
 	})
 }
 

@@ -41,10 +41,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []str
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(e.serveCmd(), e.workerCmd(), e.migrateCmd(), e.userCmd(), e.tokenCmd(), e.demoCmd(), e.versionCmd())
-	for _, extra := range extraCommands {
-		root.AddCommand(extra(e))
-	}
+	root.AddCommand(e.commands()...)
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(stderr, "breachline:", describe(err))
 		return 1
@@ -52,8 +49,18 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []str
 	return 0
 }
 
-// extraCommands lets other files of this package add commands.
-var extraCommands []func(*env) *cobra.Command
+// commands lists every subcommand; each lives in its own file.
+func (e *env) commands() []*cobra.Command {
+	return []*cobra.Command{
+		e.serveCmd(),
+		e.workerCmd(),
+		e.migrateCmd(),
+		e.userCmd(),
+		e.tokenCmd(),
+		e.demoCmd(),
+		e.versionCmd(),
+	}
+}
 
 // describe turns an error into a message for a person at a terminal.
 func describe(err error) string {

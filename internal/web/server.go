@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"gopkg.in/yaml.v3"
 
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/breach"
@@ -77,8 +78,9 @@ type Deps struct {
 
 // Server is the HTTP application.
 type Server struct {
-	deps  Deps
-	pages *pages
+	deps    Deps
+	pages   *pages
+	openapi []byte
 	// Engine is the gin router; tests and the composition root serve it.
 	Engine *gin.Engine
 }
@@ -90,7 +92,15 @@ func New(deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{deps: deps, pages: pg, Engine: gin.New()}
+	doc, err := OpenAPIDocument()
+	if err != nil {
+		return nil, fmt.Errorf("openapi: %w", err)
+	}
+	spec, err := yaml.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("openapi: %w", err)
+	}
+	s := &Server{deps: deps, pages: pg, openapi: spec, Engine: gin.New()}
 	s.Engine.HandleMethodNotAllowed = true
 	s.Engine.Use(withRequestID(deps.Logger), recoverJSON, accessLog, securityHeaders)
 	s.Engine.NoRoute(func(c *gin.Context) { fail(c, errs.ErrNotFound) })
@@ -108,7 +118,7 @@ func (s *Server) routes() {
 	r := s.Engine
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
-	r.GET("/api/openapi.yaml", serveOpenAPI)
+	r.GET("/api/openapi.yaml", s.serveOpenAPI)
 	s.pageRoutes()
 	api := r.Group("/api/v1", limitBody(s.deps.BodyLimit), s.authenticate)
 	s.apiRoutes(api)
@@ -158,16 +168,28 @@ func decodeError(err error) error {
 	case errors.As(err, &syntax):
 		return &errs.Invalid{Message: fmt.Sprintf("malformed JSON at byte %d", syntax.Offset)}
 	case errors.As(err, &typ):
-		field := typ.Field
-		if field == "" {
-			field = "body"
-		}
+		field := jsonPath(typ.Field)
 		return &errs.Invalid{Message: "wrong type", Fields: map[string]string{field: "want " + typ.Type.String()}}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return &errs.Invalid{Message: "unknown field", Fields: map[string]string{name: "unknown field"}}
 	}
 	return &errs.Invalid{Message: "malformed JSON"}
+}
+
+// jsonPath drops the Go names of embedded structs from a decoder's field
+// path ("Input.title" -> "title"), leaving the JSON names a client sent.
+func jsonPath(p string) string {
+	var kept []string
+	for _, seg := range strings.Split(p, ".") {
+		if seg != "" && !(seg[0] >= 'A' && seg[0] <= 'Z') {
+			kept = append(kept, seg)
+		}
+	}
+	if len(kept) == 0 {
+		return "body"
+	}
+	return strings.Join(kept, ".")
 }
 
 // Call builds a breach.Call for the current request.

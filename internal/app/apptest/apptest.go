@@ -1,0 +1,147 @@
+// Package apptest builds a complete application on a fresh database for
+// integration tests, with helpers to create users and call the API.
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"github.com/breachline/breachline/internal/app"
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/config"
+	"github.com/breachline/breachline/internal/db"
+	"github.com/breachline/breachline/internal/db/dbtest"
+	"github.com/breachline/breachline/internal/web"
+)
+
+// Env is one application under test.
+type Env struct {
+	T      testing.TB
+	App    *app.App
+	Server *web.Server
+	HTTP   *httptest.Server
+}
+
+// New builds an application on a fresh database of the dialect.
+func New(t testing.TB, dialect db.Dialect) *Env {
+	t.Helper()
+	d := dbtest.OpenEmpty(t, dialect)
+	cfg := config.Defaults()
+	cfg.DataDir = t.TempDir()
+	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d)
+	if err != nil {
+		t.Fatalf("app: %v", err)
+	}
+	a.Auth.BcryptCost = 4
+	srv, err := a.Router()
+	if err != nil {
+		t.Fatalf("router: %v", err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	return &Env{T: t, App: a, Server: srv, HTTP: hs}
+}
+
+// Org creates an organization.
+func (e *Env) Org(slug string) auth.Organization {
+	e.T.Helper()
+	name, tz := "Org "+slug, "America/Toronto"
+	o, err := e.App.Auth.CreateOrganization(context.Background(), nil, "", auth.OrgInput{Slug: &slug, Name: &name, TimeZone: &tz})
+	if err != nil {
+		e.T.Fatalf("org: %v", err)
+	}
+	return o
+}
+
+// User creates a user with a role in an organization and returns an API token.
+func (e *Env) User(email string, org auth.Organization, role auth.Role) string {
+	e.T.Helper()
+	ctx := context.Background()
+	var uid int64
+	existing, lookErr := e.App.Auth.UserByEmail(ctx, email)
+	err := e.App.DB.Tx(ctx, func(tx *gorm.DB) error {
+		u, err := existing, lookErr
+		if err != nil {
+			if u, err = e.App.Auth.CreateUser(ctx, tx, email, email, "correct horse battery"); err != nil {
+				return err
+			}
+		}
+		uid = u.ID
+		return e.App.Auth.SetMembership(ctx, tx, u.ID, org.ID, role)
+	})
+	if err != nil {
+		e.T.Fatalf("user: %v", err)
+	}
+	tok, _, err := e.App.Auth.CreateToken(ctx, uid, "test", nil)
+	if err != nil {
+		e.T.Fatalf("token: %v", err)
+	}
+	return tok
+}
+
+// Response is a decoded API response.
+type Response struct {
+	Status int
+	Body   []byte
+	Header http.Header
+}
+
+// JSON decodes the body into v, failing the test on error.
+func (r Response) JSON(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// Map decodes the body as a JSON object.
+func (r Response) Map(t testing.TB) map[string]any {
+	var m map[string]any
+	r.JSON(t, &m)
+	return m
+}
+
+// Do calls the API with a bearer token ("" for none) and a body (string,
+// []byte or a value marshalled to JSON; nil for none).
+func (e *Env) Do(method, path, token string, body any) Response {
+	e.T.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = bytes.NewBufferString(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			e.T.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, e.HTTP.URL+path, rd)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return Response{Status: res.StatusCode, Body: raw, Header: res.Header}
+}
