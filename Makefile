@@ -1,0 +1,46 @@
+# Breachline developer commands. `make run` serves on 127.0.0.1:8080 with the
+# embedded SQLite database and mail to ./breachline-data/outbox; `make test`
+# runs every test (PostgreSQL ones too when BREACHLINE_TEST_DATABASE_URL is set).
+
+GO       ?= go
+PKGS     ?= ./...
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X github.com/breachline/breachline/internal/app.Version=$(VERSION)
+FUZZTIME ?= 10s
+
+.PHONY: run build test test-short lint fuzz bench demo clean
+
+run:
+	$(GO) run ./cmd/breachline serve
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/breachline ./cmd/breachline
+
+test:
+	$(GO) test -count=1 -timeout 30m $(PKGS)
+
+test-short:
+	$(GO) test -short -count=1 $(PKGS)
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1)
+	$(GO) vet $(PKGS)
+
+# Each fuzz target runs briefly; the seed corpora also run in `make test`.
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) ./internal/roster/
+	$(GO) test -run '^$$' -fuzz '^FuzzNormaliseRegion$$' -fuzztime $(FUZZTIME) ./internal/roster/
+	$(GO) test -run '^$$' -fuzz '^FuzzNormalisePhone$$' -fuzztime $(FUZZTIME) ./internal/roster/
+	$(GO) test -run '^$$' -fuzz '^FuzzNormaliseEmail$$' -fuzztime $(FUZZTIME) ./internal/roster/
+
+# Benchmarks: the obligation engine, PDF filings and registers, roster parsing.
+# Imports of a million rows need BREACHLINE_TEST_DATABASE_URL for PostgreSQL.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./internal/report/ ./internal/rules/
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/roster/
+
+demo:
+	$(GO) run ./cmd/breachline demo
+
+clean:
+	rm -rf bin
