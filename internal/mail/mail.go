@@ -1,0 +1,166 @@
+// Package mail sends Breachline's e-mail: through an SMTP server (go-mail,
+// one connection per batch) or, when no server is configured, into a file
+// outbox of RFC 5322 .eml files. Each message in a batch gets its own
+// result, so one refused address never fails the others. Nothing here logs
+// message bodies or credentials.
+package mail
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// Message is one e-mail to one recipient. From is the sender's setting.
+type Message struct {
+	// ID is the Message-ID without angle brackets; generated when empty.
+	// Callers that may retry a send set it so that a repeat is recognisable.
+	ID string
+	// To is the recipient's address; ToName is an optional display name.
+	To     string
+	ToName string
+	// Subject and Text are required; HTML is an optional alternative.
+	Subject string
+	Text    string
+	HTML    string
+	// Headers are extra header fields (e.g. X-Breachline-Reminder).
+	Headers map[string]string
+	// Date is the Date header; zero means the time of sending.
+	Date time.Time
+}
+
+// Class sorts the outcome of one message.
+type Class int
+
+// The outcomes.
+const (
+	// Delivered: the server (or the outbox) accepted the message.
+	Delivered Class = iota
+	// Temporary: try again later (4xx replies, connection problems).
+	Temporary
+	// Permanent: do not retry (5xx replies, malformed addresses).
+	Permanent
+)
+
+// String names the class.
+func (c Class) String() string {
+	switch c {
+	case Delivered:
+		return "delivered"
+	case Temporary:
+		return "temporary"
+	}
+	return "permanent"
+}
+
+// Result is the outcome of one message, in the order the messages were given.
+type Result struct {
+	// MessageID is the Message-ID used, without angle brackets.
+	MessageID string
+	Class     Class
+	// Code is the SMTP reply code when the server gave one (e.g. 451, 550).
+	Code int
+	// Err describes a failure; nil when delivered.
+	Err error
+}
+
+// Sender sends batches of messages; it is safe for concurrent use.
+type Sender interface {
+	Send(ctx context.Context, msgs []*Message) []Result
+}
+
+// ErrInvalidMessage marks a message that cannot be sent as given.
+var ErrInvalidMessage = errors.New("invalid message")
+
+// NewMessageID returns a unique Message-ID (without angle brackets) in the
+// domain of the from address.
+func NewMessageID(from string) string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b) + "@" + domainOf(from)
+}
+
+func domainOf(from string) string {
+	if a, err := mail.ParseAddress(from); err == nil {
+		if _, d, ok := strings.Cut(a.Address, "@"); ok && d != "" {
+			return d
+		}
+	}
+	return "localhost"
+}
+
+// build turns a Message into go-mail's representation. The error is
+// ErrInvalidMessage-wrapped: bad input is a permanent failure.
+func build(from string, m *Message, now time.Time) (*gomail.Msg, string, error) {
+	if m == nil {
+		return nil, "", fmt.Errorf("nil message: %w", ErrInvalidMessage)
+	}
+	if strings.TrimSpace(m.Subject) == "" || m.Text == "" {
+		return nil, "", fmt.Errorf("subject and text are required: %w", ErrInvalidMessage)
+	}
+	id := m.ID
+	if id == "" {
+		id = NewMessageID(from)
+	}
+	if strings.ContainsAny(id, "<> \r\n") || !strings.Contains(id, "@") {
+		return nil, "", fmt.Errorf("message id %q: %w", id, ErrInvalidMessage)
+	}
+	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
+	if err := msg.From(from); err != nil {
+		return nil, id, fmt.Errorf("from address: %v: %w", err, ErrInvalidMessage)
+	}
+	if err := addRecipient(msg, m); err != nil {
+		return nil, id, err
+	}
+	if err := setHeaders(msg, m.Headers); err != nil {
+		return nil, id, err
+	}
+	date := m.Date
+	if date.IsZero() {
+		date = now
+	}
+	msg.Subject(m.Subject)
+	msg.SetMessageIDWithValue(id)
+	msg.SetDateWithValue(date)
+	msg.SetUserAgent("Breachline")
+	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	if m.HTML != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	return msg, id, nil
+}
+
+func addRecipient(msg *gomail.Msg, m *Message) error {
+	addr, err := mail.ParseAddress(m.To)
+	if err != nil || addr.Name != "" || strings.ContainsAny(m.ToName, "\r\n") {
+		return fmt.Errorf("recipient address: %w", ErrInvalidMessage)
+	}
+	if m.ToName != "" {
+		err = msg.AddToFormat(m.ToName, addr.Address)
+	} else {
+		err = msg.To(addr.Address)
+	}
+	if err != nil {
+		return fmt.Errorf("recipient address: %w", ErrInvalidMessage)
+	}
+	return nil
+}
+
+// setHeaders adds extra fields; only X- fields are accepted so a caller
+// cannot replace the envelope-relevant ones.
+func setHeaders(msg *gomail.Msg, h map[string]string) error {
+	for k, v := range h {
+		if !strings.HasPrefix(strings.ToLower(k), "x-") || strings.ContainsAny(k, ": \r\n") || strings.ContainsAny(v, "\r\n") {
+			return fmt.Errorf("header %q: %w", k, ErrInvalidMessage)
+		}
+		msg.SetGenHeader(gomail.Header(k), v)
+	}
+	return nil
+}
