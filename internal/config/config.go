@@ -48,6 +48,9 @@ type Config struct {
 	Workers int `yaml:"workers"`
 	// SessionTTL is how long a web sign-in lasts.
 	SessionTTL time.Duration `yaml:"session_ttl"`
+	// ReminderLeads are how long before a due time deadline reminders are
+	// e-mailed (overdue obligations are reminded daily regardless).
+	ReminderLeads []time.Duration `yaml:"reminder_leads"`
 }
 
 // Error is an invalid setting: it names the setting and what is wrong.
@@ -75,6 +78,7 @@ func Defaults() Config {
 		ShutdownTimeout: 30 * time.Second,
 		Workers:         10,
 		SessionTTL:      12 * time.Hour,
+		ReminderLeads:   []time.Duration{72 * time.Hour, 24 * time.Hour, 4 * time.Hour},
 	}
 }
 
@@ -144,6 +148,7 @@ func settings() []setting {
 		{"UPLOAD_LIMIT", false, func(c *Config, v string) error { return parseInt64(v, &c.UploadLimit) }},
 		{"SHUTDOWN_TIMEOUT", false, func(c *Config, v string) error { return parseDuration(v, &c.ShutdownTimeout) }},
 		{"SESSION_TTL", false, func(c *Config, v string) error { return parseDuration(v, &c.SessionTTL) }},
+		{"REMINDER_LEADS", false, func(c *Config, v string) error { return parseDurations(v, &c.ReminderLeads) }},
 		{"WORKERS", false, func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			c.Workers = n
@@ -167,6 +172,22 @@ func parseDuration(v string, dst *time.Duration) error {
 		return errors.New("not a duration such as 30s or 12h")
 	}
 	*dst = d
+	return nil
+}
+
+func parseDurations(v string, dst *[]time.Duration) error {
+	var out []time.Duration
+	for _, part := range strings.Split(v, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		var d time.Duration
+		if err := parseDuration(part, &d); err != nil {
+			return errors.New("want durations separated by commas, such as 72h,24h,4h")
+		}
+		out = append(out, d)
+	}
+	*dst = out
 	return nil
 }
 
@@ -239,6 +260,25 @@ func (c Config) validateRest() error {
 	}
 	if c.Workers < 1 || c.Workers > 1000 {
 		return &Error{Setting: "BREACHLINE_WORKERS", Problem: "want 1 to 1000"}
+	}
+	return validateLeads(c.ReminderLeads)
+}
+
+// validateLeads accepts up to ten distinct lead times between one minute
+// and thirty days; none at all turns lead reminders off.
+func validateLeads(leads []time.Duration) error {
+	if len(leads) > 10 {
+		return &Error{Setting: "BREACHLINE_REMINDER_LEADS", Problem: "at most 10 lead times"}
+	}
+	seen := map[time.Duration]bool{}
+	for _, d := range leads {
+		if d < time.Minute || d > 30*24*time.Hour {
+			return &Error{Setting: "BREACHLINE_REMINDER_LEADS", Problem: "each lead time must be between 1m and 720h"}
+		}
+		if seen[d] {
+			return &Error{Setting: "BREACHLINE_REMINDER_LEADS", Problem: "lead time " + d.String() + " is listed twice"}
+		}
+		seen[d] = true
 	}
 	return nil
 }

@@ -87,3 +87,33 @@ func TestUnknownFileKeyRejected(t *testing.T) {
 		t.Fatalf("empty file: %v", err)
 	}
 }
+
+func TestReminderLeads(t *testing.T) {
+	cfg, err := Load("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.ReminderLeads) != 3 || cfg.ReminderLeads[0] != 72*time.Hour || cfg.ReminderLeads[2] != 4*time.Hour {
+		t.Fatalf("default leads %v", cfg.ReminderLeads)
+	}
+	cfg, err = Load("", []string{"BREACHLINE_REMINDER_LEADS= 48h, 90m "})
+	if err != nil || len(cfg.ReminderLeads) != 2 || cfg.ReminderLeads[1] != 90*time.Minute {
+		t.Fatalf("env leads %v %v", cfg.ReminderLeads, err)
+	}
+	file := filepath.Join(t.TempDir(), "b.yaml")
+	os.WriteFile(file, []byte("reminder_leads: [168h, 2h]\n"), 0o600)
+	cfg, err = Load(file, nil)
+	if err != nil || len(cfg.ReminderLeads) != 2 || cfg.ReminderLeads[0] != 168*time.Hour {
+		t.Fatalf("file leads %v %v", cfg.ReminderLeads, err)
+	}
+	if cfg, err = Load("", []string{"BREACHLINE_REMINDER_LEADS="}); err != nil || len(cfg.ReminderLeads) != 0 {
+		t.Fatalf("empty turns leads off: %v %v", cfg.ReminderLeads, err)
+	}
+	for _, bad := range []string{"soon", "24h,24h", "30s", "721h", "-4h"} {
+		_, err := Load("", []string{"BREACHLINE_REMINDER_LEADS=" + bad})
+		var ce *Error
+		if !errors.As(err, &ce) || ce.Setting != "BREACHLINE_REMINDER_LEADS" {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
