@@ -1,0 +1,179 @@
+package roster
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/breachline/breachline/internal/db"
+	"github.com/breachline/breachline/internal/db/dbtest"
+	"github.com/breachline/breachline/internal/errs"
+)
+
+// seedBreach inserts an organization and a breach and returns the breach id.
+func seedBreach(t testing.TB, d *db.DB, slug string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now().UTC()
+	g := d.Gorm.WithContext(ctx)
+	if err := g.Exec(`INSERT INTO organizations (slug, name, home_jurisdiction, created_at, updated_at) VALUES (?, ?, 'CA-ON', ?, ?)`,
+		slug, "Org "+slug, now, now).Error; err != nil {
+		t.Fatal(err)
+	}
+	var orgID int64
+	g.Raw("SELECT id FROM organizations WHERE slug = ?", slug).Scan(&orgID)
+	if err := g.Exec(`INSERT INTO breaches (organization_id, reference, title, data_categories, created_at, updated_at)
+		VALUES (?, 'BR-2025-0001', 'Test', '["contact"]', ?, ?)`, orgID, now, now).Error; err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	g.Raw("SELECT id FROM breaches WHERE organization_id = ?", orgID).Scan(&id)
+	return id
+}
+
+func newImporter(t testing.TB, d *db.DB) *Importer {
+	return &Importer{DB: d, TempDir: t.TempDir(), Now: func() time.Time { return refDate }}
+}
+
+// queue creates a queued import of name for the breach.
+func queue(t testing.TB, d *db.DB, breachID int64, name, sum string) *Import {
+	t.Helper()
+	imp := &Import{BreachID: breachID, FileName: name, SHA256: sum, Status: StatusQueued, CreatedAt: time.Now().UTC()}
+	if err := d.Gorm.Create(imp).Error; err != nil {
+		t.Fatal(err)
+	}
+	return imp
+}
+
+func runFile(t *testing.T, im *Importer, breachID int64, name string, opts RunOptions) (Result, error) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp := queue(t, im.DB, breachID, name, "")
+	return im.Run(context.Background(), imp, bytes.NewReader(raw), opts)
+}
+
+func peopleCount(t testing.TB, d *db.DB, breachID int64) int64 {
+	t.Helper()
+	var n int64
+	if err := d.Gorm.Model(&StoredPerson{}).Where("breach_id = ?", breachID).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestImportMessyFile(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		b := seedBreach(t, d, "acme")
+		im := newImporter(t, d)
+		var buf bytes.Buffer
+		rw := NewRejectsWriter(&buf)
+		res, err := runFile(t, im, b, "bad_emails.csv", RunOptions{Rejects: rw})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.RowsRead != 8 || res.Accepted != 2 || res.Rejected != 6 || res.Duplicates != 0 {
+			t.Fatalf("result %+v", res)
+		}
+		var rows []int64
+		d.Gorm.Raw("SELECT row_number FROM import_rejects WHERE import_id = ? ORDER BY row_number", res.ImportID).Scan(&rows)
+		if got := joinInts(rows); got != "3,4,5,6,7,9" {
+			t.Fatalf("reject rows %s", got)
+		}
+		var p StoredPerson
+		if err := d.Gorm.Where("breach_id = ? AND row_number = 8", b).Take(&p).Error; err != nil {
+			t.Fatal(err)
+		}
+		if p.Email != "JEAN@example.com" && p.Email != "jean@example.com" || p.EmailOriginal != "Jean Dupont <JEAN@Example.COM>" {
+			t.Fatalf("email %q original %q", p.Email, p.EmailOriginal)
+		}
+		if err := rw.Flush(); err != nil || !strings.Contains(buf.String(), "row,column,reason,value") {
+			t.Fatalf("rejects csv %q %v", buf.String(), err)
+		}
+		var imp Import
+		d.Gorm.Take(&imp, res.ImportID)
+		if imp.Status != StatusDone || imp.Accepted != 2 || imp.Rejected != 6 || imp.SHA256 == "" {
+			t.Fatalf("import %+v", imp)
+		}
+	})
+}
+
+// joinInts renders 3,4,5.
+func joinInts(v []int64) string {
+	parts := make([]string, len(v))
+	for i, n := range v {
+		parts[i] = strconv.FormatInt(n, 10)
+	}
+	return strings.Join(parts, ",")
+}
+
+func TestImportRefusesSameFile(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		b := seedBreach(t, d, "acme")
+		im := newImporter(t, d)
+		if _, err := runFile(t, im, b, "bad_emails.csv", RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := runFile(t, im, b, "bad_emails.csv", RunOptions{})
+		if !errors.Is(err, errs.ErrConflict) || !strings.Contains(err.Error(), "already been imported") {
+			t.Fatalf("second import: %v", err)
+		}
+		if n := peopleCount(t, d, b); n != 2 {
+			t.Fatalf("people %d", n)
+		}
+	})
+}
+
+func TestImportCancelledLeavesRosterUnchanged(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		b := seedBreach(t, d, "acme")
+		im := newImporter(t, d)
+		if _, err := runFile(t, im, b, "bad_emails.csv", RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		before := peopleCount(t, d, b)
+		counts, _ := Counts(context.Background(), d.Gorm, b)
+		data := benchCSV(5000)
+		imp := queue(t, d, b, "big.csv", "")
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var seen int64
+		_, err := im.Run(ctx, imp, bytes.NewReader(data), RunOptions{ProgressEvery: 1000, Progress: func(p Progress) {
+			seen = p.Rows
+			if p.Rows >= 2000 {
+				cancel()
+			}
+		}})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled import: %v (rows seen %d)", err, seen)
+		}
+		if n := peopleCount(t, d, b); n != before {
+			t.Fatalf("people %d, want %d", n, before)
+		}
+		after, _ := Counts(context.Background(), d.Gorm, b)
+		if after.People != counts.People {
+			t.Fatalf("counts changed: %+v", after)
+		}
+		var st Import
+		d.Gorm.Take(&st, imp.ID)
+		if st.Status != StatusCancelled {
+			t.Fatalf("status %q", st.Status)
+		}
+		res, err := im.Run(context.Background(), imp, bytes.NewReader(data), RunOptions{})
+		if err != nil || res.Accepted != 5000 {
+			t.Fatalf("re-run: %+v %v", res, err)
+		}
+		if n := peopleCount(t, d, b); n != before+5000 {
+			t.Fatalf("people %d after re-run", n)
+		}
+	})
+}
+

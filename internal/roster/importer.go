@@ -1,0 +1,206 @@
+package roster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/db"
+	"github.com/breachline/breachline/internal/errs"
+)
+
+// Reevaluator re-assesses a breach's obligations after its roster changed. It
+// is called inside the import's transaction.
+type Reevaluator interface {
+	Reevaluate(ctx context.Context, tx *gorm.DB, breachID int64, cause string) error
+}
+
+// Importer loads roster files into the database: every accepted row or none,
+// rejects stored with the import, duplicates flagged, counts refreshed and
+// the obligations re-evaluated in the same transaction.
+type Importer struct {
+	DB *db.DB
+	// Reevaluate, when set, is called in the transaction of every import.
+	Reevaluate Reevaluator
+	// TempDir holds the spooled rejects while a file is read (default: the OS's).
+	TempDir string
+	// Now gives the reference date for minors and the timestamps.
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// RunOptions tune one run of an import.
+type RunOptions struct {
+	// Progress, when set, is called from the reading goroutine as rows are
+	// read and once at the end; it may cancel the run's context.
+	Progress func(Progress)
+	// ProgressEvery calls Progress every so many rows instead of every 250 ms.
+	ProgressEvery int
+	// Size is the file's size in bytes, for the ETA (0 when unknown).
+	Size int64
+	// Rejects, when set, receives every reject as it is found.
+	Rejects *RejectsWriter
+	// Actor and RequestID name who started the import in the audit log.
+	Actor     *auth.Principal
+	RequestID string
+}
+
+// ErrDuplicateFile is wrapped by the conflict returned when the same file
+// (by SHA-256) has already been imported into the breach.
+var ErrDuplicateFile = errors.New("this file has already been imported into the breach")
+
+// errDryRun rolls back a dry run's transaction.
+var errDryRun = errors.New("dry run")
+
+func (im *Importer) now() time.Time {
+	if im.Now != nil {
+		return im.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (im *Importer) log() *slog.Logger {
+	if im.Log != nil {
+		return im.Log
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// Run imports src as the queued import imp. Run again after a failure or a
+// crash, it starts from the beginning; run after the import is done, it
+// returns the stored result without reading src.
+func (im *Importer) Run(ctx context.Context, imp *Import, src io.Reader, opts RunOptions) (Result, error) {
+	started := im.now()
+	err := im.DB.Gorm.WithContext(ctx).Model(&Import{}).Where("id = ? AND status <> ?", imp.ID, StatusDone).
+		Updates(map[string]any{"status": StatusRunning, "started_at": started, "error": ""}).Error
+	if err != nil {
+		return Result{}, fmt.Errorf("import %d: %w", imp.ID, err)
+	}
+	var res Result
+	err = im.inTx(ctx, func(tx *gorm.DB, w peopleWriter) error {
+		var err error
+		res, err = im.load(ctx, tx, w, imp, src, opts, false)
+		return err
+	})
+	if err != nil {
+		im.markFailed(ctx, imp.ID, err)
+		return Result{}, err
+	}
+	return res, nil
+}
+
+// DryRun reads src into a breach as an import would, reports what it would
+// store, and rolls everything back.
+func (im *Importer) DryRun(ctx context.Context, imp *Import, src io.Reader, opts RunOptions) (Result, error) {
+	var res Result
+	err := im.inTx(ctx, func(tx *gorm.DB, w peopleWriter) error {
+		imp.ID, imp.Status, imp.CreatedAt = 0, StatusRunning, im.now()
+		if err := tx.WithContext(ctx).Create(imp).Error; err != nil {
+			return fmt.Errorf("dry run: %w", err)
+		}
+		var err error
+		if res, err = im.load(ctx, tx, w, imp, src, opts, true); err != nil {
+			return err
+		}
+		return errDryRun
+	})
+	if errors.Is(err, errDryRun) {
+		return res, nil
+	}
+	return Result{}, err
+}
+
+// inTx runs fn in a transaction with the people writer for the dialect. On
+// PostgreSQL the transaction is pinned to one connection so that COPY runs
+// inside it.
+func (im *Importer) inTx(ctx context.Context, fn func(tx *gorm.DB, w peopleWriter) error) error {
+	if im.DB.Dialect != db.Postgres {
+		return im.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(tx, insertWriter) })
+	}
+	conn, err := im.DB.SQL.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	defer conn.Close()
+	g := im.DB.Gorm.WithContext(ctx).Session(&gorm.Session{NewDB: true})
+	g.Statement.ConnPool = conn
+	return g.Transaction(func(tx *gorm.DB) error { return fn(tx, copyWriter(conn)) })
+}
+
+// markFailed records why a run committed nothing; a cancelled run says so.
+func (im *Importer) markFailed(ctx context.Context, id int64, cause error) {
+	status, msg := StatusFailed, PublicError(cause)
+	if errors.Is(cause, context.Canceled) || errors.Is(cause, context.DeadlineExceeded) {
+		status, msg = StatusCancelled, "the import was interrupted; nothing was stored"
+	}
+	if IsInternal(cause) {
+		im.log().Error("roster import failed", slog.Int64("import", id), slog.String("error", cause.Error()))
+	}
+	err := im.DB.Gorm.WithContext(context.WithoutCancel(ctx)).Model(&Import{}).
+		Where("id = ? AND status <> ?", id, StatusDone).
+		Updates(map[string]any{"status": status, "error": msg, "finished_at": im.now()}).Error
+	if err != nil {
+		im.log().Error("roster import: recording the failure", slog.Int64("import", id), slog.String("error", err.Error()))
+	}
+}
+
+// PublicError is the message about a failed import that is safe to show:
+// the file's problem, the duplicate file, or a generic internal error.
+func PublicError(err error) string {
+	var fatal *FatalError
+	var conflict *errs.Conflict
+	switch {
+	case errors.As(err, &fatal):
+		return fatal.Error()
+	case errors.As(err, &conflict):
+		return conflict.Message
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "the import was interrupted; nothing was stored"
+	}
+	return "internal error while importing; nothing was stored"
+}
+
+// IsInternal reports whether err is neither a problem of the file, nor a
+// refused duplicate, nor an interruption.
+func IsInternal(err error) bool {
+	var fatal *FatalError
+	return !errors.As(err, &fatal) && !errors.Is(err, errs.ErrConflict) &&
+		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+}
+
+// lockImport serialises runs of the same import across processes (a
+// rescued job and a slow first attempt) and returns its current row.
+func lockImport(ctx context.Context, tx *gorm.DB, d db.Dialect, id int64) (Import, error) {
+	if d == db.Postgres {
+		if err := tx.WithContext(ctx).Exec("SELECT pg_advisory_xact_lock(?, ?)", rosterLockClass, int32(id)).Error; err != nil {
+			return Import{}, fmt.Errorf("lock import %d: %w", id, err)
+		}
+	}
+	var cur Import
+	if err := tx.WithContext(ctx).Take(&cur, id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return Import{}, fmt.Errorf("import %d: %w", id, errs.ErrNotFound)
+		}
+		return Import{}, fmt.Errorf("import %d: %w", id, err)
+	}
+	return cur, nil
+}
+
+// rosterLockClass is the first key of the advisory locks taken on imports.
+const rosterLockClass = 0x526f7374
+
+// openSpool creates the rejects spool in the importer's temporary directory.
+func (im *Importer) openSpool() (*rejectSpool, error) {
+	dir := im.TempDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	return newRejectSpool(dir)
+}

@@ -1,0 +1,257 @@
+package roster
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/errs"
+)
+
+// load reads the file and stores it as cur inside tx; see Run.
+func (im *Importer) load(ctx context.Context, tx *gorm.DB, w peopleWriter, imp *Import, src io.Reader, opts RunOptions, dry bool) (Result, error) {
+	cur := *imp
+	if !dry {
+		locked, err := lockImport(ctx, tx, im.DB.Dialect, imp.ID)
+		if err != nil {
+			return Result{}, err
+		}
+		if locked.Status == StatusDone {
+			return resultOf(locked), nil
+		}
+		cur = locked
+	}
+	if err := checkDuplicateFile(ctx, tx, cur); err != nil {
+		return Result{}, err
+	}
+	bc, err := loadBreachContext(ctx, tx, cur.BreachID)
+	if err != nil {
+		return Result{}, err
+	}
+	var sum hash.Hash
+	if cur.SHA256 == "" {
+		sum = sha256.New()
+		src = io.TeeReader(src, sum)
+	}
+	p, err := im.read(ctx, tx, w, &cur, bc, src, opts)
+	if err != nil {
+		return Result{}, err
+	}
+	if sum != nil {
+		cur.SHA256 = hex.EncodeToString(sum.Sum(nil))
+		if err := checkDuplicateFile(ctx, tx, cur); err != nil {
+			return Result{}, err
+		}
+	}
+	return im.finish(ctx, tx, &cur, bc, p, opts)
+}
+
+// read streams the file into the people writer and the rejects spool, then
+// stores the rejects. It returns the producer with the final tallies.
+func (im *Importer) read(ctx context.Context, tx *gorm.DB, w peopleWriter, cur *Import, bc breachContext, src io.Reader, opts RunOptions) (*producer, error) {
+	counter := &countingReader{r: src}
+	rd, err := NewReader(counter, readerOptions(bc, cur.Options, im.now()))
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	cur.Format = string(rd.Format())
+	spool, err := im.openSpool()
+	if err != nil {
+		return nil, err
+	}
+	defer spool.close()
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	p := &producer{rd: rd, counter: counter, total: opts.Size, opts: opts, spool: spool,
+		meta: rowMeta{breachID: cur.BreachID, importID: cur.ID, now: im.now()},
+		out:  make(chan *batch, 4), free: make(chan *batch, 8), started: im.now()}
+	p.progress.ImportID = cur.ID
+	done := make(chan struct{})
+	go func() { defer close(done); p.run(pctx) }()
+	n, werr := w(ctx, tx, p)
+	if werr != nil {
+		cancel()
+		for range p.out {
+		}
+	}
+	<-done
+	if err := firstError(ctx, p.err, werr); err != nil {
+		return nil, err
+	}
+	if n != p.progress.Accepted {
+		return nil, fmt.Errorf("stored %d people but accepted %d rows", n, p.progress.Accepted)
+	}
+	p.rejectProblems = spool.n
+	if err := writeRejects(ctx, tx, cur.ID, spool); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// firstError picks the error that explains a failed read: the caller's
+// cancellation, the file's problem, then the database's.
+func firstError(ctx context.Context, readErr, writeErr error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var fatal *FatalError
+	if errors.As(readErr, &fatal) {
+		return readErr
+	}
+	if writeErr != nil {
+		return writeErr
+	}
+	return readErr
+}
+
+// finish flags duplicates, refreshes the counts, records the result, audits
+// and re-evaluates the obligations, all in the import's transaction.
+func (im *Importer) finish(ctx context.Context, tx *gorm.DB, cur *Import, bc breachContext, p *producer, opts RunOptions) (Result, error) {
+	dups, err := flagDuplicates(ctx, tx, cur.BreachID, cur.ID)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := refreshCounts(ctx, tx, cur.BreachID); err != nil {
+		return Result{}, err
+	}
+	pr := p.progress
+	res := Result{ImportID: cur.ID, RowsRead: pr.Rows, Accepted: pr.Accepted, Rejected: pr.Rejected,
+		RejectProblems: p.rejectProblems, Duplicates: dups, Bytes: p.counter.n.Load(), Elapsed: im.now().Sub(p.started)}
+	done := im.now()
+	err = tx.WithContext(ctx).Model(&Import{}).Where("id = ?", cur.ID).Updates(map[string]any{
+		"status": StatusDone, "format": cur.Format, "sha256": cur.SHA256, "rows_read": res.RowsRead,
+		"accepted": res.Accepted, "rejected": res.Rejected, "duplicates": res.Duplicates,
+		"bytes_read": res.Bytes, "error": "", "finished_at": done, "progress_at": done,
+	}).Error
+	if err != nil {
+		if isUnique(err) {
+			return Result{}, duplicateFileConflict(cur.SHA256)
+		}
+		return Result{}, fmt.Errorf("record import %d: %w", cur.ID, err)
+	}
+	details := map[string]any{"breach_id": cur.BreachID, "file_name": cur.FileName, "sha256": cur.SHA256,
+		"accepted": res.Accepted, "rejected": res.Rejected, "duplicates": res.Duplicates}
+	if err := auth.Audit(ctx, tx, opts.Actor, opts.RequestID, bc.OrganizationID, "roster.import", "import", strconv.FormatInt(cur.ID, 10), details); err != nil {
+		return Result{}, err
+	}
+	if im.Reevaluate != nil {
+		if err := im.Reevaluate.Reevaluate(ctx, tx, cur.BreachID, "roster import "+strconv.FormatInt(cur.ID, 10)); err != nil {
+			return Result{}, fmt.Errorf("re-evaluate obligations: %w", err)
+		}
+	}
+	return res, nil
+}
+
+func isUnique(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) }
+
+func resultOf(imp Import) Result {
+	return Result{ImportID: imp.ID, RowsRead: imp.RowsRead, Accepted: imp.Accepted, Rejected: imp.Rejected,
+		Duplicates: imp.Duplicates, Bytes: imp.BytesRead}
+}
+
+// checkDuplicateFile refuses a file whose hash a committed import of the
+// breach already has. The import itself is excluded, so that a retried run
+// of the same import is never refused.
+func checkDuplicateFile(ctx context.Context, tx *gorm.DB, cur Import) error {
+	if cur.SHA256 == "" {
+		return nil
+	}
+	var prev Import
+	err := tx.WithContext(ctx).Where("breach_id = ? AND sha256 = ? AND status = ? AND id <> ?", cur.BreachID, cur.SHA256, StatusDone, cur.ID).
+		Take(&prev).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("check for a repeated file: %w", err)
+	}
+	return duplicateFileConflictWith(prev)
+}
+
+func duplicateFileConflict(sum string) error {
+	return &errs.Conflict{Message: fmt.Sprintf("%v (SHA-256 %s)", ErrDuplicateFile, short(sum))}
+}
+
+func duplicateFileConflictWith(prev Import) error {
+	when := ""
+	if prev.FinishedAt != nil {
+		when = " on " + prev.FinishedAt.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	return &errs.Conflict{Message: fmt.Sprintf("%v: import %d (%s)%s, SHA-256 %s", ErrDuplicateFile,
+		prev.ID, prev.FileName, when, short(prev.SHA256))}
+}
+
+func short(sum string) string {
+	if len(sum) > 12 {
+		return sum[:12] + "…"
+	}
+	return sum
+}
+
+// breachContext is what an import needs to know about its breach.
+type breachContext struct {
+	OrganizationID int64
+	Categories     []string
+	Home           string
+	Aliases        map[string]string
+}
+
+func loadBreachContext(ctx context.Context, tx *gorm.DB, breachID int64) (breachContext, error) {
+	var bc breachContext
+	var cats string
+	row := tx.WithContext(ctx).Raw(`SELECT b.organization_id, b.data_categories, o.home_jurisdiction
+		FROM breaches b JOIN organizations o ON o.id = b.organization_id WHERE b.id = ?`, breachID).Row()
+	if err := row.Scan(&bc.OrganizationID, &cats, &bc.Home); err != nil {
+		if strings.Contains(err.Error(), "no rows") {
+			return bc, fmt.Errorf("breach %d: %w", breachID, errs.ErrNotFound)
+		}
+		return bc, fmt.Errorf("breach %d: %w", breachID, err)
+	}
+	if err := json.Unmarshal([]byte(cats), &bc.Categories); err != nil {
+		return bc, fmt.Errorf("breach %d categories: %w", breachID, err)
+	}
+	type cat struct{ ID, Name, NameFR string }
+	var list []cat
+	if err := tx.WithContext(ctx).Raw("SELECT id, name, name_fr AS name_fr FROM data_categories").Scan(&list).Error; err != nil {
+		return bc, fmt.Errorf("data categories: %w", err)
+	}
+	if len(list) > 0 {
+		bc.Aliases = make(map[string]string, 3*len(list))
+		for _, c := range list {
+			for _, label := range []string{c.ID, c.Name, c.NameFR, strings.ReplaceAll(c.ID, "_", " ")} {
+				if label != "" {
+					bc.Aliases[foldKey(label)] = c.ID
+				}
+			}
+		}
+	}
+	return bc, nil
+}
+
+// readerOptions combines the import's options with the breach's context.
+func readerOptions(bc breachContext, o ImportOptions, now time.Time) Options {
+	country := o.DefaultCountry
+	if country == "" && bc.Home != "" {
+		country, _, _ = strings.Cut(bc.Home, "-")
+		if _, err := NormaliseCountry(country); err != nil {
+			country = ""
+		}
+	}
+	return Options{
+		Format: o.Format, Sheet: o.Sheet, Mapping: o.Mapping, DateOrder: o.DateOrder,
+		BreachCategories: bc.Categories, CategoryAliases: bc.Aliases,
+		DefaultCountry: country, ReferenceDate: now,
+	}
+}
