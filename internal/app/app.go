@@ -26,6 +26,7 @@ import (
 	"github.com/breachline/breachline/internal/clock"
 	"github.com/breachline/breachline/internal/config"
 	"github.com/breachline/breachline/internal/db"
+	"github.com/breachline/breachline/internal/document"
 	"github.com/breachline/breachline/internal/jobs"
 	"github.com/breachline/breachline/internal/rules"
 	"github.com/breachline/breachline/internal/web"
@@ -43,6 +44,8 @@ type App struct {
 	Breaches  *breach.Service
 	Calendars *clock.Registry
 	Rules     *rules.Catalogue
+	// Documents stores generated filings, registers and statistics.
+	Documents *document.Service
 
 	// What the capabilities register while wiring (see wire).
 	routes   []func(api *gin.RouterGroup, s *web.Server)
@@ -106,6 +109,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 func (a *App) wire(ctx context.Context) error {
 	for _, step := range []func(context.Context) error{
 		a.wireHousekeeping,
+		a.wireDocuments,
 	} {
 		if err := step(ctx); err != nil {
 			return err

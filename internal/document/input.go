@@ -1,0 +1,141 @@
+package document
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/breach"
+	"github.com/breachline/breachline/internal/report"
+)
+
+// reportOrg is the organization as the documents print it.
+func reportOrg(o auth.Organization) report.Organization {
+	return report.Organization{
+		Name: o.Name, LegalName: o.LegalName, Address: o.Address,
+		ContactName: o.ContactName, ContactEmail: o.ContactEmail, ContactPhone: o.ContactPhone,
+		TimeZone: o.TimeZone, Sectors: o.Sectors,
+	}
+}
+
+// kindTag is the statistics tag or category a breach kind implies, if any.
+func kindTag(kind string) string {
+	switch kind {
+	case "insider":
+		return report.TagInternalParty
+	case "phishing":
+		return report.TagCyberattack
+	case "lost_device":
+		return report.TagUnencryptedDevice
+	case "unauthorized_access":
+		return report.KindUnauthorizedUse
+	}
+	return ""
+}
+
+func reportKinds(kinds []string) []string {
+	out := append([]string(nil), kinds...)
+	seen := map[string]bool{}
+	for _, k := range kinds {
+		seen[k] = true
+	}
+	for _, k := range kinds {
+		if t := kindTag(k); t != "" && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// reportBreach is the breach as the documents print it. Facts the breach
+// record has no column for are read from the assessment answers of the same
+// name (e.g. "how_discovered", "safeguards").
+func reportBreach(b breach.Breach) report.Breach {
+	answers := make(map[string]string, len(b.Answers))
+	for _, a := range b.Answers {
+		answers[a.QuestionID] = a.Value
+	}
+	events := make([]report.Event, len(b.Events))
+	for i, e := range b.Events {
+		events[i] = report.Event{Kind: e.Kind, At: e.At.UTC(), Zone: e.Zone, Note: e.Note}
+	}
+	a := func(key string) string { return strings.TrimSpace(answers[key]) }
+	return report.Breach{
+		Reference: b.Reference, Title: b.Title, Description: b.Description, Cause: b.Cause,
+		Nature: strings.Join(b.Nature, ", "), Kinds: reportKinds(b.Kinds), DataCategories: b.DataCategories,
+		SubjectCategories: splitList(a("subject_categories")), Events: events, Answers: answers,
+		HowDiscovered: a("how_discovered"), Location: a("location"), OtherOrganizations: a("other_organizations"),
+		AgentsResponsible: a("agents_responsible"), Containment: b.Containment, Mitigation: b.Mitigation,
+		Prevention: a("prevention"), HarmAssessment: a("harm_assessment"), NotificationSteps: a("notification_steps"),
+		IndividualSteps: a("individual_steps"), Safeguards: a("safeguards"), LawEnforcement: a("law_enforcement"),
+		DelayReason: a("delay_reason"), MonetaryImpact: a("monetary_impact"),
+		Records: atoi(a("records")), AffectedEstimate: atoi(a("affected_estimate")),
+	}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func atoi(s string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+// contentKeys maps the content ids of the regulation catalogue to the keys of
+// the report's field catalogue, so that the generic filing prints what the
+// breach record already holds. Ids not listed are looked up as answers.
+func contentKey(id string) string {
+	switch id {
+	case "description", "what_happened", "circumstances", "nature":
+		return "breach.description"
+	case "breach_dates", "breach_period", "incident_period":
+		return "breach.period"
+	case "discovery":
+		return "breach.discovered"
+	case "agents_involved":
+		return "breach.agents"
+	case "mitigation", "mitigation_steps", "measures", "remediation", "what_we_are_doing":
+		return "breach.mitigation"
+	case "contact", "contact_person", "dpo_contact":
+		return "org.contact"
+	case "report_date":
+		return "report.date"
+	case "organization_type":
+		return "org.type"
+	case "information", "information_involved", "information_nature":
+		return "breach.data"
+	case "individuals_count":
+		return "breach.affected"
+	case "individual_steps", "what_you_can_do", "suggested_steps", "recommended_steps":
+		return "breach.individual_steps"
+	case "notification_steps":
+		return "breach.notification"
+	case "consequences":
+		return "breach.harm"
+	case "root_cause":
+		return "breach.cause"
+	case "reference":
+		return "breach.reference"
+	}
+	return id
+}
+
+// Requirements maps a rule's content fields to the generic filing's requirements.
+func Requirements(citation string, ids, labels []string) []report.Requirement {
+	out := make([]report.Requirement, len(ids))
+	for i, id := range ids {
+		out[i] = report.Requirement{Field: contentKey(id), Label: labels[i], Citation: citation}
+	}
+	return out
+}
