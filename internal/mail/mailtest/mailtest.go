@@ -84,6 +84,13 @@ func (s *Server) Refuse(addr string, code int, enhanced smtp.EnhancedCode, text 
 	s.refuse[strings.ToLower(addr)] = &smtp.SMTPError{Code: code, EnhancedCode: enhanced, Message: text}
 }
 
+// Allow stops refusing addr.
+func (s *Server) Allow(addr string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.refuse, strings.ToLower(addr))
+}
+
 // Messages returns a copy of what was accepted so far.
 func (s *Server) Messages() []Received {
 	s.mu.Lock()

@@ -1,0 +1,161 @@
+package reminder
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// due is a pending dated obligation the job may remind about.
+type due struct {
+	ID             int64
+	OrganizationID int64
+	BreachID       int64
+	Reference      string
+	Title          string
+	OrgName        string
+	TimeZone       string
+	RuleID         string
+	Recipient      string
+	DueAt          time.Time
+	Standard       string
+	Citation       string
+	RuleStatus     string
+}
+
+// person is someone who gets reminders for an organization.
+type person struct {
+	OrganizationID int64
+	Role           string
+	UserID         int64
+	Email          string
+	Name           string
+}
+
+// sendRow is a row of reminder_sends.
+type sendRow struct {
+	ID             int64 `gorm:"primaryKey"`
+	ObligationID   int64
+	OrganizationID int64
+	UserID         int64
+	DueKey         string
+	DueAt          time.Time
+	LeadLabel      string
+	Email          string
+	State          string
+	Attempts       int
+	MessageID      string
+	SMTPCode       int `gorm:"column:smtp_code"`
+	LastError      string
+	ClaimedAt      time.Time
+	NextAt         *time.Time
+	SentAt         *time.Time
+	CreatedAt      time.Time
+}
+
+func (sendRow) TableName() string { return "reminder_sends" }
+
+// dueObligations lists pending, dated, required (or not yet decided)
+// obligations whose deadline lies between now-MaxOverdueDays and
+// now+maxLead: the only ones a reminder can be current for.
+func dueObligations(ctx context.Context, db *gorm.DB, now time.Time, maxLead time.Duration) ([]due, error) {
+	var rows []due
+	err := db.WithContext(ctx).Raw(`
+SELECT o.id, o.organization_id, o.breach_id, b.reference, b.title, g.name AS org_name, g.time_zone,
+       o.rule_id, o.recipient, o.due_at, o.standard, o.citation, o.rule_status
+FROM obligations o
+JOIN breaches b ON b.id = o.breach_id
+JOIN organizations g ON g.id = o.organization_id
+WHERE o.status = 'pending' AND o.due_at IS NOT NULL AND (o.required IS NULL OR o.required = TRUE)
+  AND o.due_at <= ? AND o.due_at >= ?
+ORDER BY o.due_at, o.id`, now.Add(maxLead).UTC(), now.Add(-MaxOverdueDays*24*time.Hour).UTC()).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("reminders: due obligations: %w", err)
+	}
+	return rows, nil
+}
+
+// recipients returns, per organization, who is reminded: privacy officers
+// and legal reviewers; administrators too when there is no privacy officer.
+func recipients(ctx context.Context, db *gorm.DB, orgIDs []int64) (map[int64][]person, error) {
+	if len(orgIDs) == 0 {
+		return nil, nil
+	}
+	var all []person
+	err := db.WithContext(ctx).Raw(`
+SELECT m.organization_id, m.role, u.id AS user_id, u.email, u.name
+FROM memberships m JOIN users u ON u.id = m.user_id
+WHERE m.organization_id IN ? AND u.disabled_at IS NULL AND u.email <> ''
+  AND m.role IN ('privacy_officer', 'legal', 'admin')
+ORDER BY m.organization_id, u.id`, orgIDs).Scan(&all).Error
+	if err != nil {
+		return nil, fmt.Errorf("reminders: recipients: %w", err)
+	}
+	hasPO := map[int64]bool{}
+	for _, p := range all {
+		if p.Role == "privacy_officer" {
+			hasPO[p.OrganizationID] = true
+		}
+	}
+	out := map[int64][]person{}
+	for _, p := range all {
+		if p.Role == "admin" && hasPO[p.OrganizationID] {
+			continue
+		}
+		out[p.OrganizationID] = append(out[p.OrganizationID], p)
+	}
+	return out, nil
+}
+
+// claim inserts the row; it reports false when another worker (or an
+// earlier run) already holds this reminder.
+func claim(ctx context.Context, db *gorm.DB, row *sendRow) (bool, error) {
+	res := db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(row)
+	if res.Error != nil {
+		return false, fmt.Errorf("reminders: claim: %w", res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// stale lists rows left claimed past the lease or waiting for a retry.
+func stale(ctx context.Context, db *gorm.DB, now time.Time, lease time.Duration) ([]sendRow, error) {
+	var rows []sendRow
+	err := db.WithContext(ctx).
+		Where("(state = 'claimed' AND claimed_at < ?) OR (state = 'retry' AND next_at <= ?)", now.Add(-lease).UTC(), now.UTC()).
+		Order("id").Limit(1000).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("reminders: stale claims: %w", err)
+	}
+	return rows, nil
+}
+
+// retake claims a stale row again (or drops it); only one worker's update
+// matches the state and attempt count it read.
+func retake(ctx context.Context, db *gorm.DB, row *sendRow, now time.Time, keep bool) (bool, error) {
+	set := map[string]any{"state": "dropped"}
+	if keep {
+		set = map[string]any{"state": "claimed", "claimed_at": now.UTC(), "attempts": row.Attempts + 1}
+	}
+	res := db.WithContext(ctx).Model(&sendRow{}).
+		Where("id = ? AND state = ? AND attempts = ?", row.ID, row.State, row.Attempts).Updates(set)
+	if res.Error != nil {
+		return false, fmt.Errorf("reminders: retake: %w", res.Error)
+	}
+	if res.RowsAffected == 1 && keep {
+		row.State, row.ClaimedAt, row.Attempts = "claimed", now.UTC(), row.Attempts+1
+	}
+	return res.RowsAffected == 1 && keep, nil
+}
+
+// mark records the outcome of a send.
+func mark(ctx context.Context, db *gorm.DB, id int64, set map[string]any) error {
+	err := db.WithContext(ctx).Model(&sendRow{}).
+		Where("id = ? AND state IN ('claimed', 'retry')", id).Updates(set).Error
+	if err != nil {
+		return fmt.Errorf("reminders: record outcome: %w", err)
+	}
+	return nil
+}
