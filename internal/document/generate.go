@@ -55,10 +55,15 @@ func (s *Service) generateOnce(ctx context.Context, c Call, pr *prepared, stage 
 	}
 	in := pr.in
 	in.Stage = reportStage(st)
-	if in.Obligation != nil && in.Obligation.FilingReference == "" {
+	switch {
+	case in.Obligation != nil && in.Obligation.FilingReference == "":
 		ob := *in.Obligation
 		ob.FilingReference = hist.reference
 		in.Obligation = &ob
+	case in.Obligation == nil && hist.reference != "":
+		// No obligation is linked: the filing still cites the regulator's
+		// reference of the earlier version.
+		in.Obligation = &report.Obligation{FilingReference: hist.reference}
 	}
 	d := s.newDocument(c, pr.org.ID, pr.info, pr.series, hist.version+1)
 	d.BreachID, d.Stage, d.Params = &pr.breach.ID, st, pr.params
