@@ -216,7 +216,7 @@ func TestDocumentFilingStagesAndImmutability(t *testing.T) {
 				args = []any{[]byte("%PDF-forged"), pre.ID}
 			}
 			err := e.App.DB.Gorm.Exec(stmt, args...).Error
-			if err == nil || !strings.Contains(err.Error(), "filed") {
+			if err == nil || !strings.Contains(err.Error(), "cannot") {
 				t.Fatalf("%s on a filed document: %v, want the trigger's refusal", stmt, err)
 			}
 		}
