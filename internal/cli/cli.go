@@ -59,6 +59,7 @@ func (e *env) commands() []*cobra.Command {
 		e.tokenCmd(),
 		e.demoCmd(),
 		e.versionCmd(),
+		e.reportCmd(),
 		e.healthcheckCmd(),
 	}
 }

@@ -203,3 +203,28 @@ func (s *Service) recordFiling(ctx context.Context, tx *gorm.DB, c Call, d *Docu
 		map[string]any{"document_id": d.DocumentID, "filed_at": filedAt, "reference": reference, "sha256": d.SHA256,
 			"stage": d.Stage, "obligation_id": d.ObligationID})
 }
+
+// FindBreach finds a breach by its reference, within an organization when
+// orgID is not 0, without a permission check (for the command line, which
+// runs with the operator's authority). It returns the breach and organization ids.
+func (s *Service) FindBreach(ctx context.Context, orgID int64, reference string) (int64, int64, error) {
+	var rows []struct {
+		ID             int64
+		OrganizationID int64
+	}
+	q := s.db.WithContext(ctx).Table("breaches").Select("id", "organization_id").Where("reference = ?", strings.TrimSpace(reference))
+	if orgID != 0 {
+		q = q.Where("organization_id = ?", orgID)
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return 0, 0, fmt.Errorf("breach %s: %w", reference, err)
+	}
+	switch len(rows) {
+	case 0:
+		return 0, 0, fmt.Errorf("breach %s: %w", reference, errs.ErrNotFound)
+	case 1:
+		return rows[0].ID, rows[0].OrganizationID, nil
+	}
+	return 0, 0, &errs.Invalid{Message: fmt.Sprintf("%d organizations have a breach %s", len(rows), reference),
+		Fields: map[string]string{"organization": "name the organization (--organization SLUG)"}}
+}

@@ -1,0 +1,179 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/breachline/breachline/internal/app"
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/document"
+	"github.com/breachline/breachline/internal/document/docapi"
+)
+
+// reportFlags are the options of breachline report.
+type reportFlags struct {
+	list               bool
+	breachRef, orgRef  string
+	kind, stage, state string
+	from, to           string
+	year               int
+	out                string
+}
+
+func (e *env) reportCmd() *cobra.Command {
+	var f reportFlags
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "Generate and store a filing, summary, breach register or annual statistics as PDF",
+		Long: `Generate a document, store it as a new version (with its sha256) and write the PDF.
+
+  breachline report --list
+  breachline report --breach BR-2025-0007 --kind on-ipc-phipa --stage preliminary --out filing.pdf
+  breachline report --kind register --organization acme --from 2025-01-01 --to 2026-01-01 --out register.pdf
+  breachline report --kind phipa-annual-stats --organization acme --year 2025 --out stats.pdf
+
+Content still missing is listed on standard error; the document id and sha256
+go to standard output. Registers and statistics also write a CSV beside the PDF.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.list {
+				return e.listKinds()
+			}
+			return e.runReport(cmd.Context(), f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.list, "list", false, "list the document kinds with their titles and regulators")
+	fl.StringVar(&f.breachRef, "breach", "", "breach reference, e.g. BR-2025-0007")
+	fl.StringVar(&f.orgRef, "organization", "", "organization slug or id (required for registers and statistics)")
+	fl.StringVar(&f.kind, "kind", "", "document kind (see --list)")
+	fl.StringVar(&f.stage, "stage", "", "filing stage: preliminary, update or final")
+	fl.StringVar(&f.state, "state", "", "two-letter US state for us-state-ag")
+	fl.StringVar(&f.from, "from", "", "register period start (date or RFC 3339), inclusive")
+	fl.StringVar(&f.to, "to", "", "register period end (date or RFC 3339), exclusive")
+	fl.IntVar(&f.year, "year", 0, "calendar year for annual statistics")
+	fl.StringVar(&f.out, "out", "", "PDF file to write (default: the document id .pdf)")
+	return cmd
+}
+
+func (e *env) listKinds() error {
+	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KIND\tFOR\tTITLE\tREGULATOR")
+	for _, k := range document.Kinds() {
+		scope := "breach"
+		if document.OrganizationKind(k.ID) {
+			scope = "organization"
+		}
+		reg := k.Regulator
+		if reg == "" {
+			reg = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", k.ID, scope, k.Title, reg)
+	}
+	return tw.Flush()
+}
+
+// checkKind refuses an unknown kind before touching the database.
+func checkKind(kind string) error {
+	ids := make([]string, 0, 24)
+	for _, k := range document.Kinds() {
+		if k.ID == kind {
+			return nil
+		}
+		ids = append(ids, k.ID)
+	}
+	if kind == "" {
+		return fmt.Errorf("--kind is required; one of: %s", strings.Join(ids, ", "))
+	}
+	return fmt.Errorf("unknown document kind %q; valid kinds: %s", kind, strings.Join(ids, ", "))
+}
+
+func (e *env) runReport(ctx context.Context, f reportFlags) error {
+	if err := checkKind(f.kind); err != nil {
+		return err
+	}
+	org := document.OrganizationKind(f.kind)
+	if !org && f.breachRef == "" {
+		return fmt.Errorf("--breach is required for %s", f.kind)
+	}
+	if org && f.orgRef == "" {
+		return fmt.Errorf("--organization is required for %s", f.kind)
+	}
+	a, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	d, err := e.generateReport(ctx, a, f)
+	if err != nil {
+		return err
+	}
+	return e.writeReport(d, f.out)
+}
+
+// operator is the command line's principal: the operator acts with an
+// administrator's authority in the organization concerned.
+func operator(orgID int64) document.Call {
+	return document.Call{P: &auth.Principal{User: auth.User{Email: "cli"}, Memberships: map[int64]auth.Role{orgID: auth.RoleAdmin}, Via: "cli"}}
+}
+
+func (e *env) generateReport(ctx context.Context, a *app.App, f reportFlags) (document.Document, error) {
+	var orgID int64
+	var loc *time.Location
+	if f.orgRef != "" {
+		o, err := a.Auth.OrganizationByRef(ctx, f.orgRef)
+		if err != nil {
+			return document.Document{}, err
+		}
+		orgID, loc = o.ID, o.Location()
+	}
+	switch f.kind {
+	case "register":
+		from, okFrom := docapi.ParseBound(f.from, loc)
+		to, okTo := docapi.ParseBound(f.to, loc)
+		if !okFrom || !okTo {
+			return document.Document{}, errors.New("--from and --to take a date (2025-01-01) or an RFC 3339 time")
+		}
+		return a.Documents.Register(ctx, operator(orgID), orgID, from, to)
+	case "phipa-annual-stats", "fippa-annual-stats":
+		return a.Documents.AnnualStatistics(ctx, operator(orgID), orgID, f.kind, f.year)
+	}
+	breachID, bOrg, err := a.Documents.FindBreach(ctx, orgID, f.breachRef)
+	if err != nil {
+		return document.Document{}, err
+	}
+	return a.Documents.Generate(ctx, operator(bOrg), breachID, document.Request{Kind: f.kind, Stage: f.stage, State: f.state})
+}
+
+// writeReport writes the PDF (and CSV beside it), the missing list to
+// stderr and the document id and sha256 to stdout.
+func (e *env) writeReport(d document.Document, out string) error {
+	if out == "" {
+		out = d.DocumentID + ".pdf"
+	}
+	if err := os.WriteFile(out, d.PDF, 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", out, err)
+	}
+	if len(d.Missing) > 0 {
+		fmt.Fprintf(e.stderr, "Missing content (%d item(s), printed as not yet known):\n", len(d.Missing))
+		for _, m := range d.Missing {
+			fmt.Fprintf(e.stderr, "  - %s (%s) [%s]\n", m.Label, m.Why, m.Field)
+		}
+	}
+	fmt.Fprintf(e.stdout, "%s\tversion %d\t%s\tsha256 %s\t%s\n", d.DocumentID, d.Version, d.Stage, d.SHA256, out)
+	if d.HasCSV() {
+		csvPath := strings.TrimSuffix(out, ".pdf") + ".csv"
+		if err := os.WriteFile(csvPath, d.CSV, 0o600); err != nil {
+			return fmt.Errorf("write %s: %w", csvPath, err)
+		}
+		fmt.Fprintf(e.stdout, "%s\tcsv\tsha256 %s\t%s\n", d.DocumentID, d.CSVSHA256, csvPath)
+	}
+	return nil
+}
