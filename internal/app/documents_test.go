@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/breachline/breachline/internal/app/apptest"
 	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/db"
+	"github.com/breachline/breachline/internal/document"
 )
 
 // docMeta is a document's metadata as the API returns it.
@@ -382,4 +385,71 @@ func csvRows(t *testing.T, e *apptest.Env, tok string, docID int64) [][]string {
 		t.Fatalf("csv parse: %v\n%s", err, res.Body)
 	}
 	return rows
+}
+
+// BenchmarkGenerateStored generates and stores a filing end to end on SQLite:
+// load the breach, organization, roster counts and obligations, check, render,
+// hash, insert and audit. Compare with report's BenchmarkFiling (render only).
+func BenchmarkGenerateStored(b *testing.B) {
+	e := apptest.New(b, db.SQLite)
+	org := e.Org("acme")
+	tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
+	res := e.Do("POST", "/api/v1/breaches", tok, map[string]any{
+		"organization": "acme", "title": "Box of files lost by courier",
+		"description": strings.Repeat("A courier lost a box of paper files between two offices. ", 40),
+		"kinds":       []string{"loss"},
+		"events":      []map[string]string{{"kind": "discovered", "at": "2025-03-10T09:30:00-04:00", "zone": "America/Toronto"}},
+	})
+	var br struct{ ID int64 }
+	res.JSON(b, &br)
+	err := e.App.DB.Gorm.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+		INSERT INTO affected_people (breach_id, name, region, language, channel, created_at)
+		SELECT ?, 'Person ' || i, CASE WHEN i % 3 = 0 THEN 'CA-QC' ELSE 'CA-ON' END, 'en', 'postal', ? FROM n`, br.ID, time.Now().UTC()).Error
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := e.App.Auth.PrincipalFromToken(context.Background(), tok)
+	if err != nil {
+		b.Fatal(err)
+	}
+	call := document.Call{P: p}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.App.Documents.Generate(context.Background(), call, br.ID, document.Request{Kind: "on-ipc-phipa"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRegisterStored10k generates and stores the register of an
+// organization with 10,000 breaches (PDF and CSV) on SQLite.
+func BenchmarkRegisterStored10k(b *testing.B) {
+	e := apptest.New(b, db.SQLite)
+	org := e.Org("acme")
+	now := time.Now().UTC()
+	for _, q := range []string{
+		`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
+		 INSERT INTO breaches (organization_id, reference, title, description, kinds, created_at, updated_at)
+		 SELECT ?, 'BR-2025-' || printf('%05d', i), 'Incident ' || i, 'Files were disclosed to the wrong recipient.', '["unauthorized_disclosure"]', ?, ? FROM n`,
+		`INSERT INTO breach_events (breach_id, kind, at, zone, created_at)
+		 SELECT id, 'discovered', ?, 'America/Toronto', ? FROM breaches WHERE organization_id = ?`,
+	} {
+		args := []any{org.ID, now, now}
+		if strings.HasPrefix(q, "INSERT INTO breach_events") {
+			args = []any{time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC), now, org.ID}
+		}
+		if err := e.App.DB.Gorm.Exec(q, args...).Error; err != nil {
+			b.Fatal(err)
+		}
+	}
+	call := document.Call{P: &auth.Principal{User: auth.User{Email: "bench"}, Memberships: map[int64]auth.Role{org.ID: auth.RoleAdmin}}}
+	from, to := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	b.ReportAllocs()
+	for b.Loop() {
+		d, err := e.App.Documents.Register(context.Background(), call, org.ID, from, to)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(d.Size), "pdf-bytes")
+	}
 }
