@@ -1,0 +1,101 @@
+package document
+
+import (
+	"testing"
+	"time"
+
+	"github.com/breachline/breachline/internal/breach"
+	"github.com/breachline/breachline/internal/report"
+)
+
+func TestPickObligation(t *testing.T) {
+	info := report.KindInfo{ID: "on-ipc-phipa", RuleIDs: []string{"ON-PHIPA-IPC"}}
+	obs := []ObligationRef{
+		{ID: 4, Obligation: report.Obligation{RuleID: "ON-PHIPA-IND"}},
+		{ID: 7, Obligation: report.Obligation{RuleID: "ON-PHIPA-IPC/report"}},
+	}
+	got, err := pickObligation(info, obs, nil)
+	if err != nil || got == nil || got.ID != 7 {
+		t.Fatalf("by rule: %+v %v", got, err)
+	}
+	id := int64(4)
+	if got, err = pickObligation(info, obs, &id); err != nil || got.ID != 4 {
+		t.Fatalf("by id: %+v %v", got, err)
+	}
+	other := int64(99)
+	if _, err = pickObligation(info, obs, &other); err == nil {
+		t.Fatal("an obligation of another breach was accepted")
+	}
+	if got, _ = pickObligation(report.KindInfo{ID: "summary"}, obs, nil); got != nil {
+		t.Fatalf("summary linked to %+v", got)
+	}
+}
+
+func TestNotifiable(t *testing.T) {
+	yes, no := true, false
+	req := func(r *bool, status string) ObligationRef {
+		return ObligationRef{Obligation: report.Obligation{Required: r, Status: status}}
+	}
+	cases := []struct {
+		name    string
+		obs     []ObligationRef
+		answers map[string]string
+		want    string
+	}{
+		{"required duty", []ObligationRef{req(&no, "not_required"), req(&yes, "pending")}, nil, "true"},
+		{"every duty not required", []ObligationRef{req(&no, "not_required"), req(nil, "not_required")}, nil, "false"},
+		{"undetermined duty, answer says no", []ObligationRef{req(nil, "undetermined")}, map[string]string{"rrosh": "false"}, "false"},
+		{"no duties, answer yes", nil, map[string]string{"gdpr_risk": "high_risk"}, "true"},
+		{"nothing known", nil, nil, "nil"},
+	}
+	for _, c := range cases {
+		got := notifiable(c.obs, c.answers)
+		s := "nil"
+		if got != nil {
+			s = map[bool]string{true: "true", false: "false"}[*got]
+		}
+		if s != c.want {
+			t.Errorf("%s: %s, want %s", c.name, s, c.want)
+		}
+	}
+}
+
+func TestObligationFromRow(t *testing.T) {
+	due := time.Date(2025, 3, 12, 14, 0, 0, 0, time.UTC)
+	o := obligationFromRow(row{
+		"id": int64(5), "breach_id": int64(2), "rule_key": "ON-PHIPA-IPC", "rule_id": "ON-PHIPA-IPC",
+		"rule_version": "2024-01-01", "recipient": `{"kind":"regulator","name":"IPC Ontario"}`,
+		"required": int64(1), "due_at": "2025-03-12 14:00:00+00:00", "status": "pending",
+		"citation": []byte("PHIPA s.12(3)"), "filing_reference": "",
+	})
+	if o.ID != 5 || o.BreachID != 2 || o.RuleID != "ON-PHIPA-IPC" || o.Version != "2024-01-01" ||
+		o.Recipient != "IPC Ontario" || o.Required == nil || !*o.Required || o.Due == nil || !o.Due.Equal(due) ||
+		o.Citation != "PHIPA s.12(3)" || o.Status != "pending" {
+		t.Fatalf("mapped: %+v", o)
+	}
+}
+
+func TestReportBreachReadsAnswersAndTags(t *testing.T) {
+	b := reportBreach(breach.Breach{Reference: "BR-2025-0001", Kinds: []string{"loss", "insider", "phishing"},
+		Answers: []breach.Answer{{QuestionID: "how_discovered", Value: "An audit"}, {QuestionID: "records", Value: "120"}}})
+	if b.HowDiscovered != "An audit" || b.Records != 120 {
+		t.Fatalf("answers: %+v", b)
+	}
+	want := map[string]bool{"loss": true, report.TagInternalParty: true, report.TagCyberattack: true}
+	for _, k := range b.Kinds {
+		delete(want, k)
+	}
+	if len(want) != 0 {
+		t.Fatalf("kinds %v lack %v", b.Kinds, want)
+	}
+}
+
+func TestDocumentIDAndSeries(t *testing.T) {
+	ob := &ObligationRef{ID: 12}
+	if got := documentID("BR-2025-0007", "us-state-ag", "TX", ob, 3); got != "BR-2025-0007-us-state-ag-o12-TX-v3" {
+		t.Fatalf("document id %q", got)
+	}
+	if a, b := breachSeries(1, "us-state-ag", nil, "TX"), breachSeries(1, "us-state-ag", nil, "CA"); a == b {
+		t.Fatal("two states share a series")
+	}
+}
