@@ -2,12 +2,9 @@ package app
 
 import (
 	"context"
-	"time"
 
-	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/document"
 	"github.com/breachline/breachline/internal/document/docapi"
-	"github.com/breachline/breachline/internal/obligation"
 	"github.com/breachline/breachline/internal/report"
 	"github.com/breachline/breachline/internal/rules"
 )
@@ -18,7 +15,9 @@ func (a *App) wireDocuments(context.Context) error {
 	svc := document.NewService(a.DB.Gorm, a.Breaches)
 	svc.Obligations = document.SQLObligations{}
 	svc.Rules = ruleContent{cat: a.Rules}
-	svc.Filer = obligationFiler{svc: obligation.NewService(a.DB.Gorm, a.Rules, a.Calendars, a.Breaches)}
+	// svc.Filer (marking an obligation filed with its document) is set where
+	// the obligations capability is wired; until then a filing records the
+	// document only.
 	a.Documents = svc
 	h := &docapi.Handlers{Docs: svc, Orgs: a.Auth}
 	a.routes = append(a.routes, h.Register)
@@ -42,17 +41,4 @@ func (r ruleContent) Requirements(key, version string) (string, []report.Require
 		return title, document.Requirements(rule.Citation, ids, labels), true
 	}
 	return "", nil, false
-}
-
-// obligationFiler marks an obligation filed through the obligation service,
-// which records its history and re-evaluates the stages that follow.
-type obligationFiler struct{ svc *obligation.Service }
-
-// MarkFiled implements document.ObligationFiler.
-func (f obligationFiler) MarkFiled(ctx context.Context, c breach.Call, breachID int64, fl document.Filing) error {
-	id := fl.DocumentID
-	_, err := f.svc.SetStatus(ctx, c, breachID, fl.ObligationID, obligation.StatusInput{
-		Status: obligation.StatusFiled, FiledAt: fl.FiledAt.Format(time.RFC3339), Reference: fl.Reference, DocumentID: &id,
-	})
-	return err
 }
