@@ -71,17 +71,21 @@ func jsonMap(m map[string]string) string {
 	return string(raw)
 }
 
-// writeJSONString writes s as a JSON string; plain ASCII takes the fast path.
+// writeJSONString writes s as a JSON string.
 func writeJSONString(b *strings.Builder, s string) {
+	b.Write(appendJSONString(nil, s))
+}
+
+// appendJSONString appends s as a JSON string; text without quotes,
+// backslashes or control characters is copied as is (UTF-8 is valid JSON).
+func appendJSONString(buf []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' {
 			raw, _ := json.Marshal(s)
-			b.Write(raw)
-			return
+			return append(buf, raw...)
 		}
 	}
-	b.WriteByte('"')
-	b.WriteString(s)
-	b.WriteByte('"')
+	buf = append(buf, '"')
+	buf = append(buf, s...)
+	return append(buf, '"')
 }

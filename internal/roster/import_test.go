@@ -176,4 +176,3 @@ func TestImportCancelledLeavesRosterUnchanged(t *testing.T) {
 		}
 	})
 }
-

@@ -49,7 +49,7 @@ type producer struct {
 	progress Progress
 	// rejectProblems counts the problems of the rejected rows.
 	rejectProblems int64
-	err      error
+	err            error
 }
 
 // run reads every row, sending full batches on p.out, and closes it at the

@@ -5,17 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 )
-
-// sqliteRowsPerInsert keeps SQLite's multi-row inserts small: binding cost
-// grows faster than the row count, and 100–200 rows per statement is the
-// measured sweet spot.
-const sqliteRowsPerInsert = 150
 
 // peopleWriter stores the accepted rows a producer sends, inside the
 // import's transaction, and returns how many it stored.
@@ -78,37 +74,82 @@ func (s *copySource) Values() ([]any, error) {
 // Err is always nil: the producer's error is checked after the copy.
 func (s *copySource) Err() error { return nil }
 
-// insertWriter stores the rows with multi-row INSERTs through one prepared
-// statement (SQLite).
+// insertWriter stores the rows in SQLite. Each batch travels as ONE JSON
+// parameter that json_each unpacks inside SQLite: the pure-Go driver
+// re-parses a statement on every execution and binds parameters in time
+// quadratic in their number, so a statement with a parameter per value
+// would cost far more than the JSON round trip.
 func insertWriter(ctx context.Context, tx *gorm.DB, p *producer) (int64, error) {
 	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
 	if !ok {
 		return 0, errors.New("insert people: not inside a transaction")
 	}
-	cols := len(personColumns)
-	full, err := sqlTx.PrepareContext(ctx, insertSQL("affected_people", personColumns, sqliteRowsPerInsert))
-	if err != nil {
-		return 0, fmt.Errorf("insert people: %w", err)
-	}
-	defer full.Close()
+	q := jsonInsertSQL()
 	var n int64
+	var buf []byte
+	cols := len(personColumns)
 	for b := range p.out {
-		vals := b.values
-		for len(vals) >= sqliteRowsPerInsert*cols {
-			if _, err := full.ExecContext(ctx, vals[:sqliteRowsPerInsert*cols]...); err != nil {
-				return n, fmt.Errorf("insert people: %w", err)
-			}
-			vals, n = vals[sqliteRowsPerInsert*cols:], n+sqliteRowsPerInsert
+		buf = appendJSONRows(buf[:0], b.values, cols)
+		if _, err := sqlTx.ExecContext(ctx, q, string(buf), p.meta.now); err != nil {
+			return n, fmt.Errorf("insert people: %w", err)
 		}
-		if rest := len(vals) / cols; rest > 0 {
-			if _, err := sqlTx.ExecContext(ctx, insertSQL("affected_people", personColumns, rest), vals...); err != nil {
-				return n, fmt.Errorf("insert people: %w", err)
-			}
-			n += int64(rest)
-		}
+		n += int64(b.rows)
 		p.recycle(b)
 	}
 	return n, nil
+}
+
+// jsonInsertSQL inserts the rows of a JSON array of arrays (?1), each in
+// personColumns order; created_at comes from ?2 so that the driver formats
+// the time as it does everywhere else.
+func jsonInsertSQL() string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO affected_people (")
+	b.WriteString(strings.Join(personColumns, ", "))
+	b.WriteString(") SELECT ")
+	for i, c := range personColumns {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if c == "created_at" {
+			b.WriteString("?2")
+			continue
+		}
+		fmt.Fprintf(&b, "value ->> %d", i)
+	}
+	b.WriteString(" FROM jsonb_each(?1)")
+	return b.String()
+}
+
+// appendJSONRows encodes rows of values (strings, int64, bool; time values
+// are skipped as null) as a JSON array of arrays.
+func appendJSONRows(buf []byte, values []any, cols int) []byte {
+	buf = append(buf, '[')
+	for i, v := range values {
+		switch {
+		case i%cols == 0:
+			if i > 0 {
+				buf = append(buf, "],"...)
+			}
+			buf = append(buf, '[')
+		default:
+			buf = append(buf, ',')
+		}
+		switch x := v.(type) {
+		case string:
+			buf = appendJSONString(buf, x)
+		case int64:
+			buf = strconv.AppendInt(buf, x, 10)
+		case bool:
+			buf = strconv.AppendBool(buf, x)
+		default:
+			buf = append(buf, "null"...)
+		}
+	}
+	if len(values) > 0 {
+		buf = append(buf, ']')
+	}
+	return append(buf, ']')
 }
 
 // insertSQL builds INSERT INTO table (cols) VALUES (?, …), … for rows rows.

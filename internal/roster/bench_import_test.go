@@ -1,0 +1,149 @@
+package roster
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/breachline/breachline/internal/db"
+	"github.com/breachline/breachline/internal/db/dbtest"
+)
+
+// The import benchmarks load a generated roster once per run (use
+// -benchtime=1x). BREACHLINE_BENCH_ROWS sets the size (default 1,000,000 for
+// PostgreSQL, 200,000 for SQLite). Run them with:
+//
+//	BREACHLINE_TEST_DATABASE_URL=postgres://… go test ./internal/roster \
+//	  -run '^$' -bench 'Import' -benchtime 1x -timeout 30m
+
+func benchRows(b *testing.B, def int) int {
+	if v := os.Getenv("BREACHLINE_BENCH_ROWS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			b.Fatalf("BREACHLINE_BENCH_ROWS=%q", v)
+		}
+		return n
+	}
+	return def
+}
+
+// writeBenchFile streams a realistic roster of rows rows to a file and
+// returns its path and size.
+func writeBenchFile(b *testing.B, rows int) (string, int64) {
+	path := filepath.Join(b.TempDir(), "roster.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	w.WriteString("id,first name,last name,email,phone,address,city,province,postal code,language,member since,notes\n")
+	provs := []string{"ON", "Ontario", "QC", "Québec", "BC", "AB", "NS", "MB"}
+	posts := []string{"K1A 0B1", "M5V 2T6", "H2X 1Y4", "G1R 4P5", "V6B 1A1", "T2P 1J9", "B3H 1A1", "R3C 0V8"}
+	for i := range rows {
+		k := i % len(provs)
+		fmt.Fprintf(w, "%d,Jean%d,Tremblay%d,jean.tremblay%d@example.com,(416) 555-%04d,%d rue Principale,Ville%d,%s,%s,%s,2019-01-01,client %d\n",
+			i, i, i%997, i, i%10000, i%500, i%300, provs[k], posts[k], []string{"en", "fr"}[i%2], i%7)
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	st, _ := f.Stat()
+	f.Close()
+	return path, st.Size()
+}
+
+// peakRSS is the process's peak resident set (VmHWM) in MiB.
+func peakRSS() float64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
+			return kb / 1024
+		}
+	}
+	return -1
+}
+
+// importBench imports the file once and returns the elapsed time.
+func importBench(b *testing.B, d *db.DB, path string, size int64, rows int) time.Duration {
+	breachID := seedBreach(b, d, "bench")
+	im := &Importer{DB: d, TempDir: b.TempDir(), Now: time.Now}
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	imp := queue(b, d, breachID, "roster.csv", "")
+	start := time.Now()
+	res, err := im.Run(context.Background(), imp, f, RunOptions{Size: size})
+	elapsed := time.Since(start)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if res.Accepted != int64(rows) {
+		b.Fatalf("accepted %d of %d (rejected %d)", res.Accepted, rows, res.Rejected)
+	}
+	return elapsed
+}
+
+// BenchmarkImportPostgres compares the importer with psql \copy of the same
+// file into a bare table of the file's columns.
+func BenchmarkImportPostgres(b *testing.B) {
+	rows := benchRows(b, 1_000_000)
+	url := dbtest.CreatePostgres(b)
+	path, size := writeBenchFile(b, rows)
+	d, err := db.Open(context.Background(), db.Options{URL: url})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Migrate(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	cols := "id text, first_name text, last_name text, email text, phone text, address text, city text, province text, postal_code text, language text, member_since text, notes text"
+	if err := d.Gorm.Exec("CREATE TABLE bare (" + cols + ")").Error; err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		start := time.Now()
+		out, err := exec.Command("psql", url, "-v", "ON_ERROR_STOP=1", "-c", `\copy bare FROM '`+path+`' WITH (FORMAT csv, HEADER true)`).CombinedOutput()
+		psql := time.Since(start)
+		if err != nil {
+			b.Fatalf("psql: %v: %s", err, out)
+		}
+		ours := importBench(b, d, path, size, rows)
+		b.ReportMetric(psql.Seconds(), "psql-s")
+		b.ReportMetric(ours.Seconds(), "import-s")
+		b.ReportMetric(ours.Seconds()/psql.Seconds(), "ratio")
+		b.ReportMetric(float64(rows)/ours.Seconds(), "rows/s")
+		b.ReportMetric(float64(size)/(1<<20), "file-MiB")
+		b.ReportMetric(peakRSS(), "peak-MiB")
+	}
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkImportSQLite measures rows per second into SQLite.
+func BenchmarkImportSQLite(b *testing.B) {
+	rows := benchRows(b, 200_000)
+	path, size := writeBenchFile(b, rows)
+	d := dbtest.Open(b, db.SQLite)
+	b.ResetTimer()
+	for b.Loop() {
+		ours := importBench(b, d, path, size, rows)
+		b.ReportMetric(ours.Seconds(), "import-s")
+		b.ReportMetric(float64(rows)/ours.Seconds(), "rows/s")
+		b.ReportMetric(peakRSS(), "peak-MiB")
+	}
+	b.ReportMetric(0, "ns/op")
+}
