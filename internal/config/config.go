@@ -32,8 +32,6 @@ type Config struct {
 	SMTPURL string `yaml:"smtp_url"`
 	// MailFrom is the sender address of every message.
 	MailFrom string `yaml:"mail_from"`
-	// SessionSecret keys session and CSRF tokens; generated into DataDir when empty.
-	SessionSecret string `yaml:"session_secret"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `yaml:"log_level"`
 	// LogFormat is auto (JSON unless a terminal), json or text.
@@ -141,7 +139,6 @@ func settings() []setting {
 		{"BASE_URL", false, str(func(c *Config) *string { return &c.BaseURL })},
 		{"SMTP_URL", true, str(func(c *Config) *string { return &c.SMTPURL })},
 		{"MAIL_FROM", false, str(func(c *Config) *string { return &c.MailFrom })},
-		{"SESSION_SECRET", true, str(func(c *Config) *string { return &c.SessionSecret })},
 		{"LOG_LEVEL", false, str(func(c *Config) *string { return &c.LogLevel })},
 		{"LOG_FORMAT", false, str(func(c *Config) *string { return &c.LogFormat })},
 		{"BODY_LIMIT", false, func(c *Config, v string) error { return parseInt64(v, &c.BodyLimit) }},
