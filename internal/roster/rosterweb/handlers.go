@@ -1,0 +1,122 @@
+// Package rosterweb is the JSON API of the roster: uploads that start a
+// background import, import progress and rejects, counts, people and the
+// audited export.
+package rosterweb
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/breachline/breachline/internal/roster"
+	"github.com/breachline/breachline/internal/web"
+)
+
+// Handlers serve the roster routes.
+type Handlers struct {
+	Svc *roster.Service
+	// UploadDir receives uploaded files until a worker has imported them.
+	UploadDir string
+	// UploadLimit caps an upload's size in bytes.
+	UploadLimit int64
+}
+
+// Register adds the routes to the authenticated API group.
+func (h *Handlers) Register(api *gin.RouterGroup, _ *web.Server) {
+	api.POST("/breaches/:id/imports", h.upload)
+	api.GET("/imports/:id", h.getImport)
+	api.GET("/imports/:id/rejects.csv", h.rejects)
+	api.GET("/breaches/:id/roster/counts", h.counts)
+	api.GET("/breaches/:id/roster/export.csv", h.export)
+	api.GET("/breaches/:id/people", h.people)
+}
+
+func (h *Handlers) getImport(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	imp, err := h.Svc.GetImport(c.Request.Context(), web.Principal(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, imp)
+}
+
+func (h *Handlers) rejects(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	// Authorise before the first byte so that a refusal is still JSON.
+	if _, err := h.Svc.GetImport(c.Request.Context(), web.Principal(c), id); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	csvHeaders(c, "import-"+strconv.FormatInt(id, 10)+"-rejects.csv")
+	if err := h.Svc.WriteRejects(c.Request.Context(), web.Principal(c), id, c.Writer); err != nil {
+		c.Error(err)
+	}
+}
+
+func (h *Handlers) counts(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	counts, err := h.Svc.Counts(c.Request.Context(), web.Principal(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, counts)
+}
+
+func (h *Handlers) export(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	ctx, p := c.Request.Context(), web.Principal(c)
+	if _, err := h.Svc.Authorize(ctx, h.Svc.DB.Gorm, p, id, exportPermission); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	csvHeaders(c, "breach-"+strconv.FormatInt(id, 10)+"-roster.csv")
+	if _, err := h.Svc.Export(ctx, p, web.RequestID(c), id, c.Writer); err != nil {
+		c.Error(err)
+	}
+}
+
+func (h *Handlers) people(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	f := roster.PeopleFilter{Region: c.Query("region"), ReviewOnly: c.Query("review") == "1"}
+	f.Limit, _ = strconv.Atoi(c.DefaultQuery("limit", "50"))
+	f.Offset, _ = strconv.Atoi(c.DefaultQuery("offset", "0"))
+	if f.Offset < 0 {
+		f.Offset = 0
+	}
+	people, total, err := h.Svc.People(c.Request.Context(), web.Principal(c), id, f)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"people": people, "total": total, "limit": f.Limit, "offset": f.Offset})
+}
+
+func csvHeaders(c *gin.Context, name string) {
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Header("Cache-Control", "no-store")
+	c.Status(http.StatusOK)
+}

@@ -1,0 +1,161 @@
+package rosterweb
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/errs"
+	"github.com/breachline/breachline/internal/roster"
+	"github.com/breachline/breachline/internal/web"
+)
+
+// exportPermission guards the roster export.
+const exportPermission = auth.ExportPersonalData
+
+// upload streams a multipart file to the data directory (never holding it
+// in memory), hashing it on the way, then queues its import.
+func (h *Handlers) upload(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	ctx, p := c.Request.Context(), web.Principal(c)
+	if _, err := h.Svc.Authorize(ctx, h.Svc.DB.Gorm, p, id, auth.Write); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, h.UploadLimit)
+	up, err := h.receive(c.Request)
+	if err != nil {
+		if up.Path != "" {
+			os.Remove(up.Path)
+		}
+		web.Fail(c, err)
+		return
+	}
+	imp, err := h.Svc.StartImport(ctx, p, web.RequestID(c), id, up)
+	if err != nil {
+		os.Remove(up.Path)
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, imp)
+}
+
+// receive reads the parts: file (required), and optionally format, sheet,
+// date_order, default_country and mapping (a YAML mapping file).
+func (h *Handlers) receive(r *http.Request) (roster.Upload, error) {
+	var up roster.Upload
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return up, &errs.Invalid{Message: "send the roster as multipart/form-data with a part named file"}
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return up, uploadError(err)
+		}
+		if err := h.readPart(part, &up); err != nil {
+			part.Close()
+			return up, err
+		}
+		part.Close()
+	}
+	if up.Path == "" {
+		return up, &errs.Invalid{Message: "no file uploaded", Fields: map[string]string{"file": "required"}}
+	}
+	return up, nil
+}
+
+func (h *Handlers) readPart(part *multipart.Part, up *roster.Upload) error {
+	name := part.FormName()
+	if name == "file" {
+		if up.Path != "" {
+			return &errs.Invalid{Message: "send one file per upload", Fields: map[string]string{"file": "repeated"}}
+		}
+		return h.storeFile(part, up)
+	}
+	if name == "mapping" {
+		m, err := roster.ParseMapping(io.LimitReader(part, 1<<20))
+		if err != nil {
+			return &errs.Invalid{Message: "the mapping file is not valid", Fields: map[string]string{"mapping": err.Error()}}
+		}
+		up.Options.Mapping = m
+		return nil
+	}
+	raw, err := io.ReadAll(io.LimitReader(part, 256))
+	if err != nil {
+		return uploadError(err)
+	}
+	v := strings.TrimSpace(string(raw))
+	switch name {
+	case "format":
+		if v != "" && v != "csv" && v != "xlsx" {
+			return &errs.Invalid{Message: "unknown format", Fields: map[string]string{"format": "use csv or xlsx"}}
+		}
+		up.Options.Format = roster.Format(v)
+	case "sheet":
+		up.Options.Sheet = v
+	case "date_order":
+		if v != "" && v != "DMY" && v != "MDY" {
+			return &errs.Invalid{Message: "unknown date order", Fields: map[string]string{"date_order": "use DMY or MDY"}}
+		}
+		up.Options.DateOrder = roster.DateOrder(v)
+	case "default_country":
+		up.Options.DefaultCountry = v
+	default:
+		return &errs.Invalid{Message: "unknown form field", Fields: map[string]string{name: "unknown field"}}
+	}
+	return nil
+}
+
+// storeFile copies the file part to the upload directory, hashing it.
+func (h *Handlers) storeFile(part *multipart.Part, up *roster.Upload) error {
+	if err := os.MkdirAll(h.UploadDir, 0o750); err != nil {
+		return fmt.Errorf("upload directory: %w", err)
+	}
+	f, err := os.CreateTemp(h.UploadDir, "roster-*.upload")
+	if err != nil {
+		return fmt.Errorf("upload: %w", err)
+	}
+	up.Path = f.Name()
+	sum := sha256.New()
+	n, err := io.Copy(io.MultiWriter(f, sum), part)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return uploadError(err)
+	}
+	if n == 0 {
+		return &errs.Invalid{Message: "the uploaded file is empty", Fields: map[string]string{"file": "empty"}}
+	}
+	up.FileName = filepath.Base(strings.ReplaceAll(part.FileName(), `\`, "/"))
+	up.SHA256, up.Size = hex.EncodeToString(sum.Sum(nil)), n
+	return nil
+}
+
+// uploadError keeps a too-large body recognisable (413) and reports other
+// broken uploads as invalid requests.
+func uploadError(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return err
+	}
+	return &errs.Invalid{Message: "the upload was interrupted or malformed"}
+}

@@ -1,0 +1,224 @@
+package roster
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+	"gorm.io/gorm"
+
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/db"
+	"github.com/breachline/breachline/internal/errs"
+)
+
+// JobInserter enqueues a job in the caller's transaction (a River client).
+type JobInserter interface {
+	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+}
+
+// Service is the roster as callers with a principal see it: every method
+// checks the caller's permission in the breach's organization.
+type Service struct {
+	DB       *db.DB
+	Importer *Importer
+	// Jobs enqueues background imports; nil means imports cannot be queued.
+	Jobs JobInserter
+	live sync.Map // import id -> liveProgress, for imports running in this process
+}
+
+// liveProgress is the latest progress of an import running here.
+type liveProgress struct {
+	orgID int64
+	imp   Import
+}
+
+// BreachRef is a breach's id and organization.
+type BreachRef struct {
+	ID             int64
+	OrganizationID int64
+	Reference      string
+}
+
+// Authorize checks that p may do perm on the breach; another organization's
+// breach is not found.
+func (s *Service) Authorize(ctx context.Context, tx *gorm.DB, p *auth.Principal, breachID int64, perm auth.Permission) (BreachRef, error) {
+	var b BreachRef
+	err := tx.WithContext(ctx).Raw("SELECT id, organization_id, reference FROM breaches WHERE id = ?", breachID).Scan(&b).Error
+	if err != nil {
+		return b, fmt.Errorf("breach %d: %w", breachID, err)
+	}
+	if b.ID == 0 {
+		return b, fmt.Errorf("breach %d: %w", breachID, errs.ErrNotFound)
+	}
+	if err := p.Require(b.OrganizationID, perm); err != nil {
+		if errors.Is(err, errs.ErrNotFound) {
+			return BreachRef{}, fmt.Errorf("breach %d: %w", breachID, errs.ErrNotFound)
+		}
+		return BreachRef{}, err
+	}
+	return b, nil
+}
+
+// Upload is a roster file received and stored in the data directory.
+type Upload struct {
+	Path     string
+	FileName string
+	SHA256   string
+	Size     int64
+	Options  ImportOptions
+}
+
+// StartImport records a queued import of an uploaded file and enqueues the
+// job that runs it, in one transaction. The same file already imported (or
+// queued) into the breach is refused.
+func (s *Service) StartImport(ctx context.Context, p *auth.Principal, requestID string, breachID int64, up Upload) (Import, error) {
+	if s.Jobs == nil {
+		return Import{}, errors.New("start import: no job queue")
+	}
+	var imp Import
+	err := s.DB.Tx(ctx, func(tx *gorm.DB) error {
+		b, err := s.Authorize(ctx, tx, p, breachID, auth.Write)
+		if err != nil {
+			return err
+		}
+		if imp, err = Queue(ctx, tx, p, breachID, up); err != nil {
+			return err
+		}
+		details := map[string]any{"breach_id": breachID, "file_name": up.FileName, "sha256": up.SHA256, "bytes": up.Size}
+		if err := auth.Audit(ctx, tx, p, requestID, b.OrganizationID, "roster.import.queue", "import", strconv.FormatInt(imp.ID, 10), details); err != nil {
+			return err
+		}
+		sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+		if !ok {
+			return errors.New("start import: not in a transaction")
+		}
+		_, err = s.Jobs.InsertTx(ctx, sqlTx, ImportArgs{ImportID: imp.ID}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
+		if err != nil {
+			return fmt.Errorf("enqueue import %d: %w", imp.ID, err)
+		}
+		return nil
+	})
+	return imp, err
+}
+
+// Queue inserts a queued import after checking that the breach has no
+// queued, running or committed import of the same file.
+func Queue(ctx context.Context, tx *gorm.DB, p *auth.Principal, breachID int64, up Upload) (Import, error) {
+	if up.SHA256 != "" {
+		var prev Import
+		err := tx.WithContext(ctx).Where("breach_id = ? AND sha256 = ? AND status IN ?", breachID, up.SHA256,
+			[]string{StatusQueued, StatusRunning, StatusDone}).Order("id").Take(&prev).Error
+		if err == nil {
+			return Import{}, duplicateFileConflictWith(prev)
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return Import{}, fmt.Errorf("check for a repeated file: %w", err)
+		}
+	}
+	imp := Import{BreachID: breachID, FileName: up.FileName, SHA256: up.SHA256, Format: string(up.Options.Format),
+		Status: StatusQueued, BytesTotal: up.Size, Options: up.Options, FilePath: up.Path, CreatedAt: time.Now().UTC()}
+	if p != nil && p.User.ID != 0 {
+		uid := p.User.ID
+		imp.CreatedBy = &uid
+	}
+	if err := tx.WithContext(ctx).Create(&imp).Error; err != nil {
+		return Import{}, fmt.Errorf("record import: %w", err)
+	}
+	return imp, nil
+}
+
+// GetImport returns an import. One running in this process is answered
+// from memory, with live progress and without waiting for the database (on
+// SQLite the import's transaction holds the only connection).
+func (s *Service) GetImport(ctx context.Context, p *auth.Principal, id int64) (Import, error) {
+	if v, ok := s.live.Load(id); ok {
+		lp := v.(liveProgress)
+		if err := p.Require(lp.orgID, auth.Read); err != nil {
+			return Import{}, notFoundImport(id, err)
+		}
+		return lp.imp, nil
+	}
+	return s.loadImport(ctx, p, id)
+}
+
+func (s *Service) loadImport(ctx context.Context, p *auth.Principal, id int64) (Import, error) {
+	var imp Import
+	if err := s.DB.Gorm.WithContext(ctx).Take(&imp, id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return Import{}, fmt.Errorf("import %d: %w", id, errs.ErrNotFound)
+		}
+		return Import{}, fmt.Errorf("import %d: %w", id, err)
+	}
+	if _, err := s.Authorize(ctx, s.DB.Gorm, p, imp.BreachID, auth.Read); err != nil {
+		return Import{}, notFoundImport(id, err)
+	}
+	return imp, nil
+}
+
+func notFoundImport(id int64, err error) error {
+	if errors.Is(err, errs.ErrNotFound) {
+		return fmt.Errorf("import %d: %w", id, errs.ErrNotFound)
+	}
+	return err
+}
+
+// RunQueued runs a queued import from its stored file (the background job).
+// The file is removed once the import is done or can never succeed.
+func (s *Service) RunQueued(ctx context.Context, id int64) (Result, error) {
+	var imp Import
+	if err := s.DB.Gorm.WithContext(ctx).Take(&imp, id).Error; err != nil {
+		return Result{}, fmt.Errorf("import %d: %w", id, err)
+	}
+	if imp.Status == StatusDone {
+		return resultOf(imp), nil
+	}
+	f, err := os.Open(imp.FilePath)
+	if err != nil {
+		err = &FatalError{Err: errors.New("the uploaded file is no longer available; upload it again")}
+		s.Importer.markFailed(ctx, id, err)
+		return Result{}, err
+	}
+	defer f.Close()
+	orgID := s.orgOf(ctx, imp.BreachID)
+	defer s.live.Delete(id)
+	snap := imp
+	snap.Status = StatusRunning
+	s.live.Store(id, liveProgress{orgID: orgID, imp: snap})
+	var last time.Time
+	res, err := s.Importer.Run(ctx, &imp, f, RunOptions{Size: imp.BytesTotal, Progress: func(pr Progress) {
+		snap.RowsRead, snap.BytesRead, snap.Accepted, snap.Rejected = pr.Rows, pr.Bytes, pr.Accepted, pr.Rejected
+		s.live.Store(id, liveProgress{orgID: orgID, imp: snap})
+		last = s.persistProgress(ctx, id, pr, last)
+	}})
+	if err == nil || !IsInternal(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		_ = os.Remove(imp.FilePath)
+	}
+	return res, err
+}
+
+func (s *Service) orgOf(ctx context.Context, breachID int64) int64 {
+	var org int64
+	s.DB.Gorm.WithContext(ctx).Raw("SELECT organization_id FROM breaches WHERE id = ?", breachID).Scan(&org)
+	return org
+}
+
+// persistProgress writes progress to the imports row about once a second on
+// PostgreSQL, where another connection can; SQLite's one connection is held
+// by the import's transaction, so progress there is only kept in memory.
+func (s *Service) persistProgress(ctx context.Context, id int64, pr Progress, last time.Time) time.Time {
+	if s.DB.Dialect != db.Postgres || time.Since(last) < time.Second {
+		return last
+	}
+	now := time.Now().UTC()
+	s.DB.Gorm.WithContext(ctx).Model(&Import{}).Where("id = ? AND status = ?", id, StatusRunning).
+		Updates(map[string]any{"rows_read": pr.Rows, "bytes_read": pr.Bytes, "accepted": pr.Accepted, "rejected": pr.Rejected, "progress_at": now})
+	return now
+}
