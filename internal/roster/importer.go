@@ -202,5 +202,8 @@ func (im *Importer) openSpool() (*rejectSpool, error) {
 	if dir == "" {
 		dir = os.TempDir()
 	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("rejects spool: %w", err)
+	}
 	return newRejectSpool(dir)
 }

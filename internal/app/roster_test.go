@@ -1,0 +1,152 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/breachline/breachline/internal/app/apptest"
+	"github.com/breachline/breachline/internal/auth"
+)
+
+const rosterCSV = "name,email,province\n" +
+	"Alice Martin,alice@example.com,ON\n" +
+	"=cmd|' /C calc'!A0,bob@example.com,QC\n" +
+	"Bad Row,not-an-email,ON\n" +
+	"Alice M,ALICE@example.com,ON\n"
+
+// uploadRoster posts a file as multipart/form-data.
+func uploadRoster(t *testing.T, e *apptest.Env, tok string, breachID int64, name, content string) apptest.Response {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(fw, content)
+	mw.WriteField("format", "csv")
+	mw.Close()
+	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/breaches/%d/imports", e.HTTP.URL, breachID), &body)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return apptest.Response{Status: res.StatusCode, Body: raw, Header: res.Header}
+}
+
+// startWorkers runs the River workers until the test ends.
+func startWorkers(t *testing.T, e *apptest.Env) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); e.App.RunWorkers(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+type importView struct {
+	ID         int64
+	Status     string
+	Accepted   int64
+	Rejected   int64
+	Duplicates int64
+	Error      string
+}
+
+func waitImport(t *testing.T, e *apptest.Env, tok string, id int64) importView {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		var v importView
+		res := e.Do("GET", fmt.Sprintf("/api/v1/imports/%d", id), tok, nil)
+		if res.Status != http.StatusOK {
+			t.Fatalf("import %d: %d %s", id, res.Status, res.Body)
+		}
+		res.JSON(t, &v)
+		if v.Status == "done" || v.Status == "failed" || v.Status == "cancelled" {
+			return v
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("import %d did not finish", id)
+	return importView{}
+}
+
+func TestRosterImportThroughWorker(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *apptest.Env) {
+		acme, other := e.Org("acme"), e.Org("other")
+		po := e.User("po@acme.example", acme, auth.RolePrivacyOfficer)
+		viewer := e.User("viewer@acme.example", acme, auth.RoleViewer)
+		outsider := e.User("po@other.example", other, auth.RolePrivacyOfficer)
+		var b struct{ ID int64 }
+		e.Do("POST", "/api/v1/breaches", po, newBreach).JSON(t, &b)
+		startWorkers(t, e)
+
+		if res := uploadRoster(t, e, viewer, b.ID, "people.csv", rosterCSV); res.Status != http.StatusForbidden {
+			t.Fatalf("viewer upload: %d %s", res.Status, res.Body)
+		}
+		if res := uploadRoster(t, e, outsider, b.ID, "people.csv", rosterCSV); res.Status != http.StatusNotFound {
+			t.Fatalf("outsider upload: %d %s", res.Status, res.Body)
+		}
+		res := uploadRoster(t, e, po, b.ID, "people.csv", rosterCSV)
+		if res.Status != http.StatusAccepted {
+			t.Fatalf("upload: %d %s", res.Status, res.Body)
+		}
+		var queued importView
+		res.JSON(t, &queued)
+		v := waitImport(t, e, po, queued.ID)
+		if v.Status != "done" || v.Accepted != 3 || v.Rejected != 1 || v.Duplicates != 1 {
+			t.Fatalf("import: %+v", v)
+		}
+		checkRosterReads(t, e, b.ID, v.ID, po, viewer, outsider)
+		if res := uploadRoster(t, e, po, b.ID, "again.csv", rosterCSV); res.Status != http.StatusConflict ||
+			!strings.Contains(string(res.Body), "already been imported") {
+			t.Fatalf("same file again: %d %s", res.Status, res.Body)
+		}
+	})
+}
+
+func checkRosterReads(t *testing.T, e *apptest.Env, breachID, importID int64, po, viewer, outsider string) {
+	t.Helper()
+	rej := e.Do("GET", fmt.Sprintf("/api/v1/imports/%d/rejects.csv", importID), po, nil)
+	if rej.Status != http.StatusOK || !strings.Contains(string(rej.Body), "\n4,email,") {
+		t.Fatalf("rejects: %d %s", rej.Status, rej.Body)
+	}
+	if res := e.Do("GET", fmt.Sprintf("/api/v1/imports/%d", importID), outsider, nil); res.Status != http.StatusNotFound {
+		t.Fatalf("outsider import: %d", res.Status)
+	}
+	var counts struct {
+		People     int64
+		Duplicates int64
+		Regions    map[string]int64
+	}
+	e.Do("GET", fmt.Sprintf("/api/v1/breaches/%d/roster/counts", breachID), viewer, nil).JSON(t, &counts)
+	if counts.People != 2 || counts.Duplicates != 1 || counts.Regions["CA-ON"] != 1 || counts.Regions["CA-QC"] != 1 {
+		t.Fatalf("counts: %+v", counts)
+	}
+	var page struct{ Total int64 }
+	e.Do("GET", fmt.Sprintf("/api/v1/breaches/%d/people?review=1", breachID), viewer, nil).JSON(t, &page)
+	if page.Total != 1 {
+		t.Fatalf("people to review: %d", page.Total)
+	}
+	exportPath := fmt.Sprintf("/api/v1/breaches/%d/roster/export.csv", breachID)
+	if res := e.Do("GET", exportPath, viewer, nil); res.Status != http.StatusForbidden {
+		t.Fatalf("viewer export: %d", res.Status)
+	}
+	if res := e.Do("GET", exportPath, outsider, nil); res.Status != http.StatusNotFound {
+		t.Fatalf("outsider export: %d", res.Status)
+	}
+	exp := e.Do("GET", exportPath, po, nil)
+	if exp.Status != http.StatusOK || !strings.Contains(string(exp.Body), `'=cmd|`) || strings.Contains(string(exp.Body), ",=cmd") {
+		t.Fatalf("export: %d %s", exp.Status, exp.Body)
+	}
+}
