@@ -59,7 +59,10 @@ func (e *env) commands() []*cobra.Command {
 		e.tokenCmd(),
 		e.demoCmd(),
 		e.versionCmd(),
+		e.importCmd(),
+		e.rosterCmd(),
 		e.reportCmd(),
+		e.assessCmd(),
 		e.healthcheckCmd(),
 	}
 }
