@@ -69,7 +69,7 @@ func TestBreachCreateReadUpdate(t *testing.T) {
 		if ev.Status != 201 {
 			t.Fatalf("add event: %d %s", ev.Status, ev.Body)
 		}
-		ans := e.Do("PUT", fmt.Sprintf("/api/v1/breaches/%d/answers/real_risk_of_significant_harm", b.ID), tok, map[string]string{"value": "yes", "rationale": "Health data"})
+		ans := e.Do("PUT", fmt.Sprintf("/api/v1/breaches/%d/answers/rrosh", b.ID), tok, map[string]string{"value": "yes", "rationale": "Health data"})
 		if ans.Status != 200 {
 			t.Fatalf("answer: %d %s", ans.Status, ans.Body)
 		}
@@ -259,8 +259,8 @@ func TestInternalErrorsHideDetails(t *testing.T) {
 	tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
 	// Break the database under the service: the client must see a request id
 	// and a generic message, never the SQL error.
-	e.App.DB.Gorm.Exec("DROP TABLE assessment_answers")
 	res := e.Do("POST", "/api/v1/breaches", tok, map[string]any{"organization": "acme", "title": "x"})
+	e.App.DB.Gorm.Exec("DROP TABLE assessment_answers")
 	res2 := e.Do("GET", "/api/v1/breaches/1", tok, nil)
 	if res2.Status != 500 {
 		t.Fatalf("want 500, got %d %s (create: %d)", res2.Status, res2.Body, res.Status)

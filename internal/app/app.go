@@ -28,6 +28,7 @@ import (
 	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/document"
 	"github.com/breachline/breachline/internal/jobs"
+	"github.com/breachline/breachline/internal/obligation"
 	"github.com/breachline/breachline/internal/rules"
 	"github.com/breachline/breachline/internal/web"
 )
@@ -46,6 +47,8 @@ type App struct {
 	Rules     *rules.Catalogue
 	// Documents stores generated filings, registers and statistics.
 	Documents *document.Service
+	// Obligations keeps each breach's duties (re-evaluated on every change).
+	Obligations *obligation.Service
 
 	// What the capabilities register while wiring (see wire).
 	routes   []func(api *gin.RouterGroup, s *web.Server)
@@ -109,6 +112,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 func (a *App) wire(ctx context.Context) error {
 	for _, step := range []func(context.Context) error{
 		a.wireHousekeeping,
+		a.wireObligations,
 		a.wireDocuments,
 	} {
 		if err := step(ctx); err != nil {

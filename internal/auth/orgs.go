@@ -38,7 +38,7 @@ var (
 )
 
 // apply validates in and copies it onto o, collecting every field problem.
-func (in OrgInput) apply(o *Organization, creating bool) error {
+func (in OrgInput) apply(o *Organization, terms OrgTerms, creating bool) error {
 	f := errs.Fields{}
 	setStr := func(dst *string, v *string, field string, max int, required bool) {
 		if v == nil {
@@ -77,13 +77,13 @@ func (in OrgInput) apply(o *Organization, creating bool) error {
 	} else if creating {
 		f.Add("slug", "required")
 	}
-	in.applyLists(o, f)
+	in.applyLists(o, terms, f)
 	in.applyZone(o, f)
 	return f.Err()
 }
 
-func (in OrgInput) applyLists(o *Organization, f errs.Fields) {
-	check := func(field string, v *[]string, dst *[]string) {
+func (in OrgInput) applyLists(o *Organization, terms OrgTerms, f errs.Fields) {
+	check := func(field string, v *[]string, dst *[]string, known func(string) bool, ids func() []string) {
 		if v == nil {
 			if *dst == nil {
 				*dst = []string{}
@@ -91,14 +91,22 @@ func (in OrgInput) applyLists(o *Organization, f errs.Fields) {
 			return
 		}
 		for i, s := range *v {
-			if !tagRe.MatchString(s) {
-				f.Add(field, "item "+strconv.Itoa(i+1)+" must be a lower-case identifier such as health_custodian")
+			switch {
+			case !tagRe.MatchString(s):
+				f.Add(field, "item "+strconv.Itoa(i+1)+" must be a lower-case identifier such as mfippa_institution")
+			case terms != nil && !known(s):
+				f.Add(field, "item "+strconv.Itoa(i+1)+" ("+s+"): want one of "+strings.Join(ids(), ", "))
 			}
 		}
 		*dst = append([]string{}, *v...)
 	}
-	check("sectors", in.Sectors, &o.Sectors)
-	check("roles", in.Roles, &o.Roles)
+	if terms != nil {
+		check("sectors", in.Sectors, &o.Sectors, terms.Sector, terms.SectorIDs)
+		check("roles", in.Roles, &o.Roles, terms.Role, terms.RoleIDs)
+	} else {
+		check("sectors", in.Sectors, &o.Sectors, nil, nil)
+		check("roles", in.Roles, &o.Roles, nil, nil)
+	}
 	if in.HomeJurisdiction != nil {
 		o.HomeJurisdiction = strings.ToUpper(strings.TrimSpace(*in.HomeJurisdiction))
 		if o.HomeJurisdiction != "" && !jurisdictionRe.MatchString(o.HomeJurisdiction) {
@@ -143,7 +151,7 @@ func (s *Service) CreateOrganization(ctx context.Context, creator *Principal, re
 // CreateOrganizationTx is CreateOrganization inside the caller's transaction.
 func (s *Service) CreateOrganizationTx(ctx context.Context, tx *gorm.DB, creator *Principal, requestID string, in OrgInput) (Organization, error) {
 	var o Organization
-	if err := in.apply(&o, true); err != nil {
+	if err := in.apply(&o, s.Terms, true); err != nil {
 		return Organization{}, err
 	}
 	err := tx.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -173,7 +181,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, p *Principal, requestI
 		if err := tx.Take(&o, id).Error; err != nil {
 			return fmt.Errorf("organization %d: %w", id, errs.ErrNotFound)
 		}
-		if err := in.apply(&o, false); err != nil {
+		if err := in.apply(&o, s.Terms, false); err != nil {
 			return err
 		}
 		if err := tx.Save(&o).Error; err != nil {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -24,7 +25,20 @@ type Service struct {
 	db *gorm.DB
 	// BcryptCost is the password hashing cost; tests lower it.
 	BcryptCost int
-	now        func() time.Time
+	// Terms validates organization sectors and roles against the
+	// regulation catalogue's vocabulary; without it any lower-case
+	// identifier is accepted.
+	Terms OrgTerms
+	now   func() time.Time
+}
+
+// OrgTerms is the closed vocabulary of organization sectors and roles (the
+// regulation catalogue's), supplied by the application.
+type OrgTerms interface {
+	Sector(id string) bool
+	Role(id string) bool
+	SectorIDs() []string
+	RoleIDs() []string
 }
 
 // NewService returns a Service on db.
@@ -111,14 +125,19 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (User, error) {
 }
 
 // dummyHash makes a sign-in for an unknown address take as long as one for a
-// known address, so response times do not reveal which addresses exist.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("breachline-timing-equaliser"), 12)
+// known address, so response times do not reveal which addresses exist. It
+// is computed on first use: hashing at package init would cost every
+// command of the binary a few hundred milliseconds.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("breachline-timing-equaliser"), 12)
+	return h
+})
 
 // Authenticate checks an e-mail and password.
 func (s *Service) Authenticate(ctx context.Context, email, password string) (User, error) {
 	u, err := s.UserByEmail(ctx, email)
 	if err != nil {
-		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 		return User{}, errs.ErrUnauthorized
 	}
 	if u.DisabledAt != nil || u.PasswordHash == "" ||

@@ -25,10 +25,10 @@ func (s *Service) Create(ctx context.Context, c Call, orgID int64, in Input) (Br
 			return err
 		}
 		f := errs.Fields{}
-		in.apply(&b, cats, true, f)
+		in.apply(&b, cats, vocab{s.Terms}, true, f)
 		events := make([]Event, len(in.Events))
 		for i, ei := range in.Events {
-			events[i] = parseEvent(ei, fmt.Sprintf("events[%d]", i), f)
+			events[i] = parseEvent(ei, vocab{s.Terms}, fmt.Sprintf("events[%d]", i), f)
 		}
 		if err := f.Err(); err != nil {
 			return err
@@ -177,7 +177,7 @@ func (s *Service) Update(ctx context.Context, c Call, id int64, in Input) (Breac
 			return err
 		}
 		f := errs.Fields{}
-		in.apply(&b, cats, false, f)
+		in.apply(&b, cats, vocab{s.Terms}, false, f)
 		if err := f.Err(); err != nil {
 			return err
 		}

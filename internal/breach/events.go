@@ -25,7 +25,7 @@ func (s *Service) AddEvent(ctx context.Context, c Call, id int64, in EventInput)
 			return err
 		}
 		f := errs.Fields{}
-		e = parseEvent(in, "event", f)
+		e = parseEvent(in, vocab{s.Terms}, "event", f)
 		if err := f.Err(); err != nil {
 			return err
 		}
@@ -74,12 +74,14 @@ type AnswerInput struct {
 // SetAnswer records (or replaces) the answer to an assessment question.
 func (s *Service) SetAnswer(ctx context.Context, c Call, id int64, question string, in AnswerInput) (Answer, error) {
 	f := errs.Fields{}
-	if !questionRe.MatchString(question) {
-		f.Add("question_id", "a question id from the regulation catalogue")
+	if !questionRe.MatchString(question) || !(vocab{s.Terms}).question(question) {
+		f.Add("question_id", "a question id from the regulation catalogue (GET /api/v1/questions)")
 	}
 	in.Value = strings.TrimSpace(in.Value)
 	if in.Value == "" || len(in.Value) > 500 {
 		f.Add("value", "required, at most 500 characters")
+	} else if why := (vocab{s.Terms}).answer(question, in.Value); why != "" && f["question_id"] == "" {
+		f.Add("value", why)
 	}
 	if len(in.Rationale) > MaxDescription {
 		f.Add("rationale", fmt.Sprintf("at most %d characters", MaxDescription))

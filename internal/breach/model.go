@@ -73,6 +73,9 @@ type Category struct {
 	Sensitivity string   `json:"sensitivity" yaml:"sensitivity"`
 	Description string   `json:"description" yaml:"description"`
 	Regimes     []string `gorm:"serializer:json" json:"regimes" yaml:"regimes"`
+	// RuleCategories are the regulation catalogue's data-category ids this
+	// category counts as when obligations are evaluated.
+	RuleCategories []string `gorm:"serializer:json" json:"rule_categories" yaml:"rule_categories"`
 }
 
 // TableName is the categories table.
@@ -84,20 +87,31 @@ var Statuses = []string{"open", "contained", "closed"}
 // Natures are the CIA classification of a breach (GDPR, NIS2).
 var Natures = []string{"confidentiality", "integrity", "availability"}
 
-// Kinds describe what happened, in the words the statutes use.
-var Kinds = []string{
-	"theft", "loss", "unauthorized_access", "unauthorized_use", "unauthorized_disclosure",
-	"unauthorized_acquisition", "ransomware", "misdirected", "insider", "phishing",
-	"lost_device", "system_misconfiguration", "destruction", "alteration", "other",
+// ProductEvents are timeline events the product records that start no legal
+// clock, so they are not in the regulation catalogue's vocabulary. Every
+// other event kind (and every breach kind) must be a term of the catalogue's
+// vocabulary, checked through Terms.
+var ProductEvents = []string{
+	"contained", "reported_to_police", "closed", "assessment_started",
+	"media_notified", "controller_informed",
 }
 
-// EventKinds are the timeline events the catalogue's clocks can start from.
-var EventKinds = []string{
-	"occurred", "discovered", "aware", "determined", "materiality_determined",
-	"classified_major", "assessed_notifiable", "assessment_started", "contained",
-	"controller_informed", "covered_entity_informed", "law_enforcement_delay_start",
-	"law_enforcement_delay_end", "individuals_notified", "regulator_notified",
-	"media_notified", "ransom_paid", "reported_to_police", "closed",
+// Terms is the closed vocabulary a breach's kinds, clock events and
+// assessment answers must use: the regulation catalogue's
+// (config/regulations/vocabulary.yaml), supplied by the application.
+type Terms interface {
+	// BreachKind reports whether id is a breach kind of the vocabulary.
+	BreachKind(id string) bool
+	// ClockEvent reports whether id is a clock event of the vocabulary.
+	ClockEvent(id string) bool
+	// Question reports whether id is an assessment question.
+	Question(id string) bool
+	// CheckAnswer returns "" when value answers the question, else what is
+	// wrong (not one of the options, not yes/no, not a number).
+	CheckAnswer(questionID, value string) string
+	// KindIDs and EventIDs list the terms, for error messages.
+	KindIDs() []string
+	EventIDs() []string
 }
 
 func contains(list []string, s string) bool {

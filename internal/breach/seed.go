@@ -32,6 +32,9 @@ func LoadCategories(fsys fs.FS, path string) ([]Category, error) {
 		if cats[i].Regimes == nil {
 			cats[i].Regimes = []string{}
 		}
+		if cats[i].RuleCategories == nil {
+			cats[i].RuleCategories = []string{}
+		}
 	}
 	return cats, nil
 }
@@ -44,6 +47,6 @@ func SeedCategories(ctx context.Context, db *gorm.DB, cats []Category) error {
 	}
 	return db.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"name", "name_fr", "sensitivity", "description", "regimes"}),
+		DoUpdates: clause.AssignmentColumns([]string{"name", "name_fr", "sensitivity", "description", "regimes", "rule_categories"}),
 	}).Create(&cats).Error
 }

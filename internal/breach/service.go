@@ -23,6 +23,9 @@ type ChangeHook func(ctx context.Context, tx *gorm.DB, breachID int64) error
 type Service struct {
 	db       *gorm.DB
 	OnChange ChangeHook
+	// Terms validates kinds, events and answers; without it any lower-case
+	// identifier is accepted.
+	Terms Terms
 }
 
 // NewService returns a Service on db.
@@ -59,7 +62,7 @@ type Call struct {
 // MaxDescription bounds free-text fields.
 const MaxDescription = 20000
 
-func (in Input) apply(b *Breach, cats map[string]bool, creating bool, f errs.Fields) {
+func (in Input) apply(b *Breach, cats map[string]bool, t vocab, creating bool, f errs.Fields) {
 	text := func(dst *string, v *string, field string, max int, required bool) {
 		if v == nil {
 			if creating && required {
@@ -82,7 +85,7 @@ func (in Input) apply(b *Breach, cats map[string]bool, creating bool, f errs.Fie
 	text(&b.Containment, in.Containment, "containment", MaxDescription, false)
 	text(&b.Mitigation, in.Mitigation, "mitigation", MaxDescription, false)
 	list(&b.Nature, in.Nature, "nature", func(s string) bool { return contains(Natures, s) }, "one of "+strings.Join(Natures, ", "), f)
-	list(&b.Kinds, in.Kinds, "kinds", func(s string) bool { return contains(Kinds, s) }, "one of "+strings.Join(Kinds, ", "), f)
+	list(&b.Kinds, in.Kinds, "kinds", t.kind, t.kindWant(), f)
 	list(&b.DataCategories, in.DataCategories, "data_categories", func(s string) bool { return cats[s] }, "a data category id from GET /api/v1/data-categories", f)
 	if in.Status != nil {
 		b.Status = *in.Status
@@ -127,10 +130,10 @@ func truncate(s string, n int) string {
 var refRe = regexp.MustCompile(`^BR-(\d{4})-(\d{4,})$`)
 
 // parseEvent validates one event; field prefixes the field names.
-func parseEvent(in EventInput, field string, f errs.Fields) Event {
+func parseEvent(in EventInput, t vocab, field string, f errs.Fields) Event {
 	e := Event{Kind: strings.TrimSpace(in.Kind), Zone: strings.TrimSpace(in.Zone), Note: strings.TrimSpace(in.Note)}
-	if !contains(EventKinds, e.Kind) {
-		f.Add(field+".kind", "one of "+strings.Join(EventKinds, ", "))
+	if !t.event(e.Kind) {
+		f.Add(field+".kind", t.eventWant())
 	}
 	at, err := time.Parse(time.RFC3339, strings.TrimSpace(in.At))
 	if err != nil {
@@ -180,3 +183,12 @@ func idString(id int64) string { return strconv.FormatInt(id, 10) }
 func notFound(id int64) error { return fmt.Errorf("breach %d: %w", id, errs.ErrNotFound) }
 
 func isNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
+
+// Refresh runs the change hook in a transaction of its own, for changes
+// made outside this service that the obligations depend on (the affected
+// people of a committed roster import, demo data).
+func (s *Service) Refresh(ctx context.Context, id int64) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return s.changed(ctx, tx, id)
+	})
+}

@@ -112,7 +112,11 @@ func (l *Loader) breach(ctx context.Context, p *auth.Principal, o auth.Organizat
 			return 0, fmt.Errorf("answer %s: %w", q, err)
 		}
 	}
-	return insertPeople(ctx, l.DB, b.ID, bs.people, bs.categories, int64(len(bs.title)*7919+len(o.Slug)))
+	n, err := insertPeople(ctx, l.DB, b.ID, bs.people, bs.categories, int64(len(bs.title)*7919+len(o.Slug)))
+	if err != nil {
+		return 0, err
+	}
+	return n, l.Breaches.Refresh(ctx, b.ID)
 }
 
 func password() string {

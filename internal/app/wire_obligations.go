@@ -1,0 +1,39 @@
+package app
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+
+	"github.com/breachline/breachline/internal/obligation"
+	obligationapi "github.com/breachline/breachline/internal/obligation/api"
+)
+
+// wireObligations builds the obligations service: the catalogue's
+// vocabulary validates breaches and organizations, every breach change
+// re-evaluates the breach's obligations in the same transaction, closures
+// stored by administrators are loaded into the calendars, and the API
+// routes are registered.
+func (a *App) wireObligations(ctx context.Context) error {
+	s := obligation.NewService(a.DB.Gorm, a.Rules, a.Calendars, a.Breaches)
+	a.Obligations = s
+	a.Breaches.Terms = s.Terms()
+	a.Auth.Terms = s.Terms()
+	a.Breaches.OnChange = func(ctx context.Context, tx *gorm.DB, breachID int64) error {
+		_, err := s.Reevaluate(ctx, tx, breachID, "breach changed")
+		return err
+	}
+	if err := s.LoadClosures(ctx); err != nil {
+		return err
+	}
+	h := &obligationapi.Handlers{S: s}
+	a.routes = append(a.routes, h.Register)
+	return nil
+}
+
+// Reevaluate re-evaluates a breach's obligations in a transaction of its
+// own, e.g. after a roster import commits (the counts per region changed).
+func (a *App) Reevaluate(ctx context.Context, breachID int64, cause string) error {
+	_, err := a.Obligations.ReevaluateBreach(ctx, breachID, cause)
+	return err
+}

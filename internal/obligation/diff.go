@@ -1,0 +1,123 @@
+package obligation
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// diff names what changed between two snapshots: required_changed,
+// due_moved, considered_again, status, terms_changed.
+func diff(a, b *Snapshot) []string {
+	var out []string
+	if !sameBool(a.Required, b.Required) {
+		out = append(out, "required_changed")
+	}
+	if !sameTime(a.Due, b.Due) || a.DueDate != b.DueDate {
+		out = append(out, "due_moved")
+	}
+	if !a.Considered && b.Considered {
+		out = append(out, "considered_again")
+	}
+	if a.Status != b.Status {
+		out = append(out, "status")
+	}
+	if a.Version != b.Version || a.Standard != b.Standard || a.Explanation != b.Explanation ||
+		!sameTime(a.InternalTarget, b.InternalTarget) || !reflect.DeepEqual(nonNil(a.Missing), nonNil(b.Missing)) ||
+		!sameJSON(a.Alternative, b.Alternative) {
+		out = append(out, "terms_changed")
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func sameBool(a, b *bool) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
+
+// sameJSON compares values by their JSON form: instants read back from the
+// database carry another location than freshly computed ones.
+func sameJSON(a, b any) bool {
+	x, _ := json.Marshal(utcJSON(a))
+	y, _ := json.Marshal(utcJSON(b))
+	return string(x) == string(y)
+}
+
+func utcJSON(v any) any {
+	raw, _ := json.Marshal(v)
+	var m any
+	json.Unmarshal(raw, &m)
+	return normalizeTimes(m)
+}
+
+// normalizeTimes rewrites RFC 3339 strings to UTC so that the same instant
+// in two zones compares equal.
+func normalizeTimes(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = normalizeTimes(e)
+		}
+	case string:
+		if t, err := time.Parse(time.RFC3339, x); err == nil && strings.Contains(x, "T") {
+			return t.UTC().Format(time.RFC3339Nano)
+		}
+	}
+	return v
+}
+
+// zoneName records the zone an instant was computed in: an IANA name when
+// it has one, else its fixed offset.
+func zoneName(loc *time.Location, t time.Time) string {
+	if name := loc.String(); name != "" && name != "Local" {
+		if _, err := time.LoadLocation(name); err == nil {
+			return name
+		}
+	}
+	_, off := t.Zone()
+	return fmt.Sprintf("offset:%d", off)
+}
+
+// location reverses zoneName.
+func location(name string) *time.Location {
+	var off int
+	if _, err := fmt.Sscanf(name, "offset:%d", &off); err == nil {
+		return time.FixedZone("", off)
+	}
+	if loc, err := time.LoadLocation(name); err == nil && name != "" {
+		return loc
+	}
+	return time.UTC
+}
+
+// AfterFind shows the instants in the zone the deadline was computed in,
+// so that "due" carries the offset the law's clock runs in.
+func (o *Obligation) AfterFind(*gorm.DB) error {
+	loc := location(o.DueZone)
+	for _, t := range []*time.Time{o.DueAt, o.InternalTargetAt, o.AnchorAt} {
+		if t != nil {
+			*t = t.In(loc)
+		}
+	}
+	return nil
+}

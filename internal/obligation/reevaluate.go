@@ -1,0 +1,192 @@
+package obligation
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/rules"
+)
+
+// Summary counts what one re-evaluation changed.
+type Summary struct {
+	Created   int `json:"created"`
+	Changed   int `json:"changed"`
+	Dropped   int `json:"dropped"`
+	Unchanged int `json:"unchanged"`
+}
+
+// Reevaluate evaluates the stored breach and brings its obligations up to
+// date inside tx: new duties are created, changed terms are snapshotted,
+// duties the breach no longer touches are marked not considered, and each
+// change writes a history row with cause. People's decisions are kept.
+func (s *Service) Reevaluate(ctx context.Context, tx *gorm.DB, breachID int64, cause string) (Summary, error) {
+	st, err := s.load(ctx, tx, breachID)
+	if err != nil {
+		return Summary{}, err
+	}
+	now := s.Now().UTC()
+	res := rules.Evaluate(s.cat, st.facts, s.options(st.org, now))
+	var existing []Obligation
+	if err := tx.WithContext(ctx).Where("breach_id = ?", breachID).Find(&existing).Error; err != nil {
+		return Summary{}, fmt.Errorf("load obligations: %w", err)
+	}
+	byKey := make(map[string]*Obligation, len(existing))
+	for i := range existing {
+		byKey[existing[i].RuleKey] = &existing[i]
+	}
+	u := &upsert{tx: tx.WithContext(ctx), now: now, cause: cause}
+	seen := make(map[string]bool, len(res.Obligations))
+	for i := range res.Obligations {
+		r := &res.Obligations[i]
+		seen[r.Key()] = true
+		if cur, ok := byKey[r.Key()]; ok {
+			u.update(cur, r)
+		} else {
+			u.create(st.breach.ID, st.org.ID, r)
+		}
+	}
+	for i := range existing {
+		if o := &existing[i]; !seen[o.RuleKey] && o.Considered {
+			u.drop(o)
+		}
+	}
+	if err := u.flush(); err != nil {
+		return Summary{}, err
+	}
+	sum := u.sum
+	sum.Unchanged = len(res.Obligations) - sum.Created - sum.Changed
+	if sum.Created+sum.Changed+sum.Dropped == 0 {
+		return sum, nil
+	}
+	return sum, auth.Audit(ctx, tx, nil, "", st.org.ID, "obligations.reevaluate", "breach", strconv.FormatInt(breachID, 10),
+		map[string]any{"cause": cause, "summary": sum})
+}
+
+// upsert collects the writes of one re-evaluation so that new rows go in
+// one batch.
+type upsert struct {
+	tx      *gorm.DB
+	now     time.Time
+	cause   string
+	sum     Summary
+	created []*Obligation
+	err     error
+}
+
+func (u *upsert) create(breachID, orgID int64, r *rules.Obligation) {
+	o := &Obligation{BreachID: breachID, OrganizationID: orgID, RuleKey: r.Key(), CreatedAt: u.now}
+	setTerms(o, r)
+	o.Considered, o.Status = true, autoStatus(o.Required)
+	o.EvaluatedAt, o.UpdatedAt = u.now, u.now
+	u.created = append(u.created, o)
+	u.sum.Created++
+}
+
+func (u *upsert) update(o *Obligation, r *rules.Obligation) {
+	before := o.snapshot()
+	setTerms(o, r)
+	o.Considered = true
+	if o.DecidedAt == nil {
+		o.Status = autoStatus(o.Required)
+	}
+	changes := diff(before, o.snapshot())
+	if len(changes) == 0 {
+		return
+	}
+	u.sum.Changed++
+	u.save(o, before, changes)
+}
+
+// drop marks a duty the breach no longer touches (e.g. the only affected
+// person in a state was removed from the roster).
+func (u *upsert) drop(o *Obligation) {
+	before := o.snapshot()
+	o.Considered = false
+	if o.DecidedAt == nil {
+		o.Status = StatusNotRequired
+	}
+	o.Explanation = "No longer considered: neither the organization's home nor any affected region is in " + o.Jurisdiction + " any more."
+	u.sum.Dropped++
+	u.save(o, before, []string{"no_longer_considered"})
+}
+
+func (u *upsert) save(o *Obligation, before *Snapshot, changes []string) {
+	if u.err != nil {
+		return
+	}
+	o.EvaluatedAt, o.UpdatedAt = u.now, u.now
+	if err := u.tx.Save(o).Error; err != nil {
+		u.err = fmt.Errorf("save obligation %s: %w", o.RuleKey, err)
+		return
+	}
+	h := History{ObligationID: o.ID, At: u.now, Change: strings.Join(changes, ","), Before: before, After: o.snapshot(), Cause: u.cause}
+	if err := u.tx.Create(&h).Error; err != nil {
+		u.err = fmt.Errorf("obligation history: %w", err)
+	}
+}
+
+// flush inserts the new obligations and their first history rows.
+func (u *upsert) flush() error {
+	if u.err != nil || len(u.created) == 0 {
+		return u.err
+	}
+	if err := u.tx.CreateInBatches(u.created, 200).Error; err != nil {
+		return fmt.Errorf("insert obligations: %w", err)
+	}
+	hist := make([]History, len(u.created))
+	for i, o := range u.created {
+		hist[i] = History{ObligationID: o.ID, At: u.now, Change: "created", After: o.snapshot(), Cause: u.cause}
+	}
+	if err := u.tx.CreateInBatches(hist, 200).Error; err != nil {
+		return fmt.Errorf("obligation history: %w", err)
+	}
+	return nil
+}
+
+// autoStatus is the status evaluation gives a duty nobody has decided.
+func autoStatus(required *bool) string {
+	switch {
+	case required == nil:
+		return StatusUndetermined
+	case *required:
+		return StatusPending
+	}
+	return StatusNotRequired
+}
+
+// setTerms snapshots the rule's terms onto the row.
+func setTerms(o *Obligation, r *rules.Obligation) {
+	o.RuleID, o.RulePart, o.RuleVersion, o.Jurisdiction = r.Rule, r.Part, r.Version, r.Jurisdiction
+	o.Recipient, o.Required, o.Standard, o.Explanation = r.Recipient, r.Required, r.Standard, r.Explanation
+	o.Citation, o.Source, o.RuleStatus, o.StatusNote = r.Citation, r.Source, r.RuleStatus, r.StatusNote
+	o.Missing, o.Alternative, o.Anchor = r.Missing, r.Alternative, r.Anchor
+	if o.Missing == nil {
+		o.Missing = []string{}
+	}
+	o.DueAt, o.DueDate, o.DueZone = nil, "", ""
+	if r.Due != nil {
+		due := *r.Due
+		o.DueAt, o.DueZone = &due, zoneName(due.Location(), due)
+		if r.DueDate != nil {
+			o.DueDate = *r.DueDate
+		}
+	}
+	o.InternalTargetAt, o.AnchorAt = copyTime(r.InternalTarget), copyTime(r.AnchorAt)
+	if r.Due == nil && r.InternalTarget != nil {
+		o.DueZone = zoneName(r.InternalTarget.Location(), *r.InternalTarget)
+	}
+}
+
+func copyTime(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	return &c
+}
