@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/breachline/breachline/internal/clock"
 	"github.com/breachline/breachline/internal/obligation"
 	"github.com/breachline/breachline/internal/rules"
 )
@@ -60,20 +59,5 @@ func (e *env) assess(path string, now time.Time) (rules.Result, error) {
 		defer f.Close()
 		r = f
 	}
-	facts, err := obligation.ReadFacts(r)
-	if err != nil {
-		return rules.Result{}, err
-	}
-	cat, err := rules.LoadDefault()
-	if err != nil {
-		return rules.Result{}, err
-	}
-	if err := (obligation.Terms{V: &cat.Vocabulary}).CheckFacts(&facts); err != nil {
-		return rules.Result{}, err
-	}
-	cals, err := clock.LoadDefault()
-	if err != nil {
-		return rules.Result{}, err
-	}
-	return obligation.Assess(cat, cals, facts, now), nil
+	return obligation.AssessReader(r, now)
 }

@@ -8,6 +8,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/breachline/breachline/internal/clock"
 	"github.com/breachline/breachline/internal/errs"
 	"github.com/breachline/breachline/internal/rules"
 )
@@ -94,4 +95,26 @@ func readableInstant(s string) bool {
 	}
 	_, err := time.Parse(time.DateOnly, s)
 	return err == nil
+}
+
+// AssessReader is the whole of `breachline assess` after flag parsing: it
+// loads the embedded catalogue and calendars (no database), reads and
+// checks the facts and evaluates them as of now.
+func AssessReader(r io.Reader, now time.Time) (rules.Result, error) {
+	facts, err := ReadFacts(r)
+	if err != nil {
+		return rules.Result{}, err
+	}
+	cat, err := rules.LoadDefault()
+	if err != nil {
+		return rules.Result{}, err
+	}
+	if err := (Terms{V: &cat.Vocabulary}).CheckFacts(&facts); err != nil {
+		return rules.Result{}, err
+	}
+	cals, err := clock.LoadDefault()
+	if err != nil {
+		return rules.Result{}, err
+	}
+	return Assess(cat, cals, facts, now), nil
 }
