@@ -28,6 +28,7 @@ import (
 	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/document"
 	"github.com/breachline/breachline/internal/jobs"
+	"github.com/breachline/breachline/internal/mail"
 	"github.com/breachline/breachline/internal/obligation"
 	"github.com/breachline/breachline/internal/rules"
 	"github.com/breachline/breachline/internal/web"
@@ -49,9 +50,12 @@ type App struct {
 	Documents *document.Service
 	// Obligations keeps each breach's duties (re-evaluated on every change).
 	Obligations *obligation.Service
+	// Mail sends e-mail: SMTP when configured, otherwise the file outbox.
+	Mail mail.Sender
 
 	// What the capabilities register while wiring (see wire).
 	routes   []func(api *gin.RouterGroup, s *web.Server)
+	public   []func(r *gin.Engine, s *web.Server)
 	workerFn []func(w *river.Workers)
 	periodic []*river.PeriodicJob
 }
@@ -112,6 +116,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 func (a *App) wire(ctx context.Context) error {
 	for _, step := range []func(context.Context) error{
 		a.wireHousekeeping,
+		a.wireReminders,
 		a.wireObligations,
 		a.wireDocuments,
 	} {
@@ -194,6 +199,7 @@ func (a *App) Router() (*web.Server, error) {
 		SecureCookies: strings.HasPrefix(a.Cfg.BaseURL, "https://"),
 		Version:       Version,
 		Extra:         a.routes,
+		Public:        a.public,
 	})
 }
 

@@ -183,7 +183,7 @@ func (s *Service) event(r row) Event {
 	name := recipientName(r.Recipient)
 	e := Event{
 		UID:          fmt.Sprintf("obligation-%d@%s", r.ID, s.host()),
-		Sequence:     r.Revisions,
+		Sequence:     max(r.Revisions-1, 0),
 		LastModified: r.UpdatedAt,
 		Start:        r.DueAt,
 		Summary:      fmt.Sprintf("%s: %s due (%s)", r.Reference, name, r.RuleID),

@@ -17,7 +17,7 @@ import (
 type Event struct {
 	// UID is stable for the life of the obligation.
 	UID string
-	// Sequence increases each time the event's terms change.
+	// Sequence increases each time the event's terms change (0 at first).
 	Sequence     int
 	LastModified time.Time
 	Start        time.Time

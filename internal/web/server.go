@@ -74,6 +74,9 @@ type Deps struct {
 	Version string
 	// Extra registers further routes on the authenticated /api/v1 group.
 	Extra []func(api *gin.RouterGroup, s *Server)
+	// Public registers routes on the engine root, outside authentication
+	// (e.g. a calendar feed whose secret URL is the credential).
+	Public []func(r *gin.Engine, s *Server)
 }
 
 // Server is the HTTP application.
@@ -124,6 +127,9 @@ func (s *Server) routes() {
 	s.apiRoutes(api)
 	for _, extra := range s.deps.Extra {
 		extra(api, s)
+	}
+	for _, public := range s.deps.Public {
+		public(r, s)
 	}
 }
 

@@ -1,0 +1,51 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/riverqueue/river"
+
+	"github.com/breachline/breachline/internal/calfeed"
+	"github.com/breachline/breachline/internal/mail"
+	"github.com/breachline/breachline/internal/reminder"
+	"github.com/breachline/breachline/internal/web"
+)
+
+// wireReminders builds the mail sender (SMTP when BREACHLINE_SMTP_URL is set,
+// otherwise the .eml outbox in the data directory), the reminder job that
+// runs every minute, and the calendar feed with its token routes. The feed
+// itself is public: its secret URL is the credential.
+func (a *App) wireReminders(context.Context) error {
+	sender, err := newSender(a)
+	if err != nil {
+		return err
+	}
+	a.Mail = sender
+	runner := &reminder.Runner{DB: a.DB.Gorm, Mail: sender, BaseURL: a.Cfg.BaseURL, Leads: a.Cfg.ReminderLeads, Log: a.Log}
+	a.workerFn = append(a.workerFn, func(w *river.Workers) {
+		river.AddWorker(w, &reminder.Worker{Runner: runner, Now: time.Now})
+	})
+	a.periodic = append(a.periodic, reminder.Periodic())
+	feed := calfeed.NewService(a.DB.Gorm, a.Cfg.BaseURL, a.Cfg.ReminderLeads, time.Now)
+	a.routes = append(a.routes, feed.APIRoutes)
+	a.public = append(a.public, func(r *gin.Engine, s *web.Server) { feed.PublicRoutes(r, s) })
+	return nil
+}
+
+func newSender(a *App) (mail.Sender, error) {
+	if a.Cfg.SMTPURL != "" {
+		s, err := mail.NewSMTP(mail.SMTPOptions{URL: a.Cfg.SMTPURL, From: a.Cfg.MailFrom})
+		if err != nil {
+			return nil, fmt.Errorf("BREACHLINE_SMTP_URL: %w", err)
+		}
+		return s, nil
+	}
+	o, err := mail.NewOutbox(a.Cfg.OutboxDir(), a.Cfg.MailFrom, nil)
+	if err != nil {
+		return nil, fmt.Errorf("BREACHLINE_MAIL_FROM / outbox: %w", err)
+	}
+	return o, nil
+}
