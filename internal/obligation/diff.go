@@ -121,3 +121,15 @@ func (o *Obligation) AfterFind(*gorm.DB) error {
 	}
 	return nil
 }
+
+// BeforeSave stores every instant in UTC: SQLite compares stored times as
+// text, so rows read back in a deadline's zone must not be written in it.
+func (o *Obligation) BeforeSave(*gorm.DB) error {
+	for _, t := range []**time.Time{&o.DueAt, &o.InternalTargetAt, &o.AnchorAt, &o.FiledAt, &o.DecidedAt} {
+		if *t != nil {
+			u := (*t).UTC()
+			*t = &u
+		}
+	}
+	return nil
+}

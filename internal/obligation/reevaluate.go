@@ -171,8 +171,8 @@ func setTerms(o *Obligation, r *rules.Obligation) {
 	}
 	o.DueAt, o.DueDate, o.DueZone = nil, "", ""
 	if r.Due != nil {
-		due := *r.Due
-		o.DueAt, o.DueZone = &due, zoneName(due.Location(), due)
+		due := r.Due.UTC()
+		o.DueAt, o.DueZone = &due, zoneName(r.Due.Location(), *r.Due)
 		if r.DueDate != nil {
 			o.DueDate = *r.DueDate
 		}
@@ -183,10 +183,12 @@ func setTerms(o *Obligation, r *rules.Obligation) {
 	}
 }
 
+// copyTime copies an instant in UTC: SQLite compares stored times as text,
+// so every instant is stored in one zone (AfterFind shows it in DueZone).
 func copyTime(t *time.Time) *time.Time {
 	if t == nil {
 		return nil
 	}
-	c := *t
+	c := t.UTC()
 	return &c
 }

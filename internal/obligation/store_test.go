@@ -137,6 +137,12 @@ func TestCountsComeFromAffectedPeople(t *testing.T) {
 		if o.DueAt == nil || !o.DueAt.Equal(want) {
 			t.Fatalf("due %v, want %v", o.DueAt, want)
 		}
+		if d.Dialect == db.SQLite {
+			var raw string
+			if err := d.SQL.QueryRow("SELECT due_at FROM obligations WHERE id = ?", o.ID).Scan(&raw); err != nil || !strings.HasPrefix(raw, "2025-10-27T14:00:00Z") {
+				t.Fatalf("due_at stored as %q (%v), want UTC text so that SQL comparisons order it", raw, err)
+			}
+		}
 		f.exec("DELETE FROM affected_people WHERE region = 'DE'")
 		f.reevaluate("people removed")
 		o, _ = f.obligation("EU-GDPR-SA")
