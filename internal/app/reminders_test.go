@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
+	"net/http/httptest"
 	"net/mail"
 	"os"
 	"path/filepath"
@@ -11,9 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachline/breachline/internal/app"
 	"github.com/breachline/breachline/internal/app/apptest"
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/calfeed/icaltest"
+	"github.com/breachline/breachline/internal/config"
 	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/db/dbtest"
 )
@@ -206,4 +210,40 @@ func TestReminderJobRunsUnderRiver(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatal("no reminder reached the outbox")
+}
+
+// TestCalendarTokenNeverLogged serves the feed through an application whose
+// log is captured and checks that the secret appears nowhere in it.
+func TestCalendarTokenNeverLogged(t *testing.T) {
+	var logs bytes.Buffer
+	d := dbtest.OpenEmpty(t, db.SQLite)
+	cfg := config.Defaults()
+	cfg.DataDir = t.TempDir()
+	a, err := app.New(context.Background(), cfg, slog.New(slog.NewJSONHandler(&logs, nil)), d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Auth.BcryptCost = 4
+	srv, err := a.Router()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	e := &apptest.Env{T: t, App: a, Server: srv, HTTP: hs}
+	city := e.Org("city")
+	tok := e.User("po@city.test", city, auth.RolePrivacyOfficer)
+	addObligation(t, e, city.ID, "BR-2025-0004", feedDue)
+	url := issueFeed(t, e, tok)
+	if status, _ := fetchFeed(t, e, url); status != 200 {
+		t.Fatalf("feed: %d", status)
+	}
+	secret := strings.TrimSuffix(strings.TrimPrefix(url, cfg.BaseURL+"/calendar/"), ".ics")
+	fetchFeed(t, e, "/calendar/"+secret+"x.ics")
+	if !strings.Contains(logs.String(), `"path":"/calendar/:file"`) {
+		t.Fatalf("feed request not logged by route pattern:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), secret) {
+		t.Fatal("the calendar token appears in the log")
+	}
 }

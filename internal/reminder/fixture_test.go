@@ -16,7 +16,7 @@ import (
 // fixture is one database with an organization, its people, a breach and
 // an SMTP server to receive reminders.
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	d      *db.DB
 	smtp   *mailtest.Server
 	runner *Runner
@@ -27,7 +27,7 @@ type fixture struct {
 
 var t0 = time.Date(2025, 3, 5, 22, 0, 0, 0, time.UTC) // 17:00 in Toronto
 
-func newFixture(t *testing.T, d *db.DB) *fixture {
+func newFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
 	f := &fixture{t: t, d: d, smtp: mailtest.Start(t, mailtest.Options{})}
 	sender, err := mail.NewSMTP(mail.SMTPOptions{URL: f.smtp.URL(), From: "Breachline <alerts@breachline.test>", Timeout: 5 * time.Second})
