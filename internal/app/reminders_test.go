@@ -247,3 +247,5 @@ func TestCalendarTokenNeverLogged(t *testing.T) {
 		t.Fatal("the calendar token appears in the log")
 	}
 }
+
+type icalComponent = icaltest.Component
