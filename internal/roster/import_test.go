@@ -176,3 +176,29 @@ func TestImportCancelledLeavesRosterUnchanged(t *testing.T) {
 		}
 	})
 }
+
+func TestImportFlagsDuplicatesAcrossImports(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		b := seedBreach(t, d, "acme")
+		im := newImporter(t, d)
+		first := "name,email,address,postal code,country\nAnn Lee,ann@example.com,1 Main St,K1A 0B1,CA\nBo Ng,,2 Elm St,K1A 0B1,CA\n"
+		second := "name,email,address,postal code,country\nAnn L,ANN@example.com,9 Oak St,K1A 0B1,CA\nbo  ng,,2 ELM ST,K1A0B1,CA\nCy Oh,cy@example.com,3 Pine St,K1A 0B1,CA\n"
+		for i, file := range []string{first, second} {
+			imp := queue(t, d, b, "f"+strconv.Itoa(i)+".csv", "")
+			res, err := im.Run(context.Background(), imp, strings.NewReader(file), RunOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := int64(i * 2); res.Duplicates != want {
+				t.Fatalf("import %d: duplicates %d, want %d", i, res.Duplicates, want)
+			}
+		}
+		if n := peopleCount(t, d, b); n != 5 {
+			t.Fatalf("people %d: duplicates must be kept", n)
+		}
+		c, err := Counts(context.Background(), d.Gorm, b)
+		if err != nil || c.People != 3 || c.Duplicates != 2 {
+			t.Fatalf("counts %+v %v", c, err)
+		}
+	})
+}
