@@ -165,7 +165,7 @@ func (s *Service) Deadlines(ctx context.Context, p *auth.Principal) ([]Deadline,
 		Select("obligations.*, breaches.reference AS breach_reference, breaches.title AS breach_title").
 		Joins("JOIN breaches ON breaches.id = obligations.breach_id").
 		Where("obligations.organization_id IN ? AND obligations.considered AND obligations.status IN ?", orgs, []string{StatusPending, StatusUndetermined}).
-		Where("obligations.required IS NULL OR obligations.required").
+		Where("(obligations.required IS NULL OR obligations.required)").
 		Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("deadlines: %w", err)
