@@ -280,3 +280,31 @@ func TestInternalErrorsHideDetails(t *testing.T) {
 		t.Fatalf("request id header %q differs from body", res2.Header.Get("X-Request-ID"))
 	}
 }
+
+func TestUploadLimitAppliesToMultipartOnly(t *testing.T) {
+	e := apptest.New(t, db.SQLite)
+	org := e.Org("acme")
+	tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
+	// A JSON body over the JSON limit is refused before any handler runs.
+	big := `{"name":"` + strings.Repeat("x", 2<<20) + `"}`
+	if res := e.Do("POST", "/api/v1/tokens", tok, big); res.Status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("JSON over the limit: %d", res.Status)
+	}
+	// A multipart body of the same size is allowed through to its handler
+	// (the upload limit is larger); the route answers, not the limiter.
+	var buf strings.Builder
+	buf.WriteString("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.csv\"\r\n\r\n")
+	buf.WriteString("name,email\r\n" + strings.Repeat("Jo Example,jo@example.org\r\n", 80000))
+	buf.WriteString("\r\n--b--\r\n")
+	req, _ := http.NewRequest("POST", e.HTTP.URL+"/api/v1/tokens", strings.NewReader(buf.String()))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode == http.StatusRequestEntityTooLarge {
+		t.Fatalf("multipart body of %d bytes refused by the JSON limit", buf.Len())
+	}
+}

@@ -30,6 +30,7 @@ import (
 	"github.com/breachline/breachline/internal/jobs"
 	"github.com/breachline/breachline/internal/mail"
 	"github.com/breachline/breachline/internal/obligation"
+	"github.com/breachline/breachline/internal/roster"
 	"github.com/breachline/breachline/internal/rules"
 	"github.com/breachline/breachline/internal/web"
 )
@@ -50,6 +51,8 @@ type App struct {
 	Documents *document.Service
 	// Obligations keeps each breach's duties (re-evaluated on every change).
 	Obligations *obligation.Service
+	// Roster imports and serves the affected people of each breach.
+	Roster *roster.Service
 	// Mail sends e-mail: SMTP when configured, otherwise the file outbox.
 	Mail mail.Sender
 
@@ -118,6 +121,7 @@ func (a *App) wire(ctx context.Context) error {
 		a.wireHousekeeping,
 		a.wireReminders,
 		a.wireObligations,
+		a.wireRoster,
 		a.wireDocuments,
 	} {
 		if err := step(ctx); err != nil {
@@ -195,6 +199,7 @@ func (a *App) Router() (*web.Server, error) {
 		Ready:         a,
 		Logger:        a.Log,
 		BodyLimit:     a.Cfg.BodyLimit,
+		UploadLimit:   a.Cfg.UploadLimit,
 		SessionTTL:    a.Cfg.SessionTTL,
 		SecureCookies: strings.HasPrefix(a.Cfg.BaseURL, "https://"),
 		Version:       Version,

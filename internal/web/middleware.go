@@ -91,8 +91,16 @@ func securityHeaders(c *gin.Context) {
 }
 
 // limitBody caps the request body; reading past it fails with 413.
-func limitBody(n int64) gin.HandlerFunc {
+func limitBody(n int64) gin.HandlerFunc { return limitBodies(n, n) }
+
+// limitBodies caps JSON and form bodies at n and multipart uploads (roster
+// files, streamed to disk by their handler) at upload.
+func limitBodies(n, upload int64) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		n := n
+		if strings.HasPrefix(c.ContentType(), "multipart/form-data") {
+			n = upload
+		}
 		if c.Request.ContentLength > n {
 			fail(c, errTooLarge)
 			return

@@ -62,12 +62,14 @@ type Readiness interface {
 
 // Deps are the services the router calls.
 type Deps struct {
-	Auth       AuthService
-	Breaches   BreachService
-	Ready      Readiness
-	Logger     *slog.Logger
-	BodyLimit  int64
-	SessionTTL time.Duration
+	Auth      AuthService
+	Breaches  BreachService
+	Ready     Readiness
+	Logger    *slog.Logger
+	BodyLimit int64
+	// UploadLimit caps multipart uploads (roster files).
+	UploadLimit int64
+	SessionTTL  time.Duration
 	// SecureCookies marks cookies Secure (when the base URL is https).
 	SecureCookies bool
 	// Version is printed by /healthz.
@@ -123,7 +125,7 @@ func (s *Server) routes() {
 	r.GET("/readyz", s.readyz)
 	r.GET("/api/openapi.yaml", s.serveOpenAPI)
 	s.pageRoutes()
-	api := r.Group("/api/v1", limitBody(s.deps.BodyLimit), s.authenticate)
+	api := r.Group("/api/v1", limitBodies(s.deps.BodyLimit, max(s.deps.UploadLimit, s.deps.BodyLimit)), s.authenticate)
 	s.apiRoutes(api)
 	for _, extra := range s.deps.Extra {
 		extra(api, s)
