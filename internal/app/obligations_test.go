@@ -343,37 +343,62 @@ func TestAssessmentsEqualTheCommandLine(t *testing.T) {
 }
 
 func TestCalendarClosureSurvivesRestart(t *testing.T) {
-	e := apptest.New(t, db.SQLite)
-	o := newObligationsEnv(t, e)
-	path := "/api/v1/calendars/CA-ON-LEGISLATION/closures"
-	closure := map[string]string{"date": "2026-07-02", "name": "Storm closure"}
-	if res := o.Do("POST", path, o.po, closure); res.Status != http.StatusForbidden {
-		t.Fatalf("privacy officer added a closure: %d", res.Status)
-	}
-	if res := o.Do("POST", "/api/v1/calendars/NO-SUCH/closures", o.admin, closure); res.Status != http.StatusNotFound {
-		t.Fatalf("unknown calendar: %d", res.Status)
-	}
-	if res := o.Do("POST", path, o.admin, closure); res.Status != http.StatusCreated {
-		t.Fatalf("closure: %d %s", res.Status, res.Body)
-	}
-	if res := o.Do("POST", path, o.admin, closure); res.Status != http.StatusConflict {
-		t.Fatalf("same closure twice: %d", res.Status)
-	}
-	res := o.Do("GET", "/api/v1/calendars?year=2026", o.po, nil)
-	if res.Status != http.StatusOK || !strings.Contains(string(res.Body), "Storm closure") {
-		t.Fatalf("calendars: %d", res.Status)
-	}
-	cfg := config.Defaults()
-	cfg.DataDir = t.TempDir()
-	again, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), e.App.DB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cal, err := again.Calendars.Calendar("CA-ON-LEGISLATION")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if h, ok := cal.Holiday(clock.Date{Year: 2026, Month: 7, Day: 2}); !ok || h.Name != "Storm closure" {
-		t.Fatalf("closure lost on restart: %+v %v", h, ok)
-	}
+	eachDialect(t, func(t *testing.T, e *apptest.Env) {
+		o := newObligationsEnv(t, e)
+		if res := o.Do("PATCH", "/api/v1/organizations/acme", o.admin, map[string]any{"roles": []string{"controller", "hic"}, "sectors": []string{"health"}}); res.Status != http.StatusOK {
+			t.Fatalf("organization: %d %s", res.Status, res.Body)
+		}
+		id := o.breach(t, "2026-06-30T10:00:00-04:00", "risk")
+		o.people(t, id, "DE", 1)
+		path := "/api/v1/calendars/CA-ON-LEGISLATION/closures"
+		closure := map[string]string{"date": "2026-07-02", "name": "Storm closure"}
+		if res := o.Do("POST", path, o.po, closure); res.Status != http.StatusForbidden {
+			t.Fatalf("privacy officer added a closure: %d", res.Status)
+		}
+		if res := o.Do("POST", "/api/v1/calendars/NO-SUCH/closures", o.admin, closure); res.Status != http.StatusNotFound {
+			t.Fatalf("unknown calendar: %d", res.Status)
+		}
+		res := o.Do("POST", path, o.admin, closure)
+		var added struct {
+			Reevaluated struct{ Created, Changed, Dropped, Unchanged int }
+		}
+		res.JSON(t, &added)
+		if res.Status != http.StatusCreated || added.Reevaluated.Unchanged == 0 || added.Reevaluated.Created != 0 {
+			t.Fatalf("closure: %d %s", res.Status, res.Body)
+		}
+		if res := o.Do("POST", path, o.admin, closure); res.Status != http.StatusConflict {
+			t.Fatalf("same closure twice: %d", res.Status)
+		}
+		res = o.Do("GET", "/api/v1/calendars?year=2026", o.po, nil)
+		if res.Status != http.StatusOK || !strings.Contains(string(res.Body), "Storm closure") {
+			t.Fatalf("calendars: %d", res.Status)
+		}
+		stats := o.find(t, id, "ON-PHIPA-STATS")
+		if stats.Due == nil || !strings.HasPrefix(*stats.Due, "2027-03-01T") {
+			t.Fatalf("annual statistics due %v", stats.Due)
+		}
+		if res := o.Do("POST", path, o.admin, map[string]string{"date": "2027-03-01", "name": "Ice storm"}); res.Status != http.StatusCreated {
+			t.Fatalf("closure: %d %s", res.Status, res.Body)
+		}
+		if moved := o.find(t, id, "ON-PHIPA-STATS"); moved.Due == nil || !strings.HasPrefix(*moved.Due, "2027-03-02T") {
+			t.Fatalf("closure on the due day did not roll the deadline forward: %v", moved.Due)
+		}
+		hist := o.history(t, id, stats.ID, o.po)
+		if last := hist[len(hist)-1]; !strings.Contains(last.Change, "due_moved") || !strings.Contains(last.Cause, "closure of CA-ON-LEGISLATION") {
+			t.Fatalf("history of the closure: %+v", last)
+		}
+		cfg := config.Defaults()
+		cfg.DataDir = t.TempDir()
+		again, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), e.App.DB)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cal, err := again.Calendars.Calendar("CA-ON-LEGISLATION")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h, ok := cal.Holiday(clock.Date{Year: 2026, Month: 7, Day: 2}); !ok || h.Name != "Storm closure" {
+			t.Fatalf("closure lost on restart: %+v %v", h, ok)
+		}
+	})
 }

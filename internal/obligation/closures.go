@@ -122,7 +122,10 @@ func (s *Service) reevaluateFrom(ctx context.Context, d clock.Date, cause string
 		if err != nil {
 			return total, err
 		}
-		total.Created, total.Changed, total.Dropped = total.Created+sum.Created, total.Changed+sum.Changed, total.Dropped+sum.Dropped
+		total.Created += sum.Created
+		total.Changed += sum.Changed
+		total.Dropped += sum.Dropped
+		total.Unchanged += sum.Unchanged
 	}
 	return total, nil
 }
