@@ -199,6 +199,13 @@ func TestObligationsFollowTheBreach(t *testing.T) {
 			t.Fatalf("moved deadline of a waived duty not recorded: %+v", last[len(last)-1])
 		}
 
+		if res := o.Do("PATCH", "/api/v1/organizations/acme", o.admin, map[string]any{"roles": []string{"processor"}}); res.Status != http.StatusOK {
+			t.Fatalf("organization: %d %s", res.Status, res.Body)
+		}
+		if sa = o.find(t, id, "EU-GDPR-SA"); sa.Required == nil || *sa.Required || sa.Status != "waived" {
+			t.Fatalf("organization no longer a controller: required %v status %s", sa.Required, sa.Status)
+		}
+
 		for _, path := range []string{fmt.Sprintf("/api/v1/breaches/%d/obligations", id), fmt.Sprintf("/api/v1/breaches/%d/obligations/%d/history", id, sa.ID)} {
 			if res := o.Do("GET", path, o.outsider, nil); res.Status != http.StatusNotFound {
 				t.Fatalf("outsider GET %s: %d", path, res.Status)

@@ -10,10 +10,10 @@ import (
 )
 
 // wireObligations builds the obligations service: the catalogue's
-// vocabulary validates breaches and organizations, every breach change
-// re-evaluates the breach's obligations in the same transaction, closures
-// stored by administrators are loaded into the calendars, and the API
-// routes are registered.
+// vocabulary validates breaches and organizations, every change to a breach
+// (or to its organization's settings) re-evaluates the obligations in the
+// same transaction, closures stored by administrators are loaded into the
+// calendars, and the API routes are registered.
 func (a *App) wireObligations(ctx context.Context) error {
 	s := obligation.NewService(a.DB.Gorm, a.Rules, a.Calendars, a.Breaches)
 	a.Obligations = s
@@ -21,6 +21,10 @@ func (a *App) wireObligations(ctx context.Context) error {
 	a.Auth.Terms = s.Terms()
 	a.Breaches.OnChange = func(ctx context.Context, tx *gorm.DB, breachID int64) error {
 		_, err := s.Reevaluate(ctx, tx, breachID, "breach changed")
+		return err
+	}
+	a.Auth.OnOrgChange = func(ctx context.Context, tx *gorm.DB, orgID int64) error {
+		_, err := s.ReevaluateOrganization(ctx, tx, orgID, "organization settings changed")
 		return err
 	}
 	if err := s.LoadClosures(ctx); err != nil {

@@ -190,7 +190,13 @@ func (s *Service) UpdateOrganization(ctx context.Context, p *Principal, requestI
 			}
 			return err
 		}
-		return Audit(ctx, tx, p, requestID, o.ID, "organization.update", "organization", strconv.FormatInt(o.ID, 10), in)
+		if err := Audit(ctx, tx, p, requestID, o.ID, "organization.update", "organization", strconv.FormatInt(o.ID, 10), in); err != nil {
+			return err
+		}
+		if s.OnOrgChange == nil {
+			return nil
+		}
+		return s.OnOrgChange(ctx, tx, o.ID)
 	})
 	return o, err
 }

@@ -29,7 +29,10 @@ type Service struct {
 	// regulation catalogue's vocabulary; without it any lower-case
 	// identifier is accepted.
 	Terms OrgTerms
-	now   func() time.Time
+	// OnOrgChange is called inside the transaction of every change to an
+	// organization's settings (its breaches' obligations depend on them).
+	OnOrgChange func(ctx context.Context, tx *gorm.DB, orgID int64) error
+	now         func() time.Time
 }
 
 // OrgTerms is the closed vocabulary of organization sectors and roles (the

@@ -122,10 +122,7 @@ func (s *Service) reevaluateFrom(ctx context.Context, d clock.Date, cause string
 		if err != nil {
 			return total, err
 		}
-		total.Created += sum.Created
-		total.Changed += sum.Changed
-		total.Dropped += sum.Dropped
-		total.Unchanged += sum.Unchanged
+		total.add(sum)
 	}
 	return total, nil
 }

@@ -192,3 +192,30 @@ func copyTime(t *time.Time) *time.Time {
 	c := t.UTC()
 	return &c
 }
+
+// ReevaluateOrganization re-evaluates every breach of an organization that
+// is not closed, inside tx: its sectors, roles, home, zone and internal
+// target are facts of every obligation.
+func (s *Service) ReevaluateOrganization(ctx context.Context, tx *gorm.DB, orgID int64, cause string) (Summary, error) {
+	var ids []int64
+	err := tx.WithContext(ctx).Table("breaches").Where("organization_id = ? AND status <> ?", orgID, "closed").Order("id").Pluck("id", &ids).Error
+	if err != nil {
+		return Summary{}, fmt.Errorf("breaches of organization %d: %w", orgID, err)
+	}
+	var total Summary
+	for _, id := range ids {
+		sum, err := s.Reevaluate(ctx, tx, id, cause)
+		if err != nil {
+			return total, err
+		}
+		total.add(sum)
+	}
+	return total, nil
+}
+
+func (s *Summary) add(o Summary) {
+	s.Created += o.Created
+	s.Changed += o.Changed
+	s.Dropped += o.Dropped
+	s.Unchanged += o.Unchanged
+}
