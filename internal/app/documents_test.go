@@ -453,3 +453,59 @@ func BenchmarkRegisterStored10k(b *testing.B) {
 		b.ReportMetric(float64(d.Size), "pdf-bytes")
 	}
 }
+
+// TestDocumentFilingMarksObligation files a PHIPA report generated for the
+// breach's IPC obligation and checks the obligation is marked filed with the
+// regulator's reference and the document.
+func TestDocumentFilingMarksObligation(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *apptest.Env) {
+		org := e.Org("acme")
+		admin := e.User("admin@acme.example", org, auth.RoleAdmin)
+		tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
+		res := e.Do("PATCH", "/api/v1/organizations/acme", admin, map[string]any{
+			"roles": []string{"hic"}, "sectors": []string{"health"}, "home_jurisdiction": "CA-ON"})
+		if res.Status != 200 {
+			t.Fatalf("org roles: %d %s", res.Status, res.Body)
+		}
+		id, _ := docBreach(t, e, tok, "Laptop with patient list stolen", "2025-03-10T09:30:00-04:00")
+		if res := e.Do("PUT", fmt.Sprintf("/api/v1/breaches/%d/answers/phipa_ipc_category", id), tok, map[string]string{"value": "theft"}); res.Status != 200 {
+			t.Fatalf("answer: %d %s", res.Status, res.Body)
+		}
+		if res := e.Do("PATCH", fmt.Sprintf("/api/v1/breaches/%d", id), tok, map[string]any{"data_categories": []string{"name", "health"}}); res.Status != 200 {
+			t.Fatalf("categories: %d %s", res.Status, res.Body)
+		}
+		var list struct {
+			Obligations []struct {
+				ID     int64
+				Rule   string
+				Status string
+			}
+		}
+		e.Do("GET", fmt.Sprintf("/api/v1/breaches/%d/obligations", id), tok, nil).JSON(t, &list)
+		var obID int64
+		for _, o := range list.Obligations {
+			if o.Rule == "ON-PHIPA-IPC" && o.Status == "pending" {
+				obID = o.ID
+			}
+		}
+		if obID == 0 {
+			t.Fatalf("no pending ON-PHIPA-IPC obligation: %+v", list.Obligations)
+		}
+		d := generate(t, e, tok, id, map[string]any{"kind": "on-ipc-phipa", "obligation_id": obID}, http.StatusCreated)
+		filedAt := time.Now().UTC().Add(time.Minute).Truncate(time.Second)
+		res = e.Do("POST", fmt.Sprintf("/api/v1/documents/%d/filing", d.ID), tok,
+			map[string]any{"filed_at": filedAt.Format(time.RFC3339), "reference": "IPC-PR25-0007"})
+		if res.Status != 200 {
+			t.Fatalf("file: %d %s", res.Status, res.Body)
+		}
+		var status, ref string
+		var docID *int64
+		err := e.App.DB.Gorm.Raw("SELECT status, filing_reference, document_id FROM obligations WHERE id = ?", obID).Row().Scan(&status, &ref, &docID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status != "filed" || ref != "IPC-PR25-0007" || docID == nil || *docID != d.ID {
+			t.Fatalf("obligation after filing: %s %q %v (response %s)", status, ref, docID, res.Body)
+		}
+	})
+}
