@@ -20,6 +20,7 @@ import (
 	"github.com/breachline/breachline/internal/clock"
 	"github.com/breachline/breachline/internal/config"
 	"github.com/breachline/breachline/internal/db"
+	"github.com/breachline/breachline/internal/db/dbtest"
 )
 
 // obligationsEnv is an organization that controls personal data, with a
@@ -408,4 +409,31 @@ func TestCalendarClosureSurvivesRestart(t *testing.T) {
 			t.Fatalf("closure lost on restart: %+v %v", h, ok)
 		}
 	})
+}
+
+// TestConfiguredClosureMovesBusinessDays checks that a closure listed in the
+// settings is part of the calendar at start, and that an unknown calendar
+// stops start-up naming the setting.
+func TestConfiguredClosureMovesBusinessDays(t *testing.T) {
+	ctx := context.Background()
+	cfg := config.Defaults()
+	cfg.DataDir = t.TempDir()
+	cfg.Closures = []config.Closure{{Calendar: "US-SEC-EDGAR", Date: "2026-12-23", Name: "Configured closure"}}
+	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), dbtest.OpenEmpty(t, db.SQLite))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := a.Calendars.Calendar("US-SEC-EDGAR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := clock.ParseDate("2026-12-23")
+	if h, ok := cal.Holiday(d); !ok || h.Name != "Configured closure" {
+		t.Fatalf("configured closure not applied: %+v %v", h, ok)
+	}
+	cfg.Closures = []config.Closure{{Calendar: "XX-NOWHERE", Date: "2026-12-23", Name: "x"}}
+	_, err = app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), dbtest.OpenEmpty(t, db.SQLite))
+	if err == nil || !strings.Contains(err.Error(), "closures[0].calendar") {
+		t.Fatalf("unknown calendar: %v", err)
+	}
 }

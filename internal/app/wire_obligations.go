@@ -2,9 +2,12 @@ package app
 
 import (
 	"context"
+	"fmt"
 
 	"gorm.io/gorm"
 
+	"github.com/breachline/breachline/internal/clock"
+	"github.com/breachline/breachline/internal/config"
 	"github.com/breachline/breachline/internal/obligation"
 	obligationapi "github.com/breachline/breachline/internal/obligation/api"
 )
@@ -30,6 +33,9 @@ func (a *App) wireObligations(ctx context.Context) error {
 	if err := s.LoadClosures(ctx); err != nil {
 		return err
 	}
+	if err := a.applyConfiguredClosures(); err != nil {
+		return err
+	}
 	h := &obligationapi.Handlers{S: s}
 	a.routes = append(a.routes, h.Register)
 	return nil
@@ -40,4 +46,19 @@ func (a *App) wireObligations(ctx context.Context) error {
 func (a *App) Reevaluate(ctx context.Context, breachID int64, cause string) error {
 	_, err := a.Obligations.ReevaluateBreach(ctx, breachID, cause)
 	return err
+}
+
+// applyConfiguredClosures adds the closures listed in the settings to the
+// calendars; an unknown calendar stops start-up naming the setting.
+func (a *App) applyConfiguredClosures() error {
+	for i, cl := range a.Cfg.Closures {
+		d, err := clock.ParseDate(cl.Date)
+		if err != nil {
+			return &config.Error{Setting: fmt.Sprintf("closures[%d].date", i), Problem: err.Error()}
+		}
+		if err := a.Calendars.AddClosure(cl.Calendar, d, cl.Name); err != nil {
+			return &config.Error{Setting: fmt.Sprintf("closures[%d].calendar", i), Problem: fmt.Sprintf("unknown calendar %q (see GET /api/v1/calendars)", cl.Calendar)}
+		}
+	}
+	return nil
 }

@@ -49,6 +49,17 @@ type Config struct {
 	// ReminderLeads are how long before a due time deadline reminders are
 	// e-mailed (overdue obligations are reminded daily regardless).
 	ReminderLeads []time.Duration `yaml:"reminder_leads"`
+	// Closures are one-off non-working days added to a holiday calendar
+	// without a release (an executive-order closure, a storm day). The API
+	// adds them too; these are applied at every start.
+	Closures []Closure `yaml:"closures"`
+}
+
+// Closure is a one-off closure of a holiday calendar.
+type Closure struct {
+	Calendar string `yaml:"calendar"`
+	Date     string `yaml:"date"`
+	Name     string `yaml:"name"`
 }
 
 // Error is an invalid setting: it names the setting and what is wrong.
@@ -145,6 +156,7 @@ func settings() []setting {
 		{"UPLOAD_LIMIT", false, func(c *Config, v string) error { return parseInt64(v, &c.UploadLimit) }},
 		{"SHUTDOWN_TIMEOUT", false, func(c *Config, v string) error { return parseDuration(v, &c.ShutdownTimeout) }},
 		{"SESSION_TTL", false, func(c *Config, v string) error { return parseDuration(v, &c.SessionTTL) }},
+		{"CLOSURES", false, parseClosures},
 		{"REMINDER_LEADS", false, func(c *Config, v string) error { return parseDurations(v, &c.ReminderLeads) }},
 		{"WORKERS", false, func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
@@ -258,6 +270,9 @@ func (c Config) validateRest() error {
 	if c.Workers < 1 || c.Workers > 1000 {
 		return &Error{Setting: "BREACHLINE_WORKERS", Problem: "want 1 to 1000"}
 	}
+	if err := validateClosures(c.Closures); err != nil {
+		return err
+	}
 	return validateLeads(c.ReminderLeads)
 }
 
@@ -312,3 +327,33 @@ func (c Config) OutboxDir() string { return filepath.Join(c.DataDir, "outbox") }
 
 // UsesPostgres reports whether the configuration selects PostgreSQL.
 func (c Config) UsesPostgres() bool { return c.DatabaseURL != "" }
+
+// parseClosures reads CALENDAR:YYYY-MM-DD:name entries separated by ";",
+// e.g. "US-SEC-EDGAR:2026-12-24:Executive order closure".
+func parseClosures(c *Config, v string) error {
+	c.Closures = nil
+	for _, item := range strings.Split(v, ";") {
+		if strings.TrimSpace(item) == "" {
+			continue
+		}
+		parts := strings.SplitN(strings.TrimSpace(item), ":", 3)
+		if len(parts) != 3 {
+			return fmt.Errorf("%q: want CALENDAR:YYYY-MM-DD:name", item)
+		}
+		c.Closures = append(c.Closures, Closure{Calendar: parts[0], Date: parts[1], Name: parts[2]})
+	}
+	return nil
+}
+
+func validateClosures(list []Closure) error {
+	for i, cl := range list {
+		where := fmt.Sprintf("closures[%d]", i)
+		if strings.TrimSpace(cl.Calendar) == "" || strings.TrimSpace(cl.Name) == "" {
+			return &Error{Setting: where, Problem: "calendar and name are required"}
+		}
+		if _, err := time.Parse("2006-01-02", cl.Date); err != nil {
+			return &Error{Setting: where + ".date", Problem: fmt.Sprintf("%q is not a date like 2026-12-24", cl.Date)}
+		}
+	}
+	return nil
+}

@@ -117,3 +117,19 @@ func TestReminderLeads(t *testing.T) {
 		}
 	}
 }
+
+func TestClosuresFromEnvAndValidation(t *testing.T) {
+	cfg, err := Load("", []string{"BREACHLINE_CLOSURES=US-SEC-EDGAR:2026-12-24:Executive order closure; CA-ON-LEGISLATION:2026-07-02:Storm"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Closure{{"US-SEC-EDGAR", "2026-12-24", "Executive order closure"}, {"CA-ON-LEGISLATION", "2026-07-02", "Storm"}}
+	if len(cfg.Closures) != 2 || cfg.Closures[0] != want[0] || cfg.Closures[1] != want[1] {
+		t.Fatalf("closures: %+v", cfg.Closures)
+	}
+	_, err = Load("", []string{"BREACHLINE_CLOSURES=US-SEC-EDGAR:24/12/2026:x"})
+	var ce *Error
+	if !errors.As(err, &ce) || ce.Setting != "closures[0].date" {
+		t.Fatalf("bad date: %v", err)
+	}
+}
