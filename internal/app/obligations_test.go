@@ -98,6 +98,8 @@ type obligationView struct {
 	Rationale   string
 	Considered  bool
 	Overdue     bool
+	Passed      bool    `json:"target_passed"`
+	OrgSlug     string  `json:"organization_slug"`
 	Internal    *string `json:"internal_target"`
 	BreachID    int64   `json:"breach_id"`
 	Explanation string
@@ -249,7 +251,7 @@ func TestDeadlinesSoonestFirst(t *testing.T) {
 			t.Fatalf("deadlines: %d %s", res.Status, res.Body)
 		}
 		var prev time.Time
-		undated := false
+		undated, passedSeen := false, 0
 		seen := map[string]obligationView{}
 		for _, x := range d.Deadlines {
 			when := x.Due
@@ -271,7 +273,19 @@ func TestDeadlinesSoonestFirst(t *testing.T) {
 			if x.Overdue != (x.Due != nil && at.Before(now)) {
 				t.Fatalf("overdue flag wrong for %+v", x)
 			}
+			if x.Passed != (x.Due == nil && at.Before(now)) {
+				t.Fatalf("internal-target flag wrong for %+v", x)
+			}
+			if x.OrgSlug == "" {
+				t.Fatalf("deadline without its organization: %+v", x)
+			}
+			if x.Passed {
+				passedSeen++
+			}
 			seen[fmt.Sprintf("%d/%s", x.BreachID, x.RuleKey)] = x
+		}
+		if passedSeen == 0 {
+			t.Fatal("no undated duty of the breach aware 100h ago is past its 72h internal target")
 		}
 		if x := seen[fmt.Sprintf("%d/EU-GDPR-SA", late)]; !x.Overdue {
 			t.Fatalf("72h after awareness 100h ago not overdue: %+v", x)

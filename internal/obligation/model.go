@@ -67,6 +67,10 @@ type Obligation struct {
 	UpdatedAt       time.Time  `json:"updated_at"`
 	// Overdue is computed when read: open, dated and past due.
 	Overdue bool `gorm:"-" json:"overdue"`
+	// TargetPassed is computed when read: open, with no statutory date, and
+	// past the organization's internal target. The law sets no deadline, so
+	// this is not "overdue", but it is late by the organization's own standard.
+	TargetPassed bool `gorm:"-" json:"target_passed"`
 }
 
 // Open reports whether the duty still needs doing.

@@ -20,7 +20,7 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, breachID, id int64
 	if err != nil {
 		return Obligation{}, err
 	}
-	o.Overdue = overdue(&o, s.Now())
+	mark(&o, s.Now())
 	return o, nil
 }
 
@@ -49,7 +49,7 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, breachID int64) (
 	}
 	now := s.Now()
 	for i := range list {
-		list[i].Overdue = overdue(&list[i], now)
+		mark(&list[i], now)
 	}
 	sort.SliceStable(list, func(i, j int) bool { return less(&list[i], &list[j]) })
 	return BreachObligations{Obligations: list, Missing: s.gaps(list)}, nil
@@ -106,6 +106,17 @@ func overdue(o *Obligation, now time.Time) bool {
 	return o.Open() && o.Required != nil && *o.Required && o.DueAt != nil && now.After(*o.DueAt)
 }
 
+// targetPassed: an open duty with no fixed date whose internal target is past.
+func targetPassed(o *Obligation, now time.Time) bool {
+	return o.Open() && o.DueAt == nil && o.InternalTargetAt != nil && now.After(*o.InternalTargetAt)
+}
+
+// mark sets the flags computed at read time.
+func mark(o *Obligation, now time.Time) {
+	o.Overdue = overdue(o, now)
+	o.TargetPassed = targetPassed(o, now)
+}
+
 // gaps lists the unanswered questions of the considered duties.
 func (s *Service) gaps(list []Obligation) []Gap {
 	byID := map[string]*Gap{}
@@ -148,8 +159,10 @@ func (s *Service) History(ctx context.Context, p *auth.Principal, breachID, id i
 // Deadline is an open obligation with its breach, for the deadlines list.
 type Deadline struct {
 	Obligation
-	BreachReference string `json:"breach_reference"`
-	BreachTitle     string `json:"breach_title"`
+	BreachReference  string `json:"breach_reference"`
+	BreachTitle      string `json:"breach_title"`
+	OrganizationName string `json:"organization_name"`
+	OrganizationSlug string `json:"organization_slug"`
 }
 
 // Deadlines lists the open duties (pending or undetermined, not ruled out)
@@ -162,8 +175,10 @@ func (s *Service) Deadlines(ctx context.Context, p *auth.Principal) ([]Deadline,
 		return out, nil
 	}
 	err := s.db.WithContext(ctx).Table("obligations").
-		Select("obligations.*, breaches.reference AS breach_reference, breaches.title AS breach_title").
+		Select("obligations.*, breaches.reference AS breach_reference, breaches.title AS breach_title, "+
+			"organizations.name AS organization_name, organizations.slug AS organization_slug").
 		Joins("JOIN breaches ON breaches.id = obligations.breach_id").
+		Joins("JOIN organizations ON organizations.id = obligations.organization_id").
 		Where("obligations.organization_id IN ? AND obligations.considered AND obligations.status IN ?", orgs, []string{StatusPending, StatusUndetermined}).
 		Where("(obligations.required IS NULL OR obligations.required)").
 		Find(&out).Error
@@ -172,7 +187,7 @@ func (s *Service) Deadlines(ctx context.Context, p *auth.Principal) ([]Deadline,
 	}
 	now := s.Now()
 	for i := range out {
-		out[i].Overdue = overdue(&out[i].Obligation, now)
+		mark(&out[i].Obligation, now)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return deadlineLess(&out[i].Obligation, &out[j].Obligation) })
 	return out, nil
