@@ -509,3 +509,34 @@ func TestDocumentFilingMarksObligation(t *testing.T) {
 		}
 	})
 }
+
+// TestContentAnswersFillTheFiling answers a content question through the
+// API and finds it in the filing, so a privacy officer can close every gap
+// the missing list names.
+func TestContentAnswersFillTheFiling(t *testing.T) {
+	e := apptest.New(t, db.SQLite)
+	org := e.Org("acme")
+	tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
+	id, _ := docBreach(t, e, tok, "Paper files lost", "2025-03-10T09:30:00-04:00")
+	missing := func() string {
+		res := e.Do("GET", fmt.Sprintf("/api/v1/breaches/%d/documents/missing?kind=on-ipc-mfippa", id), tok, nil)
+		if res.Status != 200 {
+			t.Fatalf("missing: %d %s", res.Status, res.Body)
+		}
+		return string(res.Body)
+	}
+	if !strings.Contains(missing(), "breach.how_discovered") {
+		t.Fatal("how the breach was discovered is not reported missing")
+	}
+	long := strings.Repeat("A courier reported the box missing at the depot. ", 40)
+	res := e.Do("PUT", fmt.Sprintf("/api/v1/breaches/%d/answers/how_discovered", id), tok, map[string]string{"value": long})
+	if res.Status != 200 {
+		t.Fatalf("content answer: %d %s", res.Status, res.Body)
+	}
+	if strings.Contains(missing(), "breach.how_discovered") {
+		t.Fatal("an answered content question is still reported missing")
+	}
+	if res := e.Do("PUT", fmt.Sprintf("/api/v1/breaches/%d/answers/no_such_question", id), tok, map[string]string{"value": "x"}); res.Status != 400 {
+		t.Fatalf("unknown question: %d", res.Status)
+	}
+}

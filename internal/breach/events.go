@@ -78,8 +78,8 @@ func (s *Service) SetAnswer(ctx context.Context, c Call, id int64, question stri
 		f.Add("question_id", "a question id from the regulation catalogue (GET /api/v1/questions)")
 	}
 	in.Value = strings.TrimSpace(in.Value)
-	if in.Value == "" || len(in.Value) > 500 {
-		f.Add("value", "required, at most 500 characters")
+	if in.Value == "" || len(in.Value) > MaxDescription {
+		f.Add("value", fmt.Sprintf("required, at most %d characters", MaxDescription))
 	} else if why := (vocab{s.Terms}).answer(question, in.Value); why != "" && f["question_id"] == "" {
 		f.Add("value", why)
 	}

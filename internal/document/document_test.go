@@ -1,6 +1,7 @@
 package document
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -97,5 +98,21 @@ func TestDocumentIDAndSeries(t *testing.T) {
 	}
 	if a, b := breachSeries(1, "us-state-ag", nil, "TX"), breachSeries(1, "us-state-ag", nil, "CA"); a == b {
 		t.Fatal("two states share a series")
+	}
+}
+
+func TestFilingFieldsComeFromTheAssessment(t *testing.T) {
+	b := reportBreach(breach.Breach{Answers: []breach.Answer{
+		{QuestionID: "phipa_ipc_category", Value: "theft"}, {QuestionID: "rrosh", Value: "yes"}}})
+	if got := b.Answers[report.AnswerPHIPACircumstance]; !strings.Contains(got, "stolen") {
+		t.Fatalf("PHIPA circumstance not taken from phipa_ipc_category: %q", got)
+	}
+	if got := b.Answers[report.AnswerRiskOfHarm]; !strings.HasPrefix(got, "Yes") {
+		t.Fatalf("risk of harm not taken from rrosh: %q", got)
+	}
+	direct := reportBreach(breach.Breach{Answers: []breach.Answer{
+		{QuestionID: "phipa_ipc_category", Value: "theft"}, {QuestionID: report.AnswerPHIPACircumstance, Value: "as written"}}})
+	if got := direct.Answers[report.AnswerPHIPACircumstance]; got != "as written" {
+		t.Fatalf("a direct answer was overwritten: %q", got)
 	}
 }

@@ -56,6 +56,7 @@ func reportBreach(b breach.Breach) report.Breach {
 	for _, a := range b.Answers {
 		answers[a.QuestionID] = a.Value
 	}
+	fromAssessment(answers)
 	events := make([]report.Event, len(b.Events))
 	for i, e := range b.Events {
 		events[i] = report.Event{Kind: e.Kind, At: e.At.UTC(), Zone: e.Zone, Note: e.Note}
@@ -71,6 +72,39 @@ func reportBreach(b breach.Breach) report.Breach {
 		IndividualSteps: a("individual_steps"), Safeguards: a("safeguards"), LawEnforcement: a("law_enforcement"),
 		DelayReason: a("delay_reason"), MonetaryImpact: a("monetary_impact"),
 		Records: atoi(a("records")), AffectedEstimate: atoi(a("affected_estimate")),
+	}
+}
+
+// phipaCircumstances words the O. Reg. 329/04 s.6.3 categories of the
+// catalogue's phipa_ipc_category question as the IPC form asks for them.
+var phipaCircumstances = map[string]string{
+	"knowing_or_reckless":  "s.6.3(1)1: use or disclosure without authority by a person who knew or ought to have known",
+	"theft":                "s.6.3(1)2: the information was stolen",
+	"further_use":          "s.6.3(1)3: further use or disclosure without authority after an initial breach",
+	"pattern":              "s.6.3(1)4: part of a pattern of similar breaches",
+	"college_notice":       "s.6.3(1)5: notice to a College is required (PHIPA s.17.1)",
+	"agent_college_notice": "s.6.3(1)6: notice to a College would be required if the agent were a member",
+	"significant":          "s.6.3(1)7: the custodian determined the breach is significant",
+	"none":                 "none of the s.6.3 circumstances applies",
+}
+
+// fromAssessment fills the filing fields that the legal assessment already
+// answers, unless answered directly: the PHIPA s.6.3 circumstance from
+// phipa_ipc_category and the real-risk-of-significant-harm conclusion from
+// rrosh, so that a privacy officer never answers the same thing twice.
+func fromAssessment(answers map[string]string) {
+	if answers[report.AnswerPHIPACircumstance] == "" {
+		if words, ok := phipaCircumstances[answers["phipa_ipc_category"]]; ok {
+			answers[report.AnswerPHIPACircumstance] = words
+		}
+	}
+	if answers[report.AnswerRiskOfHarm] == "" {
+		switch strings.ToLower(answers["rrosh"]) {
+		case "true", "yes":
+			answers[report.AnswerRiskOfHarm] = "Yes: there is a real risk of significant harm"
+		case "false", "no":
+			answers[report.AnswerRiskOfHarm] = "No: no real risk of significant harm was found"
+		}
 	}
 }
 

@@ -209,6 +209,9 @@ func deadlineLess(a, b *Obligation) bool {
 // Questions lists the catalogue's assessment questions.
 func (s *Service) Questions() []rules.Question { return s.cat.Vocabulary.Questions }
 
+// ContentQuestions lists the facts filings print that no rule decides on.
+func (s *Service) ContentQuestions() []rules.Question { return s.cat.Vocabulary.ContentQuestions }
+
 // ReevaluateBreach re-evaluates a breach in a transaction of its own (for
 // callers outside a breach change, e.g. after a roster import commits).
 func (s *Service) ReevaluateBreach(ctx context.Context, breachID int64, cause string) (Summary, error) {

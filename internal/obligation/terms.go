@@ -47,10 +47,17 @@ func (t Terms) Sector(id string) bool { return has(t.V.Sectors, id) }
 // Role reports whether id is an organization role of the vocabulary.
 func (t Terms) Role(id string) bool { return has(t.V.Roles, id) }
 
-// Question reports whether id is an assessment question.
+// Question reports whether id is an assessment or content question.
 func (t Terms) Question(id string) bool {
-	_, ok := t.V.Question(id)
+	_, ok := t.question(id)
 	return ok
+}
+
+func (t Terms) question(id string) (rules.Question, bool) {
+	if q, ok := t.V.Question(id); ok {
+		return q, true
+	}
+	return t.V.ContentQuestion(id)
 }
 
 // KindIDs lists the breach kinds.
@@ -72,7 +79,7 @@ const Unknown = "unknown"
 // CheckAnswer returns "" when value (as stored, a string) answers the
 // question, else what a valid answer looks like.
 func (t Terms) CheckAnswer(questionID, value string) string {
-	q, ok := t.V.Question(questionID)
+	q, ok := t.question(questionID)
 	if !ok {
 		return "unknown question"
 	}
@@ -93,6 +100,8 @@ func answerWant(q rules.Question) string {
 		return "one of " + strings.Join(q.Options, ", ") + " (or unknown)"
 	case "number":
 		return "a number (or unknown)"
+	case "text":
+		return "text"
 	}
 	return "an answer"
 }

@@ -43,6 +43,9 @@ func Load(fsys fs.FS) (*Catalogue, error) {
 	if err := decodeFile(fsys, vocabularyFile, &cat.Vocabulary); err != nil {
 		return nil, err
 	}
+	if err := cat.Vocabulary.checkQuestions(); err != nil {
+		return nil, fmt.Errorf("rules: %s: %w", vocabularyFile, err)
+	}
 	names, err := fs.Glob(fsys, "*.yaml")
 	if err != nil {
 		return nil, fmt.Errorf("rules: list catalogue: %w", err)

@@ -1,18 +1,25 @@
 package rules
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Vocabulary is the closed set of names a catalogue may use: clock events,
 // questions, sectors, roles, data categories, breach kinds and region
 // groups. It lives in config/regulations/vocabulary.yaml.
 type Vocabulary struct {
-	Events         []Term              `yaml:"events"`
-	Questions      []Question          `yaml:"questions"`
-	Sectors        []Term              `yaml:"sectors"`
-	Roles          []Term              `yaml:"roles"`
-	DataCategories []Term              `yaml:"data_categories"`
-	Kinds          []Term              `yaml:"kinds"`
-	RegionGroups   map[string][]string `yaml:"region_groups"`
+	Events    []Term     `yaml:"events"`
+	Questions []Question `yaml:"questions"`
+	// ContentQuestions are facts a filing or notice prints (how the breach
+	// was discovered, the steps taken to prevent another) that no rule's
+	// trigger reads: free text or numbers, answered like the questions.
+	ContentQuestions []Question          `yaml:"content_questions"`
+	Sectors          []Term              `yaml:"sectors"`
+	Roles            []Term              `yaml:"roles"`
+	DataCategories   []Term              `yaml:"data_categories"`
+	Kinds            []Term              `yaml:"kinds"`
+	RegionGroups     map[string][]string `yaml:"region_groups"`
 }
 
 // Term is a named vocabulary entry.
@@ -25,7 +32,8 @@ type Term struct {
 type Question struct {
 	ID   string `yaml:"id" json:"id"`
 	Text string `yaml:"text" json:"text"`
-	// Type is "bool", "enum" (one of Options) or "number".
+	// Type is "bool", "enum" (one of Options) or "number"; content
+	// questions are "text" or "number".
 	Type    string   `yaml:"type" json:"type"`
 	Options []string `yaml:"options" json:"options,omitempty"`
 	Help    string   `yaml:"help" json:"help,omitempty"`
@@ -34,6 +42,16 @@ type Question struct {
 // Question returns the question with this id.
 func (v *Vocabulary) Question(id string) (Question, bool) {
 	for _, q := range v.Questions {
+		if q.ID == id {
+			return q, true
+		}
+	}
+	return Question{}, false
+}
+
+// ContentQuestion returns the content question with this id.
+func (v *Vocabulary) ContentQuestion(id string) (Question, bool) {
+	for _, q := range v.ContentQuestions {
 		if q.ID == id {
 			return q, true
 		}
@@ -90,4 +108,31 @@ func (v *Vocabulary) validRegion(target string) bool {
 	}
 	country, sub, _ := strings.Cut(target, "-")
 	return len(country) == 2 && strings.ToUpper(country) == country && len(sub) <= 3
+}
+
+// checkQuestions rejects duplicate ids and types a question cannot have:
+// rules decide only on bool, enum and number answers; content questions are
+// text or number.
+func (v *Vocabulary) checkQuestions() error {
+	seen := map[string]bool{}
+	check := func(list []Question, section string, types ...string) error {
+		for i, q := range list {
+			if q.ID == "" || seen[q.ID] {
+				return fmt.Errorf("%s[%d]: missing or duplicate id %q", section, i, q.ID)
+			}
+			seen[q.ID] = true
+			ok := false
+			for _, t := range types {
+				ok = ok || q.Type == t
+			}
+			if !ok {
+				return fmt.Errorf("%s[%d] (%s): type %q, want one of %s", section, i, q.ID, q.Type, strings.Join(types, ", "))
+			}
+		}
+		return nil
+	}
+	if err := check(v.Questions, "questions", "bool", "enum", "number"); err != nil {
+		return err
+	}
+	return check(v.ContentQuestions, "content_questions", "text", "number")
 }

@@ -122,7 +122,7 @@ func (h *Handlers) deadlines(c *gin.Context) {
 }
 
 func (h *Handlers) questions(c *gin.Context) {
-	c.JSON(http.StatusOK, gin.H{"questions": h.S.Questions()})
+	c.JSON(http.StatusOK, gin.H{"questions": h.S.Questions(), "content_questions": h.S.ContentQuestions()})
 }
 
 func (h *Handlers) calendars(c *gin.Context) {
