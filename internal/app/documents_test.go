@@ -539,4 +539,14 @@ func TestContentAnswersFillTheFiling(t *testing.T) {
 	if res := e.Do("PUT", fmt.Sprintf("/api/v1/breaches/%d/answers/no_such_question", id), tok, map[string]string{"value": "x"}); res.Status != 400 {
 		t.Fatalf("unknown question: %d", res.Status)
 	}
+	// The filing prints the answer and names data categories as people read them.
+	if res := e.Do("PATCH", fmt.Sprintf("/api/v1/breaches/%d", id), tok, map[string]any{"data_categories": []string{"health_card"}}); res.Status != 200 {
+		t.Fatalf("categories: %d %s", res.Status, res.Body)
+	}
+	d := generate(t, e, tok, id, map[string]any{"kind": "on-ipc-mfippa"}, http.StatusCreated)
+	pdf := e.Do("GET", fmt.Sprintf("/api/v1/documents/%d/pdf", d.ID), tok, nil)
+	text := strings.Join(strings.Fields(pdfToText(t, pdf.Body)), " ")
+	if !strings.Contains(text, "A courier reported the box missing at the depot.") || !strings.Contains(text, "Health card number") {
+		t.Fatalf("filing lacks the content answer or the category name:\n%s", text)
+	}
 }

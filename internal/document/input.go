@@ -1,8 +1,12 @@
 package document
 
 import (
+	"context"
+	"fmt"
 	"strconv"
 	"strings"
+
+	"gorm.io/gorm"
 
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/breach"
@@ -106,6 +110,30 @@ func fromAssessment(answers map[string]string) {
 			answers[report.AnswerRiskOfHarm] = "No: no real risk of significant harm was found"
 		}
 	}
+}
+
+// categoryNames turns data-category ids into the names a regulator reads
+// ("Health card number", not "health_card"); an id without a name stays.
+func categoryNames(ctx context.Context, tx *gorm.DB, ids []string) ([]string, error) {
+	if len(ids) == 0 {
+		return ids, nil
+	}
+	var rows []struct{ ID, Name string }
+	if err := tx.WithContext(ctx).Raw("SELECT id, name FROM data_categories WHERE id IN ?", ids).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("data category names: %w", err)
+	}
+	names := make(map[string]string, len(rows))
+	for _, r := range rows {
+		names[r.ID] = r.Name
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id
+		if n := names[id]; n != "" {
+			out[i] = n
+		}
+	}
+	return out, nil
 }
 
 func splitList(s string) []string {

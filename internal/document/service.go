@@ -127,6 +127,9 @@ func (s *Service) fill(ctx context.Context, pr *prepared, r Request) error {
 	tx := s.db.WithContext(ctx)
 	in := report.Input{Org: reportOrg(pr.org), Breach: reportBreach(pr.breach), Zone: pr.org.Location()}
 	var err error
+	if in.Breach.DataCategories, err = categoryNames(ctx, tx, in.Breach.DataCategories); err != nil {
+		return err
+	}
 	if in.Roster, err = RosterStats(ctx, tx, pr.breach.ID); err != nil {
 		return err
 	}
