@@ -382,3 +382,34 @@ func TestRolesNeedTheirPermission(t *testing.T) {
 		}
 	})
 }
+
+// TestAPITokensAreAudited: issuing and revoking an API token is recorded
+// in the audit log with the user who did it, never with the secret.
+func TestAPITokensAreAudited(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *apptest.Env) {
+		org := e.Org("acme")
+		admin := e.User("admin@acme.example", org, auth.RoleAdmin)
+		res := e.Do("POST", "/api/v1/tokens", admin, map[string]string{"name": "deploy"})
+		var created struct {
+			Token   string
+			Details struct{ ID int64 }
+		}
+		res.JSON(t, &created)
+		if s := e.Do("DELETE", fmt.Sprintf("/api/v1/tokens/%d", created.Details.ID), admin, nil).Status; s != 204 {
+			t.Fatalf("revoke: %d", s)
+		}
+		for _, action := range []string{"api_token.create", "api_token.revoke"} {
+			var rows []struct{ Actor, Details, RequestID string }
+			e.App.DB.Gorm.Raw("SELECT actor, details, request_id FROM audit_log WHERE action = ? AND object_id = ?",
+				action, fmt.Sprint(created.Details.ID)).Scan(&rows)
+			if len(rows) != 1 || rows[0].Actor != "admin@acme.example" || rows[0].RequestID == "" {
+				t.Errorf("%s audited as %+v", action, rows)
+			}
+			for _, r := range rows {
+				if strings.Contains(r.Details, created.Token) {
+					t.Errorf("%s audit holds the token", action)
+				}
+			}
+		}
+	})
+}

@@ -32,7 +32,7 @@ func TestGracefulShutdownDrainsRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, _, err := a.Auth.CreateToken(ctx, u.ID, "t", nil)
+	token, _, err := a.Auth.CreateToken(ctx, nil, "", u.ID, "t", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -228,17 +229,24 @@ func sha(s string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// CreateToken issues an API token for a user. The plaintext is returned once
-// and never stored.
-func (s *Service) CreateToken(ctx context.Context, userID int64, name string, expires *time.Time) (string, Token, error) {
+// CreateToken issues an API token for a user, recording in the audit log
+// that by did (nil: the system). The plaintext is returned once and never stored.
+func (s *Service) CreateToken(ctx context.Context, by *Principal, requestID string, userID int64, name string, expires *time.Time) (string, Token, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
 		return "", Token{}, &errs.Invalid{Message: "invalid token", Fields: map[string]string{"name": "required, at most 100 characters"}}
 	}
 	plain := TokenPrefix + randomToken(32)
 	t := Token{UserID: userID, Name: name, Prefix: plain[:len(TokenPrefix)+6], Hash: sha(plain), ExpiresAt: expires}
-	if err := s.db.WithContext(ctx).Create(&t).Error; err != nil {
-		return "", Token{}, fmt.Errorf("create token: %w", err)
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&t).Error; err != nil {
+			return fmt.Errorf("create token: %w", err)
+		}
+		return Audit(ctx, tx, by, requestID, 0, "api_token.create", "api_token", strconv.FormatInt(t.ID, 10),
+			map[string]any{"user_id": userID, "name": name, "prefix": t.Prefix, "expires_at": expires})
+	})
+	if err != nil {
+		return "", Token{}, err
 	}
 	return plain, t, nil
 }
@@ -250,16 +258,20 @@ func (s *Service) Tokens(ctx context.Context, userID int64) ([]Token, error) {
 	return out, err
 }
 
-// RevokeToken revokes one of a user's tokens.
-func (s *Service) RevokeToken(ctx context.Context, userID, tokenID int64) error {
-	res := s.db.WithContext(ctx).Model(&Token{}).Where("id = ? AND user_id = ? AND revoked_at IS NULL", tokenID, userID).Update("revoked_at", s.now())
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("token %d: %w", tokenID, errs.ErrNotFound)
-	}
-	return nil
+// RevokeToken revokes one of a user's tokens, recording in the audit log
+// that by did.
+func (s *Service) RevokeToken(ctx context.Context, by *Principal, requestID string, userID, tokenID int64) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&Token{}).Where("id = ? AND user_id = ? AND revoked_at IS NULL", tokenID, userID).Update("revoked_at", s.now())
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("token %d: %w", tokenID, errs.ErrNotFound)
+		}
+		return Audit(ctx, tx, by, requestID, 0, "api_token.revoke", "api_token", strconv.FormatInt(tokenID, 10),
+			map[string]any{"user_id": userID})
+	})
 }
 
 // PrincipalFromToken authenticates a bearer token.

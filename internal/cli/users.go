@@ -134,7 +134,7 @@ func (e *env) tokenCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("no user with e-mail %s", email)
 			}
-			plain, _, err := a.Auth.CreateToken(ctx, u.ID, name, nil)
+			plain, _, err := a.Auth.CreateToken(ctx, &auth.Principal{User: auth.User{Email: "cli"}}, "", u.ID, name, nil)
 			if err != nil {
 				return err
 			}

@@ -194,7 +194,7 @@ func (s *Server) createToken(c *gin.Context) {
 		fail(c, &errs.Invalid{Message: "invalid token", Fields: map[string]string{"expires_at": "must be in the future"}})
 		return
 	}
-	plain, t, err := s.deps.Auth.CreateToken(c.Request.Context(), principal(c).User.ID, in.Name, in.ExpiresAt)
+	plain, t, err := s.deps.Auth.CreateToken(c.Request.Context(), principal(c), requestID(c), principal(c).User.ID, in.Name, in.ExpiresAt)
 	if err != nil {
 		fail(c, err)
 		return
@@ -208,7 +208,7 @@ func (s *Server) revokeToken(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := s.deps.Auth.RevokeToken(c.Request.Context(), principal(c).User.ID, id); err != nil {
+	if err := s.deps.Auth.RevokeToken(c.Request.Context(), principal(c), requestID(c), principal(c).User.ID, id); err != nil {
 		fail(c, err)
 		return
 	}

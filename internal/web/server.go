@@ -31,9 +31,9 @@ type AuthService interface {
 	Authenticate(ctx context.Context, email, password string) (auth.User, error)
 	CreateSession(ctx context.Context, userID int64, ttl time.Duration) (string, string, error)
 	DeleteSession(ctx context.Context, cookie string) error
-	CreateToken(ctx context.Context, userID int64, name string, expires *time.Time) (string, auth.Token, error)
+	CreateToken(ctx context.Context, by *auth.Principal, requestID string, userID int64, name string, expires *time.Time) (string, auth.Token, error)
 	Tokens(ctx context.Context, userID int64) ([]auth.Token, error)
-	RevokeToken(ctx context.Context, userID, tokenID int64) error
+	RevokeToken(ctx context.Context, by *auth.Principal, requestID string, userID, tokenID int64) error
 	Organizations(ctx context.Context, p *auth.Principal) ([]auth.Organization, error)
 	Organization(ctx context.Context, p *auth.Principal, ref string) (auth.Organization, error)
 	CreateOrganization(ctx context.Context, p *auth.Principal, requestID string, in auth.OrgInput) (auth.Organization, error)

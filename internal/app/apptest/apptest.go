@@ -80,7 +80,7 @@ func (e *Env) User(email string, org auth.Organization, role auth.Role) string {
 	if err != nil {
 		e.T.Fatalf("user: %v", err)
 	}
-	tok, _, err := e.App.Auth.CreateToken(ctx, uid, "test", nil)
+	tok, _, err := e.App.Auth.CreateToken(ctx, nil, "", uid, "test", nil)
 	if err != nil {
 		e.T.Fatalf("token: %v", err)
 	}
