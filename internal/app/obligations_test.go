@@ -377,6 +377,10 @@ func TestCalendarClosureSurvivesRestart(t *testing.T) {
 		if res := o.Do("POST", path, o.po, closure); res.Status != http.StatusForbidden {
 			t.Fatalf("privacy officer added a closure: %d", res.Status)
 		}
+		otherAdmin := o.User("admin@other.example", o.Org("third"), auth.RoleAdmin)
+		if res := o.Do("POST", path, otherAdmin, closure); res.Status != http.StatusForbidden {
+			t.Fatalf("an organization admin who does not operate the installation added a closure: %d %s", res.Status, res.Body)
+		}
 		if res := o.Do("POST", "/api/v1/calendars/NO-SUCH/closures", o.admin, closure); res.Status != http.StatusNotFound {
 			t.Fatalf("unknown calendar: %d", res.Status)
 		}

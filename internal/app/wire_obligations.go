@@ -20,6 +20,7 @@ import (
 func (a *App) wireObligations(ctx context.Context) error {
 	s := obligation.NewService(a.DB.Gorm, a.Rules, a.Calendars, a.Breaches)
 	a.Obligations = s
+	s.Operators = a.Cfg.Operators
 	a.Breaches.Terms = s.Terms()
 	a.Auth.Terms = s.Terms()
 	a.Breaches.OnChange = func(ctx context.Context, tx *gorm.DB, breachID int64) error {

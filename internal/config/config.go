@@ -53,6 +53,10 @@ type Config struct {
 	// without a release (an executive-order closure, a storm day). The API
 	// adds them too; these are applied at every start.
 	Closures []Closure `yaml:"closures"`
+	// Operators are the e-mail addresses of the installation's operators:
+	// the only users who may add calendar closures through the API, because
+	// a closure moves the deadlines of every organization on the server.
+	Operators []string `yaml:"operators"`
 }
 
 // Closure is a one-off closure of a holiday calendar.
@@ -157,6 +161,15 @@ func settings() []setting {
 		{"SHUTDOWN_TIMEOUT", false, func(c *Config, v string) error { return parseDuration(v, &c.ShutdownTimeout) }},
 		{"SESSION_TTL", false, func(c *Config, v string) error { return parseDuration(v, &c.SessionTTL) }},
 		{"CLOSURES", false, parseClosures},
+		{"OPERATORS", false, func(c *Config, v string) error {
+			c.Operators = nil
+			for _, e := range strings.Split(v, ",") {
+				if e = strings.TrimSpace(e); e != "" {
+					c.Operators = append(c.Operators, strings.ToLower(e))
+				}
+			}
+			return nil
+		}},
 		{"REMINDER_LEADS", false, func(c *Config, v string) error { return parseDurations(v, &c.ReminderLeads) }},
 		{"WORKERS", false, func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)

@@ -27,6 +27,8 @@ type Service struct {
 	terms    Terms
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Operators are the e-mail addresses allowed to add calendar closures.
+	Operators []string
 }
 
 // NewService builds the service on the catalogue and calendars.

@@ -22,6 +22,9 @@ import (
 	"github.com/breachline/breachline/internal/web"
 )
 
+// OperatorEmail is the test user who operates the installation.
+const OperatorEmail = "admin@acme.example"
+
 // Env is one application under test.
 type Env struct {
 	T      testing.TB
@@ -36,6 +39,9 @@ func New(t testing.TB, dialect db.Dialect) *Env {
 	d := dbtest.OpenEmpty(t, dialect)
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
+	// The acme administrator of the tests also operates the installation
+	// (may add calendar closures, which affect every organization).
+	cfg.Operators = []string{OperatorEmail}
 	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d)
 	if err != nil {
 		t.Fatalf("app: %v", err)
