@@ -5,16 +5,21 @@ import (
 	"fmt"
 
 	"gorm.io/gorm"
+
+	"github.com/breachline/breachline/internal/db"
 )
 
 // flagDuplicates marks the rows of an import that repeat a person already in
 // the breach (an earlier import or an earlier row of the same file): same
 // email, or else same folded name and address. The row is kept, flagged for
 // review and pointed at the first person with that key, so nothing is lost
-// and nothing is counted twice. The grouping is set-based so that a large
-// file costs two aggregate passes, not one lookup per row; only duplicate
-// rows are rewritten.
-func flagDuplicates(ctx context.Context, tx *gorm.DB, breachID, importID int64) (int64, error) {
+// and nothing is counted twice. The work is set-based so that a large file
+// costs a few hash passes, not one lookup per row; only duplicate rows are
+// rewritten.
+func flagDuplicates(ctx context.Context, tx *gorm.DB, d db.Dialect, breachID, importID int64) (int64, error) {
+	if d == db.Postgres {
+		return flagDuplicatesPostgres(ctx, tx.WithContext(ctx), breachID, importID)
+	}
 	var total int64
 	for _, key := range []string{"email_key", "name_key"} {
 		q := fmt.Sprintf(`UPDATE affected_people SET duplicate_of = d.first_id, review = ?
@@ -31,25 +36,123 @@ func flagDuplicates(ctx context.Context, tx *gorm.DB, breachID, importID int64) 
 	return total, nil
 }
 
+// flagDuplicatesPostgres first collects the keys that more than one person
+// of the breach shares (one hash aggregation per key, into a temporary
+// table), and only when there are any flags the import's rows that carry
+// them: the first person with the same email or, failing that, the same
+// name and address. A roster without duplicates costs the aggregation
+// alone.
+func flagDuplicatesPostgres(ctx context.Context, tx *gorm.DB, breachID, importID int64) (int64, error) {
+	// The aggregations hash a million keys: give them the memory to do it
+	// without spilling, and skip compiling expressions for one pass.
+	for _, q := range []string{"SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off", "DROP TABLE IF EXISTS roster_shared_keys"} {
+		if err := tx.Exec(q).Error; err != nil {
+			return 0, fmt.Errorf("flag duplicates: %w", err)
+		}
+	}
+	r := tx.Exec(sharedKeysSQL, breachID, breachID)
+	if r.Error != nil {
+		return 0, fmt.Errorf("flag duplicates: %w", r.Error)
+	}
+	if r.RowsAffected == 0 {
+		return 0, nil
+	}
+	// The table's statistics still describe it before the load; a plan
+	// made for an empty table joins a million rows in nested loops.
+	for _, q := range []string{"ANALYZE roster_shared_keys", "ANALYZE affected_people"} {
+		if err := tx.Exec(q).Error; err != nil {
+			return 0, fmt.Errorf("flag duplicates: %w", err)
+		}
+	}
+	r = tx.Exec(flagSharedSQL, ReviewDuplicate, breachID, importID)
+	if r.Error != nil {
+		return 0, fmt.Errorf("flag duplicates: %w", r.Error)
+	}
+	return r.RowsAffected, nil
+}
+
+// sharedKeysSQL collects the keys shared by more than one person of the
+// breach, with the first person that has each (arguments: breach twice).
+const sharedKeysSQL = `CREATE TEMPORARY TABLE roster_shared_keys ON COMMIT DROP AS
+	SELECT email_key, NULL AS name_key, MIN(id) AS first_id FROM affected_people
+	WHERE breach_id = ? AND email_key <> '' GROUP BY email_key HAVING COUNT(*) > 1
+	UNION ALL
+	SELECT NULL, name_key, MIN(id) FROM affected_people
+	WHERE breach_id = ? AND name_key <> '' GROUP BY name_key HAVING COUNT(*) > 1`
+
+// flagSharedSQL flags the import's rows whose email, or else whose name and
+// address, an earlier person has (arguments: review, breach, import).
+const flagSharedSQL = `UPDATE affected_people SET duplicate_of = dup.first_id, review = ?
+FROM (
+	SELECT p.id, CASE WHEN e.first_id <> p.id THEN e.first_id ELSE n.first_id END AS first_id
+	FROM affected_people p
+	LEFT JOIN roster_shared_keys e ON e.email_key = p.email_key
+	LEFT JOIN roster_shared_keys n ON n.name_key = p.name_key AND n.first_id <> p.id
+	WHERE p.breach_id = ? AND p.import_id = ? AND p.duplicate_of IS NULL
+	  AND (e.first_id IS NOT NULL OR n.first_id IS NOT NULL)
+) dup
+WHERE affected_people.id = dup.id AND dup.first_id IS NOT NULL`
+
 // refreshCounts recomputes the breach's people per region, language and
-// channel (duplicates left out) into roster_counts.
+// channel (duplicates left out), the minors and the rows awaiting review
+// into roster_counts. One grouped scan of the breach's rows gives every
+// combination; the dimensions are summed from it here.
 func refreshCounts(ctx context.Context, tx *gorm.DB, breachID int64) error {
 	tx = tx.WithContext(ctx)
+	rows, err := tx.Raw(`SELECT region, language, channel, review, minor, duplicate_of IS NULL, COUNT(*)
+		FROM affected_people WHERE breach_id = ? GROUP BY region, language, channel, review, minor, duplicate_of IS NULL`, breachID).Rows()
+	if err != nil {
+		return fmt.Errorf("refresh counts: %w", err)
+	}
+	defer rows.Close()
+	type key struct{ dim, value string }
+	sums := map[key]int64{{"minor", ""}: 0}
+	var order []key
+	add := func(k key, n int64) {
+		if _, ok := sums[k]; !ok {
+			order = append(order, k)
+		}
+		sums[k] += n
+	}
+	for rows.Next() {
+		var region, language, channel, review string
+		var minor, counted bool
+		var n int64
+		if err := rows.Scan(&region, &language, &channel, &review, &minor, &counted, &n); err != nil {
+			return fmt.Errorf("refresh counts: %w", err)
+		}
+		if review != "" {
+			add(key{"review", review}, n)
+		}
+		if !counted {
+			continue
+		}
+		add(key{"region", region}, n)
+		add(key{"language", language}, n)
+		add(key{"channel", channel}, n)
+		if minor {
+			sums[key{"minor", ""}] += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("refresh counts: %w", err)
+	}
+	order = append(order, key{"minor", ""})
 	if err := tx.Exec("DELETE FROM roster_counts WHERE breach_id = ?", breachID).Error; err != nil {
 		return fmt.Errorf("refresh counts: %w", err)
 	}
-	q := `INSERT INTO roster_counts (breach_id, dimension, value, count)
-		SELECT CAST(? AS BIGINT), 'region', region, COUNT(*) FROM affected_people WHERE breach_id = ? AND duplicate_of IS NULL GROUP BY region
-		UNION ALL SELECT CAST(? AS BIGINT), 'language', language, COUNT(*) FROM affected_people WHERE breach_id = ? AND duplicate_of IS NULL GROUP BY language
-		UNION ALL SELECT CAST(? AS BIGINT), 'channel', channel, COUNT(*) FROM affected_people WHERE breach_id = ? AND duplicate_of IS NULL GROUP BY channel
-		UNION ALL SELECT CAST(? AS BIGINT), 'minor', '', COUNT(*) FROM affected_people WHERE breach_id = ? AND duplicate_of IS NULL AND minor
-		UNION ALL SELECT CAST(? AS BIGINT), 'review', review, COUNT(*) FROM affected_people WHERE breach_id = ? AND review <> '' GROUP BY review`
-	args := make([]any, 0, 10)
-	for range 5 {
-		args = append(args, breachID, breachID)
-	}
-	if err := tx.Exec(q, args...).Error; err != nil {
-		return fmt.Errorf("refresh counts: %w", err)
+	const per = 500
+	for len(order) > 0 {
+		chunk := order[:min(per, len(order))]
+		order = order[len(chunk):]
+		vals := make([]any, 0, 4*len(chunk))
+		for _, k := range chunk {
+			vals = append(vals, breachID, k.dim, k.value, sums[k])
+		}
+		q := insertSQL("roster_counts", []string{"breach_id", "dimension", "value", "count"}, len(chunk))
+		if err := tx.Exec(q, vals...).Error; err != nil {
+			return fmt.Errorf("refresh counts: %w", err)
+		}
 	}
 	return nil
 }

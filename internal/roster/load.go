@@ -119,7 +119,7 @@ func firstError(ctx context.Context, readErr, writeErr error) error {
 // finish flags duplicates, refreshes the counts, records the result, audits
 // and re-evaluates the obligations, all in the import's transaction.
 func (im *Importer) finish(ctx context.Context, tx *gorm.DB, cur *Import, bc breachContext, p *producer, opts RunOptions) (Result, error) {
-	dups, err := flagDuplicates(ctx, tx, cur.BreachID, cur.ID)
+	dups, err := flagDuplicates(ctx, tx, im.DB.Dialect, cur.BreachID, cur.ID)
 	if err != nil {
 		return Result{}, err
 	}
