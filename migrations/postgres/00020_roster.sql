@@ -14,7 +14,10 @@ ALTER TABLE affected_people ADD COLUMN guardian_phone TEXT NOT NULL DEFAULT '';
 ALTER TABLE affected_people ADD COLUMN email_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE affected_people ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE affected_people ADD COLUMN duplicate_of BIGINT;
-CREATE INDEX affected_people_import ON affected_people (import_id);
+-- Every index is paid for on each row a bulk import writes. No query looks
+-- people up by import or by raw email (duplicates are found by email_key
+-- in hash passes), so neither has an index.
+DROP INDEX affected_people_breach_email;
 -- The import row and its people are written in the same transaction by the
 -- importer alone; a per-row foreign-key check on it costs a third of a bulk
 -- load's time on PostgreSQL. The breach foreign key (and its cascade) stays.
@@ -62,7 +65,7 @@ ALTER TABLE imports DROP COLUMN options;
 ALTER TABLE imports DROP COLUMN bytes_read;
 ALTER TABLE imports DROP COLUMN bytes_total;
 ALTER TABLE affected_people ADD CONSTRAINT affected_people_import_id_fkey FOREIGN KEY (import_id) REFERENCES imports(id);
-DROP INDEX affected_people_import;
+CREATE INDEX affected_people_breach_email ON affected_people (breach_id, email);
 ALTER TABLE affected_people DROP COLUMN duplicate_of;
 ALTER TABLE affected_people DROP COLUMN name_key;
 ALTER TABLE affected_people DROP COLUMN email_key;

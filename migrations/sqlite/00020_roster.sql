@@ -14,7 +14,10 @@ ALTER TABLE affected_people ADD COLUMN guardian_phone TEXT NOT NULL DEFAULT '';
 ALTER TABLE affected_people ADD COLUMN email_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE affected_people ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE affected_people ADD COLUMN duplicate_of INTEGER;
-CREATE INDEX affected_people_import ON affected_people (import_id);
+-- Every index is paid for on each row a bulk import writes. No query looks
+-- people up by import or by raw email (duplicates are found by email_key
+-- in hash passes), so neither has an index.
+DROP INDEX affected_people_breach_email;
 
 -- Progress and the options an import runs with; the uploaded file waits in
 -- the data directory at file_path until a worker has imported it.
@@ -57,7 +60,7 @@ ALTER TABLE imports DROP COLUMN file_path;
 ALTER TABLE imports DROP COLUMN options;
 ALTER TABLE imports DROP COLUMN bytes_read;
 ALTER TABLE imports DROP COLUMN bytes_total;
-DROP INDEX affected_people_import;
+CREATE INDEX affected_people_breach_email ON affected_people (breach_id, email);
 ALTER TABLE affected_people DROP COLUMN duplicate_of;
 ALTER TABLE affected_people DROP COLUMN name_key;
 ALTER TABLE affected_people DROP COLUMN email_key;
