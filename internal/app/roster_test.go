@@ -134,7 +134,7 @@ func checkRosterReads(t *testing.T, e *apptest.Env, breachID, importID int64, po
 		t.Fatalf("counts: %+v", counts)
 	}
 	var page struct{ Total int64 }
-	e.Do("GET", fmt.Sprintf("/api/v1/breaches/%d/people?review=1", breachID), viewer, nil).JSON(t, &page)
+	e.Do("GET", fmt.Sprintf("/api/v1/breaches/%d/people?review=1", breachID), po, nil).JSON(t, &page)
 	if page.Total != 1 {
 		t.Fatalf("people to review: %d", page.Total)
 	}

@@ -352,6 +352,7 @@ func TestRolesNeedTheirPermission(t *testing.T) {
 		a := newTenant(t, e, "acme")
 		status := fmt.Sprintf("/api/v1/breaches/%d/obligations/%d/status", a.breach, a.obligation)
 		export := fmt.Sprintf("/api/v1/breaches/%d/roster/export.csv", a.breach)
+		people := fmt.Sprintf("/api/v1/breaches/%d/people", a.breach)
 		waive := map[string]any{"status": "waived", "rationale": "Encrypted at rest with the key held elsewhere."}
 		cases := []struct {
 			name, method, path, token string
@@ -368,6 +369,9 @@ func TestRolesNeedTheirPermission(t *testing.T) {
 			{"legal exports roster", "GET", export, a.legal, nil, 403},
 			{"viewer exports roster", "GET", export, a.viewer, nil, 403},
 			{"privacy officer exports roster", "GET", export, a.po, nil, 200},
+			{"viewer pages through the roster", "GET", people, a.viewer, nil, 403},
+			{"legal pages through the roster", "GET", people, a.legal, nil, 403},
+			{"privacy officer pages through the roster", "GET", people, a.po, nil, 200},
 			{"legal waives", "POST", status, a.legal, waive, 200},
 		}
 		for _, c := range cases {
@@ -379,6 +383,10 @@ func TestRolesNeedTheirPermission(t *testing.T) {
 		e.App.DB.Gorm.Raw("SELECT count(*) FROM audit_log WHERE action = 'roster.export' AND object_id = ?", fmt.Sprint(a.breach)).Scan(&n)
 		if n != 1 {
 			t.Errorf("roster exports audited %d times, want 1 (refusals are not exports)", n)
+		}
+		e.App.DB.Gorm.Raw("SELECT count(*) FROM audit_log WHERE action = 'roster.view' AND object_id = ?", fmt.Sprint(a.breach)).Scan(&n)
+		if n != 1 {
+			t.Errorf("roster page reads audited %d times, want 1", n)
 		}
 	})
 }

@@ -22,28 +22,38 @@ type PeopleFilter struct {
 	ReviewOnly bool
 }
 
-// People returns a page of the breach's roster and the number of matching rows.
-func (s *Service) People(ctx context.Context, p *auth.Principal, breachID int64, f PeopleFilter) ([]StoredPerson, int64, error) {
-	if _, err := s.Authorize(ctx, s.DB.Gorm, p, breachID, auth.Read); err != nil {
-		return nil, 0, err
-	}
+// People returns a page of the breach's roster and the number of matching
+// rows. The rows are personal data, so reading them needs the same
+// permission as the export, and every page read is audited.
+func (s *Service) People(ctx context.Context, p *auth.Principal, requestID string, breachID int64, f PeopleFilter) ([]StoredPerson, int64, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
-	q := s.DB.Gorm.WithContext(ctx).Model(&StoredPerson{}).Where("breach_id = ?", breachID)
-	if f.Region != "" {
-		q = q.Where("region = ?", strings.ToUpper(f.Region))
-	}
-	if f.ReviewOnly {
-		q = q.Where("review <> ''")
-	}
 	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("count people: %w", err)
-	}
 	people := []StoredPerson{}
-	if err := q.Order("id").Limit(f.Limit).Offset(f.Offset).Find(&people).Error; err != nil {
-		return nil, 0, fmt.Errorf("list people: %w", err)
+	err := s.DB.Tx(ctx, func(tx *gorm.DB) error {
+		b, err := s.Authorize(ctx, tx, p, breachID, auth.ExportPersonalData)
+		if err != nil {
+			return err
+		}
+		q := tx.Model(&StoredPerson{}).Where("breach_id = ?", breachID)
+		if f.Region != "" {
+			q = q.Where("region = ?", strings.ToUpper(f.Region))
+		}
+		if f.ReviewOnly {
+			q = q.Where("review <> ''")
+		}
+		if err := q.Count(&total).Error; err != nil {
+			return fmt.Errorf("count people: %w", err)
+		}
+		if err := q.Order("id").Limit(f.Limit).Offset(f.Offset).Find(&people).Error; err != nil {
+			return fmt.Errorf("list people: %w", err)
+		}
+		return auth.Audit(ctx, tx, p, requestID, b.OrganizationID, "roster.view", "breach", strconv.FormatInt(breachID, 10),
+			map[string]any{"offset": f.Offset, "rows": len(people), "region": f.Region, "review_only": f.ReviewOnly})
+	})
+	if err != nil {
+		return nil, 0, err
 	}
 	return people, total, nil
 }

@@ -106,7 +106,7 @@ func (h *Handlers) people(c *gin.Context) {
 	if f.Offset < 0 {
 		f.Offset = 0
 	}
-	people, total, err := h.Svc.People(c.Request.Context(), web.Principal(c), id, f)
+	people, total, err := h.Svc.People(c.Request.Context(), web.Principal(c), web.RequestID(c), id, f)
 	if err != nil {
 		web.Fail(c, err)
 		return
