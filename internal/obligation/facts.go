@@ -84,10 +84,10 @@ func (s *Service) answers(list []breach.Answer) map[string]any {
 	return out
 }
 
-// countSQL is the one query over the roster: the index on
-// (breach_id, region) answers it without reading the people's rows on
-// PostgreSQL (an index-only scan) and SQLite alike.
-const countSQL = `SELECT region, count(*) FROM affected_people WHERE breach_id = ? GROUP BY region`
+// countSQL is the one query over the roster. Rows flagged as duplicates of
+// an earlier person (duplicate_of set) are the same person again and are
+// not counted.
+const countSQL = `SELECT region, count(*) FROM affected_people WHERE breach_id = ? AND duplicate_of IS NULL GROUP BY region`
 
 // CountAffected returns the number of affected people of a breach per
 // region code, sorted by region; people with no region are not counted.
