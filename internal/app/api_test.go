@@ -3,6 +3,7 @@ package app_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -307,4 +308,23 @@ func TestUploadLimitAppliesToMultipartOnly(t *testing.T) {
 	if res.StatusCode == http.StatusRequestEntityTooLarge {
 		t.Fatalf("multipart body of %d bytes refused by the JSON limit", buf.Len())
 	}
+}
+
+func TestBreachSearchTreatsWildcardsLiterally(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *apptest.Env) {
+		org := e.Org("acme")
+		tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
+		for _, title := range []string{"100% of staff files exposed", "Staff files exposed", "Payroll_export left public"} {
+			if res := e.Do("POST", "/api/v1/breaches", tok, map[string]any{"organization": "acme", "title": title}); res.Status != 201 {
+				t.Fatalf("create: %d %s", res.Status, res.Body)
+			}
+		}
+		for q, want := range map[string]int{"100%": 1, "%": 1, "_export": 1, "staff": 2, "payroll_": 1, `\`: 0} {
+			var l struct{ Total int }
+			e.Do("GET", "/api/v1/breaches?q="+url.QueryEscape(q), tok, nil).JSON(t, &l)
+			if l.Total != want {
+				t.Errorf("search %q: %d results, want %d", q, l.Total, want)
+			}
+		}
+	})
 }

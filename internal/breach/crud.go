@@ -105,8 +105,10 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) ([]
 		q = q.Where("status = ?", f.Status)
 	}
 	if f.Query != "" {
-		like := "%" + strings.ToLower(f.Query) + "%"
-		q = q.Where("lower(title) LIKE ? OR lower(reference) LIKE ?", like, like)
+		// Escape LIKE's wildcards so "100%" or "BR_2025" match literally.
+		esc := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(f.Query))
+		like := "%" + esc + "%"
+		q = q.Where(`(lower(title) LIKE ? ESCAPE '\' OR lower(reference) LIKE ? ESCAPE '\')`, like, like)
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {

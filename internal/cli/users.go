@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 	"gorm.io/gorm"
 
 	"github.com/breachline/breachline/internal/app"
@@ -56,6 +57,25 @@ func (e *env) userCmd() *cobra.Command {
 // echoed or logged.
 func (e *env) readPassword(file string) (string, error) {
 	r := e.stdin
+	if f, ok := r.(*os.File); ok && file == "" && term.IsTerminal(int(f.Fd())) {
+		// At a terminal, ask twice without echoing.
+		fmt.Fprint(e.stderr, "Password: ")
+		first, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.stderr)
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		fmt.Fprint(e.stderr, "Again: ")
+		second, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.stderr)
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		if string(first) != string(second) {
+			return "", fmt.Errorf("the two passwords differ")
+		}
+		return string(first), nil
+	}
 	if file != "" {
 		f, err := os.Open(file)
 		if err != nil {
