@@ -3,9 +3,7 @@ package roster
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -73,84 +71,6 @@ func (s *copySource) Values() ([]any, error) {
 
 // Err is always nil: the producer's error is checked after the copy.
 func (s *copySource) Err() error { return nil }
-
-// insertWriter stores the rows in SQLite. Each batch travels as ONE JSON
-// parameter that json_each unpacks inside SQLite: the pure-Go driver
-// re-parses a statement on every execution and binds parameters in time
-// quadratic in their number, so a statement with a parameter per value
-// would cost far more than the JSON round trip.
-func insertWriter(ctx context.Context, tx *gorm.DB, p *producer) (int64, error) {
-	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
-	if !ok {
-		return 0, errors.New("insert people: not inside a transaction")
-	}
-	q := jsonInsertSQL()
-	var n int64
-	var buf []byte
-	cols := len(personColumns)
-	for b := range p.out {
-		buf = appendJSONRows(buf[:0], b.values, cols)
-		if _, err := sqlTx.ExecContext(ctx, q, string(buf), p.meta.now); err != nil {
-			return n, fmt.Errorf("insert people: %w", err)
-		}
-		n += int64(b.rows)
-		p.recycle(b)
-	}
-	return n, nil
-}
-
-// jsonInsertSQL inserts the rows of a JSON array of arrays (?1), each in
-// personColumns order; created_at comes from ?2 so that the driver formats
-// the time as it does everywhere else.
-func jsonInsertSQL() string {
-	var b strings.Builder
-	b.WriteString("INSERT INTO affected_people (")
-	b.WriteString(strings.Join(personColumns, ", "))
-	b.WriteString(") SELECT ")
-	for i, c := range personColumns {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		if c == "created_at" {
-			b.WriteString("?2")
-			continue
-		}
-		fmt.Fprintf(&b, "value ->> %d", i)
-	}
-	b.WriteString(" FROM jsonb_each(?1)")
-	return b.String()
-}
-
-// appendJSONRows encodes rows of values (strings, int64, bool; time values
-// are skipped as null) as a JSON array of arrays.
-func appendJSONRows(buf []byte, values []any, cols int) []byte {
-	buf = append(buf, '[')
-	for i, v := range values {
-		switch {
-		case i%cols == 0:
-			if i > 0 {
-				buf = append(buf, "],"...)
-			}
-			buf = append(buf, '[')
-		default:
-			buf = append(buf, ',')
-		}
-		switch x := v.(type) {
-		case string:
-			buf = appendJSONString(buf, x)
-		case int64:
-			buf = strconv.AppendInt(buf, x, 10)
-		case bool:
-			buf = strconv.AppendBool(buf, x)
-		default:
-			buf = append(buf, "null"...)
-		}
-	}
-	if len(values) > 0 {
-		buf = append(buf, ']')
-	}
-	return append(buf, ']')
-}
 
 // insertSQL builds INSERT INTO table (cols) VALUES (?, …), … for rows rows.
 func insertSQL(table string, cols []string, rows int) string {

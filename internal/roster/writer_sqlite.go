@@ -1,0 +1,161 @@
+package roster
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// insertWriter stores the rows in SQLite. Each batch travels as ONE JSON
+// parameter that jsonb_each unpacks inside SQLite: the pure-Go driver
+// re-parses a statement on every execution and binds parameters in time
+// quadratic in their number, so a statement with a parameter per value
+// would cost far more than the JSON round trip. Extracting a value from
+// the JSON is most of SQLite's work, so the values every row shares (the
+// breach, the import, the time) are parameters, and a column that is at
+// its default in every row of a batch is left to the default.
+func insertWriter(ctx context.Context, tx *gorm.DB, p *producer) (int64, error) {
+	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+	if !ok {
+		return 0, errors.New("insert people: not inside a transaction")
+	}
+	var n int64
+	var buf []byte
+	cols := len(personColumns)
+	stmts := map[uint64]string{}
+	for b := range p.out {
+		mask := batchColumns(b.values, cols)
+		q, ok := stmts[mask]
+		if !ok {
+			q = jsonInsertSQL(mask)
+			stmts[mask] = q
+		}
+		buf = appendJSONRows(buf[:0], b.values, cols, mask)
+		if _, err := sqlTx.ExecContext(ctx, q, string(buf), p.meta.now, p.meta.breachID, p.meta.importID); err != nil {
+			return n, fmt.Errorf("insert people: %w", err)
+		}
+		n += int64(b.rows)
+		p.recycle(b)
+	}
+	return n, nil
+}
+
+// sharedColumns are the personColumns whose value is the same for every
+// row of an import, bound as parameters ?2 to ?4 instead of travelling in
+// the JSON.
+var sharedColumns = map[string]string{"created_at": "?2", "breach_id": "?3", "import_id": "?4"}
+
+// columnDefault is the value an affected_people column takes when an
+// insert leaves it out, for the columns that may be left out.
+func columnDefault(name string) (any, bool) {
+	switch name {
+	case "breach_id", "import_id", "row_number", "created_at", "channel":
+		return nil, false
+	case "minor":
+		return false, true
+	case "data_categories":
+		return "[]", true
+	case "attributes":
+		return "{}", true
+	}
+	return "", true
+}
+
+// defaults holds columnDefault for each of personColumns.
+var defaults = func() []any {
+	out := make([]any, len(personColumns))
+	for i, c := range personColumns {
+		if v, ok := columnDefault(c); ok {
+			out[i] = v
+		}
+	}
+	return out
+}()
+
+// batchColumns returns the bit set of the columns (by personColumns index)
+// that travel in the batch's JSON: not shared, and not at the default in
+// every row.
+func batchColumns(values []any, cols int) uint64 {
+	var mask uint64
+	for i, c := range personColumns {
+		if _, shared := sharedColumns[c]; shared {
+			continue
+		}
+		def := defaults[i]
+		if def == nil {
+			mask |= 1 << i
+			continue
+		}
+		for r := i; r < len(values); r += cols {
+			if values[r] != def {
+				mask |= 1 << i
+				break
+			}
+		}
+	}
+	return mask
+}
+
+// jsonInsertSQL inserts the rows of a JSON array of arrays (?1), each
+// holding the values of the columns in mask in personColumns order; the
+// shared columns come from ?2 to ?4 so that the driver formats the time as
+// it does everywhere else.
+func jsonInsertSQL(mask uint64) string {
+	var names, exprs []string
+	j := 0
+	for i, c := range personColumns {
+		if p, ok := sharedColumns[c]; ok {
+			names, exprs = append(names, c), append(exprs, p)
+			continue
+		}
+		if mask&(1<<i) == 0 {
+			continue
+		}
+		names, exprs = append(names, c), append(exprs, "value ->> "+strconv.Itoa(j))
+		j++
+	}
+	return "INSERT INTO affected_people (" + strings.Join(names, ", ") + ") SELECT " +
+		strings.Join(exprs, ", ") + " FROM jsonb_each(?1)"
+}
+
+// appendJSONRows encodes the values of the columns in mask (strings,
+// int64, bool) as a JSON array of arrays, one array per row.
+func appendJSONRows(buf []byte, values []any, cols int, mask uint64) []byte {
+	buf = append(buf, '[')
+	for r := 0; r+cols <= len(values); r += cols {
+		if r > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '[')
+		first := true
+		for i, v := range values[r : r+cols] {
+			if mask&(1<<i) == 0 {
+				continue
+			}
+			if !first {
+				buf = append(buf, ',')
+			}
+			first = false
+			buf = appendJSONValue(buf, v)
+		}
+		buf = append(buf, ']')
+	}
+	return append(buf, ']')
+}
+
+func appendJSONValue(buf []byte, v any) []byte {
+	switch x := v.(type) {
+	case string:
+		return appendJSONString(buf, x)
+	case int64:
+		return strconv.AppendInt(buf, x, 10)
+	case bool:
+		return strconv.AppendBool(buf, x)
+	}
+	return append(buf, "null"...)
+}
