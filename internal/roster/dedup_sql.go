@@ -13,55 +13,50 @@ import (
 // the breach (an earlier import or an earlier row of the same file): same
 // email, or else same folded name and address. The row is kept, flagged for
 // review and pointed at the first person with that key, so nothing is lost
-// and nothing is counted twice. The work is set-based so that a large file
-// costs a few hash passes, not one lookup per row; only duplicate rows are
-// rewritten.
+// and nothing is counted twice. The work is set-based, not one lookup per
+// row: one aggregation per key collects the keys more than one person of
+// the breach shares (into a temporary table), and only when there are any
+// are the import's rows that carry them rewritten, each pointed at the
+// first person with the same email or, failing that, the same name and
+// address. A roster without duplicates costs the aggregations alone.
 func flagDuplicates(ctx context.Context, tx *gorm.DB, d db.Dialect, breachID, importID int64) (int64, error) {
+	tx = tx.WithContext(ctx)
+	prep := []string{"DROP TABLE IF EXISTS roster_shared_keys"}
+	create := "CREATE TEMPORARY TABLE roster_shared_keys AS "
 	if d == db.Postgres {
-		return flagDuplicatesPostgres(ctx, tx.WithContext(ctx), breachID, importID)
+		// The aggregations hash a million keys: give them the memory to do
+		// it without spilling, and skip compiling expressions for one pass.
+		prep = append(prep, "SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off")
+		create = "CREATE TEMPORARY TABLE roster_shared_keys ON COMMIT DROP AS "
 	}
-	var total int64
-	for _, key := range []string{"email_key", "name_key"} {
-		q := fmt.Sprintf(`UPDATE affected_people SET duplicate_of = d.first_id, review = ?
-			FROM (SELECT %[1]s AS k, MIN(id) AS first_id FROM affected_people
-			      WHERE breach_id = ? AND %[1]s <> '' GROUP BY %[1]s HAVING COUNT(*) > 1) d
-			WHERE affected_people.import_id = ? AND affected_people.duplicate_of IS NULL
-			  AND affected_people.%[1]s = d.k AND affected_people.id <> d.first_id`, key)
-		r := tx.WithContext(ctx).Exec(q, ReviewDuplicate, breachID, importID)
-		if r.Error != nil {
-			return 0, fmt.Errorf("flag duplicates by %s: %w", key, r.Error)
-		}
-		total += r.RowsAffected
-	}
-	return total, nil
-}
-
-// flagDuplicatesPostgres first collects the keys that more than one person
-// of the breach shares (one hash aggregation per key, into a temporary
-// table), and only when there are any flags the import's rows that carry
-// them: the first person with the same email or, failing that, the same
-// name and address. A roster without duplicates costs the aggregation
-// alone.
-func flagDuplicatesPostgres(ctx context.Context, tx *gorm.DB, breachID, importID int64) (int64, error) {
-	// The aggregations hash a million keys: give them the memory to do it
-	// without spilling, and skip compiling expressions for one pass.
-	for _, q := range []string{"SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off", "DROP TABLE IF EXISTS roster_shared_keys"} {
+	for _, q := range prep {
 		if err := tx.Exec(q).Error; err != nil {
 			return 0, fmt.Errorf("flag duplicates: %w", err)
 		}
 	}
-	r := tx.Exec(sharedKeysSQL, breachID, breachID)
+	defer func() {
+		if d != db.Postgres {
+			_ = tx.Exec("DROP TABLE IF EXISTS roster_shared_keys").Error
+		}
+	}()
+	r := tx.Exec(create+sharedKeysSQL, breachID, breachID)
 	if r.Error != nil {
 		return 0, fmt.Errorf("flag duplicates: %w", r.Error)
 	}
-	if r.RowsAffected == 0 {
+	var shared int64
+	if err := tx.Raw("SELECT COUNT(*) FROM roster_shared_keys").Row().Scan(&shared); err != nil {
+		return 0, fmt.Errorf("flag duplicates: %w", err)
+	}
+	if shared == 0 {
 		return 0, nil
 	}
-	// The table's statistics still describe it before the load; a plan
-	// made for an empty table joins a million rows in nested loops.
-	for _, q := range []string{"ANALYZE roster_shared_keys", "ANALYZE affected_people"} {
-		if err := tx.Exec(q).Error; err != nil {
-			return 0, fmt.Errorf("flag duplicates: %w", err)
+	if d == db.Postgres {
+		// The table's statistics still describe it before the load; a plan
+		// made for an empty table joins a million rows in nested loops.
+		for _, q := range []string{"ANALYZE roster_shared_keys", "ANALYZE affected_people"} {
+			if err := tx.Exec(q).Error; err != nil {
+				return 0, fmt.Errorf("flag duplicates: %w", err)
+			}
 		}
 	}
 	r = tx.Exec(flagSharedSQL, ReviewDuplicate, breachID, importID)
@@ -73,8 +68,7 @@ func flagDuplicatesPostgres(ctx context.Context, tx *gorm.DB, breachID, importID
 
 // sharedKeysSQL collects the keys shared by more than one person of the
 // breach, with the first person that has each (arguments: breach twice).
-const sharedKeysSQL = `CREATE TEMPORARY TABLE roster_shared_keys ON COMMIT DROP AS
-	SELECT email_key, NULL AS name_key, MIN(id) AS first_id FROM affected_people
+const sharedKeysSQL = `SELECT email_key, NULL AS name_key, MIN(id) AS first_id FROM affected_people
 	WHERE breach_id = ? AND email_key <> '' GROUP BY email_key HAVING COUNT(*) > 1
 	UNION ALL
 	SELECT NULL, name_key, MIN(id) FROM affected_people
