@@ -193,7 +193,7 @@ func (a *App) InsertOnlyJobs() (*jobs.Client, error) { return a.jobClient(0) }
 
 // Router builds the HTTP application.
 func (a *App) Router() (*web.Server, error) {
-	return web.New(web.Deps{
+	deps := web.Deps{
 		Auth:          a.Auth,
 		Breaches:      a.Breaches,
 		Ready:         a,
@@ -205,7 +205,19 @@ func (a *App) Router() (*web.Server, error) {
 		Version:       Version,
 		Extra:         a.routes,
 		Public:        a.public,
-	})
+	}
+	// The pages leave out a section whose service is not built; a nil
+	// pointer must not reach them as a non-nil interface.
+	if a.Obligations != nil {
+		deps.Obligations = a.Obligations
+	}
+	if a.Roster != nil {
+		deps.Roster = a.Roster
+	}
+	if a.Documents != nil {
+		deps.Documents = a.Documents
+	}
+	return web.New(deps)
 }
 
 // workers registers every background job this binary runs.

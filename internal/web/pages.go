@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -23,8 +24,8 @@ type pages struct {
 
 func loadPages() (*pages, error) {
 	p := &pages{byName: map[string]*template.Template{}}
-	for _, name := range []string{"signin", "breaches"} {
-		t, err := template.ParseFS(templates.FS, "pages/layout.html", "pages/"+name+".html")
+	for _, name := range []string{"signin", "breaches", "breach", "deadlines", "error"} {
+		t, err := template.New(name).Funcs(pageFuncs()).ParseFS(templates.FS, "pages/layout.html", "pages/partials.html", "pages/"+name+".html")
 		if err != nil {
 			return nil, err
 		}
@@ -53,6 +54,11 @@ type pageData struct {
 	Query    string
 	Status   string
 	Statuses []string
+	// Breach is the breach page; Deadlines the deadlines page.
+	Breach    *breachView
+	Deadlines *deadlinesView
+	// Status code of the error page.
+	Code int
 }
 
 // render executes a page into a buffer first, so a template error becomes a
@@ -78,6 +84,8 @@ func (s *Server) pageRoutes() {
 	forms.POST("/signin", s.signin)
 	forms.POST("/signout", s.signout)
 	forms.GET("/breaches", s.requirePage, s.breachesPage)
+	forms.GET("/breaches/:id", s.requirePage, s.breachPage)
+	forms.GET("/deadlines", s.requirePage, s.deadlinesPage)
 }
 
 // signinPage sets a pre-session CSRF cookie (double submit) for the form.
@@ -122,6 +130,25 @@ func (s *Server) signout(c *gin.Context) {
 func (s *Server) setCookie(c *gin.Context, name, value string, maxAge int) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
 		HttpOnly: true, Secure: s.deps.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+// pageFail shows an error as an HTML page with the status the API would
+// give (another organization's breach is "not found"); internal errors are
+// logged and shown only with the request id.
+func (s *Server) pageFail(c *gin.Context, err error) {
+	status, body := classify(err)
+	if status >= http.StatusInternalServerError {
+		logger(c).Error("page failed", slog.String("error", err.Error()))
+	}
+	d := pageData{Title: http.StatusText(status), Code: status, Error: body.Message}
+	if status >= http.StatusInternalServerError {
+		d.Error = "Something went wrong on our side. Quote request " + requestID(c) + " when reporting it."
+	}
+	if p, ok := c.Get(keyPrincipal); ok {
+		d.User, d.CSRF = &p.(*auth.Principal).User, c.GetString(keyCSRF)
+	}
+	s.render(c, status, "error", d)
+	c.Abort()
 }
 
 // requirePage sends a browser without a session to the sign-in page.

@@ -62,11 +62,16 @@ type Readiness interface {
 
 // Deps are the services the router calls.
 type Deps struct {
-	Auth      AuthService
-	Breaches  BreachService
-	Ready     Readiness
-	Logger    *slog.Logger
-	BodyLimit int64
+	Auth     AuthService
+	Breaches BreachService
+	Ready    Readiness
+	// Obligations, Roster and Documents feed the breach and deadlines
+	// pages; a page section whose service is nil is left out.
+	Obligations ObligationReader
+	Roster      RosterCounter
+	Documents   DocumentLister
+	Logger      *slog.Logger
+	BodyLimit   int64
 	// UploadLimit caps multipart uploads (roster files).
 	UploadLimit int64
 	SessionTTL  time.Duration

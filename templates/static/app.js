@@ -6,6 +6,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var times = document.querySelectorAll("time[datetime]");
   times.forEach(function (t) {
     var d = new Date(t.getAttribute("datetime"));
-    if (!isNaN(d)) { t.title = d.toString(); }
+    // Times the server already labels (UTC on hover) keep their title.
+    if (!isNaN(d) && !t.title) { t.title = d.toString(); }
   });
 });

@@ -1,0 +1,185 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/breachline/breachline/internal/app/apptest"
+	"github.com/breachline/breachline/internal/db"
+)
+
+// pageResponse is an HTML page fetched without following redirects.
+type pageResponse struct {
+	Status   int
+	Body     string
+	Location string
+	Type     string
+}
+
+// sessionFor signs a user in as the sign-in form does and returns the
+// session cookie's value.
+func sessionFor(t *testing.T, e *apptest.Env, email string) string {
+	t.Helper()
+	ctx := context.Background()
+	u, err := e.App.Auth.UserByEmail(ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cookie, _, err := e.App.Auth.CreateSession(ctx, u.ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cookie
+}
+
+// getPage GETs a path with a session cookie ("" for none).
+func getPage(t *testing.T, e *apptest.Env, cookie, path string) pageResponse {
+	t.Helper()
+	req, err := http.NewRequest("GET", e.HTTP.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cookie != "" {
+		req.AddCookie(&http.Cookie{Name: "breachline_session", Value: cookie})
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return pageResponse{Status: res.StatusCode, Body: string(raw), Location: res.Header.Get("Location"), Type: res.Header.Get("Content-Type")}
+}
+
+func mustContain(t *testing.T, body string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+}
+
+// TestBreachPageShowsDuties: the page a reminder links to shows the
+// duty's citation and its due time in the zone the deadline runs in, the
+// roster counts, the documents with a download that works with the
+// session, and the deadlines page links back to it.
+func TestBreachPageShowsDuties(t *testing.T) {
+	e := apptest.New(t, db.SQLite)
+	o := newObligationsEnv(t, e)
+	id := o.breach(t, "2025-10-24T10:00:00-04:00", "risk")
+	o.people(t, id, "DE", 3)
+	var list struct {
+		Obligations []struct {
+			RuleKey  string `json:"rule_key"`
+			Citation string
+			DueZone  string `json:"due_zone"`
+		}
+	}
+	e.Do("GET", fmt.Sprintf("/api/v1/breaches/%d/obligations", id), o.po, nil).JSON(t, &list)
+	var citation, zone string
+	for _, ob := range list.Obligations {
+		if ob.RuleKey == "EU-GDPR-SA" {
+			citation, zone = ob.Citation, ob.DueZone
+		}
+	}
+	if citation == "" {
+		t.Fatalf("no GDPR duty with a citation: %+v", list)
+	}
+	startWorkers(t, e)
+	up := uploadRoster(t, e, o.po, id, "people.csv", "name,email,province\nAlice Martin,alice@example.com,ON\n"+
+		"Bob Roy,bob@example.com,QC\nCarol Li,carol@example.com,ON\n")
+	var imp importView
+	up.JSON(t, &imp)
+	if v := waitImport(t, e, o.po, imp.ID); v.Status != "done" {
+		t.Fatalf("import: %+v", v)
+	}
+	doc := generate(t, e, o.po, id, map[string]any{"kind": "summary"}, http.StatusCreated)
+
+	cookie := sessionFor(t, e, "po@acme.example")
+	res := getPage(t, e, cookie, fmt.Sprintf("/breaches/%d", id))
+	if res.Status != http.StatusOK || !strings.HasPrefix(res.Type, "text/html") {
+		t.Fatalf("breach page: %d %s", res.Status, res.Type)
+	}
+	mustContain(t, res.Body, "Exposed bucket", "EU-GDPR-SA", html.EscapeString(citation),
+		"2025-10-27 10:00 EDT", zone, `title="2025-10-27 14:00 UTC"`, "Gaps in the facts",
+		`<th scope="row">CA-ON</th><td class="num">2</td>`, fmt.Sprintf(`href="/api/v1/documents/%d/pdf"`, doc.ID))
+
+	dl := getPage(t, e, cookie, fmt.Sprintf("/api/v1/documents/%d/pdf", doc.ID))
+	if dl.Status != http.StatusOK || dl.Type != "application/pdf" {
+		t.Fatalf("download with the session: %d %s", dl.Status, dl.Type)
+	}
+	deadlines := getPage(t, e, cookie, "/deadlines")
+	if deadlines.Status != http.StatusOK {
+		t.Fatalf("deadlines: %d", deadlines.Status)
+	}
+	mustContain(t, deadlines.Body, fmt.Sprintf(`<a href="/breaches/%d">`, id), "Org acme", "2025-10-27 10:00 EDT")
+	mustContain(t, getPage(t, e, cookie, "/breaches").Body, fmt.Sprintf(`<a href="/breaches/%d">`, id))
+}
+
+// TestBreachPageIsScopedToTheOrganization: another organization's breach,
+// a missing one and a malformed id are all the same 404 page.
+func TestBreachPageIsScopedToTheOrganization(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *apptest.Env) {
+		o := newObligationsEnv(t, e)
+		id := o.breach(t, "2025-10-24T10:00:00-04:00", "")
+		outsider := sessionFor(t, e, "po@other.example")
+		for _, path := range []string{fmt.Sprintf("/breaches/%d", id), "/breaches/999999", "/breaches/abc"} {
+			res := getPage(t, e, outsider, path)
+			if res.Status != http.StatusNotFound || !strings.HasPrefix(res.Type, "text/html") {
+				t.Fatalf("%s for an outsider: %d %s", path, res.Status, res.Type)
+			}
+			if strings.Contains(res.Body, "Exposed bucket") || !strings.Contains(res.Body, "<h1>Not found</h1>") {
+				t.Fatalf("%s: the 404 page shows the wrong thing:\n%s", path, res.Body)
+			}
+		}
+		if res := getPage(t, e, outsider, "/deadlines"); res.Status != http.StatusOK || strings.Contains(res.Body, "Exposed bucket") {
+			t.Fatalf("outsider's deadlines: %d, shows acme's breach: %v", res.Status, strings.Contains(res.Body, "Exposed bucket"))
+		}
+	})
+}
+
+func TestPagesNeedASession(t *testing.T) {
+	e := apptest.New(t, db.SQLite)
+	for _, path := range []string{"/breaches/1", "/deadlines"} {
+		for _, cookie := range []string{"", "forged-session"} {
+			res := getPage(t, e, cookie, path)
+			if res.Status != http.StatusSeeOther || res.Location != "/signin" {
+				t.Fatalf("%s with cookie %q: %d to %q", path, cookie, res.Status, res.Location)
+			}
+		}
+	}
+}
+
+// TestBreachPageEscapesText: what people typed is shown as text.
+func TestBreachPageEscapesText(t *testing.T) {
+	e := apptest.New(t, db.SQLite)
+	o := newObligationsEnv(t, e)
+	hostile := `<script>alert(1)</script><img src=x onerror=alert(2)>"'&`
+	res := e.Do("POST", "/api/v1/breaches", o.po, map[string]any{"organization": "acme", "title": "T " + hostile,
+		"description": "D " + hostile, "cause": "C " + hostile,
+		"events": []map[string]string{{"kind": "aware", "at": "2025-10-24T10:00:00-04:00", "zone": "America/Toronto", "note": "N " + hostile}}})
+	if res.Status != http.StatusCreated {
+		t.Fatalf("breach: %d %s", res.Status, res.Body)
+	}
+	var b struct{ ID int64 }
+	res.JSON(t, &b)
+	cookie := sessionFor(t, e, "po@acme.example")
+	for _, path := range []string{fmt.Sprintf("/breaches/%d", b.ID), "/deadlines", "/breaches"} {
+		body := getPage(t, e, cookie, path).Body
+		if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
+			t.Fatalf("%s shows markup from the breach", path)
+		}
+	}
+	body := getPage(t, e, cookie, fmt.Sprintf("/breaches/%d", b.ID)).Body
+	for _, prefix := range []string{"T ", "D ", "C ", "N "} {
+		mustContain(t, body, prefix+"&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;&#34;&#39;&amp;")
+	}
+}

@@ -1,0 +1,218 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/breach"
+	"github.com/breachline/breachline/internal/document"
+	"github.com/breachline/breachline/internal/obligation"
+	"github.com/breachline/breachline/internal/roster"
+	"github.com/breachline/breachline/internal/rules"
+)
+
+// ObligationReader is what the pages need from the obligations service.
+type ObligationReader interface {
+	List(ctx context.Context, p *auth.Principal, breachID int64) (obligation.BreachObligations, error)
+	Deadlines(ctx context.Context, p *auth.Principal) ([]obligation.Deadline, error)
+	Catalogue() *rules.Catalogue
+}
+
+// RosterCounter gives a breach's affected people by region, language and channel.
+type RosterCounter interface {
+	Counts(ctx context.Context, p *auth.Principal, breachID int64) (roster.Totals, error)
+}
+
+// DocumentLister lists the stored documents of a breach.
+type DocumentLister interface {
+	List(ctx context.Context, p *auth.Principal, breachID int64) ([]document.Document, error)
+}
+
+// breachView is everything the breach page shows.
+type breachView struct {
+	breach.Breach
+	OrgName    string
+	Zone       string
+	Kinds      []string
+	Categories []string
+	Timeline   []eventRow
+	// Duties is nil when no obligations service is wired.
+	Duties *dutyGroups
+	Gaps   []obligation.Gap
+	// Counts is nil when no roster service is wired.
+	Counts *countView
+	// Documents is nil when no document service is wired.
+	Documents *[]docRow
+}
+
+// eventRow is one timeline entry, in the organization's zone.
+type eventRow struct {
+	Kind, Label, Note string
+	At                *instant
+	RecordedZone      string
+}
+
+// docRow is one stored document with its download links.
+type docRow struct {
+	document.Document
+	Size      string
+	Generated *instant
+}
+
+// breachPage shows one breach: facts, timeline, duties, gaps, counts and
+// documents. Another organization's breach is a 404 page.
+func (s *Server) breachPage(c *gin.Context) {
+	p := principal(c)
+	id, err := ParamID(c, "id")
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	b, err := s.deps.Breaches.Get(c.Request.Context(), p, id)
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	v, err := s.breachView(c.Request.Context(), p, b)
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "breach", pageData{Title: b.Reference + " " + b.Title, Nav: "breaches",
+		User: &p.User, CSRF: c.GetString(keyCSRF), Breach: v})
+}
+
+// breachView gathers the sections; a section whose service is not wired is left out.
+func (s *Server) breachView(ctx context.Context, p *auth.Principal, b breach.Breach) (*breachView, error) {
+	v := &breachView{Breach: b}
+	if err := s.describe(ctx, p, v); err != nil {
+		return nil, err
+	}
+	if err := s.addDuties(ctx, p, v); err != nil {
+		return nil, err
+	}
+	if s.deps.Roster != nil {
+		t, err := s.deps.Roster.Counts(ctx, p, b.ID)
+		if err != nil {
+			return nil, fmt.Errorf("roster counts: %w", err)
+		}
+		v.Counts = newCountView(t)
+	}
+	return v, s.addDocuments(ctx, p, v)
+}
+
+// describe fills the organization, its zone, labels and the timeline.
+func (s *Server) describe(ctx context.Context, p *auth.Principal, v *breachView) error {
+	orgs, err := s.deps.Auth.Organizations(ctx, p)
+	if err != nil {
+		return fmt.Errorf("organizations: %w", err)
+	}
+	var zone string
+	for _, o := range orgs {
+		if o.ID == v.OrganizationID {
+			v.OrgName, zone = o.Name, o.TimeZone
+		}
+	}
+	cats, err := s.deps.Breaches.Categories(ctx)
+	if err != nil {
+		return fmt.Errorf("data categories: %w", err)
+	}
+	v.Categories = categoryNames(v.DataCategories, cats)
+	l := s.labels()
+	for _, k := range v.Breach.Kinds {
+		v.Kinds = append(v.Kinds, l.kind(k))
+	}
+	loc, name := zoneOf(zone)
+	v.Zone = name
+	for _, e := range v.Events {
+		v.Timeline = append(v.Timeline, eventRow{Kind: humanize(e.Kind), Label: l.event(e.Kind), Note: e.Note,
+			At: newInstant(e.At, loc, name), RecordedZone: e.Zone})
+	}
+	return nil
+}
+
+// categoryNames names the breach's data categories (an unknown id is shown as is).
+func categoryNames(ids []string, cats []breach.Category) []string {
+	names := make(map[string]string, len(cats))
+	for _, c := range cats {
+		names[c.ID] = c.Name
+	}
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if n := names[id]; n != "" {
+			out = append(out, n)
+		} else {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// addDuties fills the obligations and the unanswered questions.
+func (s *Server) addDuties(ctx context.Context, p *auth.Principal, v *breachView) error {
+	if s.deps.Obligations == nil {
+		return nil
+	}
+	list, err := s.deps.Obligations.List(ctx, p, v.ID)
+	if err != nil {
+		return fmt.Errorf("obligations: %w", err)
+	}
+	g := groupDuties(list.Obligations)
+	v.Duties, v.Gaps = &g, list.Missing
+	return nil
+}
+
+// addDocuments lists the breach's documents with their sizes.
+func (s *Server) addDocuments(ctx context.Context, p *auth.Principal, v *breachView) error {
+	if s.deps.Documents == nil {
+		return nil
+	}
+	list, err := s.deps.Documents.List(ctx, p, v.ID)
+	if err != nil {
+		return fmt.Errorf("documents: %w", err)
+	}
+	loc, name := zoneOf(v.Zone)
+	rows := make([]docRow, 0, len(list))
+	for _, d := range list {
+		rows = append(rows, docRow{Document: d, Size: byteSize(d.Size), Generated: newInstant(d.GeneratedAt, loc, name)})
+	}
+	v.Documents = &rows
+	return nil
+}
+
+// labels names vocabulary ids from the regulation catalogue, when wired.
+type labels struct{ v *rules.Vocabulary }
+
+func (s *Server) labels() labels {
+	if s.deps.Obligations == nil {
+		return labels{}
+	}
+	return labels{v: &s.deps.Obligations.Catalogue().Vocabulary}
+}
+
+func (l labels) kind(id string) string {
+	if l.v != nil {
+		for _, t := range l.v.Kinds {
+			if t.ID == id {
+				return t.Label
+			}
+		}
+	}
+	return humanize(id)
+}
+
+// event is the catalogue's description of a clock event ("" if unknown).
+func (l labels) event(id string) string {
+	if l.v != nil {
+		for _, t := range l.v.Events {
+			if t.ID == id {
+				return t.Label
+			}
+		}
+	}
+	return ""
+}
