@@ -6,11 +6,18 @@ import (
 	"html"
 	"io"
 	"net/http"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
 	"github.com/breachline/breachline/internal/app/apptest"
+	"github.com/breachline/breachline/internal/app/browsertest"
 	"github.com/breachline/breachline/internal/db"
 )
 
@@ -181,5 +188,124 @@ func TestBreachPageEscapesText(t *testing.T) {
 	body := getPage(t, e, cookie, fmt.Sprintf("/breaches/%d", b.ID)).Body
 	for _, prefix := range []string{"T ", "D ", "C ", "N "} {
 		mustContain(t, body, prefix+"&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;&#34;&#39;&amp;")
+	}
+}
+
+// consoleProblems collects what the browser reports as wrong with a page:
+// uncaught exceptions, console errors and error or warning log entries
+// (where Chromium reports Content-Security-Policy violations).
+type consoleProblems struct {
+	mu   sync.Mutex
+	list []string
+}
+
+func (c *consoleProblems) listen(ev any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch e := ev.(type) {
+	case *runtime.EventExceptionThrown:
+		c.list = append(c.list, "exception: "+e.ExceptionDetails.Text)
+	case *runtime.EventConsoleAPICalled:
+		if e.Type == runtime.ConsoleAPICalledTypeError {
+			c.list = append(c.list, "console.error")
+		}
+	case *log.EventEntryAdded:
+		if e.Entry.Level == log.EntryLevelError || e.Entry.Level == log.EntryLevelWarning {
+			c.list = append(c.list, string(e.Entry.Source)+": "+e.Entry.Text+" "+e.Entry.URL)
+		}
+	}
+}
+
+func (c *consoleProblems) take() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.list
+	c.list = nil
+	return out
+}
+
+// screenshot saves the page to $BREACHLINE_SCREENSHOTS/name when set.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	dir := os.Getenv("BREACHLINE_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.WriteFile(dir+"/"+name, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBrowserDeadlinesToBreach walks from the deadlines page to a breach
+// in Chromium, as a privacy officer following a reminder does, and checks
+// the pages run under the Content-Security-Policy without complaint.
+func TestBrowserDeadlinesToBreach(t *testing.T) {
+	e := apptest.New(t, db.SQLite)
+	o := newObligationsEnv(t, e)
+	id := o.breach(t, "2025-10-24T10:00:00-04:00", "risk")
+	o.people(t, id, "DE", 3)
+	startWorkers(t, e)
+	up := uploadRoster(t, e, o.po, id, "people.csv", "name,email,province\nAlice Martin,alice@example.com,ON\nBob Roy,bob@example.com,QC\n")
+	var imp importView
+	up.JSON(t, &imp)
+	waitImport(t, e, o.po, imp.ID)
+	generate(t, e, o.po, id, map[string]any{"kind": "summary"}, http.StatusCreated)
+
+	ctx := browsertest.New(t)
+	problems := &consoleProblems{}
+	if err := chromedp.Listen(ctx, problems.listen); err != nil {
+		t.Fatal(err)
+	}
+	err := chromedp.Do(ctx, chromedp.Navigate(e.HTTP.URL+"/signin"),
+		chromedp.SendKeys(chromedp.ID("email"), "po@acme.example"),
+		chromedp.SendKeys(chromedp.ID("password"), "correct horse battery"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Submit(chromedp.ID("password"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`nav a[href="/deadlines"]`))); err != nil {
+		t.Fatalf("deadlines link: %v", err)
+	}
+	screenshot(t, ctx, "deadlines.png")
+	link := fmt.Sprintf(`table.deadlines a[href="/breaches/%d"]`, id)
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(link))); err != nil {
+		t.Fatalf("breach link: %v", err)
+	}
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	if !strings.HasSuffix(loc, fmt.Sprintf("/breaches/%d", id)) {
+		t.Fatalf("followed the link to %s", loc)
+	}
+	caption, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("table.duties caption")))
+	if err != nil || !strings.HasPrefix(caption, "Required (") {
+		t.Fatalf("obligations table: %q %v", caption, err)
+	}
+	rules, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("table.duties code")).map(c => c.textContent).join(" ")`))
+	if !strings.Contains(rules, "EU-GDPR-SA") {
+		t.Fatalf("the GDPR duty is not listed: %s", rules)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("tr.explain summary"))); err != nil {
+		t.Fatal(err)
+	}
+	open, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("tr.explain details").open`))
+	if !open {
+		t.Fatal("the explanation does not expand")
+	}
+	screenshot(t, ctx, "breach.png")
+	if p := problems.take(); len(p) > 0 {
+		t.Fatalf("the browser reported problems: %q", p)
+	}
+	// The listener does see a policy violation: an inline style is refused.
+	err = chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.head.appendChild(document.createElement("style")).textContent = "body{color:red}"`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if p := problems.take(); len(p) == 0 || !strings.Contains(strings.Join(p, " "), "Content Security Policy") {
+		t.Fatalf("an inline style went unreported: %q", p)
 	}
 }

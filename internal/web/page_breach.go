@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -46,8 +47,11 @@ type breachView struct {
 	// Counts is nil when no roster service is wired.
 	Counts *countView
 	// Documents is nil when no document service is wired.
-	Documents *[]docRow
+	Documents *docSection
 }
+
+// docSection is the documents of a breach.
+type docSection struct{ Rows []docRow }
 
 // eventRow is one timeline entry, in the organization's zone.
 type eventRow struct {
@@ -180,7 +184,7 @@ func (s *Server) addDocuments(ctx context.Context, p *auth.Principal, v *breachV
 	for _, d := range list {
 		rows = append(rows, docRow{Document: d, Size: byteSize(d.Size), Generated: newInstant(d.GeneratedAt, loc, name)})
 	}
-	v.Documents = &rows
+	v.Documents = &docSection{Rows: rows}
 	return nil
 }
 
@@ -206,11 +210,13 @@ func (l labels) kind(id string) string {
 }
 
 // event is the catalogue's description of a clock event ("" if unknown).
+// A label that repeats the id ("aware: reasonable certainty …") is
+// shortened to its description.
 func (l labels) event(id string) string {
 	if l.v != nil {
 		for _, t := range l.v.Events {
 			if t.ID == id {
-				return t.Label
+				return strings.TrimPrefix(t.Label, id+": ")
 			}
 		}
 	}
