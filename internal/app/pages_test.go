@@ -6,6 +6,7 @@ import (
 	"html"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/breachline/breachline/internal/app/apptest"
 	"github.com/breachline/breachline/internal/app/browsertest"
+	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/db"
 )
 
@@ -127,8 +129,22 @@ func TestBreachPageShowsDuties(t *testing.T) {
 	if deadlines.Status != http.StatusOK {
 		t.Fatalf("deadlines: %d", deadlines.Status)
 	}
-	mustContain(t, deadlines.Body, fmt.Sprintf(`<a href="/breaches/%d">`, id), "Org acme", "2025-10-27 10:00 EDT")
+	mustContain(t, deadlines.Body, fmt.Sprintf(`<a href="/breaches/%d">`, id), "Org acme", "2025-10-27 10:00 EDT",
+		`class="flag flag-overdue">overdue`, `class="flag flag-target">target passed`)
 	mustContain(t, getPage(t, e, cookie, "/breaches").Body, fmt.Sprintf(`<a href="/breaches/%d">`, id))
+
+	// Unanswered, the GDPR duty is undetermined and its question is a gap.
+	open := o.breach(t, "2025-10-24T10:00:00-04:00", "")
+	o.people(t, open, "FR", 2)
+	var question string
+	for _, q := range e.App.Obligations.Questions() {
+		if q.ID == "gdpr_risk" {
+			question = q.Text
+		}
+	}
+	body := getPage(t, e, cookie, fmt.Sprintf("/breaches/%d", open)).Body
+	mustContain(t, body, "<caption>Undetermined: answers needed (", "<strong>"+html.EscapeString(question)+"</strong>",
+		"<code>EU-GDPR-SA</code>")
 }
 
 // TestBreachPageIsScopedToTheOrganization: another organization's breach,
@@ -153,16 +169,50 @@ func TestBreachPageIsScopedToTheOrganization(t *testing.T) {
 	})
 }
 
+// TestPagesNeedASession: without a session the pages send the browser to
+// sign in, which then returns it to the page it asked for, and only to a
+// page of this site.
 func TestPagesNeedASession(t *testing.T) {
 	e := apptest.New(t, db.SQLite)
-	for _, path := range []string{"/breaches/1", "/deadlines"} {
+	want := map[string]string{"/breaches/1": "/signin?next=%2Fbreaches%2F1", "/deadlines": "/signin?next=%2Fdeadlines", "/breaches": "/signin"}
+	for path, to := range want {
 		for _, cookie := range []string{"", "forged-session"} {
 			res := getPage(t, e, cookie, path)
-			if res.Status != http.StatusSeeOther || res.Location != "/signin" {
+			if res.Status != http.StatusSeeOther || res.Location != to {
 				t.Fatalf("%s with cookie %q: %d to %q", path, cookie, res.Status, res.Location)
 			}
 		}
 	}
+	e.User("po@acme.example", e.Org("acme"), auth.RolePrivacyOfficer)
+	form := getPage(t, e, "", "/signin?next=%2Fbreaches%2F1")
+	mustContain(t, form.Body, `<input type="hidden" name="next" value="/breaches/1">`)
+	for next, dest := range map[string]string{"/breaches/1": "/breaches/1", "//evil.example/x": "/breaches",
+		"https://evil.example": "/breaches", "/\\evil.example": "/breaches", "": "/breaches"} {
+		if got := signInForm(t, e, next); got != dest {
+			t.Errorf("sign-in with next %q went to %q, want %q", next, got, dest)
+		}
+	}
+}
+
+// signInForm posts the sign-in form as a browser does (double-submit CSRF
+// cookie) and returns where it redirects.
+func signInForm(t *testing.T, e *apptest.Env, next string) string {
+	t.Helper()
+	form := url.Values{"csrf_token": {"pre-session-token"}, "email": {"po@acme.example"},
+		"password": {"correct horse battery"}, "next": {next}}
+	req, _ := http.NewRequest("POST", e.HTTP.URL+"/signin", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: "breachline_csrf", Value: "pre-session-token"})
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", res.StatusCode)
+	}
+	return res.Header.Get("Location")
 }
 
 // TestBreachPageEscapesText: what people typed is shown as text.

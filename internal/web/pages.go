@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -48,6 +50,7 @@ type pageData struct {
 	// Page-specific fields.
 	Error    string
 	Email    string
+	Next     string
 	Breaches []breach.Breach
 	Total    int64
 	OrgNames map[int64]string
@@ -92,7 +95,7 @@ func (s *Server) pageRoutes() {
 func (s *Server) signinPage(c *gin.Context) {
 	token := newID() + newID()
 	s.setCookie(c, preSessionCookie, token, 3600)
-	s.render(c, http.StatusOK, "signin", pageData{Title: "Sign in", CSRF: token})
+	s.render(c, http.StatusOK, "signin", pageData{Title: "Sign in", CSRF: token, Next: localPath(c.Query("next"))})
 }
 
 func (s *Server) signin(c *gin.Context) {
@@ -105,7 +108,7 @@ func (s *Server) signin(c *gin.Context) {
 	u, err := s.deps.Auth.Authenticate(c.Request.Context(), email, c.PostForm("password"))
 	if err != nil {
 		s.render(c, http.StatusUnauthorized, "signin", pageData{Title: "Sign in", CSRF: pre, Email: email,
-			Error: "That e-mail and password do not match an account."})
+			Next: localPath(c.PostForm("next")), Error: "That e-mail and password do not match an account."})
 		return
 	}
 	cookie, _, err := s.deps.Auth.CreateSession(c.Request.Context(), u.ID, s.deps.SessionTTL)
@@ -115,7 +118,11 @@ func (s *Server) signin(c *gin.Context) {
 	}
 	s.setCookie(c, sessionCookie, cookie, int(s.deps.SessionTTL.Seconds()))
 	s.setCookie(c, preSessionCookie, "", -1)
-	c.Redirect(http.StatusSeeOther, "/breaches")
+	dest := localPath(c.PostForm("next"))
+	if dest == "" {
+		dest = "/breaches"
+	}
+	c.Redirect(http.StatusSeeOther, dest)
 }
 
 func (s *Server) signout(c *gin.Context) {
@@ -151,11 +158,16 @@ func (s *Server) pageFail(c *gin.Context, err error) {
 	c.Abort()
 }
 
-// requirePage sends a browser without a session to the sign-in page.
+// requirePage sends a browser without a session to the sign-in page, which
+// returns it to the page it asked for (a breach linked from a reminder).
 func (s *Server) requirePage(c *gin.Context) {
 	p, csrf, ok := s.sessionPrincipal(c)
 	if !ok {
-		c.Redirect(http.StatusSeeOther, "/signin")
+		target := "/signin"
+		if next := localPath(c.Request.URL.Path); next != "" && next != "/breaches" {
+			target += "?next=" + url.QueryEscape(next)
+		}
+		c.Redirect(http.StatusSeeOther, target)
 		c.Abort()
 		return
 	}
@@ -187,6 +199,18 @@ func (s *Server) breachesPage(c *gin.Context) {
 	s.render(c, http.StatusOK, "breaches", pageData{Title: "Breaches", Nav: "breaches", User: &p.User,
 		CSRF: c.GetString(keyCSRF), Breaches: list, Total: total, OrgNames: names,
 		Query: f.Query, Status: f.Status, Statuses: breach.Statuses})
+}
+
+// localPathRe is the shape of a page of this site that sign-in may return
+// to: a plain path, so no other host ("//evil", "/\\evil") can be named.
+var localPathRe = regexp.MustCompile(`^/[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$`)
+
+// localPath returns p if it is a path of this site, otherwise "".
+func localPath(p string) string {
+	if len(p) > 200 || !localPathRe.MatchString(p) {
+		return ""
+	}
+	return p
 }
 
 func contains(list []string, s string) bool {
