@@ -39,6 +39,10 @@ func (im *Importer) load(ctx context.Context, tx *gorm.DB, w peopleWriter, imp *
 	if err != nil {
 		return Result{}, err
 	}
+	earlier, err := hasPeople(ctx, tx, cur.BreachID)
+	if err != nil {
+		return Result{}, err
+	}
 	var sum hash.Hash
 	if cur.SHA256 == "" {
 		sum = sha256.New()
@@ -54,7 +58,16 @@ func (im *Importer) load(ctx context.Context, tx *gorm.DB, w peopleWriter, imp *
 			return Result{}, err
 		}
 	}
-	return im.finish(ctx, tx, &cur, bc, p, opts)
+	return im.finish(ctx, tx, &cur, bc, p, earlier || p.repeated, opts)
+}
+
+// hasPeople reports whether the breach has people from earlier imports.
+func hasPeople(ctx context.Context, tx *gorm.DB, breachID int64) (bool, error) {
+	var n int64
+	if err := tx.WithContext(ctx).Raw("SELECT COUNT(*) FROM (SELECT 1 FROM affected_people WHERE breach_id = ? LIMIT 1) x", breachID).Row().Scan(&n); err != nil {
+		return false, fmt.Errorf("roster of breach %d: %w", breachID, err)
+	}
+	return n > 0, nil
 }
 
 // read streams the file into the people writer and the rejects spool, then
@@ -74,7 +87,7 @@ func (im *Importer) read(ctx context.Context, tx *gorm.DB, w peopleWriter, cur *
 	defer spool.close()
 	pctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	p := &producer{rd: rd, counter: counter, total: opts.Size, opts: opts, spool: spool,
+	p := &producer{rd: rd, counter: counter, total: opts.Size, opts: opts, spool: spool, keys: newKeyFilter(),
 		meta: rowMeta{breachID: cur.BreachID, importID: cur.ID, now: im.now()},
 		out:  make(chan *batch, 4), free: make(chan *batch, 8), started: im.now()}
 	p.progress.ImportID = cur.ID
@@ -117,11 +130,16 @@ func firstError(ctx context.Context, readErr, writeErr error) error {
 }
 
 // finish flags duplicates, refreshes the counts, records the result, audits
-// and re-evaluates the obligations, all in the import's transaction.
-func (im *Importer) finish(ctx context.Context, tx *gorm.DB, cur *Import, bc breachContext, p *producer, opts RunOptions) (Result, error) {
-	dups, err := flagDuplicates(ctx, tx, im.DB.Dialect, cur.BreachID, cur.ID)
-	if err != nil {
-		return Result{}, err
+// and re-evaluates the obligations, all in the import's transaction. The
+// duplicate search is skipped when it cannot find any (mayRepeat false: the
+// breach had no people before and no key of the file repeats).
+func (im *Importer) finish(ctx context.Context, tx *gorm.DB, cur *Import, bc breachContext, p *producer, mayRepeat bool, opts RunOptions) (Result, error) {
+	var dups int64
+	var err error
+	if mayRepeat {
+		if dups, err = flagDuplicates(ctx, tx, im.DB.Dialect, cur.BreachID, cur.ID); err != nil {
+			return Result{}, err
+		}
 	}
 	if err := refreshCounts(ctx, tx, cur.BreachID); err != nil {
 		return Result{}, err

@@ -49,7 +49,11 @@ type producer struct {
 	progress Progress
 	// rejectProblems counts the problems of the rejected rows.
 	rejectProblems int64
-	err            error
+	// keys sees every accepted row's dedup keys; repeated is set when a
+	// key may occur twice in the file.
+	keys     *keyFilter
+	repeated bool
+	err      error
 }
 
 // run reads every row, sending full batches on p.out, and closes it at the
@@ -76,7 +80,11 @@ func (p *producer) run(ctx context.Context) {
 			}
 		} else {
 			p.progress.Accepted++
+			start := len(cur.values)
 			cur.values = personValues(cur.values, p.meta, row.Number, row.Person)
+			if !p.repeated && p.keys.noteKeys(cur.values[start:]) {
+				p.repeated, p.keys = true, nil
+			}
 			cur.rows++
 			if cur.rows == batchRows {
 				if !p.send(ctx, cur) {
