@@ -87,7 +87,7 @@ func (im *Importer) read(ctx context.Context, tx *gorm.DB, w peopleWriter, cur *
 	defer spool.close()
 	pctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	p := &producer{rd: rd, counter: counter, total: opts.Size, opts: opts, spool: spool, keys: newKeyFilter(),
+	p := &producer{rd: rd, counter: counter, total: opts.Size, opts: opts, spool: spool, keys: newKeyFilter(), counts: newTally(),
 		meta: rowMeta{breachID: cur.BreachID, importID: cur.ID, now: im.now()},
 		out:  make(chan *batch, 4), free: make(chan *batch, 8), started: im.now()}
 	p.progress.ImportID = cur.ID
@@ -141,7 +141,7 @@ func (im *Importer) finish(ctx context.Context, tx *gorm.DB, cur *Import, bc bre
 			return Result{}, err
 		}
 	}
-	if err := refreshCounts(ctx, tx, cur.BreachID); err != nil {
+	if err := im.storeCounts(ctx, tx, cur.BreachID, p, mayRepeat); err != nil {
 		return Result{}, err
 	}
 	pr := p.progress
@@ -272,4 +272,14 @@ func readerOptions(bc breachContext, o ImportOptions, now time.Time) Options {
 		BreachCategories: bc.Categories, CategoryAliases: bc.Aliases,
 		DefaultCountry: country, ReferenceDate: now,
 	}
+}
+
+// storeCounts refreshes the breach's counts. When the import's rows are
+// all of the breach's people and none is a duplicate (mayRepeat false),
+// the tally the reader kept is exact and no scan is needed.
+func (im *Importer) storeCounts(ctx context.Context, tx *gorm.DB, breachID int64, p *producer, mayRepeat bool) error {
+	if !mayRepeat {
+		return p.counts.store(ctx, tx, breachID)
+	}
+	return refreshCounts(ctx, tx, breachID)
 }

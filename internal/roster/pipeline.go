@@ -53,7 +53,9 @@ type producer struct {
 	// key may occur twice in the file.
 	keys     *keyFilter
 	repeated bool
-	err      error
+	// counts tallies the accepted rows as stored (before any is flagged).
+	counts *tally
+	err    error
 }
 
 // run reads every row, sending full batches on p.out, and closes it at the
@@ -80,6 +82,8 @@ func (p *producer) run(ctx context.Context) {
 			}
 		} else {
 			p.progress.Accepted++
+			pp := row.Person
+			p.counts.add(pp.Region, pp.Language, pp.Channel, "", pp.Minor, true, 1)
 			start := len(cur.values)
 			cur.values = personValues(cur.values, p.meta, row.Number, row.Person)
 			if !p.repeated && p.keys.noteKeys(cur.values[start:]) {
