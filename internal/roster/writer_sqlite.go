@@ -116,12 +116,19 @@ func jsonInsertSQL(mask uint64) string {
 		if mask&(1<<i) == 0 {
 			continue
 		}
-		names, exprs = append(names, c), append(exprs, "value ->> "+strconv.Itoa(j))
+		path := "'$[" + strconv.Itoa(j/jsonGroup) + "][" + strconv.Itoa(j%jsonGroup) + "]'"
+		names, exprs = append(names, c), append(exprs, "value ->> "+path)
 		j++
 	}
 	return "INSERT INTO affected_people (" + strings.Join(names, ", ") + ") SELECT " +
 		strings.Join(exprs, ", ") + " FROM jsonb_each(?1)"
 }
+
+// jsonGroup is how many values of a row travel in each inner array: a
+// lookup in SQLite's JSON walks the elements before the one it wants, so
+// a row of arrays of jsonGroup values costs a few steps per value where a
+// flat row costs half the row's length.
+const jsonGroup = 6
 
 // appendJSONRows encodes the values of the columns in mask (strings,
 // int64, bool) as a JSON array of arrays, one array per row.
@@ -131,19 +138,22 @@ func appendJSONRows(buf []byte, values []any, cols int, mask uint64) []byte {
 		if r > 0 {
 			buf = append(buf, ',')
 		}
-		buf = append(buf, '[')
-		first := true
+		buf = append(buf, "[["...)
+		j := 0
 		for i, v := range values[r : r+cols] {
 			if mask&(1<<i) == 0 {
 				continue
 			}
-			if !first {
+			switch {
+			case j > 0 && j%jsonGroup == 0:
+				buf = append(buf, "],["...)
+			case j > 0:
 				buf = append(buf, ',')
 			}
-			first = false
+			j++
 			buf = appendJSONValue(buf, v)
 		}
-		buf = append(buf, ']')
+		buf = append(buf, "]]"...)
 	}
 	return append(buf, ']')
 }
