@@ -18,13 +18,38 @@ import (
 // would cost far more than the JSON round trip. Extracting a value from
 // the JSON is most of SQLite's work, so the values every row shares (the
 // breach, the import, the time) are parameters, and a column that is at
-// its default in every row of a batch is left to the default.
+// its default in every row of a batch is left to the default. The JSON is
+// encoded on its own goroutine, so that SQLite only ever waits for rows
+// when the reader is behind.
 func insertWriter(ctx context.Context, tx *gorm.DB, p *producer) (int64, error) {
 	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
 	if !ok {
 		return 0, errors.New("insert people: not inside a transaction")
 	}
+	stop := make(chan struct{})
+	defer close(stop)
+	batches := make(chan jsonBatch, 2)
+	go encodeBatches(p, batches, stop)
 	var n int64
+	for b := range batches {
+		if _, err := sqlTx.ExecContext(ctx, b.query, b.rows, p.meta.now, p.meta.breachID, p.meta.importID); err != nil {
+			return n, fmt.Errorf("insert people: %w", err)
+		}
+		n += int64(b.n)
+	}
+	return n, nil
+}
+
+// jsonBatch is one batch ready for SQLite: the statement and its rows.
+type jsonBatch struct {
+	query, rows string
+	n           int
+}
+
+// encodeBatches turns the producer's batches into jsonBatches until the
+// producer is done or stop is closed.
+func encodeBatches(p *producer, out chan<- jsonBatch, stop <-chan struct{}) {
+	defer close(out)
 	var buf []byte
 	cols := len(personColumns)
 	stmts := map[uint64]string{}
@@ -36,13 +61,16 @@ func insertWriter(ctx context.Context, tx *gorm.DB, p *producer) (int64, error) 
 			stmts[mask] = q
 		}
 		buf = appendJSONRows(buf[:0], b.values, cols, mask)
-		if _, err := sqlTx.ExecContext(ctx, q, string(buf), p.meta.now, p.meta.breachID, p.meta.importID); err != nil {
-			return n, fmt.Errorf("insert people: %w", err)
-		}
-		n += int64(b.rows)
+		jb := jsonBatch{query: q, rows: string(buf), n: b.rows}
 		p.recycle(b)
+		select {
+		case out <- jb:
+		case <-stop:
+			for range p.out {
+			}
+			return
+		}
 	}
-	return n, nil
 }
 
 // sharedColumns are the personColumns whose value is the same for every
