@@ -15,6 +15,7 @@ import (
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/errs"
+	"github.com/breachline/breachline/internal/roster"
 )
 
 // AdminEmail is the demo administrator's sign-in.
@@ -114,6 +115,9 @@ func (l *Loader) breach(ctx context.Context, p *auth.Principal, o auth.Organizat
 	}
 	n, err := insertPeople(ctx, l.DB, b.ID, bs.people, bs.categories, int64(len(bs.title)*7919+len(o.Slug)))
 	if err != nil {
+		return 0, err
+	}
+	if err := roster.RefreshCounts(ctx, l.DB, b.ID); err != nil {
 		return 0, err
 	}
 	return n, l.Breaches.Refresh(ctx, b.ID)

@@ -45,6 +45,12 @@ func (t *tally) add(region, language, channel, review string, minor, counted boo
 	}
 }
 
+// RefreshCounts recomputes the breach's stored counts after people were
+// written by other means than an import (the demo loader, a correction).
+func RefreshCounts(ctx context.Context, tx *gorm.DB, breachID int64) error {
+	return refreshCounts(ctx, tx, breachID)
+}
+
 // refreshCounts recomputes the breach's counts into roster_counts from one
 // grouped scan of the breach's rows.
 func refreshCounts(ctx context.Context, tx *gorm.DB, breachID int64) error {
