@@ -112,13 +112,26 @@ func cutExtension(v string) string {
 	if strings.IndexFunc(v, isExtensionMark) < 0 {
 		return v
 	}
-	lower := strings.ToLower(v)
+	// Lower-case ASCII only: strings.ToLower would turn invalid UTF-8 into
+	// U+FFFD and shift the byte offsets used to cut v.
+	lower := asciiLower(v)
 	for _, m := range []string{" ext.", " ext", " x", " poste", ",", ";", "#"} {
 		if i := strings.LastIndex(lower, m); i > 0 && isDigits(strings.TrimSpace(strings.TrimLeft(lower[i+len(m):], ". :"))) {
 			return v[:i]
 		}
 	}
 	return v
+}
+
+// asciiLower lower-cases A-Z and leaves every other byte where it is.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // international reads digits that start with a country calling code.
