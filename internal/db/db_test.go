@@ -90,3 +90,24 @@ func TestConcurrentMigratePostgres(t *testing.T) {
 		t.Fatalf("nothing applied")
 	}
 }
+
+// TestMigrateDownAndUp rolls every migration back and applies them again,
+// so each Down really undoes its Up (River's steps included).
+func TestMigrateDownAndUp(t *testing.T) {
+	for _, dialect := range dbtest.Dialects {
+		t.Run(string(dialect), func(t *testing.T) {
+			d := dbtest.Open(t, dialect)
+			ctx := context.Background()
+			if err := d.MigrateDownAll(ctx); err != nil {
+				t.Fatalf("down: %v", err)
+			}
+			cur, _, err := d.MigrationStatus(ctx)
+			if err != nil || cur != 0 {
+				t.Fatalf("after down: version %d, %v", cur, err)
+			}
+			if err := d.Migrate(ctx); err != nil {
+				t.Fatalf("up again: %v", err)
+			}
+		})
+	}
+}

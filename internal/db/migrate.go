@@ -30,14 +30,12 @@ func (d *DB) provider() (*goose.Provider, error) {
 		opts    []goose.ProviderOption
 	)
 	opts = append(opts, goose.WithDisableGlobalRegistry(true))
-	for i, step := range riverSteps {
-		down := 0
-		if i > 0 {
-			down = riverSteps[i-1].river
-		}
+	down := -1 // River's "all the way down" for the first step
+	for _, step := range riverSteps {
 		opts = append(opts, goose.WithGoMigrations(goose.NewGoMigration(int64(step.goose),
 			&goose.GoFunc{RunTx: d.riverTo(rivermigrate.DirectionUp, step.river)},
-			&goose.GoFunc{RunTx: d.riverTo(rivermigrate.DirectionDown, max(down, -1))})))
+			&goose.GoFunc{RunTx: d.riverTo(rivermigrate.DirectionDown, down)})))
+		down = step.river
 	}
 	switch d.Dialect {
 	case Postgres:
@@ -74,6 +72,17 @@ func (d *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// MigrateDownAll rolls every migration back (tests and disaster drills;
+// there is no command for it, on purpose).
+func (d *DB) MigrateDownAll(ctx context.Context) error {
+	p, err := d.provider()
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, 0)
+	return err
+}
+
 // MigrationStatus returns the applied version and the newest known version.
 func (d *DB) MigrationStatus(ctx context.Context) (current, latest int64, err error) {
 	p, err := d.provider()
@@ -85,9 +94,6 @@ func (d *DB) MigrationStatus(ctx context.Context) (current, latest int64, err er
 }
 
 func (d *DB) riverTo(dir rivermigrate.Direction, target int) func(context.Context, *sql.Tx) error {
-	if dir == rivermigrate.DirectionDown && target == 0 {
-		target = -1 // River's "all the way down"
-	}
 	return func(ctx context.Context, tx *sql.Tx) error { return d.riverMigrate(ctx, tx, dir, target) }
 }
 
