@@ -1,8 +1,10 @@
 package roster
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -42,8 +44,9 @@ func insertWriter(ctx context.Context, tx *gorm.DB, p *producer) (int64, error) 
 
 // jsonBatch is one batch ready for SQLite: the statement and its rows.
 type jsonBatch struct {
-	query, rows string
-	n           int
+	query string
+	rows  []byte
+	n     int
 }
 
 // encodeBatches turns the producer's batches into jsonBatches until the
@@ -60,8 +63,8 @@ func encodeBatches(p *producer, out chan<- jsonBatch, stop <-chan struct{}) {
 			q = jsonInsertSQL(mask)
 			stmts[mask] = q
 		}
-		buf = appendJSONRows(buf[:0], b.values, cols, mask)
-		jb := jsonBatch{query: q, rows: string(buf), n: b.rows}
+		buf = appendJSONBRows(buf[:0], b.values, cols, mask)
+		jb := jsonBatch{query: q, rows: bytes.Clone(buf), n: b.rows}
 		p.recycle(b)
 		select {
 		case out <- jb:
@@ -158,42 +161,88 @@ func jsonInsertSQL(mask uint64) string {
 // flat row costs half the row's length.
 const jsonGroup = 6
 
-// appendJSONRows encodes the values of the columns in mask (strings,
-// int64, bool) as a JSON array of arrays, one array per row.
-func appendJSONRows(buf []byte, values []any, cols int, mask uint64) []byte {
-	buf = append(buf, '[')
+// appendJSONBRows encodes the values of the columns in mask (strings,
+// int64, bool) in SQLite's binary JSON (JSONB) as an array of arrays, one
+// array per row, each holding the row's values in arrays of jsonGroup.
+// SQLite reads JSONB as it is, where JSON text is first translated into
+// it, and JSONB stores text verbatim, so nothing needs escaping.
+func appendJSONBRows(buf []byte, values []any, cols int, mask uint64) []byte {
+	outer := len(buf)
+	buf = appendContainer(buf)
 	for r := 0; r+cols <= len(values); r += cols {
-		if r > 0 {
-			buf = append(buf, ',')
-		}
-		buf = append(buf, "[["...)
+		row := len(buf)
+		buf = appendContainer(buf)
+		group := len(buf)
+		buf = appendContainer(buf)
 		j := 0
 		for i, v := range values[r : r+cols] {
 			if mask&(1<<i) == 0 {
 				continue
 			}
-			switch {
-			case j > 0 && j%jsonGroup == 0:
-				buf = append(buf, "],["...)
-			case j > 0:
-				buf = append(buf, ',')
+			if j > 0 && j%jsonGroup == 0 {
+				closeContainer(buf, group)
+				group = len(buf)
+				buf = appendContainer(buf)
 			}
 			j++
-			buf = appendJSONValue(buf, v)
+			buf = appendJSONBValue(buf, v)
 		}
-		buf = append(buf, "]]"...)
+		closeContainer(buf, group)
+		closeContainer(buf, row)
 	}
-	return append(buf, ']')
+	closeContainer(buf, outer)
+	return buf
 }
 
-func appendJSONValue(buf []byte, v any) []byte {
+// JSONB element types (the low four bits of an element's first byte).
+const (
+	jsonbNull    = 0
+	jsonbTrue    = 1
+	jsonbFalse   = 2
+	jsonbInt     = 3
+	jsonbTextRaw = 10
+	jsonbArray   = 11
+)
+
+// appendContainer starts an array whose payload size closeContainer fills
+// in: a header of the type and a four-byte size (size code 14).
+func appendContainer(buf []byte) []byte {
+	return append(buf, 0xe0|jsonbArray, 0, 0, 0, 0)
+}
+
+// closeContainer sets the size of the array started at start to the bytes
+// appended since.
+func closeContainer(buf []byte, start int) {
+	binary.BigEndian.PutUint32(buf[start+1:], uint32(len(buf)-start-5))
+}
+
+// appendJSONBHeader appends the header of an element of type typ whose
+// payload is n bytes, in the fewest bytes.
+func appendJSONBHeader(buf []byte, typ byte, n int) []byte {
+	switch {
+	case n <= 11:
+		return append(buf, byte(n)<<4|typ)
+	case n <= 0xff:
+		return append(buf, 0xc0|typ, byte(n))
+	case n <= 0xffff:
+		return binary.BigEndian.AppendUint16(append(buf, 0xd0|typ), uint16(n))
+	}
+	return binary.BigEndian.AppendUint32(append(buf, 0xe0|typ), uint32(n))
+}
+
+func appendJSONBValue(buf []byte, v any) []byte {
 	switch x := v.(type) {
 	case string:
-		return appendJSONString(buf, x)
+		return append(appendJSONBHeader(buf, jsonbTextRaw, len(x)), x...)
 	case int64:
-		return strconv.AppendInt(buf, x, 10)
+		var digits [20]byte
+		d := strconv.AppendInt(digits[:0], x, 10)
+		return append(appendJSONBHeader(buf, jsonbInt, len(d)), d...)
 	case bool:
-		return strconv.AppendBool(buf, x)
+		if x {
+			return append(buf, jsonbTrue)
+		}
+		return append(buf, jsonbFalse)
 	}
-	return append(buf, "null"...)
+	return append(buf, jsonbNull)
 }
