@@ -14,13 +14,14 @@ import (
 )
 
 // insertWriter stores the rows in SQLite. Each batch travels as ONE JSON
-// parameter that jsonb_each unpacks inside SQLite: the pure-Go driver
+// parameter, in SQLite's binary JSONB form so that SQLite need not parse
+// it, that jsonb_each unpacks inside SQLite: the pure-Go driver
 // re-parses a statement on every execution and binds parameters in time
 // quadratic in their number, so a statement with a parameter per value
 // would cost far more than the JSON round trip. Extracting a value from
 // the JSON is most of SQLite's work, so the values every row shares (the
 // breach, the import, the time) are parameters, and a column that is at
-// its default in every row of a batch is left to the default. The JSON is
+// its default in every row of a batch is left to the default. The JSONB is
 // encoded on its own goroutine, so that SQLite only ever waits for rows
 // when the reader is behind.
 func insertWriter(ctx context.Context, tx *gorm.DB, p *producer) (int64, error) {
