@@ -35,7 +35,8 @@ func insertWriter(ctx context.Context, tx *gorm.DB, p *producer) (int64, error) 
 	go encodeBatches(p, batches, stop)
 	var n int64
 	for b := range batches {
-		if _, err := sqlTx.ExecContext(ctx, b.query, b.rows, p.meta.now, p.meta.breachID, p.meta.importID); err != nil {
+		args := append([]any{b.rows, p.meta.now, p.meta.breachID, p.meta.importID}, b.fixed...)
+		if _, err := sqlTx.ExecContext(ctx, b.query, args...); err != nil {
 			return n, fmt.Errorf("insert people: %w", err)
 		}
 		n += int64(b.n)
@@ -43,10 +44,12 @@ func insertWriter(ctx context.Context, tx *gorm.DB, p *producer) (int64, error) 
 	return n, nil
 }
 
-// jsonBatch is one batch ready for SQLite: the statement and its rows.
+// jsonBatch is one batch ready for SQLite: the statement, its rows and
+// the values of its fixed columns.
 type jsonBatch struct {
 	query string
 	rows  []byte
+	fixed []any
 	n     int
 }
 
@@ -56,16 +59,16 @@ func encodeBatches(p *producer, out chan<- jsonBatch, stop <-chan struct{}) {
 	defer close(out)
 	var buf []byte
 	cols := len(personColumns)
-	stmts := map[uint64]string{}
+	stmts := map[batchShape]string{}
 	for b := range p.out {
-		mask := batchColumns(b.values, cols)
-		q, ok := stmts[mask]
+		shape := shapeOf(b.values, cols)
+		q, ok := stmts[shape]
 		if !ok {
-			q = jsonInsertSQL(mask)
-			stmts[mask] = q
+			q = jsonInsertSQL(shape)
+			stmts[shape] = q
 		}
-		buf = appendJSONBRows(buf[:0], b.values, cols, mask)
-		jb := jsonBatch{query: q, rows: bytes.Clone(buf), n: b.rows}
+		buf = appendJSONBRows(buf[:0], b.values, cols, shape.json)
+		jb := jsonBatch{query: q, rows: bytes.Clone(buf), fixed: shape.fixedValues(b.values), n: b.rows}
 		p.recycle(b)
 		select {
 		case out <- jb:
@@ -109,48 +112,78 @@ var defaults = func() []any {
 	return out
 }()
 
-// batchColumns returns the bit set of the columns (by personColumns index)
-// that travel in the batch's JSON: not shared, and not at the default in
-// every row.
-func batchColumns(values []any, cols int) uint64 {
-	var mask uint64
+// batchShape says how each of personColumns (by index) reaches SQLite in
+// one batch: in the JSON (json), as a parameter because every row has the
+// same value (fixed), or, in neither set, left to the column's default
+// because every row is at it. Shared columns are in neither set.
+type batchShape struct{ json, fixed uint64 }
+
+// shapeOf returns the shape of a batch of values, cols per row.
+func shapeOf(values []any, cols int) batchShape {
+	var s batchShape
 	for i, c := range personColumns {
 		if _, shared := sharedColumns[c]; shared {
 			continue
 		}
-		def := defaults[i]
-		if def == nil {
-			mask |= 1 << i
+		if len(values) < cols || !sameInEveryRow(values, cols, i) {
+			s.json |= 1 << i
 			continue
 		}
-		for r := i; r < len(values); r += cols {
-			if values[r] != def {
-				mask |= 1 << i
-				break
-			}
+		if def := defaults[i]; def == nil || values[i] != def {
+			s.fixed |= 1 << i
 		}
 	}
-	return mask
+	return s
+}
+
+// sameInEveryRow reports whether column i holds the same text, integer
+// or boolean in every row.
+func sameInEveryRow(values []any, cols, i int) bool {
+	first := values[i]
+	switch first.(type) {
+	case string, int64, bool:
+	default:
+		return false
+	}
+	for r := i + cols; r < len(values); r += cols {
+		if values[r] != first {
+			return false
+		}
+	}
+	return true
+}
+
+// fixedValues returns the values of the fixed columns, in column order,
+// from the batch's first row.
+func (s batchShape) fixedValues(values []any) []any {
+	var out []any
+	for i := range personColumns {
+		if s.fixed&(1<<i) != 0 {
+			out = append(out, values[i])
+		}
+	}
+	return out
 }
 
 // jsonInsertSQL inserts the rows of a JSON array of arrays (?1), each
-// holding the values of the columns in mask in personColumns order; the
-// shared columns come from ?2 to ?4 so that the driver formats the time as
-// it does everywhere else.
-func jsonInsertSQL(mask uint64) string {
+// holding the values of the shape's JSON columns in personColumns order;
+// the shared columns come from ?2 to ?4 (so that the driver formats the
+// time as it does everywhere else), and the fixed columns from ?5 on.
+func jsonInsertSQL(shape batchShape) string {
 	var names, exprs []string
-	j := 0
+	j, param := 0, 5
 	for i, c := range personColumns {
-		if p, ok := sharedColumns[c]; ok {
+		switch p, shared := sharedColumns[c]; {
+		case shared:
 			names, exprs = append(names, c), append(exprs, p)
-			continue
+		case shape.fixed&(1<<i) != 0:
+			names, exprs = append(names, c), append(exprs, "?"+strconv.Itoa(param))
+			param++
+		case shape.json&(1<<i) != 0:
+			path := "'$[" + strconv.Itoa(j/jsonGroup) + "][" + strconv.Itoa(j%jsonGroup) + "]'"
+			names, exprs = append(names, c), append(exprs, "value ->> "+path)
+			j++
 		}
-		if mask&(1<<i) == 0 {
-			continue
-		}
-		path := "'$[" + strconv.Itoa(j/jsonGroup) + "][" + strconv.Itoa(j%jsonGroup) + "]'"
-		names, exprs = append(names, c), append(exprs, "value ->> "+path)
-		j++
 	}
 	return "INSERT INTO affected_people (" + strings.Join(names, ", ") + ") SELECT " +
 		strings.Join(exprs, ", ") + " FROM jsonb_each(?1)"

@@ -2,8 +2,10 @@ package roster
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/db/dbtest"
@@ -82,4 +84,78 @@ func clip(v any) any {
 		return s[:40] + "…"
 	}
 	return v
+}
+
+// TestBatchShapeStoresEveryValue stores batches whose columns take each
+// route (JSON, a parameter for a value every row shares, the default) and
+// reads back what every row holds, including a one-row batch in which
+// every column is the same in every row.
+func TestBatchShapeStoresEveryValue(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	breachID := seedBreach(t, d, "shape")
+	imp := queue(t, d, breachID, "shape.csv", "")
+	cols := len(personColumns)
+	col := func(name string) int {
+		for i, c := range personColumns {
+			if c == name {
+				return i
+			}
+		}
+		t.Fatalf("no column %s", name)
+		return 0
+	}
+	row := func(n int64, name string) []any {
+		v := make([]any, cols)
+		copy(v, defaults)
+		v[col("row_number")], v[col("name")] = n, name
+		v[col("country")], v[col("channel")], v[col("review")] = "CA", "email", "check \"this\""
+		return v
+	}
+	batch := append(append(row(1, "Ann"), row(2, "Bob")...), row(3, "Chloé")...)
+	shape := shapeOf(batch, cols)
+	for name, want := range map[string]string{"row_number": "json", "name": "json", "country": "fixed",
+		"review": "fixed", "channel": "fixed", "minor": "default", "city": "default"} {
+		if got := route(shape, col(name)); got != want {
+			t.Errorf("%s travels as %s, want %s", name, got, want)
+		}
+	}
+	for _, b := range [][]any{batch, row(4, "Dev")} {
+		s := shapeOf(b, cols)
+		args := append([]any{appendJSONBRows(nil, b, cols, s.json), time.Now().UTC(), breachID, imp.ID}, s.fixedValues(b)...)
+		if _, err := d.SQL.Exec(jsonInsertSQL(s), args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := d.SQL.Query(`SELECT row_number, name, country, channel, review, minor, city FROM affected_people
+		WHERE import_id = ? ORDER BY row_number`, imp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var n int64
+		var name, country, channel, review, city string
+		var minor bool
+		if err := rows.Scan(&n, &name, &country, &channel, &review, &minor, &city); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%d %s %s %s %s %v %q", n, name, country, channel, review, minor, city))
+	}
+	want := []string{`1 Ann CA email check "this" false ""`, `2 Bob CA email check "this" false ""`,
+		`3 Chloé CA email check "this" false ""`, `4 Dev CA email check "this" false ""`}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("stored:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// route names how the column travels in a batch of the shape.
+func route(s batchShape, i int) string {
+	switch {
+	case s.json&(1<<i) != 0:
+		return "json"
+	case s.fixed&(1<<i) != 0:
+		return "fixed"
+	}
+	return "default"
 }
