@@ -116,7 +116,13 @@ var defaults = func() []any {
 // one batch: in the JSON (json), as a parameter because every row has the
 // same value (fixed), or, in neither set, left to the column's default
 // because every row is at it. Shared columns are in neither set.
-type batchShape struct{ json, fixed uint64 }
+type batchShape struct {
+	json, fixed uint64
+	// copyOf[i] is 1 + the index of an earlier JSON column that holds the
+	// same value as column i in every row, or 0; such a column is read
+	// from the JSON once and stored twice.
+	copyOf [64]uint8
+}
 
 // shapeOf returns the shape of a batch of values, cols per row.
 func shapeOf(values []any, cols int) batchShape {
@@ -126,6 +132,10 @@ func shapeOf(values []any, cols int) batchShape {
 			continue
 		}
 		if len(values) < cols || !sameInEveryRow(values, cols, i) {
+			if k, ok := s.copiedColumn(values, cols, i); ok {
+				s.copyOf[i] = uint8(k + 1)
+				continue
+			}
 			s.json |= 1 << i
 			continue
 		}
@@ -134,6 +144,30 @@ func shapeOf(values []any, cols int) batchShape {
 		}
 	}
 	return s
+}
+
+// copiedColumn finds an earlier JSON column holding the same value as
+// column i in every row.
+func (s *batchShape) copiedColumn(values []any, cols, i int) (int, bool) {
+	if len(values) < cols {
+		return 0, false
+	}
+	for k := range i {
+		if s.json&(1<<k) == 0 || values[k] != values[i] {
+			continue
+		}
+		same := true
+		for r := cols; r < len(values); r += cols {
+			if values[r+k] != values[r+i] {
+				same = false
+				break
+			}
+		}
+		if same {
+			return k, true
+		}
+	}
+	return 0, false
 }
 
 // sameInEveryRow reports whether column i holds the same text, integer
@@ -168,10 +202,14 @@ func (s batchShape) fixedValues(values []any) []any {
 // jsonInsertSQL inserts the rows of a JSON array of arrays (?1), each
 // holding the values of the shape's JSON columns in personColumns order;
 // the shared columns come from ?2 to ?4 (so that the driver formats the
-// time as it does everywhere else), and the fixed columns from ?5 on.
+// time as it does everywhere else), and the fixed columns from ?5 on. A
+// column that copies another is read from a subquery that extracts each
+// value once; OFFSET 0 keeps SQLite from folding the subquery into the
+// insert, which would extract the value again for the copy.
 func jsonInsertSQL(shape batchShape) string {
-	var names, exprs []string
+	var names, exprs, inner []string
 	j, param := 0, 5
+	copies := false
 	for i, c := range personColumns {
 		switch p, shared := sharedColumns[c]; {
 		case shared:
@@ -181,12 +219,23 @@ func jsonInsertSQL(shape batchShape) string {
 			param++
 		case shape.json&(1<<i) != 0:
 			path := "'$[" + strconv.Itoa(j/jsonGroup) + "][" + strconv.Itoa(j%jsonGroup) + "]'"
-			names, exprs = append(names, c), append(exprs, "value ->> "+path)
+			inner = append(inner, "value ->> "+path+" AS c"+strconv.Itoa(i))
+			names, exprs = append(names, c), append(exprs, "c"+strconv.Itoa(i))
 			j++
+		case shape.copyOf[i] != 0:
+			names, exprs = append(names, c), append(exprs, "c"+strconv.Itoa(int(shape.copyOf[i])-1))
+			copies = true
 		}
 	}
+	from := "(SELECT " + strings.Join(inner, ", ") + " FROM jsonb_each(?1) LIMIT -1 OFFSET 0)"
+	if !copies {
+		from = "(SELECT " + strings.Join(inner, ", ") + " FROM jsonb_each(?1))"
+	}
+	if len(inner) == 0 {
+		from = "jsonb_each(?1)"
+	}
 	return "INSERT INTO affected_people (" + strings.Join(names, ", ") + ") SELECT " +
-		strings.Join(exprs, ", ") + " FROM jsonb_each(?1)"
+		strings.Join(exprs, ", ") + " FROM " + from
 }
 
 // jsonGroup is how many values of a row travel in each inner array: a

@@ -87,7 +87,8 @@ func clip(v any) any {
 }
 
 // TestBatchShapeStoresEveryValue stores batches whose columns take each
-// route (JSON, a parameter for a value every row shares, the default) and
+// route (JSON, a parameter for a value every row shares, a copy of an
+// earlier column's value, the default) and
 // reads back what every row holds, including a one-row batch in which
 // every column is the same in every row.
 func TestBatchShapeStoresEveryValue(t *testing.T) {
@@ -109,12 +110,15 @@ func TestBatchShapeStoresEveryValue(t *testing.T) {
 		copy(v, defaults)
 		v[col("row_number")], v[col("name")] = n, name
 		v[col("country")], v[col("channel")], v[col("review")] = "CA", "email", "check \"this\""
+		v[col("email")], v[col("email_original")] = name+"@example.ca", name+"@example.ca"
+		v[col("postal_code")], v[col("postal_original")] = "K1A 0B1", name
 		return v
 	}
 	batch := append(append(row(1, "Ann"), row(2, "Bob")...), row(3, "Chloé")...)
 	shape := shapeOf(batch, cols)
 	for name, want := range map[string]string{"row_number": "json", "name": "json", "country": "fixed",
-		"review": "fixed", "channel": "fixed", "minor": "default", "city": "default"} {
+		"review": "fixed", "channel": "fixed", "minor": "default", "city": "default", "email": "json",
+		"email_original": "copy", "postal_code": "fixed", "postal_original": "copy"} {
 		if got := route(shape, col(name)); got != want {
 			t.Errorf("%s travels as %s, want %s", name, got, want)
 		}
@@ -126,7 +130,8 @@ func TestBatchShapeStoresEveryValue(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rows, err := d.SQL.Query(`SELECT row_number, name, country, channel, review, minor, city FROM affected_people
+	rows, err := d.SQL.Query(`SELECT row_number, name, country, channel, review, minor, city,
+		email, email_original, postal_code, postal_original FROM affected_people
 		WHERE import_id = ? ORDER BY row_number`, imp.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -135,15 +140,18 @@ func TestBatchShapeStoresEveryValue(t *testing.T) {
 	var got []string
 	for rows.Next() {
 		var n int64
-		var name, country, channel, review, city string
+		var name, country, channel, review, city, email, emailOrig, postal, postalOrig string
 		var minor bool
-		if err := rows.Scan(&n, &name, &country, &channel, &review, &minor, &city); err != nil {
+		if err := rows.Scan(&n, &name, &country, &channel, &review, &minor, &city, &email, &emailOrig, &postal, &postalOrig); err != nil {
 			t.Fatal(err)
 		}
-		got = append(got, fmt.Sprintf("%d %s %s %s %s %v %q", n, name, country, channel, review, minor, city))
+		got = append(got, fmt.Sprintf("%d %s %s %s %s %v %q %s %s %s %s", n, name, country, channel, review, minor, city,
+			email, emailOrig, postal, postalOrig))
 	}
-	want := []string{`1 Ann CA email check "this" false ""`, `2 Bob CA email check "this" false ""`,
-		`3 Chloé CA email check "this" false ""`, `4 Dev CA email check "this" false ""`}
+	want := []string{`1 Ann CA email check "this" false "" Ann@example.ca Ann@example.ca K1A 0B1 Ann`,
+		`2 Bob CA email check "this" false "" Bob@example.ca Bob@example.ca K1A 0B1 Bob`,
+		`3 Chloé CA email check "this" false "" Chloé@example.ca Chloé@example.ca K1A 0B1 Chloé`,
+		`4 Dev CA email check "this" false "" Dev@example.ca Dev@example.ca K1A 0B1 Dev`}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("stored:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
@@ -156,6 +164,8 @@ func route(s batchShape, i int) string {
 		return "json"
 	case s.fixed&(1<<i) != 0:
 		return "fixed"
+	case s.copyOf[i] != 0:
+		return "copy"
 	}
 	return "default"
 }
