@@ -19,6 +19,7 @@ import (
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/document"
+	"github.com/breachline/breachline/internal/roster"
 )
 
 // docMeta is a document's metadata as the API returns it.
@@ -56,7 +57,8 @@ func docBreach(t *testing.T, e *apptest.Env, tok, title, discovered string) (int
 	return b.ID, b.Reference
 }
 
-// addPeople imports n affected people in a region directly.
+// addPeople writes n affected people in a region directly, then stores the
+// roster counts as an import's commit would.
 func addPeople(t *testing.T, e *apptest.Env, breachID int64, region string, n int) {
 	t.Helper()
 	for i := 0; i < n; i++ {
@@ -65,6 +67,9 @@ func addPeople(t *testing.T, e *apptest.Env, breachID int64, region string, n in
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := roster.RefreshCounts(context.Background(), e.App.DB.Gorm, breachID); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -549,4 +554,32 @@ func TestContentAnswersFillTheFiling(t *testing.T) {
 	if !strings.Contains(text, "A courier reported the box missing at the depot.") || !strings.Contains(text, "Health card number") {
 		t.Fatalf("filing lacks the content answer or the category name:\n%s", text)
 	}
+}
+
+// TestFilingsLeaveDuplicatesOut checks that a filing states the number of
+// people the roster counts, without the rows flagged as duplicates.
+func TestFilingsLeaveDuplicatesOut(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *apptest.Env) {
+		org := e.Org("acme")
+		tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
+		id, _ := docBreach(t, e, tok, "Files lost", "2025-03-10T09:30:00-04:00")
+		addPeople(t, e, id, "CA-ON", 5)
+		// Flag two of the five as duplicates of the first, as an import would.
+		err := e.App.DB.Gorm.Exec(`UPDATE affected_people SET review = 'duplicate',
+			duplicate_of = (SELECT min(id) FROM affected_people WHERE breach_id = ?)
+			WHERE breach_id = ? AND id IN (SELECT id FROM affected_people WHERE breach_id = ? ORDER BY id DESC LIMIT 2)`, id, id, id).Error
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := roster.RefreshCounts(context.Background(), e.App.DB.Gorm, id); err != nil {
+			t.Fatal(err)
+		}
+		st, err := document.RosterStats(context.Background(), e.App.DB.Gorm, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Total != 3 || st.ByRegion["CA-ON"] != 3 {
+			t.Fatalf("filing counts %+v, want 3 people (2 duplicates left out)", st)
+		}
+	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/report"
+	"github.com/breachline/breachline/internal/roster"
 )
 
 // BreachLoader loads a breach with its events and answers, unchecked.
@@ -60,44 +61,33 @@ type RuleContent interface {
 	Requirements(ruleID, version string) (title string, reqs []report.Requirement, ok bool)
 }
 
-// RosterStats counts the affected people imported for a breach, by region,
-// language and channel, in one grouped query.
+// RosterStats are the breach's affected people as the roster counts them:
+// the counts stored when the last import committed, with rows flagged as
+// duplicates of another person left out, so a filing states the same number
+// as the roster page and the obligations.
 func RosterStats(ctx context.Context, tx *gorm.DB, breachID int64) (report.RosterStats, error) {
-	rows, err := tx.WithContext(ctx).Raw(`SELECT region, language, channel, minor, count(*) AS n
-		FROM affected_people WHERE breach_id = ? GROUP BY region, language, channel, minor`, breachID).Rows()
+	t, err := roster.Counts(ctx, tx, breachID)
 	if err != nil {
 		return report.RosterStats{}, fmt.Errorf("roster counts: %w", err)
 	}
-	defer rows.Close()
-	st := report.RosterStats{ByRegion: map[string]int{}, ByLanguage: map[string]int{}, ByChannel: map[string]int{}}
-	for rows.Next() {
-		var region, lang, channel string
-		var minor bool
-		var n int
-		if err := rows.Scan(&region, &lang, &channel, &minor, &n); err != nil {
-			return report.RosterStats{}, fmt.Errorf("roster counts: %w", err)
-		}
-		st.Total += n
-		addCount(st.ByRegion, region, n)
-		addCount(st.ByLanguage, lang, n)
-		addCount(st.ByChannel, channel, n)
-		if minor {
-			st.Minors += n
-		}
-	}
-	return st, rows.Err()
+	return report.RosterStats{Total: int(t.People), Minors: int(t.Minors),
+		ByRegion: ints(t.Regions), ByLanguage: ints(t.Languages), ByChannel: ints(t.Channels)}, nil
 }
 
-func addCount(m map[string]int, key string, n int) {
-	if key != "" {
-		m[key] += n
+func ints(m map[string]int64) map[string]int {
+	out := make(map[string]int, len(m))
+	for k, v := range m {
+		out[k] = int(v)
 	}
+	return out
 }
 
-// affectedByBreach counts the roster of every breach of an organization.
+// affectedByBreach counts the roster of every breach of an organization,
+// from the same stored counts as RosterStats.
 func affectedByBreach(ctx context.Context, tx *gorm.DB, orgID int64) (map[int64]int, error) {
-	rows, err := tx.WithContext(ctx).Raw(`SELECT p.breach_id, count(*) FROM affected_people p
-		JOIN breaches b ON b.id = p.breach_id WHERE b.organization_id = ? GROUP BY p.breach_id`, orgID).Rows()
+	rows, err := tx.WithContext(ctx).Raw(`SELECT c.breach_id, sum(c.count) FROM roster_counts c
+		JOIN breaches b ON b.id = c.breach_id
+		WHERE b.organization_id = ? AND c.dimension = 'region' GROUP BY c.breach_id`, orgID).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("roster counts: %w", err)
 	}
