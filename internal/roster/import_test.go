@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/db/dbtest"
@@ -201,4 +204,88 @@ func TestImportFlagsDuplicatesAcrossImports(t *testing.T) {
 			t.Fatalf("counts %+v %v", c, err)
 		}
 	})
+}
+
+// Removing a breach removes its people on both databases (a foreign key on
+// SQLite, a trigger on PostgreSQL; see migration 00060).
+func TestDeletingBreachRemovesItsPeople(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		b := seedBreach(t, d, "acme")
+		other := seedBreach(t, d, "other")
+		im := newImporter(t, d)
+		if _, err := runFile(t, im, b, "bad_emails.csv", RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := runFile(t, im, other, "bad_emails.csv", RunOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Gorm.Exec("DELETE FROM breaches WHERE id = ?", b).Error; err != nil {
+			t.Fatal(err)
+		}
+		if n := peopleCount(t, d, b); n != 0 {
+			t.Fatalf("%d people left after their breach was deleted", n)
+		}
+		if n := peopleCount(t, d, other); n != 2 {
+			t.Fatalf("other breach has %d people, want 2", n)
+		}
+	})
+}
+
+// gatedReader returns its data only after gate is closed.
+type gatedReader struct {
+	gate <-chan struct{}
+	r    io.Reader
+}
+
+func (g *gatedReader) Read(p []byte) (int, error) {
+	<-g.gate
+	return g.r.Read(p)
+}
+
+// On PostgreSQL, an import holds its breach row for the whole transaction,
+// so the breach cannot be deleted under rows being written without a
+// per-row foreign-key check.
+func TestImportHoldsItsBreachUntilCommit(t *testing.T) {
+	d := dbtest.Open(t, db.Postgres)
+	b := seedBreach(t, d, "acme")
+	im := newImporter(t, d)
+	gate := make(chan struct{})
+	imp := queue(t, d, b, "gated.csv", "")
+	done := make(chan error, 1)
+	go func() {
+		_, err := im.Run(context.Background(), imp, &gatedReader{gate: gate, r: bytes.NewReader(benchCSV(50))}, RunOptions{})
+		done <- err
+	}()
+	// Wait until the import's transaction holds the lock, then try to
+	// delete the breach without waiting for it.
+	ctx := context.Background()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var held int64
+		d.Gorm.Raw(`SELECT COUNT(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+			WHERE c.relname = 'breaches' AND l.mode = 'RowShareLock' AND l.pid <> pg_backend_pid()`).Scan(&held)
+		if held > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the import never locked its breach")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	err := d.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SET LOCAL lock_timeout = '200ms'").Error; err != nil {
+			return err
+		}
+		return tx.Exec("DELETE FROM breaches WHERE id = ?", b).Error
+	})
+	if err == nil || !strings.Contains(err.Error(), "lock timeout") {
+		t.Fatalf("deleting the breach during its import: %v, want a lock timeout", err)
+	}
+	close(gate)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := peopleCount(t, d, b); n != 50 {
+		t.Fatalf("people %d, want 50", n)
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/errs"
 )
 
@@ -35,7 +36,7 @@ func (im *Importer) load(ctx context.Context, tx *gorm.DB, w peopleWriter, imp *
 	if err := checkDuplicateFile(ctx, tx, cur); err != nil {
 		return Result{}, err
 	}
-	bc, err := loadBreachContext(ctx, tx, cur.BreachID)
+	bc, err := loadBreachContext(ctx, tx, im.DB.Dialect, cur.BreachID)
 	if err != nil {
 		return Result{}, err
 	}
@@ -226,11 +227,19 @@ type breachContext struct {
 	Aliases        map[string]string
 }
 
-func loadBreachContext(ctx context.Context, tx *gorm.DB, breachID int64) (breachContext, error) {
+// loadBreachContext reads what the import needs to know about its breach.
+func loadBreachContext(ctx context.Context, tx *gorm.DB, d db.Dialect, breachID int64) (breachContext, error) {
 	var bc breachContext
 	var cats string
-	row := tx.WithContext(ctx).Raw(`SELECT b.organization_id, b.data_categories, o.home_jurisdiction
-		FROM breaches b JOIN organizations o ON o.id = b.organization_id WHERE b.id = ?`, breachID).Row()
+	q := `SELECT b.organization_id, b.data_categories, o.home_jurisdiction
+		FROM breaches b JOIN organizations o ON o.id = b.organization_id WHERE b.id = ?`
+	if d == db.Postgres {
+		// affected_people has no per-row foreign key on PostgreSQL (see
+		// migration 00060): this lock keeps the breach from being deleted
+		// until the import's people are committed.
+		q += " FOR KEY SHARE OF b"
+	}
+	row := tx.WithContext(ctx).Raw(q, breachID).Row()
 	if err := row.Scan(&bc.OrganizationID, &cats, &bc.Home); err != nil {
 		if strings.Contains(err.Error(), "no rows") {
 			return bc, fmt.Errorf("breach %d: %w", breachID, errs.ErrNotFound)
