@@ -21,6 +21,7 @@ import (
 	"github.com/breachline/breachline/internal/config"
 	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/db/dbtest"
+	"github.com/breachline/breachline/internal/roster"
 )
 
 // obligationsEnv is an organization that controls personal data, with a
@@ -83,6 +84,9 @@ func (o *obligationsEnv) people(t *testing.T, id int64, region string, n int) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := roster.RefreshCounts(context.Background(), o.App.DB.Gorm, id); err != nil {
+		t.Fatal(err)
 	}
 	if err := o.App.Reevaluate(context.Background(), id, "roster import"); err != nil {
 		t.Fatal(err)

@@ -84,10 +84,13 @@ func (s *Service) answers(list []breach.Answer) map[string]any {
 	return out
 }
 
-// countSQL is the one query over the roster. Rows flagged as duplicates of
-// an earlier person (duplicate_of set) are the same person again and are
-// not counted.
-const countSQL = `SELECT region, count(*) FROM affected_people WHERE breach_id = ? AND duplicate_of IS NULL GROUP BY region`
+// countSQL reads the per-region counts the roster stores with every import
+// (roster_counts, refreshed in the import's own transaction). Rows flagged
+// as duplicates of an earlier person are the same person again and are not
+// in those counts. Reading them, rather than counting the roster again,
+// keeps the obligations, the roster page and the filings on one figure and
+// keeps re-evaluation independent of the roster's size.
+const countSQL = `SELECT value, count FROM roster_counts WHERE breach_id = ? AND dimension = 'region' AND count > 0`
 
 // CountAffected returns the number of affected people of a breach per
 // region code, sorted by region; people with no region are not counted.

@@ -14,6 +14,7 @@ import (
 	"github.com/breachline/breachline/internal/clock"
 	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/db/dbtest"
+	"github.com/breachline/breachline/internal/roster"
 )
 
 // fixture is a stored organization and breach with the service on them.
@@ -72,11 +73,15 @@ func (f *fixture) event(kind, at string) int64 {
 	return e.ID
 }
 
-// people inserts n affected people of a region straight into the table.
+// people inserts n affected people of a region straight into the table and
+// refreshes the breach's stored counts, as an import does.
 func (f *fixture) people(region string, n int) {
 	f.t.Helper()
 	for i := 0; i < n; i++ {
 		f.exec("INSERT INTO affected_people (breach_id, name, region, created_at) VALUES (?, ?, ?, ?)", f.breach, fmt.Sprintf("P%d", i), region, f.now)
+	}
+	if err := roster.RefreshCounts(context.Background(), f.d.Gorm, f.breach); err != nil {
+		f.t.Fatal(err)
 	}
 }
 
@@ -111,7 +116,7 @@ func (f *fixture) history(id int64) []History {
 	return hs
 }
 
-func TestCountsComeFromAffectedPeople(t *testing.T) {
+func TestCountsComeFromTheRosterCounts(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.people("CA-ON", 2)
@@ -144,6 +149,9 @@ func TestCountsComeFromAffectedPeople(t *testing.T) {
 			}
 		}
 		f.exec("DELETE FROM affected_people WHERE region = 'DE'")
+		if err := roster.RefreshCounts(context.Background(), d.Gorm, f.breach); err != nil {
+			t.Fatal(err)
+		}
 		f.reevaluate("people removed")
 		o, _ = f.obligation("EU-GDPR-SA")
 		hs := f.history(o.ID)
