@@ -289,3 +289,62 @@ func TestImportHoldsItsBreachUntilCommit(t *testing.T) {
 		t.Fatalf("people %d, want 50", n)
 	}
 }
+
+// Two imports into one breach at the same moment commit one after the other,
+// so the second flags the people it repeats from the first.
+func TestConcurrentImportsIntoOneBreachSeeEachOther(t *testing.T) {
+	d := dbtest.Open(t, db.Postgres)
+	b := seedBreach(t, d, "acme")
+	im := newImporter(t, d)
+	file := "name,email,address,postal code,country\nAnn Lee,ann@example.com,1 Main St,K1A 0B1,CA\nBo Ng,bo@example.com,2 Elm St,K1A 0B1,CA\n"
+	gate := make(chan struct{})
+	first, second := queue(t, d, b, "first.csv", ""), queue(t, d, b, "second.csv", "")
+	results := make(chan Result, 2)
+	errc := make(chan error, 2)
+	run := func(imp *Import, src io.Reader) {
+		res, err := im.Run(context.Background(), imp, src, RunOptions{})
+		results <- res
+		errc <- err
+	}
+	go run(first, &gatedReader{gate: gate, r: strings.NewReader(file)})
+	waitFor(t, "the first import to lock the roster", func() bool {
+		var n int64
+		d.Gorm.Raw("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = ? AND granted", breachLockClass).Scan(&n)
+		return n > 0
+	})
+	// The second file says the same people with other spellings.
+	header, people, _ := strings.Cut(file, "\n")
+	go run(second, strings.NewReader(header+"\n"+strings.ToUpper(people)))
+	waitFor(t, "the second import to wait for the first", func() bool {
+		var n int64
+		d.Gorm.Raw("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = ? AND NOT granted", breachLockClass).Scan(&n)
+		return n > 0
+	})
+	close(gate)
+	var dups int64
+	for range 2 {
+		res, err := <-results, <-errc
+		if err != nil {
+			t.Fatal(err)
+		}
+		dups += res.Duplicates
+	}
+	if dups != 2 {
+		t.Fatalf("duplicates flagged %d, want 2 (the second file repeats both people)", dups)
+	}
+	if n := peopleCount(t, d, b); n != 4 {
+		t.Fatalf("people %d, want 4: duplicates are kept", n)
+	}
+}
+
+// waitFor polls cond for up to ten seconds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -193,8 +193,26 @@ func lockImport(ctx context.Context, tx *gorm.DB, d db.Dialect, id int64) (Impor
 	return cur, nil
 }
 
-// rosterLockClass is the first key of the advisory locks taken on imports.
-const rosterLockClass = 0x526f7374
+// lockBreachRoster makes imports into one breach commit one after another:
+// each looks for duplicates among the people already committed, so two
+// imports running side by side would not see each other's rows. SQLite's
+// single writer already serialises them.
+func lockBreachRoster(ctx context.Context, tx *gorm.DB, d db.Dialect, breachID int64) error {
+	if d != db.Postgres {
+		return nil
+	}
+	if err := tx.WithContext(ctx).Exec("SELECT pg_advisory_xact_lock(?, ?)", breachLockClass, int32(breachID)).Error; err != nil {
+		return fmt.Errorf("lock roster of breach %d: %w", breachID, err)
+	}
+	return nil
+}
+
+// rosterLockClass is the first key of the advisory locks taken on imports;
+// breachLockClass that of the locks taken on a breach's roster.
+const (
+	rosterLockClass = 0x526f7374
+	breachLockClass = 0x526f7342
+)
 
 // openSpool creates the rejects spool in the importer's temporary directory.
 func (im *Importer) openSpool() (*rejectSpool, error) {

@@ -32,6 +32,9 @@ func (im *Importer) load(ctx context.Context, tx *gorm.DB, w peopleWriter, imp *
 			return resultOf(locked), nil
 		}
 		cur = locked
+		if err := lockBreachRoster(ctx, tx, im.DB.Dialect, cur.BreachID); err != nil {
+			return Result{}, err
+		}
 	}
 	if err := checkDuplicateFile(ctx, tx, cur); err != nil {
 		return Result{}, err
