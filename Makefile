@@ -35,9 +35,11 @@ fuzz:
 
 # Benchmarks: the obligation engine, PDF filings and registers, roster parsing.
 # Imports of a million rows need BREACHLINE_TEST_DATABASE_URL for PostgreSQL.
+# PostgreSQL benchmarks run when BREACHLINE_TEST_DATABASE_URL is set and are
+# skipped otherwise; each prints its baseline from the same run beside it.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./internal/report/ ./internal/rules/
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/roster/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -timeout 30m ./internal/report/ ./internal/rules/ ./internal/app/
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./internal/roster/ ./internal/obligation/ ./internal/mail/ ./internal/reminder/
 
 demo:
 	$(GO) run ./cmd/breachline demo
