@@ -94,6 +94,12 @@ func TestCalendarFeed(t *testing.T) {
 			if status != 200 {
 				t.Fatalf("feed: %d", status)
 			}
+			if res := e.Do("HEAD", strings.TrimPrefix(url, e.App.Cfg.BaseURL), "", nil); res.Status != 200 || len(res.Body) != 0 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/calendar") {
+				t.Fatalf("HEAD feed: %d %q %q", res.Status, res.Header.Get("Content-Type"), res.Body)
+			}
+			if res := e.Do("HEAD", "/calendar/"+strings.Repeat("A", 43)+".ics", "", nil); res.Status != 404 {
+				t.Fatalf("HEAD unknown feed: %d", res.Status)
+			}
 			evs := cal.Find("VEVENT")
 			if len(evs) != 1 {
 				t.Fatalf("%d events, want only the caller's organization's one", len(evs))

@@ -21,6 +21,9 @@ func (s *Service) APIRoutes(api *gin.RouterGroup, _ *web.Server) {
 // route pattern (/calendar/:file), never the token.
 func (s *Service) PublicRoutes(r *gin.Engine, _ *web.Server) {
 	r.GET("/calendar/:file", s.serveFeed)
+	// Calendar clients check a subscription with HEAD; net/http sends the
+	// headers of the GET and drops the body.
+	r.HEAD("/calendar/:file", s.serveFeed)
 }
 
 func (s *Service) issue(c *gin.Context) {
