@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -85,20 +87,25 @@ func (e *env) runImport(ctx context.Context, f importFlags) error {
 	if err != nil {
 		return err
 	}
-	rejectsPath := f.rejects
-	if rejectsPath == "" {
-		rejectsPath = filepath.Join(a.Cfg.DataDir, "rejects", fmt.Sprintf("%s-%s-%s-rejects.csv", b.Reference, sum[:12], time.Now().UTC().Format("20060102T150405")))
+	rf := rejectsFile{dest: f.rejects}
+	if rf.dest == "" {
+		rf.dest = filepath.Join(a.Cfg.DataDir, "rejects", fmt.Sprintf("%s-%s-%s-rejects.csv", b.Reference, sum[:12], time.Now().UTC().Format("20060102T150405")))
+		rf.unique = true
 	}
+	if err := rf.open(); err != nil {
+		return err
+	}
+	defer rf.discard()
 	up := roster.Upload{FileName: filepath.Base(f.file), SHA256: sum, Size: size, Options: opts}
-	res, err := e.importFile(ctx, a, b, up, f, rejectsPath)
+	res, err := e.importFile(ctx, a, b, up, f, rf.tmp)
 	if err != nil {
 		return err
 	}
 	out := importSummary{ImportID: res.ImportID, Accepted: res.Accepted, Rejected: res.Rejected, Duplicates: res.Duplicates, DryRun: f.dryRun}
 	if res.Rejected > 0 {
-		out.RejectsFile = rejectsPath
-	} else {
-		os.Remove(rejectsPath)
+		if out.RejectsFile, err = rf.keep(); err != nil {
+			return err
+		}
 	}
 	if f.dryRun {
 		out.ImportID = 0
@@ -140,16 +147,8 @@ func hashFile(path string) (string, int64, error) {
 }
 
 // importFile queues the import (refusing a file already imported) and runs
-// it in this process, writing rejects as they are found.
-func (e *env) importFile(ctx context.Context, a *app.App, b breachRef, up roster.Upload, f importFlags, rejectsPath string) (roster.Result, error) {
-	if err := os.MkdirAll(filepath.Dir(rejectsPath), 0o750); err != nil {
-		return roster.Result{}, fmt.Errorf("rejects file: %w", err)
-	}
-	rf, err := os.Create(rejectsPath)
-	if err != nil {
-		return roster.Result{}, fmt.Errorf("rejects file: %w", err)
-	}
-	defer rf.Close()
+// it in this process, writing rejects to rf as they are found.
+func (e *env) importFile(ctx context.Context, a *app.App, b breachRef, up roster.Upload, f importFlags, rf io.Writer) (roster.Result, error) {
 	src, err := os.Open(f.file)
 	if err != nil {
 		return roster.Result{}, fmt.Errorf("cannot read the roster file: %w", err)
@@ -237,4 +236,73 @@ func (p *progress) done() {
 	if p.on {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
+}
+
+// rejectsFile is where the CLI writes an import's rejected rows: a temporary
+// file beside the destination, moved into place only when the import has
+// committed with rejects, so that a refused, failed or interrupted import
+// leaves no report behind and never overwrites an earlier one.
+type rejectsFile struct {
+	dest string
+	// unique picks a free name (-2, -3, …) rather than replace a file at
+	// dest; set for the default name, which two runs in one second share.
+	unique bool
+	tmp    *os.File
+}
+
+func (r *rejectsFile) open() error {
+	dir := filepath.Dir(r.dest)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("rejects file: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(r.dest)+".*.partial")
+	if err != nil {
+		return fmt.Errorf("rejects file: %w", err)
+	}
+	r.tmp = tmp
+	return nil
+}
+
+// keep moves the finished report to its destination and returns its path.
+func (r *rejectsFile) keep() (string, error) {
+	if err := r.tmp.Close(); err != nil {
+		return "", fmt.Errorf("rejects file: %w", err)
+	}
+	if !r.unique {
+		if err := os.Rename(r.tmp.Name(), r.dest); err != nil {
+			return "", fmt.Errorf("rejects file: %w", err)
+		}
+		r.tmp = nil
+		return r.dest, nil
+	}
+	ext := filepath.Ext(r.dest)
+	stem := strings.TrimSuffix(r.dest, ext)
+	for n := 1; n < 1000; n++ {
+		path := r.dest
+		if n > 1 {
+			path = fmt.Sprintf("%s-%d%s", stem, n, ext)
+		}
+		// A hard link fails when the name is taken, where a rename would
+		// replace the other file.
+		err := os.Link(r.tmp.Name(), path)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("rejects file: %w", err)
+		}
+		r.discard()
+		return path, nil
+	}
+	return "", fmt.Errorf("rejects file: no free name beside %s", r.dest)
+}
+
+// discard removes the temporary file unless keep has moved it.
+func (r *rejectsFile) discard() {
+	if r.tmp == nil {
+		return
+	}
+	_ = r.tmp.Close()
+	_ = os.Remove(r.tmp.Name())
+	r.tmp = nil
 }
