@@ -31,6 +31,7 @@ import (
 	"github.com/breachline/breachline/internal/mail"
 	"github.com/breachline/breachline/internal/obligation"
 	"github.com/breachline/breachline/internal/roster"
+	"github.com/breachline/breachline/internal/roster/rosterweb"
 	"github.com/breachline/breachline/internal/rules"
 	"github.com/breachline/breachline/internal/web"
 )
@@ -60,7 +61,9 @@ type App struct {
 	routes   []func(api *gin.RouterGroup, s *web.Server)
 	public   []func(r *gin.Engine, s *web.Server)
 	workerFn []func(w *river.Workers)
-	periodic []*river.PeriodicJob
+	// rosterUploads receives rosters uploaded with the breach page's form.
+	rosterUploads *rosterweb.Handlers
+	periodic      []*river.PeriodicJob
 }
 
 // NewLogger builds the process logger: JSON unless writing to a terminal.
@@ -213,6 +216,10 @@ func (a *App) Router() (*web.Server, error) {
 	}
 	if a.Roster != nil {
 		deps.Roster = a.Roster
+		deps.RosterImports = a.Roster
+	}
+	if a.rosterUploads != nil {
+		deps.RosterUploads = a.rosterUploads
 	}
 	if a.Documents != nil {
 		deps.Documents = a.Documents

@@ -31,6 +31,7 @@ func (a *App) wireRoster(context.Context) error {
 	a.Roster = svc
 	h := &rosterweb.Handlers{Svc: svc, UploadDir: filepath.Join(a.Cfg.DataDir, "uploads"), UploadLimit: a.Cfg.UploadLimit}
 	a.routes = append(a.routes, h.Register)
+	a.rosterUploads = h
 	a.workerFn = append(a.workerFn, func(w *river.Workers) {
 		river.AddWorker(w, &roster.ImportWorker{Service: svc})
 	})

@@ -149,6 +149,28 @@ func (s *Service) GetImport(ctx context.Context, p *auth.Principal, id int64) (I
 	return s.loadImport(ctx, p, id)
 }
 
+// recentImports is how many imports ListImports returns.
+const recentImports = 20
+
+// ListImports returns a breach's latest imports, newest first; those running
+// in this process carry their live progress.
+func (s *Service) ListImports(ctx context.Context, p *auth.Principal, breachID int64) ([]Import, error) {
+	if _, err := s.Authorize(ctx, s.DB.Gorm, p, breachID, auth.Read); err != nil {
+		return nil, err
+	}
+	var list []Import
+	err := s.DB.Gorm.WithContext(ctx).Where("breach_id = ?", breachID).Order("id DESC").Limit(recentImports).Find(&list).Error
+	if err != nil {
+		return nil, fmt.Errorf("imports of breach %d: %w", breachID, err)
+	}
+	for i := range list {
+		if v, ok := s.live.Load(list[i].ID); ok {
+			list[i] = v.(liveProgress).imp
+		}
+	}
+	return list, nil
+}
+
 func (s *Service) loadImport(ctx context.Context, p *auth.Principal, id int64) (Import, error) {
 	var imp Import
 	if err := s.DB.Gorm.WithContext(ctx).Take(&imp, id).Error; err != nil {

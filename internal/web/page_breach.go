@@ -48,6 +48,8 @@ type breachView struct {
 	Counts *countView
 	// Documents is nil when no document service is wired.
 	Documents *docSection
+	// Imports is nil when no roster import service is wired.
+	Imports *importSection
 }
 
 // docSection is the documents of a breach.
@@ -105,6 +107,9 @@ func (s *Server) breachView(ctx context.Context, p *auth.Principal, b breach.Bre
 			return nil, fmt.Errorf("roster counts: %w", err)
 		}
 		v.Counts = newCountView(t)
+	}
+	if err := s.addImports(ctx, p, v); err != nil {
+		return nil, err
 	}
 	return v, s.addDocuments(ctx, p, v)
 }

@@ -26,7 +26,7 @@ type pages struct {
 
 func loadPages() (*pages, error) {
 	p := &pages{byName: map[string]*template.Template{}}
-	for _, name := range []string{"signin", "breaches", "breach", "deadlines", "error"} {
+	for _, name := range []string{"signin", "breaches", "breach", "deadlines", "import", "error"} {
 		t, err := template.New(name).Funcs(pageFuncs()).ParseFS(templates.FS, "pages/layout.html", "pages/partials.html", "pages/"+name+".html")
 		if err != nil {
 			return nil, err
@@ -60,6 +60,11 @@ type pageData struct {
 	// Breach is the breach page; Deadlines the deadlines page.
 	Breach    *breachView
 	Deadlines *deadlinesView
+	// Import is the import page.
+	Import *importView
+	// Refresh, when set, reloads the page after that many seconds (an
+	// import in progress; no script needed).
+	Refresh int
 	// Status code of the error page.
 	Code int
 }
@@ -89,6 +94,14 @@ func (s *Server) pageRoutes() {
 	forms.GET("/breaches", s.requirePage, s.breachesPage)
 	forms.GET("/breaches/:id", s.requirePage, s.breachPage)
 	forms.GET("/deadlines", s.requirePage, s.deadlinesPage)
+	if s.deps.RosterImports != nil {
+		forms.GET("/imports/:id", s.requirePage, s.importPage)
+	}
+	if s.deps.RosterUploads != nil && s.deps.RosterImports != nil {
+		// A roster upload is a form too, with the upload limit rather than
+		// the forms' 64 kB.
+		r.POST("/breaches/:id/imports", limitBodies(64<<10, s.deps.UploadLimit), s.requirePage, s.uploadRoster)
+	}
 }
 
 // signinPage sets a pre-session CSRF cookie (double submit) for the form.

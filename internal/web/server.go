@@ -70,8 +70,12 @@ type Deps struct {
 	Obligations ObligationReader
 	Roster      RosterCounter
 	Documents   DocumentLister
-	Logger      *slog.Logger
-	BodyLimit   int64
+	// RosterImports shows imports on the breach page and the import page;
+	// RosterUploads, with it, adds the page's upload form.
+	RosterImports RosterImports
+	RosterUploads RosterUploads
+	Logger        *slog.Logger
+	BodyLimit     int64
 	// UploadLimit caps multipart uploads (roster files).
 	UploadLimit int64
 	SessionTTL  time.Duration

@@ -31,32 +31,58 @@ func (h *Handlers) upload(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	ctx, p := c.Request.Context(), web.Principal(c)
-	if _, err := h.Svc.Authorize(ctx, h.Svc.DB.Gorm, p, id, auth.Write); err != nil {
-		web.Fail(c, err)
-		return
-	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, h.UploadLimit)
-	up, err := h.receive(c.Request)
+	imp, err := h.accept(c.Writer, c.Request, web.Principal(c), web.RequestID(c), id, nil)
 	if err != nil {
-		if up.Path != "" {
-			os.Remove(up.Path)
-		}
-		web.Fail(c, err)
-		return
-	}
-	imp, err := h.Svc.StartImport(ctx, p, web.RequestID(c), id, up)
-	if err != nil {
-		os.Remove(up.Path)
 		web.Fail(c, err)
 		return
 	}
 	c.JSON(http.StatusAccepted, imp)
 }
 
+// FormTokenField is the form field in which a page upload carries its CSRF
+// token; it must come before the file.
+const FormTokenField = "csrf_token"
+
+// ReceiveForm stores a roster uploaded with the breach page's form and
+// queues its import. The form's token must arrive before the file part and
+// pass validToken, so that nothing is stored for a forged request.
+func (h *Handlers) ReceiveForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, requestID string, breachID int64, validToken func(string) bool) (roster.Import, error) {
+	return h.accept(w, r, p, requestID, breachID, &tokenGuard{valid: validToken})
+}
+
+// tokenGuard checks a form upload's CSRF token; ok once it has passed.
+type tokenGuard struct {
+	valid func(string) bool
+	ok    bool
+}
+
+// accept authorises, receives the parts and queues the import; a file
+// received for a refused request is removed.
+func (h *Handlers) accept(w http.ResponseWriter, r *http.Request, p *auth.Principal, requestID string, breachID int64, guard *tokenGuard) (roster.Import, error) {
+	ctx := r.Context()
+	if _, err := h.Svc.Authorize(ctx, h.Svc.DB.Gorm, p, breachID, auth.Write); err != nil {
+		return roster.Import{}, err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, h.UploadLimit)
+	up, err := h.receive(r, guard)
+	if err != nil {
+		if up.Path != "" {
+			os.Remove(up.Path)
+		}
+		return roster.Import{}, err
+	}
+	imp, err := h.Svc.StartImport(ctx, p, requestID, breachID, up)
+	if err != nil {
+		os.Remove(up.Path)
+		return roster.Import{}, err
+	}
+	return imp, nil
+}
+
 // receive reads the parts: file (required), and optionally format, sheet,
-// date_order, default_country and mapping (a YAML mapping file).
-func (h *Handlers) receive(r *http.Request) (roster.Upload, error) {
+// date_order, default_country and mapping (a YAML mapping file); a form
+// upload (guard set) first carries its CSRF token.
+func (h *Handlers) receive(r *http.Request, guard *tokenGuard) (roster.Upload, error) {
 	var up roster.Upload
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -70,7 +96,7 @@ func (h *Handlers) receive(r *http.Request) (roster.Upload, error) {
 		if err != nil {
 			return up, uploadError(err)
 		}
-		if err := h.readPart(part, &up); err != nil {
+		if err := h.readPart(part, &up, guard); err != nil {
 			part.Close()
 			return up, err
 		}
@@ -82,8 +108,21 @@ func (h *Handlers) receive(r *http.Request) (roster.Upload, error) {
 	return up, nil
 }
 
-func (h *Handlers) readPart(part *multipart.Part, up *roster.Upload) error {
+func (h *Handlers) readPart(part *multipart.Part, up *roster.Upload, guard *tokenGuard) error {
 	name := part.FormName()
+	if guard != nil && name == FormTokenField {
+		raw, err := io.ReadAll(io.LimitReader(part, 256))
+		if err != nil {
+			return uploadError(err)
+		}
+		guard.ok = guard.valid(string(raw))
+	}
+	if guard != nil && !guard.ok {
+		return fmt.Errorf("form upload without a valid token before %q: %w", name, errs.ErrForbidden)
+	}
+	if name == FormTokenField && guard != nil {
+		return nil
+	}
 	if name == "file" {
 		if up.Path != "" {
 			return &errs.Invalid{Message: "send one file per upload", Fields: map[string]string{"file": "repeated"}}
