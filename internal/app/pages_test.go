@@ -275,6 +275,27 @@ func (c *consoleProblems) take() []string {
 }
 
 // screenshot saves the page to $BREACHLINE_SCREENSHOTS/name when set.
+// browserSignedIn opens Chromium, listens for console problems and signs
+// the user in through the sign-in form.
+func browserSignedIn(t *testing.T, e *apptest.Env, email string) (context.Context, *consoleProblems) {
+	t.Helper()
+	ctx := browsertest.New(t)
+	problems := &consoleProblems{}
+	if err := chromedp.Listen(ctx, problems.listen); err != nil {
+		t.Fatal(err)
+	}
+	err := chromedp.Do(ctx, chromedp.Navigate(e.HTTP.URL+"/signin"),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), "correct horse battery"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Submit(chromedp.ID("password"))); err != nil {
+		t.Fatal(err)
+	}
+	return ctx, problems
+}
+
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	dir := os.Getenv("BREACHLINE_SCREENSHOTS")
 	if dir == "" {
@@ -304,20 +325,7 @@ func TestBrowserDeadlinesToBreach(t *testing.T) {
 	waitImport(t, e, o.po, imp.ID)
 	generate(t, e, o.po, id, map[string]any{"kind": "summary"}, http.StatusCreated)
 
-	ctx := browsertest.New(t)
-	problems := &consoleProblems{}
-	if err := chromedp.Listen(ctx, problems.listen); err != nil {
-		t.Fatal(err)
-	}
-	err := chromedp.Do(ctx, chromedp.Navigate(e.HTTP.URL+"/signin"),
-		chromedp.SendKeys(chromedp.ID("email"), "po@acme.example"),
-		chromedp.SendKeys(chromedp.ID("password"), "correct horse battery"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Submit(chromedp.ID("password"))); err != nil {
-		t.Fatal(err)
-	}
+	ctx, problems := browserSignedIn(t, e, "po@acme.example")
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`nav a[href="/deadlines"]`))); err != nil {
 		t.Fatalf("deadlines link: %v", err)
 	}

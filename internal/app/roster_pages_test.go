@@ -16,7 +16,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/breachline/breachline/internal/app/apptest"
-	"github.com/breachline/breachline/internal/app/browsertest"
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/db"
 )
@@ -175,20 +174,7 @@ func TestBrowserRosterUpload(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx := browsertest.New(t)
-	problems := &consoleProblems{}
-	if err := chromedp.Listen(ctx, problems.listen); err != nil {
-		t.Fatal(err)
-	}
-	err := chromedp.Do(ctx, chromedp.Navigate(e.HTTP.URL+"/signin"),
-		chromedp.SendKeys(chromedp.ID("email"), "po@acme.example"),
-		chromedp.SendKeys(chromedp.ID("password"), "correct horse battery"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.RunResponse(ctx, chromedp.Submit(chromedp.ID("password"))); err != nil {
-		t.Fatal(err)
-	}
+	ctx, problems := browserSignedIn(t, e, "po@acme.example")
 	if err := chromedp.Do(ctx, chromedp.Navigate(fmt.Sprintf("%s/breaches/%d", e.HTTP.URL, b.ID)),
 		chromedp.SetUploadFiles(chromedp.ID("roster-file"), []string{path})); err != nil {
 		t.Fatal(err)
