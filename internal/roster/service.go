@@ -217,6 +217,8 @@ func (s *Service) RunQueued(ctx context.Context, id int64) (Result, error) {
 	var last time.Time
 	res, err := s.Importer.Run(ctx, &imp, f, RunOptions{Size: imp.BytesTotal, Progress: func(pr Progress) {
 		snap.RowsRead, snap.BytesRead, snap.Accepted, snap.Rejected = pr.Rows, pr.Bytes, pr.Accepted, pr.Rejected
+		now := time.Now().UTC()
+		snap.ProgressAt = &now
 		s.live.Store(id, liveProgress{orgID: orgID, imp: snap})
 		last = s.persistProgress(ctx, id, pr, last)
 	}})
