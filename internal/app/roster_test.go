@@ -81,15 +81,22 @@ func waitImport(t *testing.T, e *apptest.Env, tok string, id int64) importView {
 	return importView{}
 }
 
+// rosterTenants creates acme's privacy officer and viewer, an outsider from
+// another organization and a breach of acme's, and starts the workers.
+func rosterTenants(t *testing.T, e *apptest.Env) (po, viewer, outsider string, b struct{ ID int64 }) {
+	t.Helper()
+	acme, other := e.Org("acme"), e.Org("other")
+	po = e.User("po@acme.example", acme, auth.RolePrivacyOfficer)
+	viewer = e.User("viewer@acme.example", acme, auth.RoleViewer)
+	outsider = e.User("po@other.example", other, auth.RolePrivacyOfficer)
+	e.Do("POST", "/api/v1/breaches", po, newBreach).JSON(t, &b)
+	startWorkers(t, e)
+	return po, viewer, outsider, b
+}
+
 func TestRosterImportThroughWorker(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
-		acme, other := e.Org("acme"), e.Org("other")
-		po := e.User("po@acme.example", acme, auth.RolePrivacyOfficer)
-		viewer := e.User("viewer@acme.example", acme, auth.RoleViewer)
-		outsider := e.User("po@other.example", other, auth.RolePrivacyOfficer)
-		var b struct{ ID int64 }
-		e.Do("POST", "/api/v1/breaches", po, newBreach).JSON(t, &b)
-		startWorkers(t, e)
+		po, viewer, outsider, b := rosterTenants(t, e)
 
 		if res := uploadRoster(t, e, viewer, b.ID, "people.csv", rosterCSV); res.Status != http.StatusForbidden {
 			t.Fatalf("viewer upload: %d %s", res.Status, res.Body)

@@ -22,6 +22,8 @@ type tenant struct {
 	admin, po, legal, viewer            string
 	breach, event, obligation, document int64
 	imp, token, viewerUser, register    int64
+	// person is a roster row flagged as repeating an earlier one.
+	person int64
 }
 
 func newTenant(t *testing.T, e *apptest.Env, slug string) *tenant {
@@ -60,11 +62,32 @@ func newTenant(t *testing.T, e *apptest.Env, slug string) *tenant {
 		t.Fatal(err)
 	}
 	tn.imp = imp.ID
+	tn.person = insertFlaggedPerson(t, e, tn.breach)
 	res = e.Do("POST", "/api/v1/tokens", tn.admin, map[string]string{"name": "ci"})
 	var tok struct{ Details struct{ ID int64 } }
 	res.JSON(t, &tok)
 	tn.token = tok.Details.ID
 	return tn
+}
+
+// insertFlaggedPerson stores two rows of one person, the second flagged as
+// repeating the first, and returns the second's id.
+func insertFlaggedPerson(t *testing.T, e *apptest.Env, breachID int64) int64 {
+	t.Helper()
+	g, now := e.App.DB.Gorm, time.Now().UTC()
+	var ids []int64
+	for i := range 2 {
+		if err := g.Exec("INSERT INTO affected_people (breach_id, name, email, region, created_at) VALUES (?, 'Ann Lee', 'ann@example.com', 'CA-ON', ?)", breachID, now).Error; err != nil {
+			t.Fatal(err)
+		}
+		var id int64
+		g.Raw("SELECT MAX(id) FROM affected_people WHERE breach_id = ?", breachID).Scan(&id)
+		ids = append(ids, id)
+		if i == 1 {
+			g.Exec("UPDATE affected_people SET duplicate_of = ?, review = 'duplicate' WHERE id = ?", ids[0], id)
+		}
+	}
+	return ids[1]
 }
 
 // insertObligation stores one pending, dated obligation of the breach.
@@ -120,6 +143,7 @@ var idRoutes = map[string]func() any{
 	"GET /api/v1/breaches/:id/roster/counts":     nil,
 	"GET /api/v1/breaches/:id/roster/export.csv": nil,
 	"GET /api/v1/breaches/:id/people":            nil,
+	"POST /api/v1/people/:id/review":             func() any { return map[string]any{"decision": "distinct"} },
 	"DELETE /api/v1/tokens/:id":                  nil,
 }
 
@@ -150,7 +174,7 @@ func pathFor(route string, parent, child *tenant) string {
 				doc = parent.register
 			}
 			segs[i] = fmt.Sprint(map[string]int64{"breaches": parent.breach, "documents": doc,
-				"imports": parent.imp, "tokens": parent.token}[segs[i-1]])
+				"imports": parent.imp, "tokens": parent.token, "people": parent.person}[segs[i-1]])
 		}
 	}
 	return strings.Join(segs, "/")

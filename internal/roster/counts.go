@@ -12,16 +12,18 @@ import (
 const UnknownValue = "unknown"
 
 // Totals are a breach's affected people by region, language and channel.
-// Rows flagged as duplicates of another person are left out of every count
-// except Duplicates.
+// Rows flagged as duplicates of another person (awaiting review or
+// confirmed) are left out of every count except Duplicates; AwaitingReview
+// is the part of them no one has reviewed yet.
 type Totals struct {
-	BreachID   int64            `json:"breach_id"`
-	People     int64            `json:"people"`
-	Minors     int64            `json:"minors"`
-	Duplicates int64            `json:"duplicates"`
-	Regions    map[string]int64 `json:"regions"`
-	Languages  map[string]int64 `json:"languages"`
-	Channels   map[string]int64 `json:"channels"`
+	BreachID       int64            `json:"breach_id"`
+	People         int64            `json:"people"`
+	Minors         int64            `json:"minors"`
+	Duplicates     int64            `json:"duplicates"`
+	AwaitingReview int64            `json:"awaiting_review"`
+	Regions        map[string]int64 `json:"regions"`
+	Languages      map[string]int64 `json:"languages"`
+	Channels       map[string]int64 `json:"channels"`
 }
 
 // add files one roster_counts row.
@@ -40,7 +42,11 @@ func (c *Totals) add(dimension, value string, n int64) {
 	case "minor":
 		c.Minors += n
 	case "review":
-		if value == ReviewDuplicate {
+		switch value {
+		case ReviewDuplicate:
+			c.Duplicates += n
+			c.AwaitingReview += n
+		case ReviewConfirmed:
 			c.Duplicates += n
 		}
 	}

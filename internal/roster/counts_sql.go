@@ -55,8 +55,10 @@ func RefreshCounts(ctx context.Context, tx *gorm.DB, breachID int64) error {
 // grouped scan of the breach's rows.
 func refreshCounts(ctx context.Context, tx *gorm.DB, breachID int64) error {
 	tx = tx.WithContext(ctx)
-	rows, err := tx.Raw(`SELECT region, language, channel, review, minor, duplicate_of IS NULL, COUNT(*)
-		FROM affected_people WHERE breach_id = ? GROUP BY region, language, channel, review, minor, duplicate_of IS NULL`, breachID).Rows()
+	rows, err := tx.Raw(`SELECT region, language, channel, review, minor, counted, COUNT(*) FROM (
+		SELECT region, language, channel, review, minor, (duplicate_of IS NULL OR review = ?) AS counted
+		FROM affected_people WHERE breach_id = ?) p
+		GROUP BY region, language, channel, review, minor, counted`, ReviewDistinct, breachID).Rows()
 	if err != nil {
 		return fmt.Errorf("refresh counts: %w", err)
 	}

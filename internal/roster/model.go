@@ -146,5 +146,12 @@ type StoredPerson struct {
 // TableName is the roster table.
 func (StoredPerson) TableName() string { return "affected_people" }
 
-// ReviewDuplicate marks a stored row that repeats an earlier person.
-const ReviewDuplicate = "duplicate"
+// Review states of a row flagged as repeating an earlier person
+// (DuplicateOf). A flagged row waits for review and is left out of the
+// counts; a reviewer confirms it (still left out) or declares it a distinct
+// person (counted from then on). DuplicateOf is kept in every state.
+const (
+	ReviewDuplicate = "duplicate"
+	ReviewConfirmed = "confirmed"
+	ReviewDistinct  = "distinct"
+)

@@ -18,7 +18,7 @@ type PeopleFilter struct {
 	Limit  int
 	Offset int
 	Region string
-	// ReviewOnly keeps the rows flagged for review.
+	// ReviewOnly keeps the rows flagged as duplicates that await review.
 	ReviewOnly bool
 }
 
@@ -41,7 +41,7 @@ func (s *Service) People(ctx context.Context, p *auth.Principal, requestID strin
 			q = q.Where("region = ?", strings.ToUpper(f.Region))
 		}
 		if f.ReviewOnly {
-			q = q.Where("review <> ''")
+			q = q.Where("review = ?", ReviewDuplicate)
 		}
 		if err := q.Count(&total).Error; err != nil {
 			return fmt.Errorf("count people: %w", err)

@@ -123,11 +123,12 @@ type tally struct {
 // countView is a breach's roster counts as sorted tables.
 type countView struct {
 	People, Minors, Duplicates   int64
+	AwaitingReview               int64
 	Regions, Languages, Channels []tally
 }
 
 func newCountView(t roster.Totals) *countView {
-	return &countView{People: t.People, Minors: t.Minors, Duplicates: t.Duplicates,
+	return &countView{People: t.People, Minors: t.Minors, Duplicates: t.Duplicates, AwaitingReview: t.AwaitingReview,
 		Regions: tallies(t.Regions), Languages: tallies(t.Languages), Channels: tallies(t.Channels)}
 }
 

@@ -30,6 +30,7 @@ func (h *Handlers) Register(api *gin.RouterGroup, _ *web.Server) {
 	api.GET("/breaches/:id/roster/counts", h.counts)
 	api.GET("/breaches/:id/roster/export.csv", h.export)
 	api.GET("/breaches/:id/people", h.people)
+	api.POST("/people/:id/review", h.review)
 }
 
 func (h *Handlers) getImport(c *gin.Context) {
@@ -112,6 +113,26 @@ func (h *Handlers) people(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"people": people, "total": total, "limit": f.Limit, "offset": f.Offset})
+}
+
+// review records a decision on a row flagged as a duplicate.
+func (h *Handlers) review(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	var in roster.ReviewDecision
+	if err := web.Decode(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	res, err := h.Svc.ReviewPerson(c.Request.Context(), web.Principal(c), web.RequestID(c), id, in)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
 }
 
 func csvHeaders(c *gin.Context, name string) {

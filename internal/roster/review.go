@@ -1,0 +1,118 @@
+package roster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/errs"
+)
+
+// ReviewDecision is a reviewer's answer about a row flagged as repeating
+// an earlier person: ReviewConfirmed (the same person; left out of the
+// counts) or ReviewDistinct (another person; counted).
+type ReviewDecision struct {
+	Decision string `json:"decision"`
+	Note     string `json:"note"`
+}
+
+// ReviewResult is a reviewed row and the breach's counts after the decision.
+type ReviewResult struct {
+	PersonID    int64  `json:"person_id"`
+	Review      string `json:"review"`
+	DuplicateOf *int64 `json:"duplicate_of"`
+	Counts      Totals `json:"counts"`
+}
+
+// maxReviewNote bounds a decision's note, in characters.
+const maxReviewNote = 2000
+
+// ReviewPerson records a decision on a row flagged as a duplicate. In one
+// transaction, it refreshes the breach's counts and re-evaluates its
+// obligations, since a distinct person may change which laws apply; the
+// decision and the state it replaces are audited. A decision may be changed
+// later; a row that was never flagged cannot be reviewed.
+func (s *Service) ReviewPerson(ctx context.Context, p *auth.Principal, requestID string, personID int64, d ReviewDecision) (ReviewResult, error) {
+	if err := d.check(); err != nil {
+		return ReviewResult{}, err
+	}
+	var res ReviewResult
+	err := s.DB.Tx(ctx, func(tx *gorm.DB) error {
+		person, org, err := s.flaggedPerson(ctx, tx, p, personID)
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&StoredPerson{}).Where("id = ?", personID).Update("review", d.Decision).Error; err != nil {
+			return fmt.Errorf("review person %d: %w", personID, err)
+		}
+		if err := s.afterRosterChange(ctx, tx, person.BreachID, "roster review of person "+strconv.FormatInt(personID, 10)); err != nil {
+			return err
+		}
+		details := map[string]any{"breach_id": person.BreachID, "from": person.Review, "to": d.Decision, "duplicate_of": person.DuplicateOf, "note": d.Note}
+		if err := auth.Audit(ctx, tx, p, requestID, org, "roster.review", "person", strconv.FormatInt(personID, 10), details); err != nil {
+			return err
+		}
+		res = ReviewResult{PersonID: personID, Review: d.Decision, DuplicateOf: person.DuplicateOf}
+		res.Counts, err = Counts(ctx, tx, person.BreachID)
+		return err
+	})
+	return res, err
+}
+
+func (d ReviewDecision) check() error {
+	f := errs.Fields{}
+	if d.Decision != ReviewConfirmed && d.Decision != ReviewDistinct {
+		f.Add("decision", "one of confirmed (the same person), distinct (another person)")
+	}
+	if utf8.RuneCountInString(d.Note) > maxReviewNote {
+		f.Add("note", "at most 2000 characters")
+	}
+	return f.Err()
+}
+
+// flaggedPerson loads a row the principal may review, with its breach's
+// organization, holding the breach's roster lock so that no import flags
+// rows or counts the breach meanwhile.
+func (s *Service) flaggedPerson(ctx context.Context, tx *gorm.DB, p *auth.Principal, personID int64) (StoredPerson, int64, error) {
+	var person StoredPerson
+	if err := tx.WithContext(ctx).Select("id", "breach_id", "review", "duplicate_of").Take(&person, personID).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return person, 0, fmt.Errorf("person %d: %w", personID, errs.ErrNotFound)
+		}
+		return person, 0, fmt.Errorf("person %d: %w", personID, err)
+	}
+	b, err := s.Authorize(ctx, tx, p, person.BreachID, auth.Write)
+	if err != nil {
+		if errors.Is(err, errs.ErrNotFound) {
+			return person, 0, fmt.Errorf("person %d: %w", personID, errs.ErrNotFound)
+		}
+		return person, 0, err
+	}
+	if err := lockBreachRoster(ctx, tx, s.DB.Dialect, person.BreachID); err != nil {
+		return person, 0, err
+	}
+	if person.Review == "" {
+		return person, 0, fmt.Errorf("person %d is not flagged as repeating another person, so there is nothing to review: %w", personID, errs.ErrConflict)
+	}
+	return person, b.OrganizationID, nil
+}
+
+// afterRosterChange refreshes the breach's counts and re-evaluates its
+// obligations inside the transaction that changed the roster.
+func (s *Service) afterRosterChange(ctx context.Context, tx *gorm.DB, breachID int64, cause string) error {
+	if err := refreshCounts(ctx, tx, breachID); err != nil {
+		return err
+	}
+	if s.Importer == nil || s.Importer.Reevaluate == nil {
+		return nil
+	}
+	if err := s.Importer.Reevaluate.Reevaluate(ctx, tx, breachID, cause); err != nil {
+		return fmt.Errorf("re-evaluate breach %d: %w", breachID, err)
+	}
+	return nil
+}
