@@ -38,6 +38,9 @@ type Import struct {
 	StartedAt  *time.Time    `json:"started_at,omitempty"`
 	ProgressAt *time.Time    `json:"progress_at,omitempty"`
 	FinishedAt *time.Time    `json:"finished_at,omitempty"`
+	// Stalled, when set, explains why an import that should have moved by
+	// now has not (see stalledReason); it is not stored.
+	Stalled string `gorm:"-" json:"stalled,omitempty"`
 }
 
 // TableName is the imports table.
@@ -155,3 +158,31 @@ const (
 	ReviewConfirmed = "confirmed"
 	ReviewDistinct  = "distinct"
 )
+
+// stallAfter is how long an import may wait for a worker, or run without
+// reporting progress, before it is reported as stalled.
+const stallAfter = 2 * time.Minute
+
+// stalledReason says why an import that should have moved by now has not:
+// no worker has taken it, or its worker has stopped reporting (a worker
+// that dies mid-file commits nothing, and River retries the job an hour
+// after it started).
+func stalledReason(imp Import, now time.Time) string {
+	switch imp.Status {
+	case StatusQueued:
+		if now.Sub(imp.CreatedAt) > stallAfter {
+			return "No worker has started this import yet. Check that a worker process is running (serve without --no-workers, or breachline worker) and sees the data directory."
+		}
+	case StatusRunning:
+		last := imp.CreatedAt
+		for _, t := range []*time.Time{imp.StartedAt, imp.ProgressAt} {
+			if t != nil && t.After(last) {
+				last = *t
+			}
+		}
+		if now.Sub(last) > stallAfter {
+			return "No progress reported since " + last.UTC().Format("15:04 UTC") + ". The worker running it may have stopped; nothing is stored until the whole file is read, and the import is retried automatically an hour after it started."
+		}
+	}
+	return ""
+}

@@ -135,18 +135,26 @@ func Queue(ctx context.Context, tx *gorm.DB, p *auth.Principal, breachID int64, 
 	return imp, nil
 }
 
-// GetImport returns an import. One running in this process is answered
-// from memory, with live progress and without waiting for the database (on
-// SQLite the import's transaction holds the only connection).
+// GetImport returns an import, saying why when it is stalled. One running
+// in this process is answered from memory, with live progress and without
+// waiting for the database (on SQLite the import's transaction holds the
+// only connection).
 func (s *Service) GetImport(ctx context.Context, p *auth.Principal, id int64) (Import, error) {
 	if v, ok := s.live.Load(id); ok {
 		lp := v.(liveProgress)
 		if err := p.Require(lp.orgID, auth.Read); err != nil {
 			return Import{}, notFoundImport(id, err)
 		}
-		return lp.imp, nil
+		return withStall(lp.imp), nil
 	}
-	return s.loadImport(ctx, p, id)
+	imp, err := s.loadImport(ctx, p, id)
+	return withStall(imp), err
+}
+
+// withStall fills in why the import is stalled, if it is.
+func withStall(imp Import) Import {
+	imp.Stalled = stalledReason(imp, time.Now())
+	return imp
 }
 
 // recentImports is how many imports ListImports returns.
@@ -167,6 +175,7 @@ func (s *Service) ListImports(ctx context.Context, p *auth.Principal, breachID i
 		if v, ok := s.live.Load(list[i].ID); ok {
 			list[i] = v.(liveProgress).imp
 		}
+		list[i] = withStall(list[i])
 	}
 	return list, nil
 }

@@ -40,14 +40,7 @@ type importRow struct {
 	// Percent of the file read, for a running import with a known size.
 	Percent string
 	Active  bool
-	// Stalled explains an import that has waited or made no progress for
-	// longer than stallAfter.
-	Stalled string
 }
-
-// stallAfter is how long an import may wait for a worker, or run without
-// reporting progress, before its page says something may be wrong.
-const stallAfter = 2 * time.Minute
 
 // importView is the import page.
 type importView struct {
@@ -84,31 +77,7 @@ func newImportRow(imp roster.Import, loc *time.Location, zone string) importRow 
 	if imp.Status == roster.StatusRunning && imp.BytesTotal > 0 {
 		r.Percent = strconv.FormatFloat(100*float64(imp.BytesRead)/float64(imp.BytesTotal), 'f', 0, 64) + "%"
 	}
-	r.Stalled = stalled(imp, time.Now())
 	return r
-}
-
-// stalled says why an import that should have moved by now has not: no
-// worker has taken it, or its worker has stopped reporting (a worker that
-// dies mid-file commits nothing, and the job is retried after an hour).
-func stalled(imp roster.Import, now time.Time) string {
-	switch imp.Status {
-	case roster.StatusQueued:
-		if now.Sub(imp.CreatedAt) > stallAfter {
-			return "No worker has started this import yet. Check that a worker process is running (serve without --no-workers, or breachline worker) and sees the data directory."
-		}
-	case roster.StatusRunning:
-		last := imp.CreatedAt
-		for _, t := range []*time.Time{imp.StartedAt, imp.ProgressAt} {
-			if t != nil && t.After(last) {
-				last = *t
-			}
-		}
-		if now.Sub(last) > stallAfter {
-			return "No progress reported since " + last.UTC().Format("15:04 UTC") + ". The worker running it may have stopped; nothing is stored until the whole file is read, and the import is retried automatically an hour after it started."
-		}
-	}
-	return ""
 }
 
 // uploadRoster receives the breach page's upload form and shows the new
