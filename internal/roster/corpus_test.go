@@ -54,6 +54,8 @@ func corpusCases() []corpusCase {
 		{file: "utf8_bom.csv", accepted: 3, check: checkBOM},
 		{file: "utf16le_tab.txt", accepted: 2, check: checkUTF16LE},
 		{file: "utf16be.csv", accepted: 2, check: checkUTF16BE},
+		{file: "utf16le_nobom.csv", accepted: 2, check: checkUTF16NoBOM("utf-16le")},
+		{file: "utf16be_nobom.csv", accepted: 2, check: checkUTF16NoBOM("utf-16be")},
 		{file: "cp1252.csv", accepted: 2, check: checkCP1252},
 		{file: "semicolon_fr.csv", accepted: 2, check: checkSemicolon},
 		{file: "quoted_newline.csv", accepted: 2, rejects: []rejectAt{{3, "email"}, {5, "email"}}, check: checkQuoted},
@@ -107,6 +109,31 @@ func checkUTF16BE(t *testing.T, rd *Reader, p []*Person) {
 	want(t, "name", p[0].Name, "María López")
 	want(t, "region", p[0].Region, "US-TX")
 	want(t, "region", p[1].Region, "US-NY")
+}
+
+// checkUTF16NoBOM checks a UTF-16 file written without a byte-order mark,
+// recognised from the NULs of its ASCII characters.
+func checkUTF16NoBOM(enc string) func(t *testing.T, rd *Reader, p []*Person) {
+	return func(t *testing.T, rd *Reader, p []*Person) {
+		want(t, "encoding", string(rd.Encoding()), enc)
+		want(t, "name", p[0].Name, "Josée Gagnon")
+		want(t, "region", p[0].Region, "CA-QC")
+		want(t, "region", p[1].Region, "CA-ON")
+	}
+}
+
+// A file with NULs that is not recognisably UTF-16 is refused, not guessed.
+func TestBinaryFileIsRefused(t *testing.T) {
+	f, err := os.Open(filepath.Join("testdata", "binary_nul.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	_, err = NewReader(f, Options{})
+	var fe *FatalError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "NUL bytes") {
+		t.Fatalf("binary file: %v", err)
+	}
 }
 
 func checkCP1252(t *testing.T, rd *Reader, p []*Person) {

@@ -58,9 +58,47 @@ func openText(br *bufio.Reader) (io.Reader, Encoding, error) {
 		return transform.NewReader(br, dec), EncodingUTF16BE, nil
 	}
 	if bytes.IndexByte(head, 0) >= 0 {
-		return nil, "", errors.New("the file contains NUL bytes: it is binary, or UTF-16 without a byte-order mark; save it as CSV UTF-8")
+		if order, ok := utf16Order(head); ok {
+			enc := EncodingUTF16LE
+			if order == unicode.BigEndian {
+				enc = EncodingUTF16BE
+			}
+			dec := unicode.UTF16(order, unicode.IgnoreBOM).NewDecoder()
+			return transform.NewReader(br, dec), enc, nil
+		}
+		return nil, "", errors.New("the file contains NUL bytes: it is binary, or text in an encoding that cannot be recognised; save it as CSV UTF-8")
 	}
 	return br, EncodingUnknown, nil
+}
+
+// utf16Order recognises UTF-16 without a byte-order mark from its first
+// bytes: a roster's header and most of its text are ASCII, which UTF-16
+// writes as the character and a NUL, in an order that gives the byte order
+// away. It needs at least 16 bytes, nearly every character unit of that
+// shape (at least 90%), and no NUL on the other side; otherwise ok is
+// false and the file is refused rather than guessed.
+func utf16Order(head []byte) (order unicode.Endianness, ok bool) {
+	n := len(head) &^ 1
+	if n < 16 {
+		return unicode.LittleEndian, false
+	}
+	var nulEven, nulOdd int
+	for i := 0; i < n; i += 2 {
+		if head[i] == 0 {
+			nulEven++
+		}
+		if head[i+1] == 0 {
+			nulOdd++
+		}
+	}
+	units := n / 2
+	switch {
+	case nulEven == 0 && nulOdd*10 >= units*9:
+		return unicode.LittleEndian, true
+	case nulOdd == 0 && nulEven*10 >= units*9:
+		return unicode.BigEndian, true
+	}
+	return unicode.LittleEndian, false
 }
 
 // textDecoder turns a record's bytes into a string. For files without a byte-order mark it
