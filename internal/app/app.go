@@ -217,6 +217,7 @@ func (a *App) Router() (*web.Server, error) {
 	if a.Roster != nil {
 		deps.Roster = a.Roster
 		deps.RosterImports = a.Roster
+		deps.RosterReview = a.Roster
 	}
 	if a.rosterUploads != nil {
 		deps.RosterUploads = a.rosterUploads

@@ -54,6 +54,13 @@ func getPage(t *testing.T, e *apptest.Env, cookie, path string) pageResponse {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return sendPage(t, req, cookie)
+}
+
+// sendPage sends a page request with a session cookie ("" for none)
+// without following a redirect.
+func sendPage(t *testing.T, req *http.Request, cookie string) pageResponse {
+	t.Helper()
 	if cookie != "" {
 		req.AddCookie(&http.Cookie{Name: "breachline_session", Value: cookie})
 	}

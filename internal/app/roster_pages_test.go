@@ -62,15 +62,7 @@ func postForm(t *testing.T, e *apptest.Env, s pageSession, breachID int64, parts
 	mw.Close()
 	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/breaches/%d/imports", e.HTTP.URL, breachID), &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.AddCookie(&http.Cookie{Name: "breachline_session", Value: s.cookie})
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	return pageResponse{Status: res.StatusCode, Body: string(raw), Location: res.Header.Get("Location"), Type: res.Header.Get("Content-Type")}
+	return sendPage(t, req, s.cookie)
 }
 
 // uploadsLeft counts the files waiting in the upload directory.

@@ -3,10 +3,14 @@ package app_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/breachline/breachline/internal/app/apptest"
+	"github.com/breachline/breachline/internal/db"
 )
 
 // A row flagged as repeating an earlier person is reviewed: declared a
@@ -111,4 +115,104 @@ func gdprDuty(t *testing.T, e *apptest.Env, tok string, breachID int64) bool {
 		}
 	}
 	return false
+}
+
+// postPageForm sends a URL-encoded page form with a session cookie and does
+// not follow the redirect.
+func postPageForm(t *testing.T, e *apptest.Env, s pageSession, path string, form url.Values) pageResponse {
+	t.Helper()
+	req, _ := http.NewRequest("POST", e.HTTP.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return sendPage(t, req, s.cookie)
+}
+
+const reviewRoster = "name,email,country\nAnn Lee,ann@example.com,CA\nAnn <script>x()</script> Lee,ANN@example.com,DE\n"
+
+// importFlagged imports reviewRoster into a new breach of acme's and
+// returns the breach id and the flagged row's id.
+func importFlagged(t *testing.T, e *apptest.Env, po string, breachID int64) int64 {
+	t.Helper()
+	var queued importView
+	uploadRoster(t, e, po, breachID, "people.csv", reviewRoster).JSON(t, &queued)
+	if v := waitImport(t, e, po, queued.ID); v.Duplicates != 1 {
+		t.Fatalf("import: %+v", v)
+	}
+	var flagged int64
+	e.App.DB.Gorm.Raw("SELECT id FROM affected_people WHERE breach_id = ? AND review = 'duplicate'", breachID).Scan(&flagged)
+	return flagged
+}
+
+// The review page shows a flagged row beside the person it repeats to those
+// who may see personal data, and its buttons record the decision.
+func TestRosterReviewPage(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *apptest.Env) {
+		po, _, _, b := rosterTenants(t, e)
+		flagged := importFlagged(t, e, po, b.ID)
+		poS, viewerS, outsiderS := signedIn(t, e, "po@acme.example"), signedIn(t, e, "viewer@acme.example"), signedIn(t, e, "po@other.example")
+		breachPage, reviewPath := fmt.Sprintf("/breaches/%d", b.ID), fmt.Sprintf("/breaches/%d/review", b.ID)
+
+		mustContain(t, getPage(t, e, poS.cookie, breachPage).Body, "(1 awaiting review)", `href="`+reviewPath+`"`)
+		if page := getPage(t, e, viewerS.cookie, breachPage); strings.Contains(page.Body, `href="`+reviewPath+`"`) {
+			t.Fatal("a viewer, who may not see personal data, is offered the review")
+		}
+		if page := getPage(t, e, viewerS.cookie, reviewPath); page.Status != http.StatusForbidden {
+			t.Fatalf("viewer's review page: %d", page.Status)
+		}
+		if page := getPage(t, e, outsiderS.cookie, reviewPath); page.Status != http.StatusNotFound {
+			t.Fatalf("another organization's review page: %d", page.Status)
+		}
+		page := getPage(t, e, poS.cookie, reviewPath)
+		mustContain(t, page.Body, "Ann &lt;script&gt;x()&lt;/script&gt; Lee", "ann@example.com", "ANN@example.com",
+			fmt.Sprintf(`action="/people/%d/review"`, flagged))
+		if strings.Contains(page.Body, "<script>x()") {
+			t.Fatal("a name from the file is not escaped")
+		}
+
+		decide := url.Values{"decision": {"distinct"}, "note": {"Different birth dates"}}
+		if res := postPageForm(t, e, poS, fmt.Sprintf("/people/%d/review", flagged), decide); res.Status != http.StatusForbidden {
+			t.Fatalf("decision without the form's token: %d", res.Status)
+		}
+		decide.Set("csrf_token", viewerS.csrf)
+		if res := postPageForm(t, e, viewerS, fmt.Sprintf("/people/%d/review", flagged), decide); res.Status != http.StatusForbidden {
+			t.Fatalf("viewer's decision: %d", res.Status)
+		}
+		decide.Set("csrf_token", poS.csrf)
+		res := postPageForm(t, e, poS, fmt.Sprintf("/people/%d/review", flagged), decide)
+		if res.Status != http.StatusSeeOther || res.Location != reviewPath {
+			t.Fatalf("decision: %d %q %s", res.Status, res.Location, res.Body)
+		}
+		mustContain(t, getPage(t, e, poS.cookie, reviewPath).Body, "No rows await review.")
+		mustContain(t, getPage(t, e, poS.cookie, breachPage).Body, "<p>2 people.</p>")
+	})
+}
+
+// In Chromium: from the breach page to the review, one click on "Different
+// person", and the person is counted.
+func TestBrowserRosterReview(t *testing.T) {
+	e := apptest.New(t, db.SQLite)
+	po, _, _, b := rosterTenants(t, e)
+	importFlagged(t, e, po, b.ID)
+	ctx, problems := browserSignedIn(t, e, "po@acme.example")
+	if err := chromedp.Do(ctx, chromedp.Navigate(fmt.Sprintf("%s/breaches/%d", e.HTTP.URL, b.ID))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(fmt.Sprintf(`a[href="/breaches/%d/review"]`, b.ID)))); err != nil {
+		t.Fatalf("review link: %v", err)
+	}
+	screenshot(t, ctx, "review.png")
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form.decide button[value="distinct"]`))); err != nil {
+		t.Fatalf("decide: %v", err)
+	}
+	empty, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("p.empty")))
+	if err != nil || empty != "No rows await review." {
+		t.Fatalf("after the decision: %q %v", empty, err)
+	}
+	var counts struct{ People int64 }
+	e.Do("GET", fmt.Sprintf("/api/v1/breaches/%d/roster/counts", b.ID), po, nil).JSON(t, &counts)
+	if counts.People != 2 {
+		t.Fatalf("people counted after 'different person': %d", counts.People)
+	}
+	if p := problems.take(); len(p) > 0 {
+		t.Fatalf("the browser reported problems: %q", p)
+	}
 }

@@ -140,7 +140,8 @@ type StoredPerson struct {
 	DataCategories      []string `gorm:"serializer:json" json:"data_categories"`
 	// Attributes holds the file's unmapped columns, keyed by header.
 	Attributes map[string]string `gorm:"serializer:json" json:"attributes"`
-	// Review is "duplicate" when the row repeats DuplicateOf.
+	// Review is the state of a row flagged as repeating DuplicateOf
+	// (ReviewDuplicate, ReviewConfirmed, ReviewDistinct); empty otherwise.
 	Review      string    `json:"review"`
 	DuplicateOf *int64    `json:"duplicate_of"`
 	CreatedAt   time.Time `json:"created_at"`

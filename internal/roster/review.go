@@ -116,3 +116,46 @@ func (s *Service) afterRosterChange(ctx context.Context, tx *gorm.DB, breachID i
 	}
 	return nil
 }
+
+// ReviewPair is a row awaiting review beside the earlier person it repeats.
+type ReviewPair struct {
+	Row     StoredPerson `json:"row"`
+	Earlier StoredPerson `json:"earlier"`
+}
+
+// ReviewQueue returns a page of the breach's rows awaiting review, oldest
+// first, each with the person it repeats, and how many await review in all.
+// Like the people list it shows personal data, so it needs the export
+// permission and every page read is audited.
+func (s *Service) ReviewQueue(ctx context.Context, p *auth.Principal, requestID string, breachID int64, limit, offset int) ([]ReviewPair, int64, error) {
+	rows, total, err := s.People(ctx, p, requestID, breachID, PeopleFilter{Limit: limit, Offset: offset, ReviewOnly: true})
+	if err != nil {
+		return nil, 0, err
+	}
+	ids := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		if r.DuplicateOf != nil {
+			ids = append(ids, *r.DuplicateOf)
+		}
+	}
+	var earlier []StoredPerson
+	if len(ids) > 0 {
+		err := s.DB.Gorm.WithContext(ctx).Where("breach_id = ? AND id IN ?", breachID, ids).Find(&earlier).Error
+		if err != nil {
+			return nil, 0, fmt.Errorf("review queue of breach %d: %w", breachID, err)
+		}
+	}
+	byID := make(map[int64]StoredPerson, len(earlier))
+	for _, e := range earlier {
+		byID[e.ID] = e
+	}
+	pairs := make([]ReviewPair, 0, len(rows))
+	for _, r := range rows {
+		pair := ReviewPair{Row: r}
+		if r.DuplicateOf != nil {
+			pair.Earlier = byID[*r.DuplicateOf]
+		}
+		pairs = append(pairs, pair)
+	}
+	return pairs, total, nil
+}

@@ -72,15 +72,8 @@ type docRow struct {
 // breachPage shows one breach: facts, timeline, duties, gaps, counts and
 // documents. Another organization's breach is a 404 page.
 func (s *Server) breachPage(c *gin.Context) {
-	p := principal(c)
-	id, err := ParamID(c, "id")
-	if err != nil {
-		s.pageFail(c, err)
-		return
-	}
-	b, err := s.deps.Breaches.Get(c.Request.Context(), p, id)
-	if err != nil {
-		s.pageFail(c, err)
+	p, b, ok := s.pageBreach(c)
+	if !ok {
 		return
 	}
 	v, err := s.breachView(c.Request.Context(), p, b)
@@ -90,6 +83,22 @@ func (s *Server) breachPage(c *gin.Context) {
 	}
 	s.render(c, http.StatusOK, "breach", pageData{Title: b.Reference + " " + b.Title, Nav: "breaches",
 		User: &p.User, CSRF: c.GetString(keyCSRF), Breach: v})
+}
+
+// pageBreach loads the breach a page's :id names for the signed-in user;
+// when it cannot, it has shown the error page and ok is false.
+func (s *Server) pageBreach(c *gin.Context) (p *auth.Principal, b breach.Breach, ok bool) {
+	p = principal(c)
+	id, err := ParamID(c, "id")
+	if err != nil {
+		s.pageFail(c, err)
+		return p, b, false
+	}
+	if b, err = s.deps.Breaches.Get(c.Request.Context(), p, id); err != nil {
+		s.pageFail(c, err)
+		return p, b, false
+	}
+	return p, b, true
 }
 
 // breachView gathers the sections; a section whose service is not wired is left out.
@@ -107,6 +116,7 @@ func (s *Server) breachView(ctx context.Context, p *auth.Principal, b breach.Bre
 			return nil, fmt.Errorf("roster counts: %w", err)
 		}
 		v.Counts = newCountView(t)
+		v.Counts.CanReview = s.deps.RosterReview != nil && p.Require(b.OrganizationID, auth.ExportPersonalData) == nil
 	}
 	if err := s.addImports(ctx, p, v); err != nil {
 		return nil, err

@@ -122,8 +122,10 @@ type tally struct {
 
 // countView is a breach's roster counts as sorted tables.
 type countView struct {
-	People, Minors, Duplicates   int64
-	AwaitingReview               int64
+	People, Minors, Duplicates int64
+	AwaitingReview             int64
+	// CanReview: the user may see the flagged rows (personal data).
+	CanReview                    bool
 	Regions, Languages, Channels []tally
 }
 
@@ -148,7 +150,21 @@ func tallies(m map[string]int64) []tally {
 }
 
 // pageFuncs are the helpers the templates call.
-func pageFuncs() template.FuncMap { return template.FuncMap{"words": humanize, "dict": dict} }
+func pageFuncs() template.FuncMap {
+	return template.FuncMap{"words": humanize, "dict": dict, "address": postalAddress}
+}
+
+// postalAddress writes a person's address on one line, leaving out the
+// parts that are empty.
+func postalAddress(p roster.StoredPerson) string {
+	var parts []string
+	for _, s := range []string{strings.TrimSpace(p.Address1 + " " + p.Address2), p.City, p.PostalCode, p.Country} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
 
 // dict builds a map from key, value pairs, to pass several values to a
 // sub-template.

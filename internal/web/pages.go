@@ -26,7 +26,7 @@ type pages struct {
 
 func loadPages() (*pages, error) {
 	p := &pages{byName: map[string]*template.Template{}}
-	for _, name := range []string{"signin", "breaches", "breach", "deadlines", "import", "error"} {
+	for _, name := range []string{"signin", "breaches", "breach", "deadlines", "import", "review", "error"} {
 		t, err := template.New(name).Funcs(pageFuncs()).ParseFS(templates.FS, "pages/layout.html", "pages/partials.html", "pages/"+name+".html")
 		if err != nil {
 			return nil, err
@@ -60,8 +60,9 @@ type pageData struct {
 	// Breach is the breach page; Deadlines the deadlines page.
 	Breach    *breachView
 	Deadlines *deadlinesView
-	// Import is the import page.
+	// Import is the import page; Review the duplicate review page.
 	Import *importView
+	Review *reviewView
 	// Refresh, when set, reloads the page after that many seconds (an
 	// import in progress; no script needed).
 	Refresh int
@@ -96,6 +97,10 @@ func (s *Server) pageRoutes() {
 	forms.GET("/deadlines", s.requirePage, s.deadlinesPage)
 	if s.deps.RosterImports != nil {
 		forms.GET("/imports/:id", s.requirePage, s.importPage)
+	}
+	if s.deps.RosterReview != nil {
+		forms.GET("/breaches/:id/review", s.requirePage, s.reviewPage)
+		forms.POST("/people/:id/review", s.requirePage, s.reviewDecision)
 	}
 	if s.deps.RosterUploads != nil && s.deps.RosterImports != nil {
 		// A roster upload is a form too, with the upload limit rather than

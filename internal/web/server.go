@@ -74,8 +74,10 @@ type Deps struct {
 	// RosterUploads, with it, adds the page's upload form.
 	RosterImports RosterImports
 	RosterUploads RosterUploads
-	Logger        *slog.Logger
-	BodyLimit     int64
+	// RosterReview adds the page where flagged duplicates are reviewed.
+	RosterReview RosterReview
+	Logger       *slog.Logger
+	BodyLimit    int64
 	// UploadLimit caps multipart uploads (roster files).
 	UploadLimit int64
 	SessionTTL  time.Duration

@@ -1,0 +1,81 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/errs"
+	"github.com/breachline/breachline/internal/roster"
+)
+
+// RosterReview lists the rows an import flagged as repeating an earlier
+// person and records a reviewer's decision on one.
+type RosterReview interface {
+	ReviewQueue(ctx context.Context, p *auth.Principal, requestID string, breachID int64, limit, offset int) ([]roster.ReviewPair, int64, error)
+	ReviewPerson(ctx context.Context, p *auth.Principal, requestID string, personID int64, d roster.ReviewDecision) (roster.ReviewResult, error)
+}
+
+// reviewPageSize is how many flagged rows the review page shows at once.
+const reviewPageSize = 25
+
+// reviewView is the review page.
+type reviewView struct {
+	BreachID    int64
+	BreachRef   string
+	BreachTitle string
+	Pairs       []roster.ReviewPair
+	Total       int64
+	// Offset of this page; Next is the next page's, zero when none.
+	Offset, Next int
+	// First and Last number the rows shown, from 1.
+	First, Last int
+}
+
+// reviewPage shows a page of the rows awaiting review, each beside the
+// person it repeats, with the two decisions.
+func (s *Server) reviewPage(c *gin.Context) {
+	p, b, ok := s.pageBreach(c)
+	if !ok {
+		return
+	}
+	offset, _ := strconv.Atoi(c.Query("offset"))
+	offset = max(offset, 0)
+	pairs, total, err := s.deps.RosterReview.ReviewQueue(c.Request.Context(), p, requestID(c), b.ID, reviewPageSize, offset)
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	v := &reviewView{BreachID: b.ID, BreachRef: b.Reference, BreachTitle: b.Title, Pairs: pairs, Total: total,
+		Offset: offset, First: offset + 1, Last: offset + len(pairs)}
+	if int64(offset+len(pairs)) < total {
+		v.Next = offset + len(pairs)
+	}
+	s.render(c, http.StatusOK, "review", pageData{Title: "Review duplicates · " + b.Reference, Nav: "breaches",
+		User: &p.User, CSRF: c.GetString(keyCSRF), Review: v})
+}
+
+// reviewDecision records the decision a review page's form sent and goes
+// back to the review page.
+func (s *Server) reviewDecision(c *gin.Context) {
+	p := principal(c)
+	if !csrfMatches(c.PostForm("csrf_token"), c.GetString(keyCSRF)) {
+		s.pageFail(c, errs.ErrForbidden)
+		return
+	}
+	id, err := ParamID(c, "id")
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	d := roster.ReviewDecision{Decision: c.PostForm("decision"), Note: c.PostForm("note")}
+	res, err := s.deps.RosterReview.ReviewPerson(c.Request.Context(), p, requestID(c), id, d)
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/breaches/"+strconv.FormatInt(res.Counts.BreachID, 10)+"/review")
+}
