@@ -216,3 +216,60 @@ func TestBrowserRosterReview(t *testing.T) {
 		t.Fatalf("the browser reported problems: %q", p)
 	}
 }
+
+// A later list that repeats an earlier one is settled in one decision;
+// a row already decided on its own keeps its decision.
+func TestRosterBulkReview(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *apptest.Env) {
+		po, viewer, outsider, b := rosterTenants(t, e)
+		first := "name,email,province\nAnn Lee,ann@example.com,ON\nBo Ng,bo@example.com,QC\nCy Oh,cy@example.com,BC\n"
+		second := "name,email,province\nANN LEE,ANN@example.com,ON\nBo Ng,BO@example.com,QC\nCy Oh,CY@example.com,BC\nDi Wu,di@example.com,AB\n"
+		var imp importView
+		uploadRoster(t, e, po, b.ID, "first.csv", first).JSON(t, &imp)
+		waitImport(t, e, po, imp.ID)
+		uploadRoster(t, e, po, b.ID, "second.csv", second).JSON(t, &imp)
+		if v := waitImport(t, e, po, imp.ID); v.Accepted != 4 || v.Duplicates != 3 {
+			t.Fatalf("second import: %+v", v)
+		}
+		var one int64
+		e.App.DB.Gorm.Raw("SELECT id FROM affected_people WHERE import_id = ? AND email = 'BO@example.com'", imp.ID).Scan(&one)
+		if res := e.Do("POST", fmt.Sprintf("/api/v1/people/%d/review", one), po, map[string]string{"decision": "distinct"}); res.Status != http.StatusOK {
+			t.Fatalf("one decision: %d %s", res.Status, res.Body)
+		}
+
+		path := fmt.Sprintf("/api/v1/imports/%d/review", imp.ID)
+		confirm := map[string]string{"decision": "confirmed"}
+		if res := e.Do("POST", path, viewer, confirm); res.Status != http.StatusForbidden {
+			t.Fatalf("viewer: %d", res.Status)
+		}
+		if res := e.Do("POST", path, outsider, confirm); res.Status != http.StatusNotFound {
+			t.Fatalf("outsider: %d", res.Status)
+		}
+
+		// From the review page: the import's form settles its two remaining rows.
+		poS := signedIn(t, e, "po@acme.example")
+		reviewPath := fmt.Sprintf("/breaches/%d/review", b.ID)
+		mustContain(t, getPage(t, e, poS.cookie, reviewPath).Body, fmt.Sprintf(`action="/imports/%d/review"`, imp.ID), "second.csv")
+		res := postPageForm(t, e, poS, fmt.Sprintf("/imports/%d/review", imp.ID), url.Values{"decision": {"confirmed"}, "csrf_token": {poS.csrf}})
+		if res.Status != http.StatusSeeOther || res.Location != reviewPath {
+			t.Fatalf("bulk decision from the page: %d %q %s", res.Status, res.Location, res.Body)
+		}
+		var counts struct {
+			People, Duplicates int64
+			AwaitingReview     int64 `json:"awaiting_review"`
+		}
+		e.Do("GET", fmt.Sprintf("/api/v1/breaches/%d/roster/counts", b.ID), po, nil).JSON(t, &counts)
+		// Three people, Di Wu, and Bo Ng's row declared distinct before.
+		if counts.People != 5 || counts.Duplicates != 2 || counts.AwaitingReview != 0 {
+			t.Fatalf("counts after the bulk decision: %+v", counts)
+		}
+		var kept string
+		e.App.DB.Gorm.Raw("SELECT review FROM affected_people WHERE id = ?", one).Scan(&kept)
+		if kept != "distinct" {
+			t.Fatalf("the row decided on its own became %q", kept)
+		}
+		if res := e.Do("POST", path, po, confirm); res.Status != http.StatusConflict {
+			t.Fatalf("nothing left to decide: %d %s", res.Status, res.Body)
+		}
+	})
+}

@@ -144,6 +144,7 @@ var idRoutes = map[string]func() any{
 	"GET /api/v1/breaches/:id/roster/export.csv": nil,
 	"GET /api/v1/breaches/:id/people":            nil,
 	"POST /api/v1/people/:id/review":             func() any { return map[string]any{"decision": "distinct"} },
+	"POST /api/v1/imports/:id/review":            func() any { return map[string]any{"decision": "confirmed"} },
 	"DELETE /api/v1/tokens/:id":                  nil,
 }
 

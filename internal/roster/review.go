@@ -123,14 +123,38 @@ type ReviewPair struct {
 	Earlier StoredPerson `json:"earlier"`
 }
 
+// ReviewPage is a page of a breach's rows awaiting review.
+type ReviewPage struct {
+	Pairs []ReviewPair `json:"pairs"`
+	// Total is how many rows await review in all; ByImport splits them by
+	// the import that flagged them, for decisions on a whole import.
+	Total    int64            `json:"total"`
+	ByImport []ImportAwaiting `json:"by_import"`
+}
+
+// ImportAwaiting is how many rows of one import await review.
+type ImportAwaiting struct {
+	ImportID int64  `json:"import_id"`
+	FileName string `json:"file_name"`
+	Rows     int64  `json:"rows"`
+}
+
 // ReviewQueue returns a page of the breach's rows awaiting review, oldest
-// first, each with the person it repeats, and how many await review in all.
-// Like the people list it shows personal data, so it needs the export
-// permission and every page read is audited.
-func (s *Service) ReviewQueue(ctx context.Context, p *auth.Principal, requestID string, breachID int64, limit, offset int) ([]ReviewPair, int64, error) {
+// first, each with the person it repeats, and how many await review in all
+// and per import. Like the people list it shows personal data, so it needs
+// the export permission and every page read is audited.
+func (s *Service) ReviewQueue(ctx context.Context, p *auth.Principal, requestID string, breachID int64, limit, offset int) (ReviewPage, error) {
 	rows, total, err := s.People(ctx, p, requestID, breachID, PeopleFilter{Limit: limit, Offset: offset, ReviewOnly: true})
 	if err != nil {
-		return nil, 0, err
+		return ReviewPage{}, err
+	}
+	page := ReviewPage{Total: total}
+	err = s.DB.Gorm.WithContext(ctx).Raw(`SELECT p.import_id, COALESCE(i.file_name, '') AS file_name, COUNT(*) AS rows
+		FROM affected_people p LEFT JOIN imports i ON i.id = p.import_id
+		WHERE p.breach_id = ? AND p.review = ? AND p.import_id IS NOT NULL
+		GROUP BY p.import_id, i.file_name ORDER BY p.import_id`, breachID, ReviewDuplicate).Scan(&page.ByImport).Error
+	if err != nil {
+		return ReviewPage{}, fmt.Errorf("review queue of breach %d: %w", breachID, err)
 	}
 	ids := make([]int64, 0, len(rows))
 	for _, r := range rows {
@@ -142,20 +166,72 @@ func (s *Service) ReviewQueue(ctx context.Context, p *auth.Principal, requestID 
 	if len(ids) > 0 {
 		err := s.DB.Gorm.WithContext(ctx).Where("breach_id = ? AND id IN ?", breachID, ids).Find(&earlier).Error
 		if err != nil {
-			return nil, 0, fmt.Errorf("review queue of breach %d: %w", breachID, err)
+			return ReviewPage{}, fmt.Errorf("review queue of breach %d: %w", breachID, err)
 		}
 	}
 	byID := make(map[int64]StoredPerson, len(earlier))
 	for _, e := range earlier {
 		byID[e.ID] = e
 	}
-	pairs := make([]ReviewPair, 0, len(rows))
+	page.Pairs = make([]ReviewPair, 0, len(rows))
 	for _, r := range rows {
 		pair := ReviewPair{Row: r}
 		if r.DuplicateOf != nil {
 			pair.Earlier = byID[*r.DuplicateOf]
 		}
-		pairs = append(pairs, pair)
+		page.Pairs = append(page.Pairs, pair)
 	}
-	return pairs, total, nil
+	return page, nil
+}
+
+// BulkReviewResult is how many of an import's rows a bulk decision settled
+// and the breach's counts after it.
+type BulkReviewResult struct {
+	ImportID int64  `json:"import_id"`
+	Reviewed int64  `json:"reviewed"`
+	Review   string `json:"review"`
+	Counts   Totals `json:"counts"`
+}
+
+// ReviewImport records one decision for every row of an import that still
+// awaits review (a file sent twice, or a later list that repeats an earlier
+// one, can flag thousands). Rows already decided keep their decision. The
+// counts, the obligations and the audit log follow as for one row.
+func (s *Service) ReviewImport(ctx context.Context, p *auth.Principal, requestID string, importID int64, d ReviewDecision) (BulkReviewResult, error) {
+	if err := d.check(); err != nil {
+		return BulkReviewResult{}, err
+	}
+	imp, err := s.loadImport(ctx, p, importID)
+	if err != nil {
+		return BulkReviewResult{}, err
+	}
+	res := BulkReviewResult{ImportID: importID, Review: d.Decision}
+	err = s.DB.Tx(ctx, func(tx *gorm.DB) error {
+		b, err := s.Authorize(ctx, tx, p, imp.BreachID, auth.Write)
+		if err != nil {
+			return err
+		}
+		if err := lockBreachRoster(ctx, tx, s.DB.Dialect, imp.BreachID); err != nil {
+			return err
+		}
+		r := tx.Model(&StoredPerson{}).Where("breach_id = ? AND import_id = ? AND review = ?", imp.BreachID, importID, ReviewDuplicate).
+			Update("review", d.Decision)
+		if r.Error != nil {
+			return fmt.Errorf("review import %d: %w", importID, r.Error)
+		}
+		res.Reviewed = r.RowsAffected
+		if res.Reviewed == 0 {
+			return fmt.Errorf("import %d has no rows awaiting review: %w", importID, errs.ErrConflict)
+		}
+		if err := s.afterRosterChange(ctx, tx, imp.BreachID, "roster review of import "+strconv.FormatInt(importID, 10)); err != nil {
+			return err
+		}
+		details := map[string]any{"breach_id": imp.BreachID, "rows": res.Reviewed, "to": d.Decision, "note": d.Note}
+		if err := auth.Audit(ctx, tx, p, requestID, b.OrganizationID, "roster.review.import", "import", strconv.FormatInt(importID, 10), details); err != nil {
+			return err
+		}
+		res.Counts, err = Counts(ctx, tx, imp.BreachID)
+		return err
+	})
+	return res, err
 }

@@ -15,8 +15,9 @@ import (
 // RosterReview lists the rows an import flagged as repeating an earlier
 // person and records a reviewer's decision on one.
 type RosterReview interface {
-	ReviewQueue(ctx context.Context, p *auth.Principal, requestID string, breachID int64, limit, offset int) ([]roster.ReviewPair, int64, error)
+	ReviewQueue(ctx context.Context, p *auth.Principal, requestID string, breachID int64, limit, offset int) (roster.ReviewPage, error)
 	ReviewPerson(ctx context.Context, p *auth.Principal, requestID string, personID int64, d roster.ReviewDecision) (roster.ReviewResult, error)
+	ReviewImport(ctx context.Context, p *auth.Principal, requestID string, importID int64, d roster.ReviewDecision) (roster.BulkReviewResult, error)
 }
 
 // reviewPageSize is how many flagged rows the review page shows at once.
@@ -29,6 +30,7 @@ type reviewView struct {
 	BreachTitle string
 	Pairs       []roster.ReviewPair
 	Total       int64
+	ByImport    []roster.ImportAwaiting
 	// Offset of this page; Next is the next page's, zero when none.
 	Offset, Next int
 	// First and Last number the rows shown, from 1.
@@ -44,24 +46,41 @@ func (s *Server) reviewPage(c *gin.Context) {
 	}
 	offset, _ := strconv.Atoi(c.Query("offset"))
 	offset = max(offset, 0)
-	pairs, total, err := s.deps.RosterReview.ReviewQueue(c.Request.Context(), p, requestID(c), b.ID, reviewPageSize, offset)
+	q, err := s.deps.RosterReview.ReviewQueue(c.Request.Context(), p, requestID(c), b.ID, reviewPageSize, offset)
 	if err != nil {
 		s.pageFail(c, err)
 		return
 	}
-	v := &reviewView{BreachID: b.ID, BreachRef: b.Reference, BreachTitle: b.Title, Pairs: pairs, Total: total,
-		Offset: offset, First: offset + 1, Last: offset + len(pairs)}
-	if int64(offset+len(pairs)) < total {
-		v.Next = offset + len(pairs)
+	v := &reviewView{BreachID: b.ID, BreachRef: b.Reference, BreachTitle: b.Title, Pairs: q.Pairs, Total: q.Total,
+		ByImport: q.ByImport, Offset: offset, First: offset + 1, Last: offset + len(q.Pairs)}
+	if int64(v.Last) < q.Total {
+		v.Next = v.Last
 	}
 	s.render(c, http.StatusOK, "review", pageData{Title: "Review duplicates · " + b.Reference, Nav: "breaches",
 		User: &p.User, CSRF: c.GetString(keyCSRF), Review: v})
 }
 
-// reviewDecision records the decision a review page's form sent and goes
-// back to the review page.
+// reviewDecision records the decision a review page's form sent about one
+// row and goes back to the review page.
 func (s *Server) reviewDecision(c *gin.Context) {
-	p := principal(c)
+	s.reviewForm(c, func(ctx context.Context, p *auth.Principal, reqID string, id int64, d roster.ReviewDecision) (int64, error) {
+		res, err := s.deps.RosterReview.ReviewPerson(ctx, p, reqID, id, d)
+		return res.Counts.BreachID, err
+	})
+}
+
+// reviewImportDecision records one decision for all of an import's rows
+// awaiting review and goes back to the review page.
+func (s *Server) reviewImportDecision(c *gin.Context) {
+	s.reviewForm(c, func(ctx context.Context, p *auth.Principal, reqID string, id int64, d roster.ReviewDecision) (int64, error) {
+		res, err := s.deps.RosterReview.ReviewImport(ctx, p, reqID, id, d)
+		return res.Counts.BreachID, err
+	})
+}
+
+// reviewForm checks a review form's token, passes its decision about the
+// record :id names to record, and returns to the breach's review page.
+func (s *Server) reviewForm(c *gin.Context, record func(context.Context, *auth.Principal, string, int64, roster.ReviewDecision) (int64, error)) {
 	if !csrfMatches(c.PostForm("csrf_token"), c.GetString(keyCSRF)) {
 		s.pageFail(c, errs.ErrForbidden)
 		return
@@ -72,10 +91,10 @@ func (s *Server) reviewDecision(c *gin.Context) {
 		return
 	}
 	d := roster.ReviewDecision{Decision: c.PostForm("decision"), Note: c.PostForm("note")}
-	res, err := s.deps.RosterReview.ReviewPerson(c.Request.Context(), p, requestID(c), id, d)
+	breachID, err := record(c.Request.Context(), principal(c), requestID(c), id, d)
 	if err != nil {
 		s.pageFail(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/breaches/"+strconv.FormatInt(res.Counts.BreachID, 10)+"/review")
+	c.Redirect(http.StatusSeeOther, "/breaches/"+strconv.FormatInt(breachID, 10)+"/review")
 }

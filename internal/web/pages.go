@@ -101,6 +101,7 @@ func (s *Server) pageRoutes() {
 	if s.deps.RosterReview != nil {
 		forms.GET("/breaches/:id/review", s.requirePage, s.reviewPage)
 		forms.POST("/people/:id/review", s.requirePage, s.reviewDecision)
+		forms.POST("/imports/:id/review", s.requirePage, s.reviewImportDecision)
 	}
 	if s.deps.RosterUploads != nil && s.deps.RosterImports != nil {
 		// A roster upload is a form too, with the upload limit rather than

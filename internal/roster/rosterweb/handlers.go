@@ -4,11 +4,13 @@
 package rosterweb
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/roster"
 	"github.com/breachline/breachline/internal/web"
 )
@@ -31,6 +33,7 @@ func (h *Handlers) Register(api *gin.RouterGroup, _ *web.Server) {
 	api.GET("/breaches/:id/roster/export.csv", h.export)
 	api.GET("/breaches/:id/people", h.people)
 	api.POST("/people/:id/review", h.review)
+	api.POST("/imports/:id/review", h.reviewImport)
 }
 
 func (h *Handlers) getImport(c *gin.Context) {
@@ -116,7 +119,15 @@ func (h *Handlers) people(c *gin.Context) {
 }
 
 // review records a decision on a row flagged as a duplicate.
-func (h *Handlers) review(c *gin.Context) {
+func (h *Handlers) review(c *gin.Context) { decide(c, h.Svc.ReviewPerson) }
+
+// reviewImport records one decision for every row of an import that
+// awaits review.
+func (h *Handlers) reviewImport(c *gin.Context) { decide(c, h.Svc.ReviewImport) }
+
+// decide reads a review decision about the record :id names, passes it to
+// record and answers with what record returns.
+func decide[T any](c *gin.Context, record func(context.Context, *auth.Principal, string, int64, roster.ReviewDecision) (T, error)) {
 	id, err := web.ParamID(c, "id")
 	if err != nil {
 		web.Fail(c, err)
@@ -127,7 +138,7 @@ func (h *Handlers) review(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	res, err := h.Svc.ReviewPerson(c.Request.Context(), web.Principal(c), web.RequestID(c), id, in)
+	res, err := record(c.Request.Context(), web.Principal(c), web.RequestID(c), id, in)
 	if err != nil {
 		web.Fail(c, err)
 		return
