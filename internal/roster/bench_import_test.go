@@ -175,3 +175,50 @@ func psqlCopyStored(b *testing.B, d *db.DB, url string) time.Duration {
 	}
 	return time.Since(start)
 }
+
+// BenchmarkImportRepeatSQLite imports a roster into SQLite, then a second
+// file that repeats every person of the first with other spellings, into
+// the same breach: every row of the second import is looked up among the
+// first's and flagged. It reports the second import's rows per second next
+// to the first's (BREACHLINE_BENCH_ROWS, default 50,000).
+func BenchmarkImportRepeatSQLite(b *testing.B) {
+	rows := benchRows(b, 50_000)
+	path, size := writeBenchFile(b, rows)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	again := filepath.Join(b.TempDir(), "again.csv")
+	if err := os.WriteFile(again, []byte(strings.ReplaceAll(string(raw), "Jean", "JEAN")), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	d := dbtest.Open(b, db.SQLite)
+	b.ResetTimer()
+	for b.Loop() {
+		breachID := seedBreach(b, d, "repeat")
+		im := &Importer{DB: d, TempDir: b.TempDir(), Now: time.Now}
+		first := runBenchFile(b, im, breachID, path, size)
+		second := runBenchFile(b, im, breachID, again, size)
+		if second.Duplicates != int64(rows) {
+			b.Fatalf("second import flagged %d of %d rows", second.Duplicates, rows)
+		}
+		b.ReportMetric(float64(rows)/first.Elapsed.Seconds(), "first-rows/s")
+		b.ReportMetric(float64(rows)/second.Elapsed.Seconds(), "repeat-rows/s")
+		b.ReportMetric(second.Elapsed.Seconds()/first.Elapsed.Seconds(), "ratio")
+	}
+	b.ReportMetric(0, "ns/op")
+}
+
+// runBenchFile imports one file into the breach and returns the result.
+func runBenchFile(b *testing.B, im *Importer, breachID int64, path string, size int64) Result {
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	res, err := im.Run(context.Background(), queue(b, im.DB, breachID, filepath.Base(path), ""), f, RunOptions{Size: size})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return res
+}

@@ -39,9 +39,22 @@ func flagDuplicates(ctx context.Context, tx *gorm.DB, d db.Dialect, breachID, im
 			_ = tx.Exec("DROP TABLE IF EXISTS roster_shared_keys").Error
 		}
 	}()
-	r := tx.Exec(create+sharedKeysSQL, breachID, breachID)
+	shared, err := collectSharedKeys(tx, d, create, breachID)
+	if err != nil || shared == 0 {
+		return 0, err
+	}
+	r := tx.Exec(flagSharedSQL, ReviewDuplicate, breachID, importID)
 	if r.Error != nil {
 		return 0, fmt.Errorf("flag duplicates: %w", r.Error)
+	}
+	return r.RowsAffected, nil
+}
+
+// collectSharedKeys fills roster_shared_keys (created with create) and
+// readies it for the join, returning how many keys are shared.
+func collectSharedKeys(tx *gorm.DB, d db.Dialect, create string, breachID int64) (int64, error) {
+	if err := tx.Exec(create+sharedKeysSQL, breachID, breachID).Error; err != nil {
+		return 0, fmt.Errorf("flag duplicates: %w", err)
 	}
 	var shared int64
 	if err := tx.Raw("SELECT COUNT(*) FROM roster_shared_keys").Row().Scan(&shared); err != nil {
@@ -50,20 +63,26 @@ func flagDuplicates(ctx context.Context, tx *gorm.DB, d db.Dialect, breachID, im
 	if shared == 0 {
 		return 0, nil
 	}
-	if d == db.Postgres {
-		// The table's statistics still describe it before the load; a plan
-		// made for an empty table joins a million rows in nested loops.
-		for _, q := range []string{"ANALYZE roster_shared_keys", "ANALYZE affected_people"} {
-			if err := tx.Exec(q).Error; err != nil {
-				return 0, fmt.Errorf("flag duplicates: %w", err)
-			}
+	for _, q := range sharedKeysPrep[d] {
+		if err := tx.Exec(q).Error; err != nil {
+			return 0, fmt.Errorf("flag duplicates: %w", err)
 		}
 	}
-	r = tx.Exec(flagSharedSQL, ReviewDuplicate, breachID, importID)
-	if r.Error != nil {
-		return 0, fmt.Errorf("flag duplicates: %w", r.Error)
-	}
-	return r.RowsAffected, nil
+	return shared, nil
+}
+
+// sharedKeysPrep readies the shared keys for the join that flags rows.
+// PostgreSQL hash-joins them once its statistics describe the loaded
+// tables (a plan made for an empty table joins a million rows in nested
+// loops). SQLite joins only in nested loops: without an index on each key
+// every row of the import scanned the whole table, and a repeated
+// 200,000-row file ran for hours while holding the only connection.
+var sharedKeysPrep = map[db.Dialect][]string{
+	db.Postgres: {"ANALYZE roster_shared_keys", "ANALYZE affected_people"},
+	db.SQLite: {
+		"CREATE INDEX temp.roster_shared_keys_email ON roster_shared_keys (email_key)",
+		"CREATE INDEX temp.roster_shared_keys_name ON roster_shared_keys (name_key)",
+	},
 }
 
 // sharedKeysSQL collects the keys shared by more than one person of the

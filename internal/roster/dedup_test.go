@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"gorm.io/gorm"
+
 	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/db/dbtest"
 )
@@ -71,4 +73,47 @@ func sum(m map[string]int64) int64 {
 		n += v
 	}
 	return n
+}
+
+// On SQLite, which joins only in nested loops, every lookup of an import's
+// row among the shared keys must go through an index: a scan there made a
+// repeated file quadratic (a 200,000-row repeat ran for hours).
+func TestFlaggingSearchesSharedKeysByIndexOnSQLite(t *testing.T) {
+	d := dbtest.Open(t, db.SQLite)
+	b := seedBreach(t, d, "acme")
+	im := newImporter(t, d)
+	file := "name,email,address,postal code,country\nAnn Lee,ann@example.com,1 Main St,K1A 0B1,CA\nAnn Lee,ANN@example.com,1 Main St,K1A 0B1,CA\n"
+	if _, err := im.Run(context.Background(), queue(t, d, b, "dups.csv", ""), strings.NewReader(file), RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	err := d.Gorm.Transaction(func(tx *gorm.DB) error {
+		defer tx.Exec("DROP TABLE IF EXISTS roster_shared_keys")
+		if shared, err := collectSharedKeys(tx, db.SQLite, "CREATE TEMPORARY TABLE roster_shared_keys AS ", b); err != nil || shared == 0 {
+			t.Fatalf("shared keys %d: %v", shared, err)
+		}
+		rows, err := tx.Raw("EXPLAIN QUERY PLAN "+flagSharedSQL, ReviewDuplicate, b, int64(1)).Rows()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				return err
+			}
+			plan = append(plan, detail)
+		}
+		joined := strings.Join(plan, "\n")
+		for _, alias := range []string{"e", "n"} {
+			if !strings.Contains(joined, "SEARCH "+alias+" USING INDEX roster_shared_keys_") {
+				t.Errorf("shared keys %s are not searched by index:\n%s", alias, joined)
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
