@@ -157,3 +157,45 @@ func checkRosterReads(t *testing.T, e *apptest.Env, breachID, importID int64, po
 		t.Fatalf("export: %d %s", exp.Status, exp.Body)
 	}
 }
+
+// Reading a roster through page by page with next_after returns every
+// person once, in order.
+func TestRosterPeopleKeysetPaging(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *apptest.Env) {
+		po, _, _, b := rosterTenants(t, e)
+		file := "name,email\nA One,a@example.com\nB Two,b@example.com\nC Three,c@example.com\nD Four,d@example.com\nE Five,e@example.com\n"
+		var imp importView
+		uploadRoster(t, e, po, b.ID, "five.csv", file).JSON(t, &imp)
+		waitImport(t, e, po, imp.ID)
+		var seen []string
+		after, pages := int64(0), 0
+		for {
+			var page struct {
+				People []struct {
+					ID   int64
+					Name string
+				}
+				NextAfter *int64 `json:"next_after"`
+			}
+			res := e.Do("GET", fmt.Sprintf("/api/v1/breaches/%d/people?limit=2&after=%d", b.ID, after), po, nil)
+			if res.Status != http.StatusOK {
+				t.Fatalf("page: %d %s", res.Status, res.Body)
+			}
+			res.JSON(t, &page)
+			pages++
+			for _, p := range page.People {
+				if p.ID <= after {
+					t.Fatalf("person %d after %d", p.ID, after)
+				}
+				seen = append(seen, p.Name)
+			}
+			if page.NextAfter == nil {
+				break
+			}
+			after = *page.NextAfter
+		}
+		if strings.Join(seen, ",") != "A One,B Two,C Three,D Four,E Five" || pages != 3 {
+			t.Fatalf("%d pages: %v", pages, seen)
+		}
+	})
+}

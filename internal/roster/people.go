@@ -17,6 +17,10 @@ import (
 type PeopleFilter struct {
 	Limit  int
 	Offset int
+	// After, when set, starts the page after the person with this id
+	// (keyset paging, for reading a large roster through; Offset is then
+	// ignored).
+	After  int64
 	Region string
 	// ReviewOnly keeps the rows flagged as duplicates that await review.
 	ReviewOnly bool
@@ -46,11 +50,17 @@ func (s *Service) People(ctx context.Context, p *auth.Principal, requestID strin
 		if err := q.Count(&total).Error; err != nil {
 			return fmt.Errorf("count people: %w", err)
 		}
-		if err := q.Order("id").Limit(f.Limit).Offset(f.Offset).Find(&people).Error; err != nil {
+		page := q.Order("id").Limit(f.Limit)
+		if f.After > 0 {
+			page = page.Where("id > ?", f.After)
+		} else {
+			page = page.Offset(f.Offset)
+		}
+		if err := page.Find(&people).Error; err != nil {
 			return fmt.Errorf("list people: %w", err)
 		}
 		return auth.Audit(ctx, tx, p, requestID, b.OrganizationID, "roster.view", "breach", strconv.FormatInt(breachID, 10),
-			map[string]any{"offset": f.Offset, "rows": len(people), "region": f.Region, "review_only": f.ReviewOnly})
+			map[string]any{"offset": f.Offset, "after": f.After, "rows": len(people), "region": f.Region, "review_only": f.ReviewOnly})
 	})
 	if err != nil {
 		return nil, 0, err

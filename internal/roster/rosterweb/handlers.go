@@ -110,12 +110,17 @@ func (h *Handlers) people(c *gin.Context) {
 	if f.Offset < 0 {
 		f.Offset = 0
 	}
+	f.After, _ = strconv.ParseInt(c.DefaultQuery("after", "0"), 10, 64)
 	people, total, err := h.Svc.People(c.Request.Context(), web.Principal(c), web.RequestID(c), id, f)
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"people": people, "total": total, "limit": f.Limit, "offset": f.Offset})
+	out := gin.H{"people": people, "total": total, "limit": f.Limit, "offset": f.Offset}
+	if n := len(people); n > 0 && n == f.Limit {
+		out["next_after"] = people[n-1].ID
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 // review records a decision on a row flagged as a duplicate.
