@@ -3,6 +3,7 @@ package roster
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"gorm.io/gorm"
 )
@@ -45,6 +46,18 @@ func (t *tally) add(region, language, channel, review string, minor, counted boo
 	}
 }
 
+// awaiting files n rows of an import that await review, so that the
+// review queue needs no scan of the roster to say how many there are.
+func (t *tally) awaiting(review string, importID, n int64) {
+	if review == ReviewDuplicate && importID != 0 {
+		t.bump(countKey{dimAwaitingImport, strconv.FormatInt(importID, 10)}, n)
+	}
+}
+
+// dimAwaitingImport is the roster_counts dimension of the rows awaiting
+// review per import (value: the import's id).
+const dimAwaitingImport = "awaiting_import"
+
 // RefreshCounts recomputes the breach's stored counts after people were
 // written by other means than an import (the demo loader, a correction).
 func RefreshCounts(ctx context.Context, tx *gorm.DB, breachID int64) error {
@@ -55,10 +68,11 @@ func RefreshCounts(ctx context.Context, tx *gorm.DB, breachID int64) error {
 // grouped scan of the breach's rows.
 func refreshCounts(ctx context.Context, tx *gorm.DB, breachID int64) error {
 	tx = tx.WithContext(ctx)
-	rows, err := tx.Raw(`SELECT region, language, channel, review, minor, counted, COUNT(*) FROM (
-		SELECT region, language, channel, review, minor, (duplicate_of IS NULL OR review = ?) AS counted
+	rows, err := tx.Raw(`SELECT region, language, channel, review, minor, counted, import_id, COUNT(*) FROM (
+		SELECT region, language, channel, review, minor, (duplicate_of IS NULL OR review = ?) AS counted,
+			CASE WHEN review = ? THEN COALESCE(import_id, 0) ELSE 0 END AS import_id
 		FROM affected_people WHERE breach_id = ?) p
-		GROUP BY region, language, channel, review, minor, counted`, ReviewDistinct, breachID).Rows()
+		GROUP BY region, language, channel, review, minor, counted, import_id`, ReviewDistinct, ReviewDuplicate, breachID).Rows()
 	if err != nil {
 		return fmt.Errorf("refresh counts: %w", err)
 	}
@@ -67,11 +81,12 @@ func refreshCounts(ctx context.Context, tx *gorm.DB, breachID int64) error {
 	for rows.Next() {
 		var region, language, channel, review string
 		var minor, counted bool
-		var n int64
-		if err := rows.Scan(&region, &language, &channel, &review, &minor, &counted, &n); err != nil {
+		var importID, n int64
+		if err := rows.Scan(&region, &language, &channel, &review, &minor, &counted, &importID, &n); err != nil {
 			return fmt.Errorf("refresh counts: %w", err)
 		}
 		t.add(region, language, channel, review, minor, counted, n)
+		t.awaiting(review, importID, n)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("refresh counts: %w", err)

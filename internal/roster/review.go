@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"unicode/utf8"
 
@@ -83,7 +84,7 @@ func (d ReviewDecision) check() error {
 // rows or counts the breach meanwhile.
 func (s *Service) flaggedPerson(ctx context.Context, tx *gorm.DB, p *auth.Principal, personID int64) (StoredPerson, int64, error) {
 	var person StoredPerson
-	err := tx.WithContext(ctx).Select("id", "breach_id", "review", "duplicate_of", "region", "language", "channel", "minor").Take(&person, personID).Error
+	err := tx.WithContext(ctx).Select("id", "breach_id", "import_id", "review", "duplicate_of", "region", "language", "channel", "minor").Take(&person, personID).Error
 	if err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return person, 0, fmt.Errorf("person %d: %w", personID, errs.ErrNotFound)
@@ -158,12 +159,8 @@ func (s *Service) ReviewQueue(ctx context.Context, p *auth.Principal, requestID 
 		return ReviewPage{}, err
 	}
 	page := ReviewPage{Total: total}
-	err = s.DB.Gorm.WithContext(ctx).Raw(`SELECT p.import_id, COALESCE(i.file_name, '') AS file_name, COUNT(*) AS rows
-		FROM affected_people p LEFT JOIN imports i ON i.id = p.import_id
-		WHERE p.breach_id = ? AND p.review = ? AND p.import_id IS NOT NULL
-		GROUP BY p.import_id, i.file_name ORDER BY p.import_id`, breachID, ReviewDuplicate).Scan(&page.ByImport).Error
-	if err != nil {
-		return ReviewPage{}, fmt.Errorf("review queue of breach %d: %w", breachID, err)
+	if page.ByImport, err = s.awaitingByImport(ctx, breachID); err != nil {
+		return ReviewPage{}, err
 	}
 	ids := make([]int64, 0, len(rows))
 	for _, r := range rows {
@@ -254,8 +251,14 @@ func moveCounts(ctx context.Context, tx *gorm.DB, person StoredPerson, review st
 	delta := &tally{sums: map[countKey]int64{}}
 	was := person.DuplicateOf == nil || person.Review == ReviewDistinct
 	now := person.DuplicateOf == nil || review == ReviewDistinct
+	importID := int64(0)
+	if person.ImportID != nil {
+		importID = *person.ImportID
+	}
 	delta.add(person.Region, person.Language, person.Channel, person.Review, person.Minor, was, -1)
+	delta.awaiting(person.Review, importID, -1)
 	delta.add(person.Region, person.Language, person.Channel, review, person.Minor, now, 1)
+	delta.awaiting(review, importID, 1)
 	tx = tx.WithContext(ctx)
 	for k, n := range delta.sums {
 		if n == 0 {
@@ -273,4 +276,41 @@ func moveCounts(ctx context.Context, tx *gorm.DB, person StoredPerson, review st
 		return fmt.Errorf("move counts: %w", err)
 	}
 	return nil
+}
+
+// awaitingByImport lists the breach's imports with rows awaiting review,
+// oldest first, from the stored counts.
+func (s *Service) awaitingByImport(ctx context.Context, breachID int64) ([]ImportAwaiting, error) {
+	c, err := Counts(ctx, s.DB.Gorm, breachID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ImportAwaiting, 0, len(c.AwaitingByImport))
+	ids := make([]int64, 0, len(c.AwaitingByImport))
+	for k, n := range c.AwaitingByImport {
+		id, err := strconv.ParseInt(k, 10, 64)
+		if err != nil || n <= 0 {
+			continue
+		}
+		ids = append(ids, id)
+		out = append(out, ImportAwaiting{ImportID: id, Rows: n})
+	}
+	var names []struct {
+		ID       int64
+		FileName string
+	}
+	if len(ids) > 0 {
+		if err := s.DB.Gorm.WithContext(ctx).Raw("SELECT id, file_name FROM imports WHERE breach_id = ? AND id IN ?", breachID, ids).Scan(&names).Error; err != nil {
+			return nil, fmt.Errorf("imports of breach %d: %w", breachID, err)
+		}
+	}
+	byID := make(map[int64]string, len(names))
+	for _, n := range names {
+		byID[n.ID] = n.FileName
+	}
+	for i := range out {
+		out[i].FileName = byID[out[i].ImportID]
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ImportID < out[j].ImportID })
+	return out, nil
 }
