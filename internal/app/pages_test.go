@@ -31,20 +31,21 @@ type pageResponse struct {
 	Type     string
 }
 
-// sessionFor signs a user in as the sign-in form does and returns the
-// session cookie's value.
-func sessionFor(t *testing.T, e *apptest.Env, email string) string {
+// pageSession is a signed-in browser: its session cookie and CSRF token.
+type pageSession struct{ cookie, csrf string }
+
+func signedIn(t *testing.T, e *apptest.Env, email string) pageSession {
 	t.Helper()
 	ctx := context.Background()
 	u, err := e.App.Auth.UserByEmail(ctx, email)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cookie, _, err := e.App.Auth.CreateSession(ctx, u.ID, time.Hour)
+	cookie, csrf, err := e.App.Auth.CreateSession(ctx, u.ID, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cookie
+	return pageSession{cookie: cookie, csrf: csrf}
 }
 
 // getPage GETs a path with a session cookie ("" for none).
@@ -119,7 +120,7 @@ func TestBreachPageShowsDuties(t *testing.T) {
 	}
 	doc := generate(t, e, o.po, id, map[string]any{"kind": "summary"}, http.StatusCreated)
 
-	cookie := sessionFor(t, e, "po@acme.example")
+	cookie := signedIn(t, e, "po@acme.example").cookie
 	res := getPage(t, e, cookie, fmt.Sprintf("/breaches/%d", id))
 	if res.Status != http.StatusOK || !strings.HasPrefix(res.Type, "text/html") {
 		t.Fatalf("breach page: %d %s", res.Status, res.Type)
@@ -160,7 +161,7 @@ func TestBreachPageIsScopedToTheOrganization(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		o := newObligationsEnv(t, e)
 		id := o.breach(t, "2025-10-24T10:00:00-04:00", "")
-		outsider := sessionFor(t, e, "po@other.example")
+		outsider := signedIn(t, e, "po@other.example").cookie
 		for _, path := range []string{fmt.Sprintf("/breaches/%d", id), "/breaches/999999", "/breaches/abc"} {
 			res := getPage(t, e, outsider, path)
 			if res.Status != http.StatusNotFound || !strings.HasPrefix(res.Type, "text/html") {
@@ -235,7 +236,7 @@ func TestBreachPageEscapesText(t *testing.T) {
 	}
 	var b struct{ ID int64 }
 	res.JSON(t, &b)
-	cookie := sessionFor(t, e, "po@acme.example")
+	cookie := signedIn(t, e, "po@acme.example").cookie
 	for _, path := range []string{fmt.Sprintf("/breaches/%d", b.ID), "/deadlines", "/breaches"} {
 		body := getPage(t, e, cookie, path).Body
 		if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {

@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -11,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -19,23 +17,6 @@ import (
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/db"
 )
-
-// pageSession is a signed-in browser: its session cookie and CSRF token.
-type pageSession struct{ cookie, csrf string }
-
-func signedIn(t *testing.T, e *apptest.Env, email string) pageSession {
-	t.Helper()
-	ctx := context.Background()
-	u, err := e.App.Auth.UserByEmail(ctx, email)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cookie, csrf, err := e.App.Auth.CreateSession(ctx, u.ID, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pageSession{cookie: cookie, csrf: csrf}
-}
 
 // formPart is one part of a form upload, in the order it is sent.
 type formPart struct{ name, file, value string }

@@ -8,10 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
+
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -87,12 +86,12 @@ func (e *env) runImport(ctx context.Context, f importFlags) error {
 	if err != nil {
 		return err
 	}
-	rf := rejectsFile{dest: f.rejects}
-	if rf.dest == "" {
-		rf.dest = filepath.Join(a.Cfg.DataDir, "rejects", fmt.Sprintf("%s-%s-%s-rejects.csv", b.Reference, sum[:12], time.Now().UTC().Format("20060102T150405")))
-		rf.unique = true
+	dir := filepath.Join(a.Cfg.DataDir, "rejects")
+	if f.rejects != "" {
+		dir = filepath.Dir(f.rejects)
 	}
-	if err := rf.open(); err != nil {
+	rf, err := openRejects(dir)
+	if err != nil {
 		return err
 	}
 	defer rf.discard()
@@ -103,7 +102,11 @@ func (e *env) runImport(ctx context.Context, f importFlags) error {
 	}
 	out := importSummary{ImportID: res.ImportID, Accepted: res.Accepted, Rejected: res.Rejected, Duplicates: res.Duplicates, DryRun: f.dryRun}
 	if res.Rejected > 0 {
-		if out.RejectsFile, err = rf.keep(); err != nil {
+		dest := f.rejects
+		if dest == "" {
+			dest = filepath.Join(dir, defaultRejectsName(b.Reference, sum, res.ImportID, f.dryRun))
+		}
+		if out.RejectsFile, err = rf.keep(dest); err != nil {
 			return err
 		}
 	}
@@ -239,62 +242,43 @@ func (p *progress) done() {
 }
 
 // rejectsFile is where the CLI writes an import's rejected rows: a temporary
-// file beside the destination, moved into place only when the import has
-// committed with rejects, so that a refused, failed or interrupted import
-// leaves no report behind and never overwrites an earlier one.
-type rejectsFile struct {
-	dest string
-	// unique picks a free name (-2, -3, …) rather than replace a file at
-	// dest; set for the default name, which two runs in one second share.
-	unique bool
-	tmp    *os.File
-}
+// file, moved to its destination only when the import has committed with
+// rejects, so that a refused, failed or interrupted import leaves no report
+// behind and never replaces an earlier one. It is 0600: the values are
+// masked, but the rows are still about people.
+type rejectsFile struct{ tmp *os.File }
 
-func (r *rejectsFile) open() error {
-	dir := filepath.Dir(r.dest)
+func openRejects(dir string) (*rejectsFile, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return fmt.Errorf("rejects file: %w", err)
+		return nil, fmt.Errorf("rejects file: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(r.dest)+".*.partial")
+	tmp, err := os.CreateTemp(dir, ".rejects-*.partial")
 	if err != nil {
-		return fmt.Errorf("rejects file: %w", err)
+		return nil, fmt.Errorf("rejects file: %w", err)
 	}
-	r.tmp = tmp
-	return nil
+	return &rejectsFile{tmp: tmp}, nil
 }
 
-// keep moves the finished report to its destination and returns its path.
-func (r *rejectsFile) keep() (string, error) {
+// defaultRejectsName names a report in the data directory after the
+// import, whose id no other import has; a dry run stores nothing and has
+// no id, so its report is named after the file and the time.
+func defaultRejectsName(ref, sum string, importID int64, dry bool) string {
+	if dry {
+		return fmt.Sprintf("%s-%s-dry-run-%s-rejects.csv", ref, sum[:12], time.Now().UTC().Format("20060102T150405"))
+	}
+	return fmt.Sprintf("%s-import-%d-rejects.csv", ref, importID)
+}
+
+// keep moves the finished report to dest and returns dest.
+func (r *rejectsFile) keep(dest string) (string, error) {
 	if err := r.tmp.Close(); err != nil {
 		return "", fmt.Errorf("rejects file: %w", err)
 	}
-	if !r.unique {
-		if err := os.Rename(r.tmp.Name(), r.dest); err != nil {
-			return "", fmt.Errorf("rejects file: %w", err)
-		}
-		r.tmp = nil
-		return r.dest, nil
+	if err := os.Rename(r.tmp.Name(), dest); err != nil {
+		return "", fmt.Errorf("rejects file: %w", err)
 	}
-	ext := filepath.Ext(r.dest)
-	stem := strings.TrimSuffix(r.dest, ext)
-	for n := 1; n < 1000; n++ {
-		path := r.dest
-		if n > 1 {
-			path = fmt.Sprintf("%s-%d%s", stem, n, ext)
-		}
-		// A hard link fails when the name is taken, where a rename would
-		// replace the other file.
-		err := os.Link(r.tmp.Name(), path)
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		if err != nil {
-			return "", fmt.Errorf("rejects file: %w", err)
-		}
-		r.discard()
-		return path, nil
-	}
-	return "", fmt.Errorf("rejects file: no free name beside %s", r.dest)
+	r.tmp = nil
+	return dest, nil
 }
 
 // discard removes the temporary file unless keep has moved it.

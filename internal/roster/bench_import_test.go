@@ -78,18 +78,9 @@ func peakRSS() float64 {
 func importBench(b *testing.B, d *db.DB, path string, size int64, rows int) time.Duration {
 	breachID := seedBreach(b, d, "bench")
 	im := &Importer{DB: d, TempDir: b.TempDir(), Now: time.Now}
-	f, err := os.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	imp := queue(b, d, breachID, "roster.csv", "")
 	start := time.Now()
-	res, err := im.Run(context.Background(), imp, f, RunOptions{Size: size})
+	res := runBenchFile(b, im, breachID, path, size)
 	elapsed := time.Since(start)
-	if err != nil {
-		b.Fatal(err)
-	}
 	if res.Accepted != int64(rows) {
 		b.Fatalf("accepted %d of %d (rejected %d)", res.Accepted, rows, res.Rejected)
 	}

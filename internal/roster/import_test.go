@@ -258,21 +258,13 @@ func TestImportHoldsItsBreachUntilCommit(t *testing.T) {
 	}()
 	// Wait until the import's transaction holds the lock, then try to
 	// delete the breach without waiting for it.
-	ctx := context.Background()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	waitFor(t, "the import to lock its breach", func() bool {
 		var held int64
 		d.Gorm.Raw(`SELECT COUNT(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
 			WHERE c.relname = 'breaches' AND l.mode = 'RowShareLock' AND l.pid <> pg_backend_pid()`).Scan(&held)
-		if held > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the import never locked its breach")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	err := d.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return held > 0
+	})
+	err := d.Gorm.WithContext(context.Background()).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Exec("SET LOCAL lock_timeout = '200ms'").Error; err != nil {
 			return err
 		}

@@ -185,10 +185,7 @@ func lockImport(ctx context.Context, tx *gorm.DB, d db.Dialect, id int64) (Impor
 	}
 	var cur Import
 	if err := tx.WithContext(ctx).Take(&cur, id).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return Import{}, fmt.Errorf("import %d: %w", id, errs.ErrNotFound)
-		}
-		return Import{}, fmt.Errorf("import %d: %w", id, err)
+		return Import{}, notFoundAs(err, "import", id)
 	}
 	return cur, nil
 }

@@ -34,9 +34,9 @@ type ReviewResult struct {
 const maxReviewNote = 2000
 
 // ReviewPerson records a decision on a row flagged as a duplicate. In one
-// transaction, it refreshes the breach's counts and re-evaluates its
-// obligations, since a distinct person may change which laws apply; the
-// decision and the state it replaces are audited. A decision may be changed
+// transaction, it moves the row's share of the breach's counts and
+// re-evaluates its obligations, since a distinct person may change which
+// laws apply; the decision and the state it replaces are audited. A decision may be changed
 // later; a row that was never flagged cannot be reviewed.
 func (s *Service) ReviewPerson(ctx context.Context, p *auth.Principal, requestID string, personID int64, d ReviewDecision) (ReviewResult, error) {
 	if err := d.check(); err != nil {
@@ -80,31 +80,39 @@ func (d ReviewDecision) check() error {
 }
 
 // flaggedPerson loads a row the principal may review, with its breach's
-// organization, holding the breach's roster lock so that no import flags
-// rows or counts the breach meanwhile.
+// organization, holding the breach's roster lock.
 func (s *Service) flaggedPerson(ctx context.Context, tx *gorm.DB, p *auth.Principal, personID int64) (StoredPerson, int64, error) {
 	var person StoredPerson
 	err := tx.WithContext(ctx).Select("id", "breach_id", "import_id", "review", "duplicate_of", "region", "language", "channel", "minor").Take(&person, personID).Error
 	if err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return person, 0, fmt.Errorf("person %d: %w", personID, errs.ErrNotFound)
-		}
-		return person, 0, fmt.Errorf("person %d: %w", personID, err)
+		return person, 0, notFoundAs(err, "person", personID)
 	}
-	b, err := s.Authorize(ctx, tx, p, person.BreachID, auth.Write)
+	org, err := s.holdForReview(ctx, tx, p, person.BreachID, "person", personID)
 	if err != nil {
-		if errors.Is(err, errs.ErrNotFound) {
-			return person, 0, fmt.Errorf("person %d: %w", personID, errs.ErrNotFound)
-		}
-		return person, 0, err
-	}
-	if err := lockBreachRoster(ctx, tx, s.DB.Dialect, person.BreachID); err != nil {
 		return person, 0, err
 	}
 	if person.Review == "" {
 		return person, 0, fmt.Errorf("person %d is not flagged as repeating another person, so there is nothing to review: %w", personID, errs.ErrConflict)
 	}
-	return person, b.OrganizationID, nil
+	return person, org, nil
+}
+
+// holdForReview checks that the principal may decide about the breach's
+// roster (another organization's record, named kind id, is not found) and
+// takes the breach's roster lock, so that no import flags rows or counts
+// the breach meanwhile. It returns the breach's organization.
+func (s *Service) holdForReview(ctx context.Context, tx *gorm.DB, p *auth.Principal, breachID int64, kind string, id int64) (int64, error) {
+	b, err := s.Authorize(ctx, tx, p, breachID, auth.Write)
+	if err != nil {
+		if errors.Is(err, errs.ErrNotFound) {
+			return 0, fmt.Errorf("%s %d: %w", kind, id, errs.ErrNotFound)
+		}
+		return 0, err
+	}
+	if err := lockBreachRoster(ctx, tx, s.DB.Dialect, breachID); err != nil {
+		return 0, err
+	}
+	return b.OrganizationID, nil
 }
 
 // afterRosterChange refreshes the breach's counts and re-evaluates its
@@ -207,17 +215,14 @@ func (s *Service) ReviewImport(ctx context.Context, p *auth.Principal, requestID
 	if err := d.check(); err != nil {
 		return BulkReviewResult{}, err
 	}
-	imp, err := s.loadImport(ctx, p, importID)
-	if err != nil {
-		return BulkReviewResult{}, err
-	}
 	res := BulkReviewResult{ImportID: importID, Review: d.Decision}
-	err = s.DB.Tx(ctx, func(tx *gorm.DB) error {
-		b, err := s.Authorize(ctx, tx, p, imp.BreachID, auth.Write)
-		if err != nil {
-			return err
+	err := s.DB.Tx(ctx, func(tx *gorm.DB) error {
+		var imp Import
+		if err := tx.WithContext(ctx).Select("id", "breach_id").Take(&imp, importID).Error; err != nil {
+			return notFoundAs(err, "import", importID)
 		}
-		if err := lockBreachRoster(ctx, tx, s.DB.Dialect, imp.BreachID); err != nil {
+		org, err := s.holdForReview(ctx, tx, p, imp.BreachID, "import", importID)
+		if err != nil {
 			return err
 		}
 		r := tx.Model(&StoredPerson{}).Where("breach_id = ? AND import_id = ? AND review = ?", imp.BreachID, importID, ReviewDuplicate).
@@ -233,7 +238,7 @@ func (s *Service) ReviewImport(ctx context.Context, p *auth.Principal, requestID
 			return err
 		}
 		details := map[string]any{"breach_id": imp.BreachID, "rows": res.Reviewed, "to": d.Decision, "note": d.Note}
-		if err := auth.Audit(ctx, tx, p, requestID, b.OrganizationID, "roster.review.import", "import", strconv.FormatInt(importID, 10), details); err != nil {
+		if err := auth.Audit(ctx, tx, p, requestID, org, "roster.review.import", "import", strconv.FormatInt(importID, 10), details); err != nil {
 			return err
 		}
 		res.Counts, err = Counts(ctx, tx, imp.BreachID)

@@ -183,15 +183,21 @@ func (s *Service) ListImports(ctx context.Context, p *auth.Principal, breachID i
 func (s *Service) loadImport(ctx context.Context, p *auth.Principal, id int64) (Import, error) {
 	var imp Import
 	if err := s.DB.Gorm.WithContext(ctx).Take(&imp, id).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return Import{}, fmt.Errorf("import %d: %w", id, errs.ErrNotFound)
-		}
-		return Import{}, fmt.Errorf("import %d: %w", id, err)
+		return Import{}, notFoundAs(err, "import", id)
 	}
 	if _, err := s.Authorize(ctx, s.DB.Gorm, p, imp.BreachID, auth.Read); err != nil {
 		return Import{}, notFoundImport(id, err)
 	}
 	return imp, nil
+}
+
+// notFoundAs reports a failed read of the record kind id, as not found
+// when there is no such row.
+func notFoundAs(err error, kind string, id int64) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return fmt.Errorf("%s %d: %w", kind, id, errs.ErrNotFound)
+	}
+	return fmt.Errorf("%s %d: %w", kind, id, err)
 }
 
 func notFoundImport(id int64, err error) error {

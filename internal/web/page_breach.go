@@ -126,16 +126,12 @@ func (s *Server) breachView(ctx context.Context, p *auth.Principal, b breach.Bre
 
 // describe fills the organization, its zone, labels and the timeline.
 func (s *Server) describe(ctx context.Context, p *auth.Principal, v *breachView) error {
-	orgs, err := s.deps.Auth.Organizations(ctx, p)
+	org, err := s.organization(ctx, p, v.OrganizationID)
 	if err != nil {
-		return fmt.Errorf("organizations: %w", err)
+		return err
 	}
-	var zone string
-	for _, o := range orgs {
-		if o.ID == v.OrganizationID {
-			v.OrgName, zone = o.Name, o.TimeZone
-		}
-	}
+	v.OrgName = org.Name
+	zone := org.TimeZone
 	cats, err := s.deps.Breaches.Categories(ctx)
 	if err != nil {
 		return fmt.Errorf("data categories: %w", err)

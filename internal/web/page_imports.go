@@ -121,12 +121,12 @@ func (s *Server) importPage(c *gin.Context) {
 		s.pageFail(c, err)
 		return
 	}
-	zone, err := s.orgZone(c.Request.Context(), p, b.OrganizationID)
+	org, err := s.organization(c.Request.Context(), p, b.OrganizationID)
 	if err != nil {
 		s.pageFail(c, err)
 		return
 	}
-	loc, name := zoneOf(zone)
+	loc, name := zoneOf(org.TimeZone)
 	v := &importView{importRow: newImportRow(imp, loc, name), BreachRef: b.Reference, BreachTitle: b.Title}
 	d := pageData{Title: "Import " + strconv.FormatInt(imp.ID, 10) + " · " + b.Reference, Nav: "breaches",
 		User: &p.User, CSRF: c.GetString(keyCSRF), Import: v}
@@ -136,16 +136,17 @@ func (s *Server) importPage(c *gin.Context) {
 	s.render(c, http.StatusOK, "import", d)
 }
 
-// orgZone is the time zone of one of the principal's organizations.
-func (s *Server) orgZone(ctx context.Context, p *auth.Principal, orgID int64) (string, error) {
+// organization is one of the principal's organizations (zero when the
+// principal is not a member: its zone then reads as UTC).
+func (s *Server) organization(ctx context.Context, p *auth.Principal, orgID int64) (auth.Organization, error) {
 	orgs, err := s.deps.Auth.Organizations(ctx, p)
 	if err != nil {
-		return "", fmt.Errorf("organizations: %w", err)
+		return auth.Organization{}, fmt.Errorf("organizations: %w", err)
 	}
 	for _, o := range orgs {
 		if o.ID == orgID {
-			return o.TimeZone, nil
+			return o, nil
 		}
 	}
-	return "", nil
+	return auth.Organization{}, nil
 }
