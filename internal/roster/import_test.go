@@ -261,7 +261,8 @@ func TestImportHoldsItsBreachUntilCommit(t *testing.T) {
 	waitFor(t, "the import to lock its breach", func() bool {
 		var held int64
 		d.Gorm.Raw(`SELECT COUNT(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-			WHERE c.relname = 'breaches' AND l.mode = 'RowShareLock' AND l.pid <> pg_backend_pid()`).Scan(&held)
+			WHERE l.database = ` + thisDatabase + ` AND c.relname = 'breaches' AND l.mode = 'RowShareLock'
+			AND l.pid <> pg_backend_pid()`).Scan(&held)
 		return held > 0
 	})
 	err := d.Gorm.WithContext(context.Background()).Transaction(func(tx *gorm.DB) error {
@@ -301,7 +302,7 @@ func TestConcurrentImportsIntoOneBreachSeeEachOther(t *testing.T) {
 	go run(first, &gatedReader{gate: gate, r: strings.NewReader(file)})
 	waitFor(t, "the first import to lock the roster", func() bool {
 		var n int64
-		d.Gorm.Raw("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = ? AND granted", breachLockClass).Scan(&n)
+		d.Gorm.Raw("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "+thisDatabase+" AND classid = ? AND objid = ? AND granted", breachLockClass, b).Scan(&n)
 		return n > 0
 	})
 	// The second file says the same people with other spellings.
@@ -309,7 +310,7 @@ func TestConcurrentImportsIntoOneBreachSeeEachOther(t *testing.T) {
 	go run(second, strings.NewReader(header+"\n"+strings.ToUpper(people)))
 	waitFor(t, "the second import to wait for the first", func() bool {
 		var n int64
-		d.Gorm.Raw("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = ? AND NOT granted", breachLockClass).Scan(&n)
+		d.Gorm.Raw("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "+thisDatabase+" AND classid = ? AND objid = ? AND NOT granted", breachLockClass, b).Scan(&n)
 		return n > 0
 	})
 	close(gate)
@@ -328,6 +329,11 @@ func TestConcurrentImportsIntoOneBreachSeeEachOther(t *testing.T) {
 		t.Fatalf("people %d, want 4: duplicates are kept", n)
 	}
 }
+
+// thisDatabase selects the test's own database in pg_locks, which shows the
+// locks of the whole server: other packages' tests take the same kinds of
+// lock in their databases at the same time.
+const thisDatabase = "(SELECT oid FROM pg_database WHERE datname = current_database())"
 
 // waitFor polls cond for up to ten seconds.
 func waitFor(t *testing.T, what string, cond func() bool) {
