@@ -583,3 +583,55 @@ func TestFilingsLeaveDuplicatesOut(t *testing.T) {
 		}
 	})
 }
+
+// TestEmojiInABreachDoesNotTakeTheServerDown is the regression test for the
+// report of a breach whose description held 😀: the summary grew without
+// bound until the kernel killed the server, and every filing answered 500.
+func TestEmojiInABreachDoesNotTakeTheServerDown(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *apptest.Env) {
+		org := e.Org("acme")
+		tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
+		res := e.Do("POST", "/api/v1/breaches", tok, map[string]any{
+			"organization": "acme", "title": "Phishing 🎣 at the front desk",
+			"description": "Staff clicked 😀 a link; " + strings.Repeat("🔥 ", 3000),
+			"kinds":       []string{"hacking"},
+			"events":      []map[string]string{{"kind": "discovered", "at": "2025-03-10T09:30:00-04:00", "zone": "America/Toronto", "note": "👀"}},
+		})
+		if res.Status != http.StatusCreated {
+			t.Fatalf("create breach: %d %s", res.Status, res.Body)
+		}
+		var b struct{ ID int64 }
+		res.JSON(t, &b)
+		addPeople(t, e, b.ID, "CA-ON", 5)
+		for _, kind := range []string{"summary", "on-ipc-mfippa", "ca-opc-pipeda"} {
+			start := time.Now()
+			d := generate(t, e, tok, b.ID, map[string]any{"kind": kind}, http.StatusCreated)
+			if took := time.Since(start); took > 5*time.Second {
+				t.Errorf("%s took %v", kind, took)
+			}
+			pdf := e.Do("GET", fmt.Sprintf("/api/v1/documents/%d/pdf", d.ID), tok, nil)
+			text := pdfToText(t, pdf.Body)
+			if !strings.Contains(text, "Staff clicked [U+1F600] a link") || (kind == "summary" && !strings.Contains(text, "Phishing [U+1F3A3] at")) {
+				t.Errorf("%s: the characters the font lacks are not shown as code points:\n%.2000s", kind, text)
+			}
+		}
+		if e.Do("GET", "/healthz", "", nil).Status != http.StatusOK {
+			t.Fatal("the server stopped answering")
+		}
+	})
+}
+
+// TestDocumentOverItsPageLimitIsAClearError: a document past the page
+// limit fails the one request with a message naming the limit.
+func TestDocumentOverItsPageLimitIsAClearError(t *testing.T) {
+	e := apptest.New(t, db.SQLite)
+	e.App.Documents.Limits.MaxPages = 1
+	org := e.Org("acme")
+	tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
+	id, _ := docBreach(t, e, tok, "Box of files lost by courier", "2025-03-10T09:30:00-04:00")
+	res := e.Do("POST", fmt.Sprintf("/api/v1/breaches/%d/documents", id), tok, map[string]any{"kind": "on-ipc-mfippa"})
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(string(res.Body), `"code":"limit"`) ||
+		!strings.Contains(string(res.Body), "more than 1 pages") {
+		t.Fatalf("over the page limit: %d %s", res.Status, res.Body)
+	}
+}

@@ -18,6 +18,7 @@ func (a *App) wireDocuments(context.Context) error {
 	svc := document.NewService(a.DB.Gorm, a.Breaches)
 	svc.Obligations = document.SQLObligations{}
 	svc.Rules = ruleContent{cat: a.Rules}
+	svc.Limits = document.RenderLimits{MaxPages: a.Cfg.RenderMaxPages, Timeout: a.Cfg.RenderTimeout}
 	if a.Obligations != nil {
 		svc.Filer = obligationFiler{svc: a.Obligations}
 	}

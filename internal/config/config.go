@@ -57,6 +57,11 @@ type Config struct {
 	// the only users who may add calendar closures through the API, because
 	// a closure moves the deadlines of every organization on the server.
 	Operators []string `yaml:"operators"`
+	// RenderTimeout bounds the time one document (filing, register,
+	// summary) may take to produce.
+	RenderTimeout time.Duration `yaml:"render_timeout"`
+	// RenderMaxPages bounds the pages of one document.
+	RenderMaxPages int `yaml:"render_max_pages"`
 }
 
 // Closure is a one-off closure of a holiday calendar.
@@ -92,6 +97,8 @@ func Defaults() Config {
 		Workers:         10,
 		SessionTTL:      12 * time.Hour,
 		ReminderLeads:   []time.Duration{72 * time.Hour, 24 * time.Hour, 4 * time.Hour},
+		RenderTimeout:   60 * time.Second,
+		RenderMaxPages:  3000,
 	}
 }
 
@@ -171,6 +178,8 @@ func settings() []setting {
 			return nil
 		}},
 		{"REMINDER_LEADS", false, func(c *Config, v string) error { return parseDurations(v, &c.ReminderLeads) }},
+		{"RENDER_TIMEOUT", false, func(c *Config, v string) error { return parseDuration(v, &c.RenderTimeout) }},
+		{"RENDER_MAX_PAGES", false, func(c *Config, v string) error { return parseInt(v, &c.RenderMaxPages) }},
 		{"WORKERS", false, func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			c.Workers = n
@@ -181,6 +190,15 @@ func settings() []setting {
 
 func parseInt64(v string, dst *int64) error {
 	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return errors.New("not a whole number")
+	}
+	*dst = n
+	return nil
+}
+
+func parseInt(v string, dst *int) error {
+	n, err := strconv.Atoi(v)
 	if err != nil {
 		return errors.New("not a whole number")
 	}
@@ -282,6 +300,12 @@ func (c Config) validateRest() error {
 	}
 	if c.Workers < 1 || c.Workers > 1000 {
 		return &Error{Setting: "BREACHLINE_WORKERS", Problem: "want 1 to 1000"}
+	}
+	if c.RenderTimeout < time.Second {
+		return &Error{Setting: "BREACHLINE_RENDER_TIMEOUT", Problem: "must be at least 1s"}
+	}
+	if c.RenderMaxPages < 10 || c.RenderMaxPages > 100000 {
+		return &Error{Setting: "BREACHLINE_RENDER_MAX_PAGES", Problem: "want 10 to 100000"}
 	}
 	if err := validateClosures(c.Closures); err != nil {
 		return err

@@ -72,7 +72,7 @@ func (s *Service) generateOnce(ctx context.Context, c Call, pr *prepared, stage 
 	}
 	d.DocumentID = documentID(pr.breach.Reference, pr.info.ID, pr.params.State, pr.obligation, d.Version)
 	in.DocumentID, in.GeneratedAt, in.Preparer = d.DocumentID, d.GeneratedAt, d.GeneratedByLabel
-	if err := renderInto(&d, pr.info, in); err != nil {
+	if err := s.renderInto(ctx, &d, pr.info, in); err != nil {
 		return Document{}, err
 	}
 	return d, s.store(ctx, c, &d)
@@ -132,15 +132,21 @@ func documentID(ref, kind, state string, ob *ObligationRef, version int) string 
 	return fmt.Sprintf("%s-v%d", id, version)
 }
 
-// renderInto checks and renders the PDF (and the CSV when the kind has one).
-func renderInto(d *Document, info report.KindInfo, in report.Input) error {
+// renderInto checks and renders the PDF (and the CSV when the kind has one),
+// within the service's render limits.
+func (s *Service) renderInto(ctx context.Context, d *Document, info report.KindInfo, in report.Input) error {
+	if s.Limits.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.Limits.Timeout)
+		defer cancel()
+	}
 	miss, err := report.Check(info.ID, in)
 	if err != nil {
 		return reportErr(err)
 	}
 	d.Missing = missingFrom(miss)
 	var buf bytes.Buffer
-	if err := report.Render(info.ID, in, &buf); err != nil {
+	if err := report.Render(ctx, info.ID, in, &buf, report.Limits{MaxPages: s.Limits.MaxPages}); err != nil {
 		return reportErr(err)
 	}
 	d.PDF, d.Size, d.SHA256 = buf.Bytes(), int64(buf.Len()), hexSum(buf.Bytes())

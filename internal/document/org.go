@@ -98,7 +98,7 @@ func (s *Service) generateOrg(ctx context.Context, c Call, o auth.Organization, 
 		d.Params = p
 		d.DocumentID = fmt.Sprintf("%s-v%d", base, d.Version)
 		in.DocumentID, in.GeneratedAt, in.Preparer = d.DocumentID, d.GeneratedAt, d.GeneratedByLabel
-		if err := renderInto(&d, info, in); err != nil {
+		if err := s.renderInto(ctx, &d, info, in); err != nil {
 			return Document{}, err
 		}
 		err = s.store(ctx, c, &d)

@@ -32,6 +32,15 @@ type Service struct {
 	Rules RuleContent
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// Limits bound every render: pages per document (zero: the report
+	// package's default) and time (zero: no bound beyond the request's).
+	Limits RenderLimits
+}
+
+// RenderLimits bound the rendering of one document.
+type RenderLimits struct {
+	MaxPages int
+	Timeout  time.Duration
 }
 
 // NewService returns a Service on db that loads breaches with breaches.
@@ -265,6 +274,12 @@ func reportStage(stage string) string {
 // reportErr turns the report package's input errors into validation errors;
 // their text names the problem and is safe to show.
 func reportErr(err error) error {
+	if errors.Is(err, report.ErrTooLarge) {
+		return &errs.Limit{Message: "the document would be too long to produce (" + err.Error() + ")", Setting: "BREACHLINE_RENDER_MAX_PAGES"}
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &errs.Limit{Message: "the document took too long to produce; shorten the longest texts and try again", Setting: "BREACHLINE_RENDER_TIMEOUT"}
+	}
 	if errors.Is(err, report.ErrInvalidInput) || errors.Is(err, report.ErrUnknownKind) || errors.Is(err, report.ErrNoCSV) {
 		return &errs.Invalid{Message: err.Error()}
 	}

@@ -64,3 +64,14 @@ func (e *Conflict) Error() string { return e.Message }
 
 // Is lets errors.Is(err, ErrConflict) match a *Conflict.
 func (e *Conflict) Is(target error) bool { return target == ErrConflict }
+
+// Limit reports a request that would go past one of the service's limits
+// (pages in a document, time to render it, cells in a file). The message
+// names the limit and is safe to show; the setting that raises it, if any,
+// is in Setting.
+type Limit struct {
+	Message string
+	Setting string
+}
+
+func (e *Limit) Error() string { return e.Message }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"io"
 	"testing"
 )
@@ -10,7 +11,7 @@ func BenchmarkFiling(b *testing.B) {
 	in := fullInput()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := Render("on-ipc-phipa", in, io.Discard); err != nil {
+		if err := Render(context.Background(), "on-ipc-phipa", in, io.Discard, Limits{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -22,7 +23,7 @@ func BenchmarkRegister10k(b *testing.B) {
 	in.Register = manyEntries(10000)
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := Render("register", in, io.Discard); err != nil {
+		if err := Render(context.Background(), "register", in, io.Discard, Limits{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -34,6 +33,7 @@ type docMeta struct {
 	paper     string // "Letter" or "A4"
 	landscape bool
 	w         words
+	budget    budget
 }
 
 // doc is a PDF being laid out: page chrome, sections, fields, paragraphs, tables.
@@ -42,6 +42,7 @@ type doc struct {
 	meta  docMeta
 	left  float64
 	width float64
+	head  []string // the header's fitted texts, set on the first page
 }
 
 // newDoc starts a document with its header and footer installed and the first page added.
@@ -79,33 +80,58 @@ func newDoc(m docMeta) *doc {
 	return d
 }
 
-// header prints the organization, breach reference and title at the top of each page.
+// header prints the organization, breach reference and title at the top of
+// each page. Every new page passes here, so it is also where a render that
+// has outgrown its budget (pages or time) is stopped: the PDF library then
+// ignores every later call and Output returns the error.
 func (d *doc) header() {
 	p := d.pdf
+	if err := d.meta.budget.check(p.PageNo()); err != nil {
+		p.SetError(err)
+		return
+	}
 	p.SetY(10)
 	p.SetFont(fontFamily, "B", smallSize+1)
 	p.SetTextColor(40, 40, 40)
 	half := d.width / 2
-	p.SetX(d.left)
-	p.CellFormat(half, 4.5, fit(p, clean(d.meta.org), half), "", 0, "L", false, 0, "")
-	ref := ""
-	if d.meta.reference != "" {
-		ref = d.meta.w.reference + " " + clean(d.meta.reference)
+	if d.head == nil {
+		d.head = d.headerTexts(half)
 	}
-	p.CellFormat(half, 4.5, fit(p, ref, half), "", 1, "R", false, 0, "")
+	p.SetX(d.left)
+	p.CellFormat(half, 4.5, d.head[0], "", 0, "L", false, 0, "")
+	p.CellFormat(half, 4.5, d.head[1], "", 1, "R", false, 0, "")
 	p.SetFont(fontFamily, "", smallSize)
 	p.SetX(d.left)
-	p.CellFormat(d.width, 4, fit(p, clean(d.meta.title), d.width), "", 1, "L", false, 0, "")
+	p.CellFormat(d.width, 4, d.head[2], "", 1, "L", false, 0, "")
 	p.SetDrawColor(150, 150, 150)
 	p.Line(d.left, 20, d.left+d.width, 20)
 	p.SetTextColor(0, 0, 0)
 	p.SetFont(fontFamily, "", bodySize)
 }
 
+// headerTexts fits the organization, reference and title to the header
+// once; every page repeats them.
+func (d *doc) headerTexts(half float64) []string {
+	p := d.pdf
+	ref := ""
+	if d.meta.reference != "" {
+		ref = d.meta.w.reference + " " + clean(d.meta.reference)
+	}
+	org := fit(p, clean(d.meta.org), half)
+	ref = fit(p, ref, half)
+	p.SetFont(fontFamily, "", smallSize)
+	title := fit(p, clean(d.meta.title), d.width)
+	p.SetFont(fontFamily, "B", smallSize+1)
+	return []string{org, ref, title}
+}
+
 // footer prints "Page N of M", the generation time with zone and the document id.
 // On the last page the total is written out, so its digits are in the font subset
 // that the page-count alias on earlier pages relies on.
 func (d *doc) footer(last bool) {
+	if d.pdf.Err() {
+		return
+	}
 	p := d.pdf
 	_, ph := p.GetPageSize()
 	p.SetY(ph - 14)
@@ -129,6 +155,9 @@ func (d *doc) footer(last bool) {
 
 // titleBlock prints the document title, subtitle and preparer on the first page.
 func (d *doc) titleBlock() {
+	if d.pdf.Err() {
+		return
+	}
 	p := d.pdf
 	p.SetFont(fontFamily, "B", 15)
 	p.MultiCell(d.width, 7, clean(d.meta.title), "", "L", false)
@@ -146,6 +175,9 @@ func (d *doc) titleBlock() {
 
 // heading starts a section; it moves to a new page when fewer than three lines remain.
 func (d *doc) heading(text string) {
+	if d.pdf.Err() {
+		return
+	}
 	d.needSpace(4 * lineH)
 	p := d.pdf
 	p.Ln(2)
@@ -160,6 +192,9 @@ func (d *doc) heading(text string) {
 
 // field prints a short labelled value in two columns.
 func (d *doc) field(label, value string) {
+	if d.pdf.Err() {
+		return
+	}
 	p := d.pdf
 	p.SetFont(fontFamily, "B", bodySize)
 	lw := d.width * labelShare
@@ -181,6 +216,9 @@ func (d *doc) field(label, value string) {
 
 // block prints a label on its own line and a long value as a full-width paragraph.
 func (d *doc) block(label, value string) {
+	if d.pdf.Err() {
+		return
+	}
 	p := d.pdf
 	d.needSpace(3 * lineH)
 	p.SetFont(fontFamily, "B", bodySize)
@@ -191,6 +229,9 @@ func (d *doc) block(label, value string) {
 
 // paragraph prints wrapped text; it continues on new pages as needed.
 func (d *doc) paragraph(text string) {
+	if d.pdf.Err() {
+		return
+	}
 	p := d.pdf
 	p.SetFont(fontFamily, "", bodySize)
 	p.SetX(d.left)
@@ -200,6 +241,9 @@ func (d *doc) paragraph(text string) {
 
 // note prints a short italic remark.
 func (d *doc) note(text string) {
+	if d.pdf.Err() {
+		return
+	}
 	p := d.pdf
 	p.SetFont(fontFamily, "I", bodySize-1)
 	p.SetX(d.left)
@@ -210,6 +254,9 @@ func (d *doc) note(text string) {
 
 // needSpace adds a page when less than h millimetres remain above the bottom margin.
 func (d *doc) needSpace(h float64) {
+	if d.pdf.Err() {
+		return
+	}
 	p := d.pdf
 	_, ph := p.GetPageSize()
 	_, _, _, bottom := p.GetMargins()
@@ -218,47 +265,51 @@ func (d *doc) needSpace(h float64) {
 	}
 }
 
-// finish closes the document and writes it.
+// finish closes the document and writes it. An error the PDF library
+// recorded on the way (a budget exceeded, a row that cannot fit) is returned
+// instead of a document.
 func (d *doc) finish(w io.Writer) error {
+	if err := d.pdf.Error(); err != nil {
+		return err
+	}
 	if err := d.pdf.Output(w); err != nil {
 		return fmt.Errorf("write pdf: %w", err)
 	}
 	return nil
 }
 
+// The layout methods return at once once the PDF library has recorded an
+// error: it ignores every later call anyway, and some of its measuring
+// functions index tables that are empty by then.
+
 // fit shortens a one-line text with an ellipsis so that it fits in width w.
+// No line of a page holds more than a few hundred characters, so only the
+// first fitRunes are measured: a megabyte-long title costs no more than a
+// short one.
 func fit(p *fpdf.Fpdf, s string, w float64) string {
 	limit := w - 2*p.GetCellMargin()
 	if p.GetStringWidth(s) <= limit {
 		return s
 	}
 	r := []rune(s)
-	for len(r) > 0 && p.GetStringWidth(string(r)+"…") > limit {
-		r = r[:len(r)-1]
+	if len(r) > fitRunes {
+		r = r[:fitRunes]
 	}
-	return string(r) + "…"
+	// The longest prefix that fits with the ellipsis, by bisection.
+	lo, hi := 0, len(r)
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if p.GetStringWidth(string(r[:mid])+"…") <= limit {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return string(r[:lo]) + "…"
 }
 
-// clean makes text safe to lay out: line ends are normalised, tabs become
-// spaces and other control characters are replaced by a visible mark. Every
-// other character, including markup and PDF syntax, is kept as written.
-func clean(s string) string {
-	if s == "" {
-		return s
-	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n':
-			return r
-		case r == '\t' || r == '\r':
-			return ' '
-		case r < 0x20 || r == 0x7f:
-			return '\uFFFD'
-		}
-		return r
-	}, s)
-}
+// fitRunes is more characters than any one line of a page can show.
+const fitRunes = 1000
 
 // formatTime prints an instant in a zone with the zone's abbreviation and offset.
 func formatTime(t time.Time, z *time.Location) string {

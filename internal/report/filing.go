@@ -144,6 +144,6 @@ func metaFor(in Input, v *view, title, subtitle, paper string) docMeta {
 	return docMeta{
 		title: title, subtitle: subtitle, org: org, reference: in.Breach.Reference,
 		docID: id, generated: in.GeneratedAt, zone: v.zone, preparer: in.Preparer,
-		paper: paper, w: v.w,
+		paper: paper, w: v.w, budget: in.budget,
 	}
 }

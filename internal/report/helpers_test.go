@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -79,7 +80,7 @@ func qpdfCheck(t testing.TB, data []byte) {
 func render(t testing.TB, kind string, in Input) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Render(kind, in, &buf); err != nil {
+	if err := Render(context.Background(), kind, in, &buf, Limits{}); err != nil {
 		t.Fatalf("Render(%s): %v", kind, err)
 	}
 	return buf.Bytes()

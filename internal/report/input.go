@@ -179,4 +179,6 @@ type Input struct {
 	PeriodStart  time.Time // register period, inclusive
 	PeriodEnd    time.Time // register period, exclusive
 	Year         int       // calendar year for annual statistics
+
+	budget budget // set by Render
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -91,13 +92,15 @@ func Check(kind string, in Input) ([]Missing, error) {
 
 // Render writes the PDF of one document kind. Missing content is printed as
 // "not yet known"; it does not stop rendering. The output depends only on the
-// input: the same input gives the same bytes.
-func Render(kind string, in Input, w io.Writer) error {
+// input: the same input gives the same bytes. The render stops with an error
+// when it outgrows lim or ctx ends.
+func Render(ctx context.Context, kind string, in Input, w io.Writer, lim Limits) error {
 	d, err := lookup(kind)
 	if err != nil {
 		return err
 	}
 	in.Zone = zoneOf(in) // resolved once, not per register row
+	in.budget = newBudget(ctx, lim)
 	if in.GeneratedAt.IsZero() {
 		return fmt.Errorf("%w: GeneratedAt is required", ErrInvalidInput)
 	}

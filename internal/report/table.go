@@ -1,5 +1,7 @@
 package report
 
+import "fmt"
+
 // column is one table column: a heading and a share of the text width.
 type column struct {
 	head  string
@@ -36,6 +38,9 @@ func (d *doc) newTable(cols []column, size float64) *table {
 // printHeader draws the header row at the current position.
 func (t *table) printHeader() {
 	p := t.d.pdf
+	if p.Err() {
+		return
+	}
 	p.SetFont(fontFamily, "B", t.size)
 	lines := t.split(headTexts(t.cols))
 	h := float64(maxLen(lines))*t.lh + 1
@@ -43,18 +48,32 @@ func (t *table) printHeader() {
 	p.SetFont(fontFamily, "", t.size)
 }
 
-// row adds one row of cell texts.
+// row adds one row of cell texts. A row that cannot make progress (the PDF
+// library has stopped on an error, or a fresh page has no room for a single
+// line under the header) stops the document with an error instead of adding
+// pages for ever.
 func (t *table) row(cells []string) {
 	p := t.d.pdf
+	if p.Err() {
+		return
+	}
 	p.SetFont(fontFamily, "", t.size)
 	lines := t.split(cells)
 	n := maxLen(lines)
-	for start := 0; start < n; {
+	for start := 0; start < n && !p.Err(); {
 		room := t.linesLeft()
 		if room < 1 || (start == 0 && room < n && room < 3) {
+			page := p.PageNo()
 			p.AddPage()
 			t.printHeader()
-			continue
+			if p.Err() {
+				return
+			}
+			if p.PageNo() == page || t.linesLeft() < 1 {
+				p.SetError(fmt.Errorf("%w: a table row does not fit on a page", ErrInvalidInput))
+				return
+			}
+			room = t.linesLeft()
 		}
 		end := min(n, start+room)
 		t.drawCells(lines, start, end, float64(end-start)*t.lh+1, false)
@@ -100,6 +119,12 @@ func (t *table) drawCells(lines [][]string, from, to int, h float64, head bool) 
 // split wraps every cell to its column width.
 func (t *table) split(cells []string) [][]string {
 	out := make([][]string, len(t.widths))
+	if t.d.pdf.Err() {
+		for i := range out {
+			out[i] = []string{""}
+		}
+		return out
+	}
 	for i, w := range t.widths {
 		text := ""
 		if i < len(cells) {

@@ -27,7 +27,10 @@ func classify(err error) (int, apiError) {
 	var inv *errs.Invalid
 	var conflict *errs.Conflict
 	var tooBig *http.MaxBytesError
+	var limit *errs.Limit
 	switch {
+	case errors.As(err, &limit):
+		return http.StatusUnprocessableEntity, apiError{Code: "limit", Message: limit.Message}
 	case errors.As(err, &inv):
 		return http.StatusBadRequest, apiError{Code: "invalid", Message: inv.Message, Fields: inv.Fields}
 	case errors.As(err, &tooBig), errors.Is(err, errTooLarge):
