@@ -2,11 +2,32 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/breachline/breachline/internal/app"
+	"github.com/breachline/breachline/internal/config"
 )
+
+// openApp opens the application the CLI commands of the test work on.
+func openApp(t *testing.T) *app.App {
+	t.Helper()
+	cfg, err := config.Load("", os.Environ())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
 
 func runCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
@@ -60,5 +81,17 @@ func TestUserAndTokenOnSQLite(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, "token", "create", "--email", "nobody@example.org", "--name", "x"); code == 0 || !strings.Contains(errOut, "nobody@example.org") {
 		t.Fatalf("token for unknown user: %d %q", code, errOut)
+	}
+	// Disabling revokes the token; enabling does not bring it back.
+	token := strings.TrimSpace(out)
+	if code, out, errOut := runCLI(t, "user", "disable", "--email", "admin@example.org"); code != 0 || !strings.Contains(out, "disabled") {
+		t.Fatalf("user disable: %d %q %q", code, out, errOut)
+	}
+	if code, _, _ := runCLI(t, "user", "enable", "--email", "admin@example.org"); code != 0 {
+		t.Fatalf("user enable: %d", code)
+	}
+	a := openApp(t)
+	if _, err := a.Auth.PrincipalFromToken(context.Background(), token); err == nil {
+		t.Fatal("a token survived disabling its user")
 	}
 }

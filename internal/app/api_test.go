@@ -240,16 +240,23 @@ func TestTokensAndMembersAPI(t *testing.T) {
 		if e.Do("GET", "/api/v1/me", created.Token, nil).Status != 401 {
 			t.Fatal("revoked token still works")
 		}
+		// A new address is invited; it is a member once the person accepts.
 		add := e.Do("POST", "/api/v1/organizations/acme/members", admin, map[string]string{"email": "Legal@Acme.example", "role": "legal"})
-		if add.Status != 200 || !strings.Contains(string(add.Body), `"legal@acme.example"`) {
+		if add.Status != 202 || !strings.Contains(string(add.Body), `"invitation":{`) || !strings.Contains(string(add.Body), `"legal@acme.example"`) {
 			t.Fatalf("add member: %d %s", add.Status, add.Body)
 		}
 		var ms struct {
 			Members []struct{ Email, Role string }
 		}
 		e.Do("GET", "/api/v1/organizations/acme/members", admin, nil).JSON(t, &ms)
-		if len(ms.Members) != 2 {
-			t.Fatalf("members: %+v", ms)
+		if len(ms.Members) != 1 {
+			t.Fatalf("members before the invitation is accepted: %+v", ms)
+		}
+		// A current member's role is changed at once.
+		e.User("po@acme.example", org, auth.RolePrivacyOfficer)
+		add = e.Do("POST", "/api/v1/organizations/acme/members", admin, map[string]string{"email": "po@acme.example", "role": "legal"})
+		if add.Status != 200 || !strings.Contains(string(add.Body), `"member":{`) || !strings.Contains(string(add.Body), `"role":"legal"`) {
+			t.Fatalf("change role: %d %s", add.Status, add.Body)
 		}
 	})
 }

@@ -22,6 +22,7 @@ type tenant struct {
 	admin, po, legal, viewer            string
 	breach, event, obligation, document int64
 	imp, token, viewerUser, register    int64
+	invitation, invitationToResend      int64
 	// person is a roster row flagged as repeating an earlier one.
 	person int64
 }
@@ -63,6 +64,13 @@ func newTenant(t *testing.T, e *apptest.Env, slug string) *tenant {
 	}
 	tn.imp = imp.ID
 	tn.person = insertFlaggedPerson(t, e, tn.breach)
+	res = e.Do("POST", "/api/v1/organizations/"+slug+"/members", tn.admin, map[string]string{"email": "invited@" + slug + ".example", "role": "viewer"})
+	var inv struct{ Invitation struct{ ID int64 } }
+	res.JSON(t, &inv)
+	tn.invitation = inv.Invitation.ID
+	res = e.Do("POST", "/api/v1/organizations/"+slug+"/members", tn.admin, map[string]string{"email": "invited2@" + slug + ".example", "role": "viewer"})
+	res.JSON(t, &inv)
+	tn.invitationToResend = inv.Invitation.ID
 	res = e.Do("POST", "/api/v1/tokens", tn.admin, map[string]string{"name": "ci"})
 	var tok struct{ Details struct{ ID int64 } }
 	res.JSON(t, &tok)
@@ -112,28 +120,31 @@ func insertObligation(t *testing.T, e *apptest.Env, orgID, breachID int64) int64
 // with a body that is valid for the caller's own record. A new route with
 // a path parameter must be added here (or to sharedRoutes) to pass.
 var idRoutes = map[string]func() any{
-	"GET /api/v1/organizations/:org":                    nil,
-	"PATCH /api/v1/organizations/:org":                  func() any { return map[string]any{"name": "Renamed"} },
-	"GET /api/v1/organizations/:org/members":            nil,
-	"POST /api/v1/organizations/:org/members":           func() any { return map[string]any{"email": "new@example.org", "role": "viewer"} },
-	"DELETE /api/v1/organizations/:org/members/:user":   nil,
-	"GET /api/v1/organizations/:org/documents":          nil,
-	"POST /api/v1/organizations/:org/register":          func() any { return map[string]any{} },
-	"POST /api/v1/organizations/:org/statistics":        func() any { return map[string]any{"kind": "phipa-annual-stats", "year": 2025} },
-	"GET /api/v1/breaches/:id":                          nil,
-	"PATCH /api/v1/breaches/:id":                        func() any { return map[string]any{"title": "Renamed"} },
-	"POST /api/v1/breaches/:id/events":                  func() any { return map[string]any{"kind": "contained", "at": "2025-03-11T09:00:00Z", "zone": "UTC"} },
-	"DELETE /api/v1/breaches/:id/events/:event":         nil,
-	"PUT /api/v1/breaches/:id/answers/:question":        func() any { return map[string]any{"value": "risk"} },
-	"GET /api/v1/breaches/:id/obligations":              nil,
-	"GET /api/v1/breaches/:id/obligations/:oid/history": nil,
-	"POST /api/v1/breaches/:id/obligations/:oid/status": func() any { return map[string]any{"status": "filed", "reference": "R-1"} },
-	"GET /api/v1/breaches/:id/documents":                nil,
-	"POST /api/v1/breaches/:id/documents":               func() any { return map[string]any{"kind": "summary"} },
-	"GET /api/v1/breaches/:id/documents/missing":        nil,
-	"GET /api/v1/documents/:id":                         nil,
-	"GET /api/v1/documents/:id/pdf":                     nil,
-	"GET /api/v1/documents/:id/csv":                     nil,
+	"GET /api/v1/organizations/:org":                         nil,
+	"PATCH /api/v1/organizations/:org":                       func() any { return map[string]any{"name": "Renamed"} },
+	"GET /api/v1/organizations/:org/members":                 nil,
+	"POST /api/v1/organizations/:org/members":                func() any { return map[string]any{"email": "new@example.org", "role": "viewer"} },
+	"DELETE /api/v1/organizations/:org/members/:user":        nil,
+	"GET /api/v1/organizations/:org/invitations":             nil,
+	"DELETE /api/v1/organizations/:org/invitations/:id":      nil,
+	"POST /api/v1/organizations/:org/invitations/:id/resend": nil,
+	"GET /api/v1/organizations/:org/documents":               nil,
+	"POST /api/v1/organizations/:org/register":               func() any { return map[string]any{} },
+	"POST /api/v1/organizations/:org/statistics":             func() any { return map[string]any{"kind": "phipa-annual-stats", "year": 2025} },
+	"GET /api/v1/breaches/:id":                               nil,
+	"PATCH /api/v1/breaches/:id":                             func() any { return map[string]any{"title": "Renamed"} },
+	"POST /api/v1/breaches/:id/events":                       func() any { return map[string]any{"kind": "contained", "at": "2025-03-11T09:00:00Z", "zone": "UTC"} },
+	"DELETE /api/v1/breaches/:id/events/:event":              nil,
+	"PUT /api/v1/breaches/:id/answers/:question":             func() any { return map[string]any{"value": "risk"} },
+	"GET /api/v1/breaches/:id/obligations":                   nil,
+	"GET /api/v1/breaches/:id/obligations/:oid/history":      nil,
+	"POST /api/v1/breaches/:id/obligations/:oid/status":      func() any { return map[string]any{"status": "filed", "reference": "R-1"} },
+	"GET /api/v1/breaches/:id/documents":                     nil,
+	"POST /api/v1/breaches/:id/documents":                    func() any { return map[string]any{"kind": "summary"} },
+	"GET /api/v1/breaches/:id/documents/missing":             nil,
+	"GET /api/v1/documents/:id":                              nil,
+	"GET /api/v1/documents/:id/pdf":                          nil,
+	"GET /api/v1/documents/:id/csv":                          nil,
 	"POST /api/v1/documents/:id/filing": func() any {
 		return map[string]any{"filed_at": time.Now().UTC().Format(time.RFC3339), "reference": "R-2"}
 	},
@@ -174,8 +185,12 @@ func pathFor(route string, parent, child *tenant) string {
 			if strings.HasSuffix(route, "/csv") {
 				doc = parent.register
 			}
+			inv := parent.invitation
+			if strings.HasSuffix(route, "/resend") {
+				inv = parent.invitationToResend
+			}
 			segs[i] = fmt.Sprint(map[string]int64{"breaches": parent.breach, "documents": doc,
-				"imports": parent.imp, "tokens": parent.token, "people": parent.person}[segs[i-1]])
+				"imports": parent.imp, "tokens": parent.token, "people": parent.person, "invitations": inv}[segs[i-1]])
 		}
 	}
 	return strings.Join(segs, "/")
@@ -280,6 +295,7 @@ func TestOtherOrganizationsRecordsAreNotFound(t *testing.T) {
 // account or on nothing stored, so any member may call them.
 var selfService = map[string]bool{
 	"POST /api/v1/tokens":              true,
+	"POST /api/v1/me/password":         true,
 	"DELETE /api/v1/tokens/:id":        true,
 	"POST /api/v1/me/calendar-token":   true,
 	"DELETE /api/v1/me/calendar-token": true,

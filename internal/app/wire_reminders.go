@@ -24,6 +24,7 @@ func (a *App) wireReminders(context.Context) error {
 		return err
 	}
 	a.Mail = sender
+	a.Auth.Mail, a.Auth.BaseURL = sender, a.Cfg.BaseURL
 	runner := &reminder.Runner{DB: a.DB.Gorm, Mail: sender, BaseURL: a.Cfg.BaseURL, Leads: a.Cfg.ReminderLeads, Log: a.Log}
 	a.workerFn = append(a.workerFn, func(w *river.Workers) {
 		river.AddWorker(w, &reminder.Worker{Runner: runner, Now: time.Now})

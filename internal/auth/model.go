@@ -114,6 +114,9 @@ type Token struct {
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	// SessionHash is the session the token was created in (directly, or
+	// through a token created in it); empty when made on the command line.
+	SessionHash string `json:"-"`
 }
 
 // TableName is the token table.

@@ -14,6 +14,9 @@ type Principal struct {
 	Memberships map[int64]Role
 	TokenID     int64
 	Via         string // "token", "session" or "cli"
+	// Session is the hash of the session the caller signed in with, or of
+	// the session their token was created in; empty otherwise.
+	Session string
 }
 
 // RoleIn returns the caller's role in an organization.

@@ -19,6 +19,7 @@ import (
 
 	"github.com/breachline/breachline/internal/audit"
 	"github.com/breachline/breachline/internal/errs"
+	sender "github.com/breachline/breachline/internal/mail"
 )
 
 // Service stores and checks users, memberships, tokens and sessions.
@@ -33,7 +34,10 @@ type Service struct {
 	// OnOrgChange is called inside the transaction of every change to an
 	// organization's settings (its breaches' obligations depend on them).
 	OnOrgChange func(ctx context.Context, tx *gorm.DB, orgID int64) error
-	now         func() time.Time
+	// Mail sends invitations; BaseURL starts the links in them.
+	Mail    sender.Sender
+	BaseURL string
+	now     func() time.Time
 }
 
 // OrgTerms is the closed vocabulary of organization sectors and roles (the
@@ -108,14 +112,100 @@ func (s *Service) hashPassword(password string) (string, error) {
 	return string(h), nil
 }
 
-// SetPassword replaces a user's password.
-func (s *Service) SetPassword(ctx context.Context, tx *gorm.DB, userID int64, password string) error {
+// ResetPassword replaces a user's password as the installation's operator
+// does: every session of the user ends and every token is revoked, so that
+// whoever knew the old password (or signed in with it) is shut out.
+func (s *Service) ResetPassword(ctx context.Context, tx *gorm.DB, userID int64, password string) error {
 	h, err := s.hashPassword(password)
 	if err != nil {
 		return err
 	}
-	return tx.WithContext(ctx).Model(&User{}).Where("id = ?", userID).
-		Updates(map[string]any{"password_hash": h, "updated_at": s.now()}).Error
+	tx = tx.WithContext(ctx)
+	if err := tx.Model(&User{}).Where("id = ?", userID).
+		Updates(map[string]any{"password_hash": h, "updated_at": s.now()}).Error; err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	_, _, err = s.endOtherAccess(tx, userID, "")
+	return err
+}
+
+// endOtherAccess deletes the user's sessions other than keep and revokes
+// their tokens not created in keep (all of them when keep is empty). It
+// returns how many of each it ended.
+func (s *Service) endOtherAccess(tx *gorm.DB, userID int64, keep string) (sessions, tokens int64, err error) {
+	res := tx.Where("user_id = ? AND hash <> ?", userID, keep).Delete(&Session{})
+	if res.Error != nil {
+		return 0, 0, fmt.Errorf("end sessions: %w", res.Error)
+	}
+	sessions = res.RowsAffected
+	q := tx.Model(&Token{}).Where("user_id = ? AND revoked_at IS NULL", userID)
+	if keep != "" {
+		q = q.Where("session_hash <> ?", keep)
+	}
+	res = q.Update("revoked_at", s.now())
+	if res.Error != nil {
+		return 0, 0, fmt.Errorf("revoke tokens: %w", res.Error)
+	}
+	return sessions, res.RowsAffected, nil
+}
+
+// PasswordChange reports what changing a password ended.
+type PasswordChange struct {
+	SessionsEnded int64 `json:"sessions_ended"`
+	TokensRevoked int64 `json:"tokens_revoked"`
+}
+
+// ChangePassword replaces the caller's own password after checking the
+// current one. Every other session of theirs ends, and every token not
+// created in the session they are using is revoked.
+func (s *Service) ChangePassword(ctx context.Context, p *Principal, requestID, current, next string) (PasswordChange, error) {
+	var u User
+	if err := s.db.WithContext(ctx).Take(&u, p.User.ID).Error; err != nil {
+		return PasswordChange{}, fmt.Errorf("user: %w", err)
+	}
+	if u.PasswordHash == "" || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(current)) != nil {
+		return PasswordChange{}, &errs.Invalid{Message: "the current password is not right", Fields: map[string]string{"current_password": "not right"}}
+	}
+	h, err := s.hashPassword(next)
+	if err != nil {
+		return PasswordChange{}, err
+	}
+	var out PasswordChange
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{"password_hash": h, "updated_at": s.now()}).Error; err != nil {
+			return fmt.Errorf("set password: %w", err)
+		}
+		var err error
+		if out.SessionsEnded, out.TokensRevoked, err = s.endOtherAccess(tx, u.ID, p.Session); err != nil {
+			return err
+		}
+		return Audit(ctx, tx, p, requestID, 0, "user.password_change", "user", strconv.FormatInt(u.ID, 10),
+			map[string]any{"sessions_ended": out.SessionsEnded, "tokens_revoked": out.TokensRevoked})
+	})
+	return out, err
+}
+
+// SetDisabled disables a user (every session ends and every token is
+// revoked; they cannot sign in) or enables them again. The operator's tool.
+func (s *Service) SetDisabled(ctx context.Context, tx *gorm.DB, userID int64, disabled bool) error {
+	tx = tx.WithContext(ctx)
+	var at *time.Time
+	if disabled {
+		now := s.now()
+		at = &now
+	}
+	res := tx.Model(&User{}).Where("id = ?", userID).Updates(map[string]any{"disabled_at": at, "updated_at": s.now()})
+	if res.Error != nil {
+		return fmt.Errorf("disable user: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("user %d: %w", userID, errs.ErrNotFound)
+	}
+	if !disabled {
+		return nil
+	}
+	_, _, err := s.endOtherAccess(tx, userID, "")
+	return err
 }
 
 // UserByEmail finds a user.
@@ -238,6 +328,9 @@ func (s *Service) CreateToken(ctx context.Context, by *Principal, requestID stri
 	}
 	plain := TokenPrefix + randomToken(32)
 	t := Token{UserID: userID, Name: name, Prefix: plain[:len(TokenPrefix)+6], Hash: sha(plain), ExpiresAt: expires}
+	if by != nil {
+		t.SessionHash = by.Session
+	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&t).Error; err != nil {
 			return fmt.Errorf("create token: %w", err)
@@ -293,7 +386,11 @@ func (s *Service) PrincipalFromToken(ctx context.Context, plain string) (*Princi
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
 		s.db.WithContext(ctx).Model(&Token{}).Where("id = ?", t.ID).Update("last_used_at", now)
 	}
-	return s.Principal(ctx, u, "token", t.ID)
+	p, err := s.Principal(ctx, u, "token", t.ID)
+	if p != nil {
+		p.Session = t.SessionHash
+	}
+	return p, err
 }
 
 // CreateSession signs a user in; it returns the cookie value and CSRF token.
@@ -319,6 +416,9 @@ func (s *Service) PrincipalFromSession(ctx context.Context, cookie string) (*Pri
 		return nil, "", errs.ErrUnauthorized
 	}
 	p, err := s.Principal(ctx, u, "session", 0)
+	if p != nil {
+		p.Session = sess.Hash
+	}
 	return p, sess.CSRF, err
 }
 

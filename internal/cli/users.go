@@ -49,7 +49,48 @@ func (e *env) userCmd() *cobra.Command {
 	add.Flags().StringVar(&orgName, "organization-name", "", "name for a new organization (default: from the slug)")
 	add.Flags().StringVar(&passwordFile, "password-file", "", "read the password from this file instead of stdin")
 	add.MarkFlagRequired("email")
-	cmd.AddCommand(add)
+	cmd.AddCommand(add, e.userDisableCmd(true), e.userDisableCmd(false))
+	return cmd
+}
+
+// userDisableCmd is "user disable" (every session ends, every token is
+// revoked, sign-in refused) or "user enable".
+func (e *env) userDisableCmd(disable bool) *cobra.Command {
+	use, short, action := "enable", "Let a disabled user sign in again", "user.enable"
+	if disable {
+		use, short, action = "disable", "Disable a user: end their sessions, revoke their tokens, refuse sign-in", "user.disable"
+	}
+	var email string
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			a, err := e.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			u, err := a.Auth.UserByEmail(ctx, email)
+			if err != nil {
+				return fmt.Errorf("no user with e-mail %s", email)
+			}
+			err = a.DB.Tx(ctx, func(tx *gorm.DB) error {
+				if err := a.Auth.SetDisabled(ctx, tx, u.ID, disable); err != nil {
+					return err
+				}
+				return auth.Audit(ctx, tx, &auth.Principal{User: auth.User{Email: "cli"}}, "", 0, action, "user", fmt.Sprint(u.ID), map[string]string{"email": u.Email})
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "user %s %sd\n", u.Email, use)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&email, "email", "", "the user's e-mail (required)")
+	cmd.MarkFlagRequired("email")
 	return cmd
 }
 
@@ -94,7 +135,8 @@ func (e *env) readPassword(file string) (string, error) {
 	return line, nil
 }
 
-// addUser creates (or updates the password of) a user and gives them a role
+// addUser creates a user (or resets an existing user's password, ending
+// their sessions and tokens) and gives them a role
 // in an organization, creating the organization when it is new.
 func addUser(ctx context.Context, a *app.App, email, name string, role auth.Role, orgSlug, orgName, password string) (auth.User, auth.Organization, error) {
 	if !role.Valid() {
@@ -108,7 +150,7 @@ func addUser(ctx context.Context, a *app.App, email, name string, role auth.Role
 			return err
 		}
 		if lookErr == nil {
-			if err := a.Auth.SetPassword(ctx, tx, u.ID, password); err != nil {
+			if err := a.Auth.ResetPassword(ctx, tx, u.ID, password); err != nil {
 				return err
 			}
 		} else if u, err = a.Auth.CreateUser(ctx, tx, email, name, password); err != nil {

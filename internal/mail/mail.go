@@ -130,6 +130,9 @@ func build(from string, m *Message, now time.Time) (*gomail.Msg, string, error) 
 	msg.SetMessageIDWithValue(id)
 	msg.SetDateWithValue(date)
 	msg.SetUserAgent("Breachline")
+	// Every message Breachline sends is automatic (RFC 3834): responders
+	// should not answer it with out-of-office replies.
+	msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)

@@ -21,6 +21,10 @@ func (s *Server) apiRoutes(api *gin.RouterGroup) {
 	api.GET("/organizations/:org/members", s.listMembers)
 	api.POST("/organizations/:org/members", s.addMember)
 	api.DELETE("/organizations/:org/members/:user", s.removeMember)
+	api.GET("/organizations/:org/invitations", s.listInvitations)
+	api.DELETE("/organizations/:org/invitations/:id", s.revokeInvitation)
+	api.POST("/organizations/:org/invitations/:id/resend", s.resendInvitation)
+	api.POST("/me/password", s.changePassword)
 	api.GET("/data-categories", s.listCategories)
 	api.GET("/breaches", s.listBreaches)
 	api.POST("/breaches", s.createBreach)
@@ -135,12 +139,88 @@ func (s *Server) addMember(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	m, err := s.deps.Auth.AddMember(c.Request.Context(), principal(c), requestID(c), o.ID, in)
+	res, err := s.deps.Auth.AddMember(c.Request.Context(), principal(c), requestID(c), o.ID, in)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, m)
+	if res.Invitation != nil {
+		c.JSON(http.StatusAccepted, res)
+		return
+	}
+	c.JSON(http.StatusOK, res)
+}
+
+func (s *Server) listInvitations(c *gin.Context) {
+	o, err := s.deps.Auth.Organization(c.Request.Context(), principal(c), c.Param("org"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	list, err := s.deps.Auth.Invitations(c.Request.Context(), principal(c), o.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"invitations": list})
+}
+
+func (s *Server) revokeInvitation(c *gin.Context) {
+	o, err := s.deps.Auth.Organization(c.Request.Context(), principal(c), c.Param("org"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	id, err := ParamID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.deps.Auth.RevokeInvitation(c.Request.Context(), principal(c), requestID(c), o.ID, id); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) resendInvitation(c *gin.Context) {
+	o, err := s.deps.Auth.Organization(c.Request.Context(), principal(c), c.Param("org"))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	id, err := ParamID(c, "id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	inv, err := s.deps.Auth.ResendInvitation(c.Request.Context(), principal(c), requestID(c), o.ID, id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"invitation": inv})
+}
+
+type passwordRequest struct {
+	Current string `json:"current_password"`
+	New     string `json:"new_password"`
+}
+
+// changePassword sets the caller's own password; their other sessions end
+// and tokens not created in this session are revoked.
+func (s *Server) changePassword(c *gin.Context) {
+	var in passwordRequest
+	if err := Decode(c, &in); err != nil {
+		fail(c, err)
+		return
+	}
+	out, err := s.deps.Auth.ChangePassword(c.Request.Context(), principal(c), requestID(c), in.Current, in.New)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) removeMember(c *gin.Context) {

@@ -26,7 +26,7 @@ type pages struct {
 
 func loadPages() (*pages, error) {
 	p := &pages{byName: map[string]*template.Template{}}
-	for _, name := range []string{"signin", "breaches", "breach", "deadlines", "import", "review", "error"} {
+	for _, name := range []string{"signin", "breaches", "breach", "deadlines", "import", "review", "error", "invitation"} {
 		t, err := template.New(name).Funcs(pageFuncs()).ParseFS(templates.FS, "pages/layout.html", "pages/partials.html", "pages/"+name+".html")
 		if err != nil {
 			return nil, err
@@ -68,6 +68,8 @@ type pageData struct {
 	Refresh int
 	// Status code of the error page.
 	Code int
+	// Invitation is the invitation acceptance page.
+	Invitation *invitationView
 }
 
 // render executes a page into a buffer first, so a template error becomes a
@@ -92,6 +94,8 @@ func (s *Server) pageRoutes() {
 	forms.GET("/signin", s.signinPage)
 	forms.POST("/signin", s.signin)
 	forms.POST("/signout", s.signout)
+	forms.GET("/invitations/:token", s.invitationPage)
+	forms.POST("/invitations/:token", s.acceptInvitation)
 	forms.GET("/breaches", s.requirePage, s.breachesPage)
 	forms.GET("/breaches/:id", s.requirePage, s.breachPage)
 	forms.GET("/deadlines", s.requirePage, s.deadlinesPage)

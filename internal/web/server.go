@@ -39,7 +39,13 @@ type AuthService interface {
 	CreateOrganization(ctx context.Context, p *auth.Principal, requestID string, in auth.OrgInput) (auth.Organization, error)
 	UpdateOrganization(ctx context.Context, p *auth.Principal, requestID string, id int64, in auth.OrgInput) (auth.Organization, error)
 	Members(ctx context.Context, orgID int64) ([]auth.MemberView, error)
-	AddMember(ctx context.Context, p *auth.Principal, requestID string, orgID int64, in auth.MemberInput) (auth.MemberView, error)
+	AddMember(ctx context.Context, p *auth.Principal, requestID string, orgID int64, in auth.MemberInput) (auth.MemberResult, error)
+	Invitations(ctx context.Context, p *auth.Principal, orgID int64) ([]auth.Invitation, error)
+	RevokeInvitation(ctx context.Context, p *auth.Principal, requestID string, orgID, id int64) error
+	ResendInvitation(ctx context.Context, p *auth.Principal, requestID string, orgID, id int64) (auth.Invitation, error)
+	Invitation(ctx context.Context, token string) (auth.InvitationView, error)
+	AcceptInvitation(ctx context.Context, token string, by *auth.Principal, requestID string, in auth.AcceptInput) (auth.User, error)
+	ChangePassword(ctx context.Context, p *auth.Principal, requestID, current, next string) (auth.PasswordChange, error)
 	RemoveMember(ctx context.Context, p *auth.Principal, requestID string, orgID, userID int64) error
 }
 
