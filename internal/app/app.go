@@ -108,22 +108,30 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 	if err := a.loadCatalogue(); err != nil {
 		return nil, err
 	}
-	a.Auth = auth.NewService(d.Gorm)
-	a.Breaches = breach.NewService(d.Gorm)
 	if err := a.wire(ctx); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
-// wire builds each capability on top of the core services. Each capability
-// lives in its own file of this package and registers its routes, workers and
-// periodic jobs here; the order matters only where one uses another.
+// wire builds the services. The obligations come first: the breach, auth
+// and roster services report every change of facts to them (the one
+// in-transaction seam), and they read the tables those services own through
+// stateless readers, so no service is built half-wired.
 func (a *App) wire(ctx context.Context) error {
+	sender, err := newSender(a)
+	if err != nil {
+		return err
+	}
+	a.Mail = sender
+	if err := a.wireObligations(ctx); err != nil {
+		return err
+	}
+	a.Breaches = breach.NewService(a.DB.Gorm, a.Obligations.Terms(), a.Obligations)
+	a.Auth = auth.NewService(a.DB.Gorm, auth.Deps{Terms: a.Obligations.Terms(), Changed: a.Obligations, Mail: sender, BaseURL: a.Cfg.BaseURL})
 	for _, step := range []func(context.Context) error{
 		a.wireHousekeeping,
 		a.wireReminders,
-		a.wireObligations,
 		a.wireRoster,
 		a.wireDocuments,
 	} {
@@ -154,7 +162,7 @@ func (a *App) loadCatalogue() error {
 
 func (a *App) wireHousekeeping(context.Context) error {
 	a.workerFn = append(a.workerFn, func(w *river.Workers) {
-		river.AddWorker(w, &jobs.PurgeSessionsWorker{DB: a.DB.Gorm, Now: time.Now})
+		river.AddWorker(w, &jobs.PurgeSessionsWorker{Sessions: a.Auth, Now: time.Now})
 	})
 	a.periodic = append(a.periodic, jobs.PurgeSessionsPeriodic())
 	return nil
@@ -209,22 +217,12 @@ func (a *App) Router() (*web.Server, error) {
 		Extra:         a.routes,
 		Public:        a.public,
 	}
-	// The pages leave out a section whose service is not built; a nil
-	// pointer must not reach them as a non-nil interface.
-	if a.Obligations != nil {
-		deps.Obligations = a.Obligations
-	}
-	if a.Roster != nil {
-		deps.Roster = a.Roster
-		deps.RosterImports = a.Roster
-		deps.RosterReview = a.Roster
-	}
-	if a.rosterUploads != nil {
-		deps.RosterUploads = a.rosterUploads
-	}
-	if a.Documents != nil {
-		deps.Documents = a.Documents
-	}
+	deps.Obligations = a.Obligations
+	deps.Roster = a.Roster
+	deps.RosterImports = a.Roster
+	deps.RosterReview = a.Roster
+	deps.RosterUploads = a.rosterUploads
+	deps.Documents = a.Documents
 	return web.New(deps)
 }
 

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"testing"
 	"time"
@@ -16,7 +17,7 @@ import (
 func TestDemoShowsALivingProduct(t *testing.T) {
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
-		l := &demo.Loader{DB: e.App.DB.Gorm, Auth: e.App.Auth, Breaches: e.App.Breaches, Now: time.Now()}
+		l := demo.NewLoader(e.App.DB.Gorm, e.App.Auth, e.App.Breaches, e.App.Roster, time.Now())
 		res, err := l.Load(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -53,6 +54,27 @@ func TestDemoShowsALivingProduct(t *testing.T) {
 		}
 		if _, err := l.Load(ctx); err == nil {
 			t.Fatal("loading the demo twice was not refused")
+		}
+		// Demo people are imported people: exported and imported again into
+		// the same breach, every one of them is flagged as a repeat and the
+		// counts (and thresholds) do not grow.
+		first := ids[0]
+		before, _ := roster.Counts(ctx, e.App.DB.Gorm, first)
+		var csv bytes.Buffer
+		if err := roster.ExportCSV(ctx, e.App.DB.Gorm, first, &csv); err != nil {
+			t.Fatal(err)
+		}
+		imp, err := roster.Queue(ctx, e.App.DB.Gorm, nil, first, roster.Upload{FileName: "again.csv"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := e.App.Roster.Importer.Run(ctx, &imp, &csv, roster.RunOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		after, _ := roster.Counts(ctx, e.App.DB.Gorm, first)
+		if again.Duplicates != again.Accepted || again.Accepted != before.People || after.People != before.People {
+			t.Fatalf("the demo roster imported again: %+v; people %d before, %d after", again, before.People, after.People)
 		}
 	})
 }

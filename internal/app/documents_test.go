@@ -574,7 +574,7 @@ func TestFilingsLeaveDuplicatesOut(t *testing.T) {
 		if err := roster.RefreshCounts(context.Background(), e.App.DB.Gorm, id); err != nil {
 			t.Fatal(err)
 		}
-		st, err := document.RosterStats(context.Background(), e.App.DB.Gorm, id)
+		st, err := e.App.Documents.RosterStats(context.Background(), e.App.DB.Gorm, id)
 		if err != nil {
 			t.Fatal(err)
 		}

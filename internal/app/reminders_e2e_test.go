@@ -71,7 +71,7 @@ func TestDeadlineFlowsToFeedAndReminders(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := &reminder.Runner{DB: e.App.DB.Gorm, Mail: sender, BaseURL: e.App.Cfg.BaseURL, Leads: e.App.Cfg.ReminderLeads}
+		r := reminder.NewRunner(e.App.DB.Gorm, e.App.Obligations, e.App.Auth, sender, reminder.Options{BaseURL: e.App.Cfg.BaseURL, Leads: e.App.Cfg.ReminderLeads})
 		due := time.Date(2025, 10, 26, 12, 0, 0, 0, time.UTC)
 		for _, at := range []time.Time{due.Add(-5 * time.Hour), due.Add(-4 * time.Hour), due.Add(-3 * time.Hour)} {
 			if _, err := r.Run(context.Background(), at); err != nil {

@@ -4,37 +4,31 @@ import (
 	"context"
 	"fmt"
 
-	"gorm.io/gorm"
-
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/clock"
 	"github.com/breachline/breachline/internal/config"
+	"github.com/breachline/breachline/internal/document"
 	"github.com/breachline/breachline/internal/obligation"
 	obligationapi "github.com/breachline/breachline/internal/obligation/api"
+	"github.com/breachline/breachline/internal/roster"
 )
 
-// wireObligations builds the obligations service: the catalogue's
-// vocabulary validates breaches and organizations, every change to a breach
-// (or to its organization's settings) re-evaluates the obligations in the
-// same transaction, closures stored by administrators are loaded into the
-// calendars, and the API routes are registered.
+// wireObligations builds the obligations service on the readers of the
+// breach, organization, roster-count and document tables, stores the
+// closures named in the settings (every process then counts them, whatever
+// its own settings) and registers the API routes.
 func (a *App) wireObligations(ctx context.Context) error {
-	s := obligation.NewService(a.DB.Gorm, a.Rules, a.Calendars, a.Breaches)
+	s := obligation.NewService(a.DB.Gorm, a.Rules, a.Calendars, obligation.Deps{
+		Breaches: breach.Reader{}, Orgs: auth.Reader{}, Counts: roster.CountReader{}, Documents: document.Reader{},
+		Operators: a.Cfg.Operators,
+	})
 	a.Obligations = s
-	s.Operators = a.Cfg.Operators
-	a.Breaches.Terms = s.Terms()
-	a.Auth.Terms = s.Terms()
-	a.Breaches.OnChange = func(ctx context.Context, tx *gorm.DB, breachID int64) error {
-		_, err := s.Reevaluate(ctx, tx, breachID, "breach changed")
+	closures, err := configuredClosures(a.Cfg.Closures, a.Calendars)
+	if err != nil {
 		return err
 	}
-	a.Auth.OnOrgChange = func(ctx context.Context, tx *gorm.DB, orgID int64) error {
-		_, err := s.ReevaluateOrganization(ctx, tx, orgID, "organization settings changed")
-		return err
-	}
-	if err := s.LoadClosures(ctx); err != nil {
-		return err
-	}
-	if err := a.applyConfiguredClosures(); err != nil {
+	if err := s.SeedClosures(ctx, closures); err != nil {
 		return err
 	}
 	h := &obligationapi.Handlers{S: s}
@@ -43,23 +37,26 @@ func (a *App) wireObligations(ctx context.Context) error {
 }
 
 // Reevaluate re-evaluates a breach's obligations in a transaction of its
-// own, e.g. after a roster import commits (the counts per region changed).
+// own.
 func (a *App) Reevaluate(ctx context.Context, breachID int64, cause string) error {
 	_, err := a.Obligations.ReevaluateBreach(ctx, breachID, cause)
 	return err
 }
 
-// applyConfiguredClosures adds the closures listed in the settings to the
-// calendars; an unknown calendar stops start-up naming the setting.
-func (a *App) applyConfiguredClosures() error {
-	for i, cl := range a.Cfg.Closures {
+// configuredClosures reads the closures listed in the settings; an unknown
+// calendar stops start-up naming the setting.
+func configuredClosures(list []config.Closure, cals *clock.Registry) ([]clock.Closure, error) {
+	out := make([]clock.Closure, 0, len(list))
+	for i, cl := range list {
 		d, err := clock.ParseDate(cl.Date)
 		if err != nil {
-			return &config.Error{Setting: fmt.Sprintf("closures[%d].date", i), Problem: err.Error()}
+			return nil, &config.Error{Setting: fmt.Sprintf("closures[%d].date", i), Problem: err.Error()}
 		}
-		if err := a.Calendars.AddClosure(cl.Calendar, d, cl.Name); err != nil {
-			return &config.Error{Setting: fmt.Sprintf("closures[%d].calendar", i), Problem: fmt.Sprintf("unknown calendar %q (see GET /api/v1/calendars)", cl.Calendar)}
+		if _, err := cals.Calendar(cl.Calendar); err != nil {
+			return nil, &config.Error{Setting: fmt.Sprintf("closures[%d].calendar", i),
+				Problem: fmt.Sprintf("unknown calendar %q (see GET /api/v1/calendars)", cl.Calendar)}
 		}
+		out = append(out, clock.Closure{Calendar: cl.Calendar, Date: d, Name: cl.Name})
 	}
-	return nil
+	return out, nil
 }

@@ -19,18 +19,13 @@ import (
 // runs every minute, and the calendar feed with its token routes. The feed
 // itself is public: its secret URL is the credential.
 func (a *App) wireReminders(context.Context) error {
-	sender, err := newSender(a)
-	if err != nil {
-		return err
-	}
-	a.Mail = sender
-	a.Auth.Mail, a.Auth.BaseURL = sender, a.Cfg.BaseURL
-	runner := &reminder.Runner{DB: a.DB.Gorm, Mail: sender, BaseURL: a.Cfg.BaseURL, Leads: a.Cfg.ReminderLeads, Log: a.Log}
+	runner := reminder.NewRunner(a.DB.Gorm, a.Obligations, a.Auth, a.Mail,
+		reminder.Options{BaseURL: a.Cfg.BaseURL, Leads: a.Cfg.ReminderLeads, Log: a.Log})
 	a.workerFn = append(a.workerFn, func(w *river.Workers) {
 		river.AddWorker(w, &reminder.Worker{Runner: runner, Now: time.Now})
 	})
 	a.periodic = append(a.periodic, reminder.Periodic())
-	feed := calfeed.NewService(a.DB.Gorm, a.Cfg.BaseURL, a.Cfg.ReminderLeads, time.Now)
+	feed := calfeed.NewService(a.DB.Gorm, a.Auth, a.Obligations, a.Cfg.BaseURL, a.Cfg.ReminderLeads)
 	a.routes = append(a.routes, feed.APIRoutes)
 	a.public = append(a.public, func(r *gin.Engine, s *web.Server) { feed.PublicRoutes(r, s) })
 	return nil

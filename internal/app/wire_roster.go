@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 
 	"github.com/riverqueue/river"
-	"gorm.io/gorm"
 
+	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/roster"
 	"github.com/breachline/breachline/internal/roster/rosterweb"
 )
@@ -16,18 +16,13 @@ import (
 // breach's obligations in each import's transaction), the service behind
 // the API and the CLI, the upload routes and the import worker.
 func (a *App) wireRoster(context.Context) error {
-	im := &roster.Importer{DB: a.DB, TempDir: filepath.Join(a.Cfg.DataDir, "tmp"), Log: a.Log}
-	if a.Obligations != nil {
-		im.Reevaluate = reevaluateFunc(func(ctx context.Context, tx *gorm.DB, breachID int64, cause string) error {
-			_, err := a.Obligations.Reevaluate(ctx, tx, breachID, cause)
-			return err
-		})
-	}
+	im := roster.NewImporter(a.DB, roster.Deps{Breaches: a.Breaches, Orgs: auth.Reader{}, Changed: a.Obligations},
+		filepath.Join(a.Cfg.DataDir, "tmp"), a.Log)
 	jobs, err := a.InsertOnlyJobs()
 	if err != nil {
 		return fmt.Errorf("roster: %w", err)
 	}
-	svc := &roster.Service{DB: a.DB, Importer: im, Jobs: jobs}
+	svc := roster.NewService(a.DB, im, jobs)
 	a.Roster = svc
 	h := &rosterweb.Handlers{Svc: svc, UploadDir: filepath.Join(a.Cfg.DataDir, "uploads"), UploadLimit: a.Cfg.UploadLimit}
 	a.routes = append(a.routes, h.Register)
@@ -36,12 +31,4 @@ func (a *App) wireRoster(context.Context) error {
 		river.AddWorker(w, &roster.ImportWorker{Service: svc})
 	})
 	return nil
-}
-
-// reevaluateFunc adapts a function to roster.Reevaluator.
-type reevaluateFunc func(ctx context.Context, tx *gorm.DB, breachID int64, cause string) error
-
-// Reevaluate calls f.
-func (f reevaluateFunc) Reevaluate(ctx context.Context, tx *gorm.DB, breachID int64, cause string) error {
-	return f(ctx, tx, breachID, cause)
 }

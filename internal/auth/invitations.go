@@ -126,20 +126,16 @@ func (s *Service) invite(ctx context.Context, tx *gorm.DB, p *Principal, orgID i
 // sendInvitation e-mails the link and records the outcome on the
 // invitation; a failure is shown to the administrators, who may resend.
 func (s *Service) sendInvitation(ctx context.Context, inv *Invitation, token string) {
-	if s.Mail == nil {
-		inv.SendError = "no mail sender is configured"
+	o, err := s.OrganizationByID(ctx, s.db, inv.OrganizationID)
+	if err != nil {
+		inv.SendError = "organization not found"
 	} else {
-		var o Organization
-		if err := s.db.WithContext(ctx).Take(&o, inv.OrganizationID).Error; err != nil {
-			inv.SendError = "organization not found"
+		r := s.mail.Send(ctx, []*mail.Message{invitationMessage(o, *inv, s.InvitationLink(token))})[0]
+		if r.Err != nil {
+			inv.SendError = "the mail server did not accept the message (" + r.Class.String() + ")"
 		} else {
-			r := s.Mail.Send(ctx, []*mail.Message{invitationMessage(o, *inv, s.InvitationLink(token))})[0]
-			if r.Err != nil {
-				inv.SendError = "the mail server did not accept the message (" + r.Class.String() + ")"
-			} else {
-				now := s.now()
-				inv.SentAt = &now
-			}
+			now := s.now()
+			inv.SentAt = &now
 		}
 	}
 	s.db.WithContext(ctx).Model(&Invitation{}).Where("id = ?", inv.ID).
@@ -148,7 +144,7 @@ func (s *Service) sendInvitation(ctx context.Context, inv *Invitation, token str
 
 // InvitationLink is the page where an invitation is accepted.
 func (s *Service) InvitationLink(token string) string {
-	return strings.TrimRight(s.BaseURL, "/") + "/invitations/" + url.PathEscape(token)
+	return strings.TrimRight(s.baseURL, "/") + "/invitations/" + url.PathEscape(token)
 }
 
 func invitationMessage(o Organization, inv Invitation, link string) *mail.Message {
@@ -265,9 +261,9 @@ func (s *Service) Invitation(ctx context.Context, token string) (InvitationView,
 	if err != nil {
 		return InvitationView{}, err
 	}
-	var o Organization
-	if err := s.db.WithContext(ctx).Take(&o, inv.OrganizationID).Error; err != nil {
-		return InvitationView{}, fmt.Errorf("organization: %w", err)
+	o, err := s.OrganizationByID(ctx, s.db, inv.OrganizationID)
+	if err != nil {
+		return InvitationView{}, err
 	}
 	var n int64
 	if err := s.db.WithContext(ctx).Model(&User{}).Where("email = ?", inv.Email).Count(&n).Error; err != nil {

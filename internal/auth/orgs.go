@@ -151,7 +151,7 @@ func (s *Service) CreateOrganization(ctx context.Context, creator *Principal, re
 // CreateOrganizationTx is CreateOrganization inside the caller's transaction.
 func (s *Service) CreateOrganizationTx(ctx context.Context, tx *gorm.DB, creator *Principal, requestID string, in OrgInput) (Organization, error) {
 	var o Organization
-	if err := in.apply(&o, s.Terms, true); err != nil {
+	if err := in.apply(&o, s.terms, true); err != nil {
 		return Organization{}, err
 	}
 	err := tx.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -181,7 +181,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, p *Principal, requestI
 		if err := tx.Take(&o, id).Error; err != nil {
 			return fmt.Errorf("organization %d: %w", id, errs.ErrNotFound)
 		}
-		if err := in.apply(&o, s.Terms, false); err != nil {
+		if err := in.apply(&o, s.terms, false); err != nil {
 			return err
 		}
 		if err := tx.Save(&o).Error; err != nil {
@@ -193,10 +193,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, p *Principal, requestI
 		if err := Audit(ctx, tx, p, requestID, o.ID, "organization.update", "organization", strconv.FormatInt(o.ID, 10), in); err != nil {
 			return err
 		}
-		if s.OnOrgChange == nil {
-			return nil
-		}
-		return s.OnOrgChange(ctx, tx, o.ID)
+		return s.changed.OrganizationChanged(ctx, tx, o.ID, "organization settings changed")
 	})
 	return o, err
 }

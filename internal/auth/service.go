@@ -24,20 +24,33 @@ import (
 
 // Service stores and checks users, memberships, tokens and sessions.
 type Service struct {
+	Reader
 	db *gorm.DB
 	// BcryptCost is the password hashing cost; tests lower it.
 	BcryptCost int
-	// Terms validates organization sectors and roles against the
-	// regulation catalogue's vocabulary; without it any lower-case
-	// identifier is accepted.
-	Terms OrgTerms
-	// OnOrgChange is called inside the transaction of every change to an
-	// organization's settings (its breaches' obligations depend on them).
-	OnOrgChange func(ctx context.Context, tx *gorm.DB, orgID int64) error
-	// Mail sends invitations; BaseURL starts the links in them.
+	terms      OrgTerms
+	changed    OrgChanged
+	mail       sender.Sender
+	baseURL    string
+	now        func() time.Time
+}
+
+// OrgChanged is told, inside the transaction of every change to an
+// organization's settings, which organization changed: its sectors, roles,
+// home and zone are facts of every obligation of its breaches, which the
+// obligations service re-evaluates there.
+type OrgChanged interface {
+	OrganizationChanged(ctx context.Context, tx *gorm.DB, orgID int64, cause string) error
+}
+
+// Deps are what the auth service needs: the catalogue's vocabulary for
+// organization sectors and roles, the change seam, the mail sender for
+// invitations and the public address their links start with.
+type Deps struct {
+	Terms   OrgTerms
+	Changed OrgChanged
 	Mail    sender.Sender
 	BaseURL string
-	now     func() time.Time
 }
 
 // OrgTerms is the closed vocabulary of organization sectors and roles (the
@@ -49,9 +62,13 @@ type OrgTerms interface {
 	RoleIDs() []string
 }
 
-// NewService returns a Service on db.
-func NewService(db *gorm.DB) *Service {
-	return &Service{db: db, BcryptCost: 12, now: func() time.Time { return time.Now().UTC() }}
+// NewService returns a Service on db; every dependency is required.
+func NewService(db *gorm.DB, d Deps) *Service {
+	if d.Terms == nil || d.Changed == nil || d.Mail == nil || d.BaseURL == "" {
+		panic("auth.NewService: terms, changed, mail and base URL are required")
+	}
+	return &Service{db: db, BcryptCost: 12, terms: d.Terms, changed: d.Changed, mail: d.Mail, baseURL: d.BaseURL,
+		now: func() time.Time { return time.Now().UTC() }}
 }
 
 // MinPasswordLength is the shortest password accepted.

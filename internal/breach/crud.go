@@ -25,10 +25,10 @@ func (s *Service) Create(ctx context.Context, c Call, orgID int64, in Input) (Br
 			return err
 		}
 		f := errs.Fields{}
-		in.apply(&b, cats, vocab{s.Terms}, true, f)
+		in.apply(&b, cats, vocab{s.terms}, true, f)
 		events := make([]Event, len(in.Events))
 		for i, ei := range in.Events {
-			events[i] = parseEvent(ei, vocab{s.Terms}, fmt.Sprintf("events[%d]", i), f)
+			events[i] = parseEvent(ei, vocab{s.terms}, fmt.Sprintf("events[%d]", i), f)
 		}
 		if err := f.Err(); err != nil {
 			return err
@@ -54,7 +54,7 @@ func (s *Service) Create(ctx context.Context, c Call, orgID int64, in Input) (Br
 		if err := auth.Audit(ctx, tx, c.P, c.RequestID, orgID, "breach.create", "breach", idString(b.ID), map[string]any{"reference": b.Reference, "events": len(events)}); err != nil {
 			return err
 		}
-		return s.changed(ctx, tx, b.ID)
+		return s.changed.BreachChanged(ctx, tx, b.ID, "breach created")
 	})
 	return b, err
 }
@@ -123,20 +123,10 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, f ListFilter) ([]
 
 // Get returns a breach with its events and answers if the caller may read it.
 func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (Breach, error) {
-	b, err := s.load(ctx, s.db, id)
-	if err != nil {
+	if _, err := s.Access(ctx, s.db, p, id, auth.Read); err != nil {
 		return Breach{}, err
 	}
-	if err := p.Require(b.OrganizationID, auth.Read); err != nil {
-		return Breach{}, notFoundIfOutside(err, id)
-	}
-	return b, nil
-}
-
-// Load returns a breach with events and answers without a permission check,
-// for internal callers (workers, the CLI) that have already been authorised.
-func (s *Service) Load(ctx context.Context, tx *gorm.DB, id int64) (Breach, error) {
-	return s.load(ctx, tx, id)
+	return s.Load(ctx, s.db, id)
 }
 
 func notFoundIfOutside(err error, id int64) error {
@@ -146,31 +136,13 @@ func notFoundIfOutside(err error, id int64) error {
 	return err
 }
 
-func (s *Service) load(ctx context.Context, tx *gorm.DB, id int64) (Breach, error) {
-	var b Breach
-	if err := tx.WithContext(ctx).Take(&b, id).Error; err != nil {
-		if isNotFound(err) {
-			return Breach{}, notFound(id)
-		}
-		return Breach{}, err
-	}
-	b.Events, b.Answers = []Event{}, []Answer{}
-	if err := tx.WithContext(ctx).Where("breach_id = ?", id).Order("at, id").Find(&b.Events).Error; err != nil {
-		return Breach{}, err
-	}
-	if err := tx.WithContext(ctx).Where("breach_id = ?", id).Order("question_id").Find(&b.Answers).Error; err != nil {
-		return Breach{}, err
-	}
-	return b, nil
-}
-
 // Update changes a breach's facts.
 func (s *Service) Update(ctx context.Context, c Call, id int64, in Input) (Breach, error) {
 	if len(in.Events) > 0 {
 		return Breach{}, &errs.Invalid{Message: "events are added one at a time", Fields: map[string]string{"events": "use POST /api/v1/breaches/{id}/events"}}
 	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		b, err := s.authorized(ctx, tx, c.P, id, auth.Write)
+		b, err := s.Access(ctx, tx, c.P, id, auth.Write)
 		if err != nil {
 			return err
 		}
@@ -179,7 +151,7 @@ func (s *Service) Update(ctx context.Context, c Call, id int64, in Input) (Breac
 			return err
 		}
 		f := errs.Fields{}
-		in.apply(&b, cats, vocab{s.Terms}, false, f)
+		in.apply(&b, cats, vocab{s.terms}, false, f)
 		if err := f.Err(); err != nil {
 			return err
 		}
@@ -190,25 +162,10 @@ func (s *Service) Update(ctx context.Context, c Call, id int64, in Input) (Breac
 		if err := auth.Audit(ctx, tx, c.P, c.RequestID, b.OrganizationID, "breach.update", "breach", idString(id), in); err != nil {
 			return err
 		}
-		return s.changed(ctx, tx, id)
+		return s.changed.BreachChanged(ctx, tx, id, "breach facts changed")
 	})
 	if err != nil {
 		return Breach{}, err
 	}
 	return s.Get(ctx, c.P, id)
-}
-
-// authorized loads the breach row and checks perm in its organization.
-func (s *Service) authorized(ctx context.Context, tx *gorm.DB, p *auth.Principal, id int64, perm auth.Permission) (Breach, error) {
-	var b Breach
-	if err := tx.WithContext(ctx).Take(&b, id).Error; err != nil {
-		if isNotFound(err) {
-			return Breach{}, notFound(id)
-		}
-		return Breach{}, err
-	}
-	if err := p.Require(b.OrganizationID, perm); err != nil {
-		return Breach{}, notFoundIfOutside(err, id)
-	}
-	return b, nil
 }

@@ -20,12 +20,12 @@ func errsIs(err, target error) bool { return errors.Is(err, target) }
 func (s *Service) AddEvent(ctx context.Context, c Call, id int64, in EventInput) (Event, error) {
 	var e Event
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		b, err := s.authorized(ctx, tx, c.P, id, auth.Write)
+		b, err := s.Access(ctx, tx, c.P, id, auth.Write)
 		if err != nil {
 			return err
 		}
 		f := errs.Fields{}
-		e = parseEvent(in, vocab{s.Terms}, "event", f)
+		e = parseEvent(in, vocab{s.terms}, "event", f)
 		if err := f.Err(); err != nil {
 			return err
 		}
@@ -37,7 +37,7 @@ func (s *Service) AddEvent(ctx context.Context, c Call, id int64, in EventInput)
 		if err := auth.Audit(ctx, tx, c.P, c.RequestID, b.OrganizationID, "breach.event.add", "breach", idString(id), e); err != nil {
 			return err
 		}
-		return s.changed(ctx, tx, id)
+		return s.changed.BreachChanged(ctx, tx, id, "event added: "+e.Kind)
 	})
 	return e, err
 }
@@ -45,7 +45,7 @@ func (s *Service) AddEvent(ctx context.Context, c Call, id int64, in EventInput)
 // DeleteEvent removes a mistaken event; the audit log keeps what it was.
 func (s *Service) DeleteEvent(ctx context.Context, c Call, id, eventID int64) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		b, err := s.authorized(ctx, tx, c.P, id, auth.Write)
+		b, err := s.Access(ctx, tx, c.P, id, auth.Write)
 		if err != nil {
 			return err
 		}
@@ -59,7 +59,7 @@ func (s *Service) DeleteEvent(ctx context.Context, c Call, id, eventID int64) er
 		if err := auth.Audit(ctx, tx, c.P, c.RequestID, b.OrganizationID, "breach.event.delete", "breach", idString(id), e); err != nil {
 			return err
 		}
-		return s.changed(ctx, tx, id)
+		return s.changed.BreachChanged(ctx, tx, id, "event deleted: "+e.Kind)
 	})
 }
 
@@ -74,13 +74,13 @@ type AnswerInput struct {
 // SetAnswer records (or replaces) the answer to an assessment question.
 func (s *Service) SetAnswer(ctx context.Context, c Call, id int64, question string, in AnswerInput) (Answer, error) {
 	f := errs.Fields{}
-	if !questionRe.MatchString(question) || !(vocab{s.Terms}).question(question) {
+	if !questionRe.MatchString(question) || !(vocab{s.terms}).question(question) {
 		f.Add("question_id", "a question id from the regulation catalogue (GET /api/v1/questions)")
 	}
 	in.Value = strings.TrimSpace(in.Value)
 	if in.Value == "" || len(in.Value) > MaxDescription {
 		f.Add("value", fmt.Sprintf("required, at most %d characters", MaxDescription))
-	} else if why := (vocab{s.Terms}).answer(question, in.Value); why != "" && f["question_id"] == "" {
+	} else if why := (vocab{s.terms}).answer(question, in.Value); why != "" && f["question_id"] == "" {
 		f.Add("value", why)
 	}
 	if len(in.Rationale) > MaxDescription {
@@ -91,7 +91,7 @@ func (s *Service) SetAnswer(ctx context.Context, c Call, id int64, question stri
 	}
 	var a Answer
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		b, err := s.authorized(ctx, tx, c.P, id, auth.Write)
+		b, err := s.Access(ctx, tx, c.P, id, auth.Write)
 		if err != nil {
 			return err
 		}
@@ -103,7 +103,7 @@ func (s *Service) SetAnswer(ctx context.Context, c Call, id int64, question stri
 		if err := auth.Audit(ctx, tx, c.P, c.RequestID, b.OrganizationID, "breach.answer", "breach", idString(id), a); err != nil {
 			return err
 		}
-		return s.changed(ctx, tx, id)
+		return s.changed.BreachChanged(ctx, tx, id, "answer to "+question)
 	})
 	return a, err
 }

@@ -15,21 +15,30 @@ import (
 	"github.com/breachline/breachline/internal/errs"
 )
 
-// ChangeHook is called inside the transaction of every change to a breach's
-// facts, events or answers (the obligations are re-evaluated there).
-type ChangeHook func(ctx context.Context, tx *gorm.DB, breachID int64) error
+// FactsChanged is told, inside the transaction of every change to a
+// breach's facts, events or answers, which breach changed and why. The
+// obligations service implements it and re-evaluates the breach there, so
+// a change and its consequences commit together.
+type FactsChanged interface {
+	BreachChanged(ctx context.Context, tx *gorm.DB, breachID int64, cause string) error
+}
 
 // Service stores breaches, scoped to the caller's organizations.
 type Service struct {
-	db       *gorm.DB
-	OnChange ChangeHook
-	// Terms validates kinds, events and answers; without it any lower-case
-	// identifier is accepted.
-	Terms Terms
+	Reader
+	db      *gorm.DB
+	terms   Terms
+	changed FactsChanged
 }
 
-// NewService returns a Service on db.
-func NewService(db *gorm.DB) *Service { return &Service{db: db} }
+// NewService returns a Service on db that validates with terms (the
+// regulation catalogue's vocabulary) and reports every change to changed.
+func NewService(db *gorm.DB, terms Terms, changed FactsChanged) *Service {
+	if terms == nil || changed == nil {
+		panic("breach.NewService: terms and changed are required")
+	}
+	return &Service{db: db, terms: terms, changed: changed}
+}
 
 // Input is the editable part of a breach; nil fields stay as they are.
 type Input struct {
@@ -170,13 +179,6 @@ func (s *Service) Categories(ctx context.Context) ([]Category, error) {
 	return out, err
 }
 
-func (s *Service) changed(ctx context.Context, tx *gorm.DB, id int64) error {
-	if s.OnChange == nil {
-		return nil
-	}
-	return s.OnChange(ctx, tx, id)
-}
-
 func idString(id int64) string { return strconv.FormatInt(id, 10) }
 
 // notFound hides whether a breach exists in another organization.
@@ -184,11 +186,10 @@ func notFound(id int64) error { return fmt.Errorf("breach %d: %w", id, errs.ErrN
 
 func isNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
 
-// Refresh runs the change hook in a transaction of its own, for changes
-// made outside this service that the obligations depend on (the affected
-// people of a committed roster import, demo data).
-func (s *Service) Refresh(ctx context.Context, id int64) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return s.changed(ctx, tx, id)
-	})
+func parseID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("not an id: %q", s)
+	}
+	return id, nil
 }

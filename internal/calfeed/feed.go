@@ -8,7 +8,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -19,11 +18,28 @@ import (
 
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/errs"
+	"github.com/breachline/breachline/internal/obligation"
+	"github.com/breachline/breachline/internal/rules"
 )
+
+// Users keeps the feed tokens' hashes on the users they belong to and
+// loads a user's memberships (auth.Service).
+type Users interface {
+	UserByCalendarHash(ctx context.Context, tx *gorm.DB, hash string) (auth.User, error)
+	SetCalendarHash(ctx context.Context, tx *gorm.DB, userID int64, hash string) error
+	Principal(ctx context.Context, u auth.User, via string, tokenID int64) (*auth.Principal, error)
+}
+
+// Duties lists the dated obligations of organizations (obligation.Service).
+type Duties interface {
+	Dated(ctx context.Context, orgIDs []int64) ([]obligation.Deadline, error)
+}
 
 // Service issues feed tokens and renders feeds.
 type Service struct {
-	DB *gorm.DB
+	db     *gorm.DB
+	users  Users
+	duties Duties
 	// BaseURL is the public address; feed URLs, links and UIDs derive from it.
 	BaseURL string
 	// Leads are the alarm lead times (the reminder settings).
@@ -32,12 +48,12 @@ type Service struct {
 	Now func() time.Time
 }
 
-// NewService builds the service.
-func NewService(db *gorm.DB, baseURL string, leads []time.Duration, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// NewService builds the service; users and duties are required.
+func NewService(db *gorm.DB, users Users, duties Duties, baseURL string, leads []time.Duration) *Service {
+	if users == nil || duties == nil {
+		panic("calfeed.NewService: users and duties are required")
 	}
-	return &Service{DB: db, BaseURL: strings.TrimRight(baseURL, "/"), Leads: leads, Now: now}
+	return &Service{db: db, users: users, duties: duties, BaseURL: strings.TrimRight(baseURL, "/"), Leads: leads, Now: time.Now}
 }
 
 // Issued is a newly issued feed address; the token is shown only once.
@@ -54,8 +70,8 @@ func (s *Service) IssueToken(ctx context.Context, p *auth.Principal, requestID s
 		return Issued{}, fmt.Errorf("calendar token: %w", err)
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := setHash(tx, p.User.ID, hashToken(token), s.Now()); err != nil {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.users.SetCalendarHash(ctx, tx, p.User.ID, hashToken(token)); err != nil {
 			return err
 		}
 		return auth.Audit(ctx, tx, p, requestID, 0, "calendar_token.issue", "user", fmt.Sprint(p.User.ID), nil)
@@ -68,23 +84,12 @@ func (s *Service) IssueToken(ctx context.Context, p *auth.Principal, requestID s
 
 // RevokeToken stops the user's feed URL from working.
 func (s *Service) RevokeToken(ctx context.Context, p *auth.Principal, requestID string) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := setHash(tx, p.User.ID, "", s.Now()); err != nil {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.users.SetCalendarHash(ctx, tx, p.User.ID, ""); err != nil {
 			return err
 		}
 		return auth.Audit(ctx, tx, p, requestID, 0, "calendar_token.revoke", "user", fmt.Sprint(p.User.ID), nil)
 	})
-}
-
-func setHash(tx *gorm.DB, userID int64, hash string, now time.Time) error {
-	res := tx.Exec("UPDATE users SET calendar_token_hash = ?, updated_at = ? WHERE id = ?", hash, now.UTC(), userID)
-	if res.Error != nil {
-		return fmt.Errorf("calendar token: %w", res.Error)
-	}
-	if res.RowsAffected != 1 {
-		return fmt.Errorf("user %d: %w", userID, errs.ErrNotFound)
-	}
-	return nil
 }
 
 func hashToken(token string) string {
@@ -92,41 +97,36 @@ func hashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// userByToken finds the enabled user whose feed token this is. The lookup is
-// by the token's hash, so the database never sees the token and an index
-// probe reveals nothing about it; the final comparison is constant-time.
-func (s *Service) userByToken(ctx context.Context, token string) (int64, error) {
+// userByToken finds the enabled user whose feed token this is, with their
+// memberships as they are now. The lookup is by the token's hash, so the
+// database never sees the token and an index probe reveals nothing about
+// it; the final comparison is constant-time.
+func (s *Service) userByToken(ctx context.Context, token string) (*auth.Principal, error) {
 	if len(token) < 32 || len(token) > 128 {
-		return 0, errs.ErrNotFound
+		return nil, errs.ErrNotFound
 	}
 	want := hashToken(token)
-	var row struct {
-		ID                int64
-		CalendarTokenHash string
-	}
-	err := s.DB.WithContext(ctx).Raw(
-		"SELECT id, calendar_token_hash FROM users WHERE calendar_token_hash = ? AND calendar_token_hash <> '' AND disabled_at IS NULL",
-		want).Scan(&row).Error
+	u, err := s.users.UserByCalendarHash(ctx, s.db, want)
 	if err != nil {
-		return 0, fmt.Errorf("calendar feed: %w", err)
+		return nil, err
 	}
-	if row.ID == 0 || subtle.ConstantTimeCompare([]byte(row.CalendarTokenHash), []byte(want)) != 1 {
-		return 0, errs.ErrNotFound
+	if subtle.ConstantTimeCompare([]byte(u.CalendarTokenHash), []byte(want)) != 1 {
+		return nil, errs.ErrNotFound
 	}
-	return row.ID, nil
+	return s.users.Principal(ctx, u, "calendar", 0)
 }
 
 // Feed renders the iCalendar feed of the token's user: every dated
 // obligation of the organizations the user belongs to now. An unknown,
 // revoked or replaced token is errs.ErrNotFound.
 func (s *Service) Feed(ctx context.Context, token string) ([]byte, error) {
-	userID, err := s.userByToken(ctx, token)
+	p, err := s.userByToken(ctx, token)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.obligations(ctx, userID)
+	rows, err := s.duties.Dated(ctx, p.OrgIDs())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("calendar feed: %w", err)
 	}
 	cal := Calendar{Name: "Breachline deadlines"}
 	for _, r := range rows {
@@ -139,54 +139,17 @@ func (s *Service) Feed(ctx context.Context, token string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// row is what a feed needs of one obligation.
-type row struct {
-	ID         int64
-	BreachID   int64
-	Reference  string
-	OrgName    string
-	TimeZone   string
-	RuleID     string
-	Recipient  string
-	Required   *bool
-	DueAt      time.Time
-	Standard   string
-	Citation   string
-	RuleStatus string
-	Status     string
-	UpdatedAt  time.Time
-	Revisions  int
-}
-
-// obligations reads the dated obligations of every organization the user is
-// a member of at this moment; membership is checked here, at fetch time, so
-// a user removed from an organization stops seeing its deadlines.
-func (s *Service) obligations(ctx context.Context, userID int64) ([]row, error) {
-	var rows []row
-	err := s.DB.WithContext(ctx).Raw(`
-SELECT o.id, o.breach_id, b.reference, g.name AS org_name, g.time_zone, o.rule_id, o.recipient,
-       o.required, o.due_at, o.standard, o.citation, o.rule_status, o.status, o.updated_at,
-       (SELECT COUNT(*) FROM obligation_history h WHERE h.obligation_id = o.id) AS revisions
-FROM obligations o
-JOIN breaches b ON b.id = o.breach_id
-JOIN organizations g ON g.id = o.organization_id
-JOIN memberships m ON m.organization_id = o.organization_id AND m.user_id = ?
-WHERE o.due_at IS NOT NULL
-ORDER BY o.due_at, o.id`, userID).Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("calendar feed: %w", err)
-	}
-	return rows, nil
-}
-
-func (s *Service) event(r row) Event {
+// event is one obligation as a calendar event. Membership is checked when
+// the feed is fetched, so a user removed from an organization stops seeing
+// its deadlines.
+func (s *Service) event(r obligation.Deadline) Event {
 	name := recipientName(r.Recipient)
 	e := Event{
 		UID:          fmt.Sprintf("obligation-%d@%s", r.ID, s.host()),
 		Sequence:     max(r.Revisions-1, 0),
 		LastModified: r.UpdatedAt,
-		Start:        r.DueAt,
-		Summary:      fmt.Sprintf("%s: %s due (%s)", r.Reference, name, r.RuleID),
+		Start:        *r.DueAt,
+		Summary:      fmt.Sprintf("%s: %s due (%s)", r.BreachReference, name, r.RuleID),
 		URL:          fmt.Sprintf("%s/breaches/%d", s.BaseURL, r.BreachID),
 		Status:       "CONFIRMED",
 	}
@@ -206,11 +169,11 @@ func (s *Service) event(r row) Event {
 	return e
 }
 
-func (s *Service) describe(r row, name, link string) string {
+func (s *Service) describe(r obligation.Deadline, name, link string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Breach %s (%s)\n", r.Reference, r.OrgName)
+	fmt.Fprintf(&b, "Breach %s (%s)\n", r.BreachReference, r.OrganizationName)
 	fmt.Fprintf(&b, "Recipient: %s\n", name)
-	fmt.Fprintf(&b, "Due: %s\n", dueText(r.DueAt, r.TimeZone))
+	fmt.Fprintf(&b, "Due: %s\n", dueText(*r.DueAt, r.TimeZone))
 	fmt.Fprintf(&b, "Status: %s\n", r.Status)
 	if r.Standard != "" {
 		fmt.Fprintf(&b, "Standard: %s\n", r.Standard)
@@ -231,19 +194,15 @@ func dueText(at time.Time, zone string) string {
 	return at.In(loc).Format("2006-01-02 15:04 MST") + " (" + zone + "), " + utc
 }
 
-// recipientName reads the name from the snapshotted recipient.
-func recipientName(raw string) string {
-	var r struct {
-		Name string `json:"name"`
-		Kind string `json:"kind"`
-	}
-	if err := json.Unmarshal([]byte(raw), &r); err != nil || (r.Name == "" && r.Kind == "") {
-		return "recipient"
-	}
-	if r.Name == "" {
+// recipientName names the duty's recipient.
+func recipientName(r rules.Recipient) string {
+	switch {
+	case r.Name != "":
+		return r.Name
+	case r.Kind != "":
 		return r.Kind
 	}
-	return r.Name
+	return "recipient"
 }
 
 func (s *Service) host() string {

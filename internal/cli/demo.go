@@ -21,7 +21,7 @@ func (e *env) demoCmd() *cobra.Command {
 				return err
 			}
 			defer a.Close()
-			l := &demo.Loader{DB: a.DB.Gorm, Auth: a.Auth, Breaches: a.Breaches, Now: time.Now()}
+			l := demo.NewLoader(a.DB.Gorm, a.Auth, a.Breaches, a.Roster, time.Now())
 			res, err := l.Load(ctx)
 			if err != nil {
 				return err

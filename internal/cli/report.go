@@ -145,11 +145,15 @@ func (e *env) generateReport(ctx context.Context, a *app.App, f reportFlags) (do
 	case "phipa-annual-stats", "fippa-annual-stats":
 		return a.Documents.AnnualStatistics(ctx, operator(orgID), orgID, f.kind, f.year)
 	}
-	breachID, bOrg, err := a.Documents.FindBreach(ctx, orgID, f.breachRef)
+	var slug string
+	if f.orgRef != "" {
+		slug = f.orgRef
+	}
+	b, err := findBreach(ctx, a, f.breachRef, slug)
 	if err != nil {
 		return document.Document{}, err
 	}
-	return a.Documents.Generate(ctx, operator(bOrg), breachID, document.Request{Kind: f.kind, Stage: f.stage, State: f.state})
+	return a.Documents.Generate(ctx, operator(b.OrganizationID), b.ID, document.Request{Kind: f.kind, Stage: f.stage, State: f.state})
 }
 
 // writeReport writes the PDF (and CSV beside it), the missing list to

@@ -5,15 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
-	"gorm.io/gorm"
 
 	"github.com/breachline/breachline/internal/app"
 	"github.com/breachline/breachline/internal/auth"
-	"github.com/breachline/breachline/internal/roster"
+	"github.com/breachline/breachline/internal/breach"
 )
 
 // breachRef is a breach found from the command line.
@@ -27,19 +25,17 @@ type breachRef struct {
 // findBreach resolves an id or a reference such as BR-2025-0007. A reference
 // is unique only inside an organization, so one used by several needs --organization.
 func findBreach(ctx context.Context, a *app.App, ref, orgSlug string) (breachRef, error) {
-	q := a.DB.Gorm.WithContext(ctx).Table("breaches b").
-		Select("b.id, b.organization_id, b.reference, o.slug").Joins("JOIN organizations o ON o.id = b.organization_id")
-	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
-		q = q.Where("b.id = ?", id)
-	} else {
-		q = q.Where("b.reference = ?", strings.ToUpper(strings.TrimSpace(ref)))
-	}
+	var orgIDs []int64
 	if orgSlug != "" {
-		q = q.Where("o.slug = ?", orgSlug)
+		o, err := a.Auth.OrganizationByRef(ctx, orgSlug)
+		if err != nil {
+			return breachRef{}, fmt.Errorf("no organization %s", orgSlug)
+		}
+		orgIDs = []int64{o.ID}
 	}
-	var found []breachRef
-	if err := q.Order("o.slug").Scan(&found).Error; err != nil {
-		return breachRef{}, fmt.Errorf("find breach %s: %w", ref, err)
+	found, err := a.Breaches.ByReference(ctx, a.DB.Gorm, ref, orgIDs)
+	if err != nil {
+		return breachRef{}, err
 	}
 	switch len(found) {
 	case 0:
@@ -48,13 +44,26 @@ func findBreach(ctx context.Context, a *app.App, ref, orgSlug string) (breachRef
 		}
 		return breachRef{}, fmt.Errorf("no breach %s", ref)
 	case 1:
-		return found[0], nil
+		return refOf(ctx, a, found[0])
 	}
 	slugs := make([]string, len(found))
 	for i, f := range found {
-		slugs[i] = f.Slug
+		b, err := refOf(ctx, a, f)
+		if err != nil {
+			return breachRef{}, err
+		}
+		slugs[i] = b.Slug
 	}
 	return breachRef{}, fmt.Errorf("breach reference %s exists in several organizations (%s): add --organization", ref, strings.Join(slugs, ", "))
+}
+
+// refOf names a breach with its organization's slug.
+func refOf(ctx context.Context, a *app.App, b breach.Breach) (breachRef, error) {
+	o, err := a.Auth.OrganizationByID(ctx, a.DB.Gorm, b.OrganizationID)
+	if err != nil {
+		return breachRef{}, err
+	}
+	return breachRef{ID: b.ID, OrganizationID: b.OrganizationID, Reference: b.Reference, Slug: o.Slug}, nil
 }
 
 func (e *env) rosterCmd() *cobra.Command {
@@ -95,23 +104,16 @@ func (e *env) rosterCmd() *cobra.Command {
 // exportRoster records the export in the audit log, then writes the CSV to
 // a temporary file renamed into place, so a failed export leaves no partial file.
 func exportRoster(ctx context.Context, a *app.App, b breachRef, out string) (int64, error) {
-	var n int64
-	err := a.DB.Tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Model(&roster.StoredPerson{}).Where("breach_id = ?", b.ID).Count(&n).Error; err != nil {
-			return err
-		}
-		return auth.Audit(ctx, tx, nil, "cli", b.OrganizationID, "roster.export", "breach", strconv.FormatInt(b.ID, 10),
-			map[string]any{"people": n, "via": "cli", "file": filepath.Base(out)})
-	})
-	if err != nil {
-		return 0, fmt.Errorf("export: %w", err)
-	}
 	tmp, err := os.CreateTemp(filepath.Dir(out), ".roster-export-*")
 	if err != nil {
 		return 0, fmt.Errorf("export: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	if err := roster.ExportCSV(ctx, a.DB.Gorm, b.ID, tmp); err != nil {
+	// The command line acts with the operator's authority, as an
+	// administrator of the breach's organization.
+	op := &auth.Principal{User: auth.User{Email: "cli"}, Memberships: map[int64]auth.Role{b.OrganizationID: auth.RoleAdmin}, Via: "cli"}
+	n, err := a.Roster.Export(ctx, op, "cli", b.ID, tmp)
+	if err != nil {
 		tmp.Close()
 		return 0, err
 	}

@@ -1,6 +1,7 @@
 package clock
 
 import (
+	"errors"
 	"sync"
 	"testing"
 )
@@ -83,42 +84,48 @@ func TestBusinessDaysNeverLandOnClosures(t *testing.T) {
 	}
 }
 
-func TestAddClosureConcurrently(t *testing.T) {
+func TestWithClosuresReachesExtendingCalendarsAndLeavesTheOriginal(t *testing.T) {
 	reg := defaultRegistry(t)
-	fed := mustCalendar(t, reg, "US-FEDERAL")
-	edgar := mustCalendar(t, reg, "US-SEC-EDGAR")
 	days := []string{"2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06"}
-	var wg sync.WaitGroup
+	var list []Closure
 	for _, s := range days {
-		wg.Add(2)
-		go func() {
-			defer wg.Done()
-			if err := reg.AddClosure("US-FEDERAL", mustDate(t, s), "Executive order closure"); err != nil {
-				t.Error(err)
-			}
-		}()
-		go func() {
-			defer wg.Done()
-			for range 50 {
-				_ = edgar.AddBusinessDays(mustDate(t, "2026-02-25"), 10)
-				_ = fed.Holidays(2026)
-			}
-		}()
+		list = append(list, Closure{Calendar: "US-FEDERAL", Date: mustDate(t, s), Name: "Executive order closure"})
 	}
+	var wg sync.WaitGroup
+	var with *Registry
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		var err error
+		if with, err = reg.WithClosures(list); err != nil {
+			t.Error(err)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		edgar := mustCalendar(t, reg, "US-SEC-EDGAR")
+		for range 50 {
+			_ = edgar.AddBusinessDays(mustDate(t, "2026-02-25"), 10)
+		}
+	}()
 	wg.Wait()
-	for _, cal := range []*Calendar{fed, edgar} {
+	for _, id := range []string{"US-FEDERAL", "US-SEC-EDGAR"} {
+		cal := mustCalendar(t, with, id)
 		// The whole week of 2 March is closed: 1 business day after Fri 27 Feb is Mon 9 Mar.
 		if got := cal.AddBusinessDays(mustDate(t, "2026-02-27"), 1); got.String() != "2026-03-09" {
-			t.Errorf("%s: after closures got %s, want 2026-03-09", cal.ID(), got)
+			t.Errorf("%s: after closures got %s, want 2026-03-09", id, got)
 		}
 		if h, ok := cal.Holiday(mustDate(t, "2026-03-04")); !ok || h.Kind != KindClosure {
-			t.Errorf("%s: 2026-03-04 = %+v, %v; want a closure", cal.ID(), h, ok)
+			t.Errorf("%s: 2026-03-04 = %+v, %v; want a closure", id, h, ok)
+		}
+		if got := mustCalendar(t, reg, id).AddBusinessDays(mustDate(t, "2026-02-27"), 1); got.String() != "2026-03-02" {
+			t.Errorf("%s: the original registry changed: %s", id, got)
 		}
 	}
-	if err := reg.AddClosure("XX", mustDate(t, "2026-03-02"), "x"); err == nil {
-		t.Error("AddClosure on an unknown calendar succeeded")
+	if _, err := reg.WithClosures([]Closure{{Calendar: "XX", Date: mustDate(t, "2026-03-02"), Name: "x"}}); !errors.Is(err, ErrUnknownCalendar) {
+		t.Errorf("a closure of an unknown calendar: %v", err)
 	}
-	if err := reg.AddClosure("US-FEDERAL", mustDate(t, "2026-03-02"), " "); err == nil {
-		t.Error("AddClosure without a name succeeded")
+	if _, err := reg.WithClosures([]Closure{{Calendar: "US-FEDERAL", Date: mustDate(t, "2026-03-02"), Name: " "}}); err == nil {
+		t.Error("a closure without a name was accepted")
 	}
 }

@@ -16,7 +16,8 @@ type Holiday struct {
 }
 
 // Calendar decides which days are business days for one jurisdiction.
-// It is safe for concurrent use; closures may be added at run time.
+// It is safe for concurrent use; closures stored at run time are applied
+// to a copy (Registry.WithClosures).
 type Calendar struct {
 	id, name, status, source string
 
@@ -107,17 +108,6 @@ func (c *Calendar) Holidays(year int) []Holiday {
 	}
 	slices.SortFunc(out, func(a, b Holiday) int { return a.Date.Compare(b.Date) })
 	return out
-}
-
-// addClosure records a one-off closure and drops the cached years.
-func (c *Calendar) addClosure(h Holiday) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closures == nil {
-		c.closures = map[Date]Holiday{}
-	}
-	c.closures[h.Date] = h
-	delete(c.years, h.Date.Year)
 }
 
 // year returns the cached holiday map of year, building it on first use.

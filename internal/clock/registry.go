@@ -21,7 +21,7 @@ var ErrUnknownCalendar = errors.New("unknown calendar")
 type Registry struct {
 	cals map[string]*Calendar
 	// children maps an id to the ids of calendars that extend it, so that a
-	// closure added to a parent reaches every calendar built on it.
+	// closure of a parent reaches every calendar built on it.
 	children map[string][]string
 }
 
@@ -113,27 +113,6 @@ func (r *Registry) Calendar(id string) (*Calendar, error) {
 // IDs lists the loaded calendar ids, sorted.
 func (r *Registry) IDs() []string {
 	return sortedKeys(r.cals)
-}
-
-// AddClosure records a one-off closure (for example an executive-order
-// closure announced a few days ahead) on calendar id and on every calendar
-// that extends it. It is safe to call while other goroutines count days.
-func (r *Registry) AddClosure(id string, d Date, name string) error {
-	if _, err := r.Calendar(id); err != nil {
-		return fmt.Errorf("add closure: %w", err)
-	}
-	if strings.TrimSpace(name) == "" {
-		return fmt.Errorf("add closure to %s on %s: name %w", id, d, errRequired)
-	}
-	r.addClosure(id, Holiday{Date: d, Name: name, Kind: KindClosure})
-	return nil
-}
-
-func (r *Registry) addClosure(id string, h Holiday) {
-	r.cals[id].addClosure(h)
-	for _, child := range r.children[id] {
-		r.addClosure(child, h)
-	}
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -1,45 +1,12 @@
 package demo
 
 import (
-	"context"
+	"bytes"
+	"encoding/csv"
 	"fmt"
 	"math/rand/v2"
 	"strings"
-	"time"
-
-	"gorm.io/gorm"
 )
-
-// person is a row of affected_people as the demo writes it.
-type person struct {
-	ID              int64 `gorm:"primaryKey"`
-	BreachID        int64
-	RowNumber       int64
-	ExternalID      string
-	Name            string
-	Email           string
-	EmailOriginal   string
-	Phone           string
-	PhoneOriginal   string
-	Address1        string
-	City            string
-	Region          string
-	RegionOriginal  string
-	Country         string
-	PostalCode      string
-	PostalOriginal  string
-	Language        string
-	LanguageSource  string
-	Minor           bool
-	GuardianName    string
-	GuardianContact string
-	Channel         string
-	DataCategories  []string          `gorm:"serializer:json"`
-	Attributes      map[string]string `gorm:"serializer:json"`
-	CreatedAt       time.Time
-}
-
-func (person) TableName() string { return "affected_people" }
 
 // Fictional on purpose: invented surnames so no demo row can be mistaken for
 // a real person, reserved example domains and 555-01xx telephone numbers.
@@ -77,49 +44,41 @@ func postal(r *rand.Rand, format string) string {
 	return b.String()
 }
 
-// insertPeople writes the synthetic roster of one breach in batches.
-func insertPeople(ctx context.Context, db *gorm.DB, breachID int64, shares []regionShare, cats []string, seed int64) (int, error) {
+// rosterCSV writes the synthetic roster of one breach as the CSV file a
+// privacy officer would import; the demo imports it through the roster's
+// own importer, so demo people are normalised, keyed for duplicates and
+// counted exactly as imported people are.
+func rosterCSV(shares []regionShare, cats []string, seed, breachID int64) ([]byte, int) {
 	r := rand.New(rand.NewPCG(uint64(seed), uint64(breachID)))
-	var batch []person
-	row := int64(1)
-	now := time.Now().UTC()
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write([]string{"id", "name", "email", "phone", "address", "city", "province", "country", "postal code", "language", "data categories"})
+	n := 0
 	for _, s := range shares {
 		info := regions[s.region]
 		for i := 0; i < s.count; i++ {
-			row++
-			batch = append(batch, fakePerson(r, breachID, row, s.region, info, cats, now))
+			n++
+			w.Write(fakePerson(r, int64(n), s.region, info, cats))
 		}
 	}
-	if len(batch) == 0 {
-		return 0, nil
-	}
-	if err := db.WithContext(ctx).CreateInBatches(batch, 150).Error; err != nil {
-		return 0, fmt.Errorf("insert people: %w", err)
-	}
-	return len(batch), nil
+	w.Flush()
+	return buf.Bytes(), n
 }
 
-func fakePerson(r *rand.Rand, breachID, row int64, region string, info regionInfo, cats []string, now time.Time) person {
+// fakePerson is one row of the demo roster.
+func fakePerson(r *rand.Rand, row int64, region string, info regionInfo, cats []string) []string {
 	given, family := givenNames[r.IntN(len(givenNames))], familyNames[r.IntN(len(familyNames))]
-	p := person{BreachID: breachID, RowNumber: row, ExternalID: fmt.Sprintf("D%06d", row),
-		Name: given + " " + family, Address1: fmt.Sprintf("%d %s", 1+r.IntN(9999), streets[r.IntN(len(streets))]),
-		City: info.city, Region: region, RegionOriginal: region, Country: info.country,
-		Language: info.lang, LanguageSource: "default:region", DataCategories: cats, Attributes: map[string]string{}, CreatedAt: now}
-	p.PostalCode = postal(r, info.postalFmt)
-	p.PostalOriginal = p.PostalCode
+	email, phone, lang := "", "", info.lang
 	if r.IntN(10) < 8 { // most people have an e-mail address; the rest get letters
-		p.Email = strings.ToLower(fmt.Sprintf("%s.%s%d@example.org", strings.ReplaceAll(given, "é", "e"), family, row))
-		p.EmailOriginal = p.Email
-		p.Channel = "email"
-	} else {
-		p.Channel = "postal"
+		email = strings.ToLower(fmt.Sprintf("%s.%s%d@example.org", strings.ReplaceAll(given, "é", "e"), family, row))
 	}
 	if r.IntN(3) == 0 {
-		p.Phone = fmt.Sprintf("+1%03d55501%02d", 200+r.IntN(700), r.IntN(100))
-		p.PhoneOriginal = p.Phone
+		phone = fmt.Sprintf("+1%03d55501%02d", 200+r.IntN(700), r.IntN(100))
 	}
 	if region == "CA-QC" && r.IntN(5) == 0 {
-		p.Language, p.LanguageSource = "en", "column"
+		lang = "en"
 	}
-	return p
+	return []string{fmt.Sprintf("D%06d", row), given + " " + family, email, phone,
+		fmt.Sprintf("%d %s", 1+r.IntN(9999), streets[r.IntN(len(streets))]), info.city, region, info.country,
+		postal(r, info.postalFmt), lang, strings.Join(cats, ";")}
 }

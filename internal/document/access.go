@@ -11,6 +11,7 @@ import (
 
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/errs"
+	"github.com/breachline/breachline/internal/obligation"
 )
 
 // Formats a stored document can be downloaded in.
@@ -22,33 +23,14 @@ const (
 // List returns the documents of a breach, newest first, without their bytes.
 // The caller needs Read.
 func (s *Service) List(ctx context.Context, p *auth.Principal, breachID int64) ([]Document, error) {
-	orgID, err := s.breachOrg(ctx, p, breachID, auth.Read)
+	b, err := s.deps.Breaches.Access(ctx, s.db, p, breachID, auth.Read)
 	if err != nil {
 		return nil, err
 	}
 	out := []Document{}
-	err = s.db.WithContext(ctx).Select(metaColumns()).Where("breach_id = ? AND organization_id = ?", breachID, orgID).
+	err = s.db.WithContext(ctx).Select(metaColumns()).Where("breach_id = ? AND organization_id = ?", breachID, b.OrganizationID).
 		Order("generated_at DESC, id DESC").Find(&out).Error
 	return out, err
-}
-
-// breachOrg returns the organization of a breach the caller may act on with perm.
-func (s *Service) breachOrg(ctx context.Context, p *auth.Principal, breachID int64, perm auth.Permission) (int64, error) {
-	var orgID int64
-	err := s.db.WithContext(ctx).Raw("SELECT organization_id FROM breaches WHERE id = ?", breachID).Scan(&orgID).Error
-	if err != nil {
-		return 0, fmt.Errorf("breach %d: %w", breachID, err)
-	}
-	if orgID == 0 {
-		return 0, fmt.Errorf("breach %d: %w", breachID, errs.ErrNotFound)
-	}
-	if err := p.Require(orgID, perm); err != nil {
-		if errors.Is(err, errs.ErrNotFound) {
-			return 0, fmt.Errorf("breach %d: %w", breachID, errs.ErrNotFound)
-		}
-		return 0, err
-	}
-	return orgID, nil
 }
 
 // ListOrganization returns an organization's documents that belong to no
@@ -121,8 +103,9 @@ const MaxReference = 200
 
 // File records that a document was filed with the regulator, when, and the
 // regulator's reference. A filed document is frozen. If the document answers
-// an obligation, the obligation is marked filed in the same transaction. The
-// caller needs Write.
+// an obligation, the obligation is marked filed in the same transaction (one
+// already filed is left as it is, with a warning); if that fails, nothing is
+// recorded. The caller needs Write.
 func (s *Service) File(ctx context.Context, c Call, id int64, filedAt time.Time, reference string) (Document, error) {
 	reference = strings.TrimSpace(reference)
 	if err := s.checkFiling(filedAt, reference); err != nil {
@@ -142,33 +125,32 @@ func (s *Service) File(ctx context.Context, c Call, id int64, filedAt time.Time,
 			return &errs.Invalid{Message: "a document cannot be filed before it was generated",
 				Fields: map[string]string{"filed_at": "at or after " + d.GeneratedAt.Format(time.RFC3339)}}
 		}
-		return s.recordFiling(ctx, tx, c, &d, filedAt, reference)
+		if err := s.recordFiling(ctx, tx, c, &d, filedAt, reference); err != nil {
+			return err
+		}
+		return s.markObligation(ctx, tx, c, &d)
 	})
 	if err != nil {
 		return Document{}, err
 	}
-	s.markObligation(ctx, c, &d)
 	return d, nil
 }
 
-// markObligation marks the obligation a filed document answers as filed. The
-// document's filing stands whatever happens here; a failure is reported as a
-// warning, and the obligation can still be marked filed on its own.
-func (s *Service) markObligation(ctx context.Context, c Call, d *Document) {
-	if d.ObligationID == nil || d.BreachID == nil || s.Filer == nil {
-		return
+// markObligation marks the obligation a filed document answers as filed,
+// in the filing's transaction.
+func (s *Service) markObligation(ctx context.Context, tx *gorm.DB, c Call, d *Document) error {
+	if d.ObligationID == nil || d.BreachID == nil {
+		return nil
 	}
-	f := Filing{ObligationID: *d.ObligationID, DocumentID: d.ID, DocumentRef: d.DocumentID, Stage: d.Stage,
-		FiledAt: *d.FiledAt, Reference: d.FilingReference}
-	err := s.Filer.MarkFiled(ctx, c, *d.BreachID, f)
-	var conflict *errs.Conflict
-	switch {
-	case err == nil:
-	case errors.As(err, &conflict):
-		d.Warnings = append(d.Warnings, "obligation not marked filed: "+conflict.Message)
-	default:
-		d.Warnings = append(d.Warnings, fmt.Sprintf("obligation %d could not be marked filed; mark it filed on the obligation", *d.ObligationID))
+	marked, err := s.deps.Obligations.MarkFiled(ctx, tx, c, *d.BreachID, *d.ObligationID,
+		obligation.Filing{DocumentID: d.ID, FiledAt: *d.FiledAt, Reference: d.FilingReference})
+	if err != nil {
+		return err
 	}
+	if !marked {
+		d.Warnings = append(d.Warnings, "the obligation was already marked filed; it was left as it is")
+	}
+	return nil
 }
 
 func (s *Service) checkFiling(filedAt time.Time, reference string) error {
@@ -202,29 +184,4 @@ func (s *Service) recordFiling(ctx context.Context, tx *gorm.DB, c Call, d *Docu
 	return auth.Audit(ctx, tx, c.P, c.RequestID, d.OrganizationID, "document.file", "document", fmt.Sprint(d.ID),
 		map[string]any{"document_id": d.DocumentID, "filed_at": filedAt, "reference": reference, "sha256": d.SHA256,
 			"stage": d.Stage, "obligation_id": d.ObligationID})
-}
-
-// FindBreach finds a breach by its reference, within an organization when
-// orgID is not 0, without a permission check (for the command line, which
-// runs with the operator's authority). It returns the breach and organization ids.
-func (s *Service) FindBreach(ctx context.Context, orgID int64, reference string) (int64, int64, error) {
-	var rows []struct {
-		ID             int64
-		OrganizationID int64
-	}
-	q := s.db.WithContext(ctx).Table("breaches").Select("id", "organization_id").Where("reference = ?", strings.TrimSpace(reference))
-	if orgID != 0 {
-		q = q.Where("organization_id = ?", orgID)
-	}
-	if err := q.Find(&rows).Error; err != nil {
-		return 0, 0, fmt.Errorf("breach %s: %w", reference, err)
-	}
-	switch len(rows) {
-	case 0:
-		return 0, 0, fmt.Errorf("breach %s: %w", reference, errs.ErrNotFound)
-	case 1:
-		return rows[0].ID, rows[0].OrganizationID, nil
-	}
-	return 0, 0, &errs.Invalid{Message: fmt.Sprintf("%d organizations have a breach %s", len(rows), reference),
-		Fields: map[string]string{"organization": "name the organization (--organization SLUG)"}}
 }

@@ -1,6 +1,8 @@
 package document
 
 import (
+	"github.com/breachline/breachline/internal/obligation"
+	"github.com/breachline/breachline/internal/rules"
 	"strings"
 	"testing"
 	"time"
@@ -61,14 +63,12 @@ func TestNotifiable(t *testing.T) {
 	}
 }
 
-func TestObligationFromRow(t *testing.T) {
+func TestRefOfPrintsTheObligation(t *testing.T) {
 	due := time.Date(2025, 3, 12, 14, 0, 0, 0, time.UTC)
-	o := obligationFromRow(row{
-		"id": int64(5), "breach_id": int64(2), "rule_key": "ON-PHIPA-IPC", "rule_id": "ON-PHIPA-IPC",
-		"rule_version": "2024-01-01", "recipient": `{"kind":"regulator","name":"IPC Ontario"}`,
-		"required": int64(1), "due_at": "2025-03-12 14:00:00+00:00", "status": "pending",
-		"citation": []byte("PHIPA s.12(3)"), "filing_reference": "",
-	})
+	yes := true
+	o := refOf(obligation.Obligation{ID: 5, BreachID: 2, RuleKey: "ON-PHIPA-IPC", RuleID: "ON-PHIPA-IPC",
+		RuleVersion: "2024-01-01", Recipient: rules.Recipient{Kind: "regulator", Name: "IPC Ontario"},
+		Required: &yes, DueAt: &due, Status: "pending", Citation: "PHIPA s.12(3)"})
 	if o.ID != 5 || o.BreachID != 2 || o.RuleID != "ON-PHIPA-IPC" || o.Version != "2024-01-01" ||
 		o.Recipient != "IPC Ontario" || o.Required == nil || !*o.Required || o.Due == nil || !o.Due.Equal(due) ||
 		o.Citation != "PHIPA s.12(3)" || o.Status != "pending" {

@@ -2,7 +2,6 @@ package document
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -114,17 +113,17 @@ func fromAssessment(answers map[string]string) {
 
 // categoryNames turns data-category ids into the names a regulator reads
 // ("Health card number", not "health_card"); an id without a name stays.
-func categoryNames(ctx context.Context, tx *gorm.DB, ids []string) ([]string, error) {
+func (s *Service) categoryNames(ctx context.Context, tx *gorm.DB, ids []string) ([]string, error) {
 	if len(ids) == 0 {
 		return ids, nil
 	}
-	var rows []struct{ ID, Name string }
-	if err := tx.WithContext(ctx).Raw("SELECT id, name FROM data_categories WHERE id IN ?", ids).Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("data category names: %w", err)
+	cats, err := s.deps.Breaches.CategoryList(ctx, tx)
+	if err != nil {
+		return nil, err
 	}
-	names := make(map[string]string, len(rows))
-	for _, r := range rows {
-		names[r.ID] = r.Name
+	names := make(map[string]string, len(cats))
+	for _, c := range cats {
+		names[c.ID] = c.Name
 	}
 	out := make([]string, len(ids))
 	for i, id := range ids {

@@ -72,9 +72,9 @@ func (s *Service) orgInput(ctx context.Context, p *auth.Principal, orgID int64) 
 	if err := p.Require(orgID, auth.Write); err != nil {
 		return auth.Organization{}, report.Input{}, err
 	}
-	var o auth.Organization
-	if err := s.db.WithContext(ctx).Take(&o, orgID).Error; err != nil {
-		return o, report.Input{}, fmt.Errorf("organization %d: %w", orgID, err)
+	o, err := s.deps.Orgs.OrganizationByID(ctx, s.db, orgID)
+	if err != nil {
+		return o, report.Input{}, err
 	}
 	entries, err := s.registerEntries(ctx, s.db.WithContext(ctx), orgID)
 	if err != nil {

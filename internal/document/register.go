@@ -15,55 +15,33 @@ import (
 // registerEntries loads every breach of an organization as a register entry,
 // in a fixed number of queries whatever the number of breaches.
 func (s *Service) registerEntries(ctx context.Context, tx *gorm.DB, orgID int64) ([]report.RegisterEntry, error) {
-	var bs []breach.Breach
-	if err := tx.Where("organization_id = ?", orgID).Order("id").Find(&bs).Error; err != nil {
+	bs, err := s.deps.Breaches.ForOrganization(ctx, tx, orgID)
+	if err != nil {
 		return nil, fmt.Errorf("register breaches: %w", err)
 	}
-	ofOrg := "breach_id IN (SELECT id FROM breaches WHERE organization_id = ?)"
-	var events []breach.Event
-	if err := tx.Where(ofOrg, orgID).Order("breach_id, at, id").Find(&events).Error; err != nil {
-		return nil, fmt.Errorf("register events: %w", err)
+	ids := make([]int64, len(bs))
+	for i, b := range bs {
+		ids[i] = b.ID
 	}
-	var answers []breach.Answer
-	if err := tx.Where(ofOrg, orgID).Order("breach_id, question_id").Find(&answers).Error; err != nil {
-		return nil, fmt.Errorf("register answers: %w", err)
+	affected, err := s.deps.Roster.PeopleByBreach(ctx, tx, ids)
+	if err != nil {
+		return nil, err
 	}
-	affected, err := affectedByBreach(ctx, tx, orgID)
+	list, err := s.deps.Obligations.ForOrganization(ctx, tx, orgID)
 	if err != nil {
 		return nil, err
 	}
 	obs := map[int64][]ObligationRef{}
-	if s.Obligations != nil {
-		list, err := s.Obligations.ForOrganization(ctx, tx, orgID)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range list {
-			obs[o.BreachID] = append(obs[o.BreachID], o)
-		}
+	for _, o := range list {
+		obs[o.BreachID] = append(obs[o.BreachID], refOf(o))
 	}
 	filed, err := firstFilings(tx, orgID)
 	if err != nil {
 		return nil, err
 	}
-	byBreach := map[int64]*breach.Breach{}
-	for i := range bs {
-		bs[i].Events, bs[i].Answers = []breach.Event{}, []breach.Answer{}
-		byBreach[bs[i].ID] = &bs[i]
-	}
-	for _, e := range events {
-		if b := byBreach[e.BreachID]; b != nil {
-			b.Events = append(b.Events, e)
-		}
-	}
-	for _, a := range answers {
-		if b := byBreach[a.BreachID]; b != nil {
-			b.Answers = append(b.Answers, a)
-		}
-	}
 	out := make([]report.RegisterEntry, len(bs))
 	for i, b := range bs {
-		out[i] = registerEntry(b, affected[b.ID], obs[b.ID], filed[b.ID])
+		out[i] = registerEntry(b, int(affected[b.ID]), obs[b.ID], filed[b.ID])
 	}
 	return out, nil
 }

@@ -18,23 +18,23 @@ import (
 // Service generates, stores, files and serves documents, scoped to the
 // caller's organizations.
 type Service struct {
-	db       *gorm.DB
-	breaches BreachLoader
-
-	// Obligations lists a breach's obligations; nil means none are known.
-	Obligations ObligationSource
-	// Filer marks an obligation filed when its document is; nil skips that.
-	Filer ObligationFiler
-	// Deliveries counts notice deliveries; nil means zeros.
-	Deliveries DeliverySource
-	// Rules gives the content of a rule for the generic filing; nil means
-	// the generic filing is unavailable.
-	Rules RuleContent
+	db   *gorm.DB
+	deps Deps
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// Limits bound every render: pages per document (zero: the report
 	// package's default) and time (zero: no bound beyond the request's).
 	Limits RenderLimits
+}
+
+// Deps are what documents read of the tables other packages own, and the
+// rule content of the generic filing. Every one is required.
+type Deps struct {
+	Breaches    BreachReader
+	Orgs        OrgReader
+	Roster      RosterReader
+	Obligations Obligations
+	Rules       RuleContent
 }
 
 // RenderLimits bound the rendering of one document.
@@ -43,9 +43,12 @@ type RenderLimits struct {
 	Timeout  time.Duration
 }
 
-// NewService returns a Service on db that loads breaches with breaches.
-func NewService(db *gorm.DB, breaches BreachLoader) *Service {
-	return &Service{db: db, breaches: breaches}
+// NewService returns a Service on db.
+func NewService(db *gorm.DB, d Deps, limits RenderLimits) *Service {
+	if d.Breaches == nil || d.Orgs == nil || d.Roster == nil || d.Obligations == nil || d.Rules == nil {
+		panic("document.NewService: every dependency is required")
+	}
+	return &Service{db: db, deps: d, Limits: limits}
 }
 
 // Request says which document to generate for a breach.
@@ -103,14 +106,11 @@ type prepared struct {
 
 // prepare loads what a breach document prints and checks the caller's permission.
 func (s *Service) prepare(ctx context.Context, p *auth.Principal, breachID int64, r Request, perm auth.Permission) (*prepared, error) {
-	b, err := s.breaches.Load(ctx, s.db, breachID)
-	if err != nil {
+	if _, err := s.deps.Breaches.Access(ctx, s.db, p, breachID, perm); err != nil {
 		return nil, err
 	}
-	if err := p.Require(b.OrganizationID, perm); err != nil {
-		if errors.Is(err, errs.ErrNotFound) {
-			return nil, fmt.Errorf("breach %d: %w", breachID, errs.ErrNotFound)
-		}
+	b, err := s.deps.Breaches.Load(ctx, s.db, breachID)
+	if err != nil {
 		return nil, err
 	}
 	info, err := kindInfo(r.Kind)
@@ -122,8 +122,8 @@ func (s *Service) prepare(ctx context.Context, p *auth.Principal, breachID int64
 			Fields: map[string]string{"kind": "generate it for the organization (register or statistics)"}}
 	}
 	pr := &prepared{info: info, breach: b}
-	if err := s.db.WithContext(ctx).Take(&pr.org, b.OrganizationID).Error; err != nil {
-		return nil, fmt.Errorf("organization of breach %d: %w", breachID, err)
+	if pr.org, err = s.deps.Orgs.OrganizationByID(ctx, s.db, b.OrganizationID); err != nil {
+		return nil, err
 	}
 	if err := s.fill(ctx, pr, r); err != nil {
 		return nil, err
@@ -136,23 +136,17 @@ func (s *Service) fill(ctx context.Context, pr *prepared, r Request) error {
 	tx := s.db.WithContext(ctx)
 	in := report.Input{Org: reportOrg(pr.org), Breach: reportBreach(pr.breach), Zone: pr.org.Location()}
 	var err error
-	if in.Breach.DataCategories, err = categoryNames(ctx, tx, in.Breach.DataCategories); err != nil {
+	if in.Breach.DataCategories, err = s.categoryNames(ctx, tx, in.Breach.DataCategories); err != nil {
 		return err
 	}
-	if in.Roster, err = RosterStats(ctx, tx, pr.breach.ID); err != nil {
+	if in.Roster, err = s.RosterStats(ctx, tx, pr.breach.ID); err != nil {
 		return err
 	}
-	if s.Deliveries != nil {
-		if in.Deliveries, err = s.Deliveries.DeliveryStats(ctx, tx, pr.breach.ID); err != nil {
-			return fmt.Errorf("delivery counts: %w", err)
-		}
+	list, err := s.deps.Obligations.ForBreach(ctx, tx, pr.breach.ID)
+	if err != nil {
+		return err
 	}
-	var obs []ObligationRef
-	if s.Obligations != nil {
-		if obs, err = s.Obligations.ForBreach(ctx, tx, pr.breach.ID); err != nil {
-			return err
-		}
-	}
+	obs := refsOf(list)
 	for _, o := range obs {
 		in.Obligations = append(in.Obligations, o.Obligation)
 	}
@@ -201,11 +195,11 @@ func (s *Service) requirements(pr *prepared, in *report.Input) error {
 	if pr.info.ID != "generic" {
 		return nil
 	}
-	if pr.obligation == nil || s.Rules == nil {
+	if pr.obligation == nil {
 		return &errs.Invalid{Message: "the generic filing is built from an obligation's rule",
 			Fields: map[string]string{"obligation_id": "required for the generic filing"}}
 	}
-	title, reqs, ok := s.Rules.Requirements(pr.obligation.RuleID, pr.obligation.Version)
+	title, reqs, ok := s.deps.Rules.Requirements(pr.obligation.RuleID, pr.obligation.Version)
 	if !ok || len(reqs) == 0 {
 		return &errs.Invalid{Message: "the obligation's rule lists no content requirements",
 			Fields: map[string]string{"obligation_id": "an obligation whose rule lists its content"}}

@@ -3,18 +3,49 @@ package document
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/breach"
+	"github.com/breachline/breachline/internal/obligation"
 	"github.com/breachline/breachline/internal/report"
 	"github.com/breachline/breachline/internal/roster"
 )
 
-// BreachLoader loads a breach with its events and answers, unchecked.
-type BreachLoader interface {
+// BreachReader is what documents read of breaches (breach.Reader).
+type BreachReader interface {
 	Load(ctx context.Context, tx *gorm.DB, id int64) (breach.Breach, error)
+	Access(ctx context.Context, tx *gorm.DB, p *auth.Principal, id int64, perm auth.Permission) (breach.Breach, error)
+	ForOrganization(ctx context.Context, tx *gorm.DB, orgID int64) ([]breach.Breach, error)
+	CategoryList(ctx context.Context, tx *gorm.DB) ([]breach.Category, error)
+}
+
+// OrgReader is what documents read of organizations (auth.Reader).
+type OrgReader interface {
+	OrganizationByID(ctx context.Context, tx *gorm.DB, id int64) (auth.Organization, error)
+}
+
+// RosterReader gives the stored counts of affected people (roster.CountReader).
+type RosterReader interface {
+	Counts(ctx context.Context, tx *gorm.DB, breachID int64) (roster.Totals, error)
+	PeopleByBreach(ctx context.Context, tx *gorm.DB, breachIDs []int64) (map[int64]int64, error)
+}
+
+// Obligations lists the obligations documents print and marks the one a
+// filed document answers (obligation.Service).
+type Obligations interface {
+	ForBreach(ctx context.Context, tx *gorm.DB, breachID int64) ([]obligation.Obligation, error)
+	ForOrganization(ctx context.Context, tx *gorm.DB, orgID int64) ([]obligation.Obligation, error)
+	// MarkFiled runs inside the transaction that records the document's
+	// filing; false means the obligation was already filed.
+	MarkFiled(ctx context.Context, tx *gorm.DB, c breach.Call, breachID, id int64, f obligation.Filing) (bool, error)
+}
+
+// RuleContent gives the content requirements of a catalogue rule, for the
+// generic filing. ok is false when the rule is unknown.
+type RuleContent interface {
+	Requirements(ruleID, version string) (title string, reqs []report.Requirement, ok bool)
 }
 
 // ObligationRef is an obligation of a breach as a document presents it, with
@@ -25,48 +56,29 @@ type ObligationRef struct {
 	report.Obligation
 }
 
-// ObligationSource lists the obligations evaluated for breaches.
-type ObligationSource interface {
-	// ForBreach lists one breach's obligations.
-	ForBreach(ctx context.Context, tx *gorm.DB, breachID int64) ([]ObligationRef, error)
-	// ForOrganization lists the obligations of every breach of an organization.
-	ForOrganization(ctx context.Context, tx *gorm.DB, orgID int64) ([]ObligationRef, error)
+// refOf is the obligation as documents print it.
+func refOf(o obligation.Obligation) ObligationRef {
+	return ObligationRef{ID: o.ID, BreachID: o.BreachID, Obligation: report.Obligation{
+		RuleID: o.RuleKey, Version: o.RuleVersion, Recipient: o.Recipient.Name, Jurisdiction: o.Jurisdiction,
+		Citation: o.Citation, Status: o.Status, Standard: o.Standard, Due: o.DueAt, Target: o.InternalTargetAt,
+		Required: o.Required, Explanation: o.Explanation, FiledAt: o.FiledAt, FilingReference: o.FilingReference,
+	}}
 }
 
-// Filing is what File tells the obligation that a document answered.
-type Filing struct {
-	ObligationID int64
-	DocumentID   int64
-	DocumentRef  string // the document id printed in the PDF
-	Stage        string
-	FiledAt      time.Time
-	Reference    string // the regulator's reference
-}
-
-// ObligationFiler marks an obligation filed once its document's filing is
-// recorded. It runs after that transaction commits, in its own, because the
-// obligation's owner re-evaluates the breach's later stages when one is filed.
-type ObligationFiler interface {
-	MarkFiled(ctx context.Context, c breach.Call, breachID int64, f Filing) error
-}
-
-// DeliverySource counts the notice deliveries of a breach.
-type DeliverySource interface {
-	DeliveryStats(ctx context.Context, tx *gorm.DB, breachID int64) (report.DeliveryStats, error)
-}
-
-// RuleContent gives the content requirements of a catalogue rule, for the
-// generic filing. ok is false when the rule is unknown.
-type RuleContent interface {
-	Requirements(ruleID, version string) (title string, reqs []report.Requirement, ok bool)
+func refsOf(list []obligation.Obligation) []ObligationRef {
+	out := make([]ObligationRef, len(list))
+	for i, o := range list {
+		out[i] = refOf(o)
+	}
+	return out
 }
 
 // RosterStats are the breach's affected people as the roster counts them:
 // the counts stored when the last import committed, with rows flagged as
 // duplicates of another person left out, so a filing states the same number
 // as the roster page and the obligations.
-func RosterStats(ctx context.Context, tx *gorm.DB, breachID int64) (report.RosterStats, error) {
-	t, err := roster.Counts(ctx, tx, breachID)
+func (s *Service) RosterStats(ctx context.Context, tx *gorm.DB, breachID int64) (report.RosterStats, error) {
+	t, err := s.deps.Roster.Counts(ctx, tx, breachID)
 	if err != nil {
 		return report.RosterStats{}, fmt.Errorf("roster counts: %w", err)
 	}
@@ -82,24 +94,17 @@ func ints(m map[string]int64) map[string]int {
 	return out
 }
 
-// affectedByBreach counts the roster of every breach of an organization,
-// from the same stored counts as RosterStats.
-func affectedByBreach(ctx context.Context, tx *gorm.DB, orgID int64) (map[int64]int, error) {
-	rows, err := tx.WithContext(ctx).Raw(`SELECT c.breach_id, sum(c.count) FROM roster_counts c
-		JOIN breaches b ON b.id = c.breach_id
-		WHERE b.organization_id = ? AND c.dimension = 'region' GROUP BY c.breach_id`, orgID).Rows()
+// Reader answers other packages' questions about stored documents inside
+// their transactions. It holds no state, so the obligations (which the
+// document service calls) can be given one before the service exists.
+type Reader struct{}
+
+// OfBreach reports whether the document exists and belongs to the breach.
+func (Reader) OfBreach(ctx context.Context, tx *gorm.DB, documentID, breachID int64) (bool, error) {
+	var n int64
+	err := tx.WithContext(ctx).Model(&Document{}).Where("id = ? AND breach_id = ?", documentID, breachID).Count(&n).Error
 	if err != nil {
-		return nil, fmt.Errorf("roster counts: %w", err)
+		return false, fmt.Errorf("document %d: %w", documentID, err)
 	}
-	defer rows.Close()
-	out := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, fmt.Errorf("roster counts: %w", err)
-		}
-		out[id] = n
-	}
-	return out, rows.Err()
+	return n == 1, nil
 }

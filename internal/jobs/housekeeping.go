@@ -2,11 +2,9 @@ package jobs
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
-	"gorm.io/gorm"
 )
 
 // PurgeSessionsArgs asks for expired web sessions to be deleted.
@@ -15,19 +13,22 @@ type PurgeSessionsArgs struct{}
 // Kind names the job.
 func (PurgeSessionsArgs) Kind() string { return "purge_sessions" }
 
+// SessionPurger deletes expired sessions (auth.Service).
+type SessionPurger interface {
+	PurgeSessions(ctx context.Context, now time.Time) (int64, error)
+}
+
 // PurgeSessionsWorker deletes sessions past their expiry.
 type PurgeSessionsWorker struct {
 	river.WorkerDefaults[PurgeSessionsArgs]
-	DB  *gorm.DB
-	Now func() time.Time
+	Sessions SessionPurger
+	Now      func() time.Time
 }
 
 // Work deletes expired sessions.
 func (w *PurgeSessionsWorker) Work(ctx context.Context, _ *river.Job[PurgeSessionsArgs]) error {
-	if err := w.DB.WithContext(ctx).Exec("DELETE FROM sessions WHERE expires_at < ?", w.Now().UTC()).Error; err != nil {
-		return fmt.Errorf("purge sessions: %w", err)
-	}
-	return nil
+	_, err := w.Sessions.PurgeSessions(ctx, w.Now())
+	return err
 }
 
 // PurgeSessionsPeriodic runs the purge hourly.

@@ -116,5 +116,5 @@ func AssessReader(r io.Reader, now time.Time) (rules.Result, error) {
 	if err != nil {
 		return rules.Result{}, err
 	}
-	return Assess(cat, cals, facts, now), nil
+	return rules.Evaluate(cat, facts, rules.Options{Now: now, Calendars: cals}), nil
 }

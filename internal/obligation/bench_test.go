@@ -44,7 +44,7 @@ SELECT ?, 'Person ' || g, (?::text[])[1 + g % 60], now() FROM generate_series(1,
 	ctx := context.Background()
 	b.Run("count_query", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			counts, err := CountAffected(ctx, d.Gorm, f.breach)
+			counts, err := (roster.CountReader{}).RegionCounts(ctx, d.Gorm, f.breach)
 			if err != nil || len(counts) != 60 {
 				b.Fatalf("counts %d: %v", len(counts), err)
 			}
@@ -89,7 +89,7 @@ func BenchmarkAssessCLI(b *testing.B) {
 		}
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
-			res := Assess(cat, cals, facts, now)
+			res := rules.Evaluate(cat, facts, rules.Options{Now: now, Calendars: cals})
 			if err := rules.WriteJSON(io.Discard, res); err != nil {
 				b.Fatal(err)
 			}

@@ -2,6 +2,9 @@ package obligation
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -14,8 +17,11 @@ import (
 	"github.com/breachline/breachline/internal/errs"
 )
 
-// Closure is a one-off closure an administrator added to a calendar (an
-// office closed by executive order, a storm day) without a release.
+// Closure is a one-off closure of a calendar (an office closed by executive
+// order, a storm day) added without a release: by an operator through the
+// API, or from the settings at start. Closures are data in the database,
+// read before every evaluation, so every serve and worker process counts
+// the same business days.
 type Closure struct {
 	ID         int64     `gorm:"primaryKey" json:"id"`
 	CalendarID string    `json:"calendar"`
@@ -34,23 +40,66 @@ type ClosureInput struct {
 	Name string `json:"name"`
 }
 
-// LoadClosures adds every stored closure to the calendar registry (at
-// start). A closure of a calendar that no longer exists is skipped.
-func (s *Service) LoadClosures(ctx context.Context) error {
-	var list []Closure
-	if err := s.db.WithContext(ctx).Order("id").Find(&list).Error; err != nil {
-		return fmt.Errorf("calendar closures: %w", err)
+// calendars returns the calendars with every stored closure applied. The
+// closures are read in tx on every call; the registry built from them is
+// kept while they stay the same, so the common case costs one small query.
+// A stored closure of a calendar that is no longer shipped is left out.
+func (s *Service) calendars(ctx context.Context, tx *gorm.DB) (*clock.Registry, error) {
+	var rows []Closure
+	if err := tx.WithContext(ctx).Select("calendar_id", "day", "name").Order("calendar_id, day, name").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("calendar closures: %w", err)
 	}
-	for _, c := range list {
-		d, err := clock.ParseDate(c.Day)
+	h := sha256.New()
+	list := make([]clock.Closure, 0, len(rows))
+	for _, r := range rows {
+		d, err := clock.ParseDate(r.Day)
 		if err != nil {
+			return nil, fmt.Errorf("calendar closure %s %q: %w", r.CalendarID, r.Day, err)
+		}
+		if _, err := s.cals.Calendar(r.CalendarID); errors.Is(err, clock.ErrUnknownCalendar) {
 			continue
 		}
-		if err := s.cals.AddClosure(c.CalendarID, d, c.Name); err != nil && !strings.Contains(err.Error(), clock.ErrUnknownCalendar.Error()) {
-			return err
-		}
+		list = append(list, clock.Closure{Calendar: r.CalendarID, Date: d, Name: r.Name})
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", r.CalendarID, r.Day, r.Name)
 	}
-	return nil
+	key := hex.EncodeToString(h.Sum(nil))
+	s.closedMu.Lock()
+	defer s.closedMu.Unlock()
+	if s.closed != nil && s.closedKey == key {
+		return s.closed, nil
+	}
+	reg, err := s.cals.WithClosures(list)
+	if err != nil {
+		return nil, err
+	}
+	s.closed, s.closedKey = reg, key
+	return reg, nil
+}
+
+// SeedClosures stores the closures named in the settings, so that every
+// process (whatever its own settings) counts them; one already stored for
+// the same calendar and day is left as it is. An unknown calendar is an
+// error wrapping clock.ErrUnknownCalendar.
+func (s *Service) SeedClosures(ctx context.Context, list []clock.Closure) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, cl := range list {
+			if _, err := s.cals.Calendar(cl.Calendar); err != nil {
+				return err
+			}
+			var n int64
+			if err := tx.Model(&Closure{}).Where("calendar_id = ? AND day = ?", cl.Calendar, cl.Date.String()).Count(&n).Error; err != nil {
+				return fmt.Errorf("calendar closures: %w", err)
+			}
+			if n > 0 {
+				continue
+			}
+			row := Closure{CalendarID: cl.Calendar, Day: cl.Date.String(), Name: cl.Name, CreatedAt: s.Now().UTC()}
+			if err := tx.Create(&row).Error; err != nil {
+				return fmt.Errorf("store closure from the settings: %w", err)
+			}
+		}
+		return nil
+	})
 }
 
 // isOperator reports whether the caller operates the installation. A
@@ -58,7 +107,7 @@ func (s *Service) LoadClosures(ctx context.Context) error {
 // administrator of one organization may not add one; the operators are named
 // in the settings (operators / BREACHLINE_OPERATORS).
 func (s *Service) isOperator(p *auth.Principal) bool {
-	for _, e := range s.Operators {
+	for _, e := range s.deps.Operators {
 		if strings.EqualFold(e, p.User.Email) {
 			return true
 		}
@@ -66,9 +115,9 @@ func (s *Service) isOperator(p *auth.Principal) bool {
 	return false
 }
 
-// AddClosure stores a closure and adds it to the running registry, then
-// re-evaluates the breaches whose dated duties fall on or after the day.
-// Calendars are shared by every organization, so only an operator may.
+// AddClosure stores a closure, then re-evaluates the breaches whose dated
+// duties fall on or after the day. Calendars are shared by every
+// organization, so only an operator may.
 func (s *Service) AddClosure(ctx context.Context, c breach.Call, calendarID string, in ClosureInput) (Closure, Summary, error) {
 	if !s.isOperator(c.P) {
 		return Closure{}, Summary{}, fmt.Errorf("closures are for operators: %w", errs.ErrForbidden)
@@ -93,7 +142,7 @@ func (s *Service) AddClosure(ctx context.Context, c breach.Call, calendarID stri
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&Closure{}).Where("calendar_id = ? AND day = ?", calendarID, cl.Day).Count(&n).Error; err != nil {
-			return err
+			return fmt.Errorf("calendar closures: %w", err)
 		}
 		if n > 0 {
 			return &errs.Conflict{Message: "that day is already a closure of " + calendarID}
@@ -109,9 +158,6 @@ func (s *Service) AddClosure(ctx context.Context, c breach.Call, calendarID stri
 		return nil
 	})
 	if err != nil {
-		return Closure{}, Summary{}, err
-	}
-	if err := s.cals.AddClosure(calendarID, d, name); err != nil {
 		return Closure{}, Summary{}, err
 	}
 	sum, err := s.reevaluateFrom(ctx, d, "closure of "+calendarID+" on "+cl.Day)
@@ -156,16 +202,20 @@ type CalendarInfo struct {
 	Added    []Closure `json:"added_closures"`
 }
 
-// CalendarList lists the calendars, with the holidays of year (0: none) and
-// the closures administrators added.
+// CalendarList lists the calendars, with the holidays of year (0: none),
+// the closures stored at run time included, and those closures apart.
 func (s *Service) CalendarList(ctx context.Context, year int) ([]CalendarInfo, error) {
 	var added []Closure
 	if err := s.db.WithContext(ctx).Order("calendar_id, day").Find(&added).Error; err != nil {
 		return nil, fmt.Errorf("calendar closures: %w", err)
 	}
+	cals, err := s.calendars(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
 	out := []CalendarInfo{}
-	for _, id := range s.cals.IDs() {
-		c, err := s.cals.Calendar(id)
+	for _, id := range cals.IDs() {
+		c, err := cals.Calendar(id)
 		if err != nil {
 			return nil, err
 		}

@@ -23,12 +23,12 @@ type stored struct {
 
 // load reads everything the evaluation of a breach needs, inside tx.
 func (s *Service) load(ctx context.Context, tx *gorm.DB, breachID int64) (*stored, error) {
-	b, err := s.breaches.Load(ctx, tx, breachID)
+	b, err := s.deps.Breaches.Load(ctx, tx, breachID)
 	if err != nil {
 		return nil, err
 	}
-	var org auth.Organization
-	if err := tx.WithContext(ctx).Take(&org, b.OrganizationID).Error; err != nil {
+	org, err := s.deps.Orgs.OrganizationByID(ctx, tx, b.OrganizationID)
+	if err != nil {
 		return nil, fmt.Errorf("organization of breach %d: %w", breachID, err)
 	}
 	st := &stored{breach: b, org: org}
@@ -37,10 +37,10 @@ func (s *Service) load(ctx context.Context, tx *gorm.DB, breachID int64) (*store
 	f.Events = s.events(b.Events)
 	f.Kinds = append([]string{}, b.Kinds...)
 	f.Answers = s.answers(b.Answers)
-	if f.Affected, err = CountAffected(ctx, tx, breachID); err != nil {
+	if f.Affected, err = s.affected(ctx, tx, breachID); err != nil {
 		return nil, err
 	}
-	if f.DataCategories, err = ruleCategories(ctx, tx, b.DataCategories); err != nil {
+	if f.DataCategories, err = s.ruleCategories(ctx, tx, b.DataCategories); err != nil {
 		return nil, err
 	}
 	if f.Completed, err = completed(ctx, tx, breachID); err != nil {
@@ -84,34 +84,23 @@ func (s *Service) answers(list []breach.Answer) map[string]any {
 	return out
 }
 
-// countSQL reads the per-region counts the roster stores with every import
-// (roster_counts, refreshed in the import's own transaction). Rows flagged
-// as duplicates of an earlier person are the same person again and are not
-// in those counts. Reading them, rather than counting the roster again,
-// keeps the obligations, the roster page and the filings on one figure and
-// keeps re-evaluation independent of the roster's size.
-const countSQL = `SELECT value, count FROM roster_counts WHERE breach_id = ? AND dimension = 'region' AND count > 0`
-
-// CountAffected returns the number of affected people of a breach per
-// region code, sorted by region; people with no region are not counted.
-func CountAffected(ctx context.Context, tx *gorm.DB, breachID int64) ([]rules.Affected, error) {
-	rows, err := tx.WithContext(ctx).Raw(countSQL, breachID).Rows()
+// affected reads the per-region counts the roster stores with every import
+// (refreshed in the import's own transaction). Rows flagged as duplicates
+// of an earlier person are the same person again and are not in those
+// counts. Reading them, rather than counting the roster again, keeps the
+// obligations, the roster page and the filings on one figure and keeps
+// re-evaluation independent of the roster's size. People with no region
+// are not counted; the list is sorted by region.
+func (s *Service) affected(ctx context.Context, tx *gorm.DB, breachID int64) ([]rules.Affected, error) {
+	counts, err := s.deps.Counts.RegionCounts(ctx, tx, breachID)
 	if err != nil {
-		return nil, fmt.Errorf("count affected people: %w", err)
+		return nil, fmt.Errorf("affected people of breach %d: %w", breachID, err)
 	}
-	defer rows.Close()
 	out := []rules.Affected{}
-	for rows.Next() {
-		var a rules.Affected
-		if err := rows.Scan(&a.Region, &a.Count); err != nil {
-			return nil, fmt.Errorf("count affected people: %w", err)
+	for region, n := range counts {
+		if region != "" && n > 0 {
+			out = append(out, rules.Affected{Region: region, Count: int(n)})
 		}
-		if a.Region != "" {
-			out = append(out, a)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("count affected people: %w", err)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Region < out[j].Region })
 	return out, nil
@@ -119,17 +108,24 @@ func CountAffected(ctx context.Context, tx *gorm.DB, breachID int64) ([]rules.Af
 
 // ruleCategories maps the breach's product data categories to the
 // catalogue's (config/data-categories.yaml rule_categories).
-func ruleCategories(ctx context.Context, tx *gorm.DB, product []string) ([]string, error) {
+func (s *Service) ruleCategories(ctx context.Context, tx *gorm.DB, product []string) ([]string, error) {
 	out := []string{}
 	if len(product) == 0 {
 		return out, nil
 	}
-	var cats []breach.Category
-	if err := tx.WithContext(ctx).Where("id IN ?", product).Find(&cats).Error; err != nil {
-		return nil, fmt.Errorf("data categories: %w", err)
+	cats, err := s.deps.Breaches.CategoryList(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	want := make(map[string]bool, len(product))
+	for _, id := range product {
+		want[id] = true
 	}
 	seen := map[string]bool{}
 	for _, c := range cats {
+		if !want[c.ID] {
+			continue
+		}
 		for _, rc := range c.RuleCategories {
 			if !seen[rc] {
 				seen[rc] = true

@@ -2,7 +2,6 @@ package obligation
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/breachline/breachline/internal/auth"
-	"github.com/breachline/breachline/internal/errs"
 	"github.com/breachline/breachline/internal/rules"
 )
 
@@ -55,16 +53,9 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, breachID int64) (
 	return BreachObligations{Obligations: list, Missing: s.gaps(list)}, nil
 }
 
-// requireBreach checks that the caller may read the breach (404 otherwise).
+// requireBreach checks that the caller may read the breach.
 func (s *Service) requireBreach(ctx context.Context, p *auth.Principal, breachID int64) error {
-	var orgID int64
-	err := s.db.WithContext(ctx).Table("breaches").Select("organization_id").Where("id = ?", breachID).Row().Scan(&orgID)
-	if err == nil {
-		err = p.Require(orgID, auth.Read)
-	}
-	if err != nil && !errors.Is(err, errs.ErrForbidden) {
-		return fmt.Errorf("breach %d: %w", breachID, errs.ErrNotFound)
-	}
+	_, err := s.deps.Breaches.Access(ctx, s.db, p, breachID, auth.Read)
 	return err
 }
 
@@ -156,13 +147,18 @@ func (s *Service) History(ctx context.Context, p *auth.Principal, breachID, id i
 	return out, err
 }
 
-// Deadline is an open obligation with its breach, for the deadlines list.
+// Deadline is an obligation with its breach and organization, for the
+// lists that show duties across breaches (deadlines, reminders, calendars).
 type Deadline struct {
 	Obligation
 	BreachReference  string `json:"breach_reference"`
 	BreachTitle      string `json:"breach_title"`
 	OrganizationName string `json:"organization_name"`
 	OrganizationSlug string `json:"organization_slug"`
+	// TimeZone is the organization's zone.
+	TimeZone string `json:"-"`
+	// Revisions counts the obligation's history rows (Dated only).
+	Revisions int `json:"-"`
 }
 
 // Deadlines lists the open duties (pending or undetermined, not ruled out)
@@ -174,22 +170,136 @@ func (s *Service) Deadlines(ctx context.Context, p *auth.Principal) ([]Deadline,
 	if len(orgs) == 0 {
 		return out, nil
 	}
-	err := s.db.WithContext(ctx).Table("obligations").
-		Select("obligations.*, breaches.reference AS breach_reference, breaches.title AS breach_title, "+
-			"organizations.name AS organization_name, organizations.slug AS organization_slug").
-		Joins("JOIN breaches ON breaches.id = obligations.breach_id").
-		Joins("JOIN organizations ON organizations.id = obligations.organization_id").
-		Where("obligations.organization_id IN ? AND obligations.considered AND obligations.status IN ?", orgs, []string{StatusPending, StatusUndetermined}).
-		Where("(obligations.required IS NULL OR obligations.required)").
-		Find(&out).Error
+	var list []Obligation
+	err := s.db.WithContext(ctx).
+		Where("organization_id IN ? AND considered AND status IN ?", orgs, []string{StatusPending, StatusUndetermined}).
+		Where("(required IS NULL OR required)").Find(&list).Error
 	if err != nil {
 		return nil, fmt.Errorf("deadlines: %w", err)
+	}
+	if out, err = s.withBreaches(ctx, list); err != nil {
+		return nil, err
 	}
 	now := s.Now()
 	for i := range out {
 		mark(&out[i].Obligation, now)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return deadlineLess(&out[i].Obligation, &out[j].Obligation) })
+	return out, nil
+}
+
+// withBreaches adds to each obligation the breach and organization it
+// belongs to, read through their owners.
+func (s *Service) withBreaches(ctx context.Context, list []Obligation) ([]Deadline, error) {
+	breachIDs, orgIDs := make([]int64, 0, len(list)), make([]int64, 0, 4)
+	seenOrg := map[int64]bool{}
+	for _, o := range list {
+		breachIDs = append(breachIDs, o.BreachID)
+		if !seenOrg[o.OrganizationID] {
+			seenOrg[o.OrganizationID] = true
+			orgIDs = append(orgIDs, o.OrganizationID)
+		}
+	}
+	bs, err := s.deps.Breaches.Summaries(ctx, s.db, breachIDs)
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := s.deps.Orgs.OrganizationsByIDs(ctx, s.db, orgIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Deadline, len(list))
+	for i, o := range list {
+		b, g := bs[o.BreachID], orgs[o.OrganizationID]
+		out[i] = Deadline{Obligation: o, BreachReference: b.Reference, BreachTitle: b.Title,
+			OrganizationName: g.Name, OrganizationSlug: g.Slug, TimeZone: g.TimeZone}
+	}
+	return out, nil
+}
+
+// DueBetween lists the pending, dated duties that are required or not yet
+// determined, due in [from, to], soonest first, with their breach and
+// organization: what deadline reminders are sent for.
+func (s *Service) DueBetween(ctx context.Context, from, to time.Time) ([]Deadline, error) {
+	var list []Obligation
+	err := s.db.WithContext(ctx).
+		Where("status = ? AND due_at IS NOT NULL AND (required IS NULL OR required) AND due_at >= ? AND due_at <= ?",
+			StatusPending, from.UTC(), to.UTC()).Order("due_at, id").Find(&list).Error
+	if err != nil {
+		return nil, fmt.Errorf("due obligations: %w", err)
+	}
+	return s.withBreaches(ctx, list)
+}
+
+// Dated lists every dated obligation of the organizations (whatever its
+// status), soonest first, with its breach, organization and how many
+// changes its history holds: a calendar feed's events.
+func (s *Service) Dated(ctx context.Context, orgIDs []int64) ([]Deadline, error) {
+	if len(orgIDs) == 0 {
+		return nil, nil
+	}
+	var list []Obligation
+	err := s.db.WithContext(ctx).Where("organization_id IN ? AND due_at IS NOT NULL", orgIDs).
+		Order("due_at, id").Find(&list).Error
+	if err != nil {
+		return nil, fmt.Errorf("dated obligations: %w", err)
+	}
+	out, err := s.withBreaches(ctx, list)
+	if err != nil {
+		return nil, err
+	}
+	revisions, err := s.revisions(ctx, list)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Revisions = revisions[out[i].ID]
+	}
+	return out, nil
+}
+
+// revisions counts the history rows of each obligation.
+func (s *Service) revisions(ctx context.Context, list []Obligation) (map[int64]int, error) {
+	ids := make([]int64, len(list))
+	for i, o := range list {
+		ids[i] = o.ID
+	}
+	out := map[int64]int{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ObligationID int64
+		N            int
+	}
+	err := s.db.WithContext(ctx).Model(&History{}).Select("obligation_id, COUNT(*) AS n").
+		Where("obligation_id IN ?", ids).Group("obligation_id").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("obligation history: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ObligationID] = r.N
+	}
+	return out, nil
+}
+
+// ForBreach lists the obligations a breach is still considered for, in
+// tx, unchecked (documents print them).
+func (s *Service) ForBreach(ctx context.Context, tx *gorm.DB, breachID int64) ([]Obligation, error) {
+	var out []Obligation
+	if err := tx.WithContext(ctx).Where("breach_id = ? AND considered", breachID).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("obligations of breach %d: %w", breachID, err)
+	}
+	return out, nil
+}
+
+// ForOrganization lists the obligations every breach of an organization is
+// still considered for, in tx, unchecked (the breach register).
+func (s *Service) ForOrganization(ctx context.Context, tx *gorm.DB, orgID int64) ([]Obligation, error) {
+	var out []Obligation
+	if err := tx.WithContext(ctx).Where("organization_id = ? AND considered", orgID).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("obligations of organization %d: %w", orgID, err)
+	}
 	return out, nil
 }
 

@@ -30,8 +30,12 @@ func (s *Service) Reevaluate(ctx context.Context, tx *gorm.DB, breachID int64, c
 	if err != nil {
 		return Summary{}, err
 	}
+	cals, err := s.calendars(ctx, tx)
+	if err != nil {
+		return Summary{}, err
+	}
 	now := s.Now().UTC()
-	res := rules.Evaluate(s.cat, st.facts, s.options(st.org, now))
+	res := rules.Evaluate(s.cat, st.facts, options(st.org, now, cals))
 	var existing []Obligation
 	if err := tx.WithContext(ctx).Where("breach_id = ?", breachID).Find(&existing).Error; err != nil {
 		return Summary{}, fmt.Errorf("load obligations: %w", err)
@@ -197,10 +201,9 @@ func copyTime(t *time.Time) *time.Time {
 // is not closed, inside tx: its sectors, roles, home, zone and internal
 // target are facts of every obligation.
 func (s *Service) ReevaluateOrganization(ctx context.Context, tx *gorm.DB, orgID int64, cause string) (Summary, error) {
-	var ids []int64
-	err := tx.WithContext(ctx).Table("breaches").Where("organization_id = ? AND status <> ?", orgID, "closed").Order("id").Pluck("id", &ids).Error
+	ids, err := s.deps.Breaches.OfOrganization(ctx, tx, orgID, false)
 	if err != nil {
-		return Summary{}, fmt.Errorf("breaches of organization %d: %w", orgID, err)
+		return Summary{}, err
 	}
 	var total Summary
 	for _, id := range ids {

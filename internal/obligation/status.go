@@ -35,31 +35,84 @@ const maxRationale = 20000
 // waived/not_required a rationale. Filing re-evaluates the breach, since
 // later stages count from the actual filing.
 func (s *Service) SetStatus(ctx context.Context, c breach.Call, breachID, id int64, in StatusInput) (Obligation, error) {
-	var o Obligation
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var err error
-		if o, err = s.find(ctx, tx, c.P, breachID, id, auth.Read); err != nil {
-			return err
-		}
-		if err := c.P.Require(o.OrganizationID, permissionFor(in.Status)); err != nil {
-			return err
-		}
-		before := o.snapshot()
-		if err := s.decide(&o, c.P, in); err != nil {
-			return err
-		}
-		if err := s.saveDecision(ctx, tx, c, &o, before); err != nil {
-			return err
-		}
-		if in.Status == StatusFiled || before.Status == StatusFiled {
-			_, err = s.Reevaluate(ctx, tx, breachID, "obligation "+o.RuleKey+" "+in.Status)
-		}
+		_, err := s.setStatus(ctx, tx, c, breachID, id, in, nil)
 		return err
 	})
 	if err != nil {
 		return Obligation{}, err
 	}
 	return s.Get(ctx, c.P, breachID, id)
+}
+
+// setStatus applies a decision inside tx; at, when not nil, is the filing
+// time (typed callers), else in.FiledAt is parsed.
+func (s *Service) setStatus(ctx context.Context, tx *gorm.DB, c breach.Call, breachID, id int64, in StatusInput, at *time.Time) (Obligation, error) {
+	o, err := s.find(ctx, tx, c.P, breachID, id, auth.Read)
+	if err != nil {
+		return Obligation{}, err
+	}
+	if err := c.P.Require(o.OrganizationID, permissionFor(in.Status)); err != nil {
+		return Obligation{}, err
+	}
+	if err := s.checkDocument(ctx, tx, breachID, in.DocumentID); err != nil {
+		return Obligation{}, err
+	}
+	before := o.snapshot()
+	if err := s.decide(&o, c.P, in, at); err != nil {
+		return Obligation{}, err
+	}
+	if err := s.saveDecision(ctx, tx, c, &o, before); err != nil {
+		return Obligation{}, err
+	}
+	if in.Status == StatusFiled || before.Status == StatusFiled {
+		_, err = s.Reevaluate(ctx, tx, breachID, "obligation "+o.RuleKey+" "+in.Status)
+	}
+	return o, err
+}
+
+// checkDocument refuses a document that is not one of the breach's (of
+// another organization, another breach, or none at all).
+func (s *Service) checkDocument(ctx context.Context, tx *gorm.DB, breachID int64, id *int64) error {
+	if id == nil {
+		return nil
+	}
+	ok, err := s.deps.Documents.OfBreach(ctx, tx, *id, breachID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &errs.Invalid{Message: "no such document for this breach", Fields: map[string]string{"document_id": "a document of this breach"}}
+	}
+	return nil
+}
+
+// Filing is a document filed with a regulator that answers an obligation.
+type Filing struct {
+	DocumentID int64
+	FiledAt    time.Time
+	// Reference is the regulator's reference for the filing.
+	Reference string
+}
+
+// MarkFiled marks an obligation filed with a document's filing, inside the
+// transaction that records the filing (document.ObligationFiler), and
+// re-evaluates the breach there. An obligation already filed is left as it
+// is and reported with false; any other refusal is an error, and the
+// document's filing rolls back with it.
+func (s *Service) MarkFiled(ctx context.Context, tx *gorm.DB, c breach.Call, breachID, id int64, f Filing) (bool, error) {
+	o, err := s.find(ctx, tx, c.P, breachID, id, auth.Read)
+	if err != nil {
+		return false, err
+	}
+	if o.Status == StatusFiled {
+		return false, nil
+	}
+	docID := f.DocumentID
+	in := StatusInput{Status: StatusFiled, Reference: f.Reference, DocumentID: &docID}
+	at := f.FiledAt.UTC()
+	_, err = s.setStatus(ctx, tx, c, breachID, id, in, &at)
+	return err == nil, err
 }
 
 func permissionFor(status string) auth.Permission {
@@ -70,7 +123,7 @@ func permissionFor(status string) auth.Permission {
 }
 
 // decide applies the transition to o, validating the input.
-func (s *Service) decide(o *Obligation, p *auth.Principal, in StatusInput) error {
+func (s *Service) decide(o *Obligation, p *auth.Principal, in StatusInput, filedAt *time.Time) error {
 	f := errs.Fields{}
 	now := s.Now().UTC()
 	uid := p.User.ID
@@ -84,7 +137,9 @@ func (s *Service) decide(o *Obligation, p *auth.Principal, in StatusInput) error
 			return &errs.Conflict{Message: "the obligation is already filed; set it back to pending first"}
 		}
 		at := now
-		if strings.TrimSpace(in.FiledAt) != "" {
+		if filedAt != nil {
+			at = filedAt.UTC()
+		} else if strings.TrimSpace(in.FiledAt) != "" {
 			t, err := time.Parse(time.RFC3339, strings.TrimSpace(in.FiledAt))
 			switch {
 			case err != nil:

@@ -8,9 +8,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/breach"
+	"github.com/breachline/breachline/internal/clock"
 	"github.com/breachline/breachline/internal/db"
+	"github.com/breachline/breachline/internal/document"
 	"github.com/breachline/breachline/internal/mail"
 	"github.com/breachline/breachline/internal/mail/mailtest"
+	"github.com/breachline/breachline/internal/obligation"
+	"github.com/breachline/breachline/internal/roster"
+	"github.com/breachline/breachline/internal/rules"
 )
 
 // fixture is one database with an organization, its people, a breach and
@@ -34,12 +41,27 @@ func newFixture(t testing.TB, d *db.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.runner = &Runner{DB: d.Gorm, Mail: sender, BaseURL: "https://breachline.test",
+	f.runner = NewRunner(d.Gorm, duties(t, d), auth.Reader{}, sender, Options{BaseURL: "https://breachline.test",
 		Leads: []time.Duration{72 * time.Hour, 24 * time.Hour, 4 * time.Hour},
-		Log:   slog.New(slog.NewTextHandler(io.Discard, nil))}
+		Log:   slog.New(slog.NewTextHandler(io.Discard, nil))})
 	f.org = f.newOrg("city")
 	f.breach = f.newBreach(f.org, "BR-2025-0007")
 	return f
+}
+
+// duties is the obligations service the reminders read from.
+func duties(t testing.TB, d *db.DB) *obligation.Service {
+	t.Helper()
+	cat, err := rules.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cals, err := clock.LoadDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return obligation.NewService(d.Gorm, cat, cals, obligation.Deps{Breaches: breach.Reader{}, Orgs: auth.Reader{},
+		Counts: roster.CountReader{}, Documents: document.Reader{}})
 }
 
 func (f *fixture) exec(q string, args ...any) {

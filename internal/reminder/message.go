@@ -1,12 +1,12 @@
 package reminder
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/mail"
 )
 
@@ -14,7 +14,7 @@ import (
 // the recipient of the duty, the due time in the organization's zone and in
 // UTC, the citation and a link.
 func compose(d due, p person, row *sendRow, now time.Time, baseURL string) *mail.Message {
-	name := recipientName(d.Recipient)
+	name := d.Recipient
 	link := fmt.Sprintf("%s/breaches/%d", strings.TrimRight(baseURL, "/"), d.BreachID)
 	when := timing(d.DueAt, now)
 	var b strings.Builder
@@ -91,30 +91,16 @@ func localTime(at time.Time, zone string) string {
 	return at.In(loc).Format("Mon 2 Jan 2006 15:04 MST") + " (" + zone + ")"
 }
 
-func recipientName(raw string) string {
-	var r struct {
-		Name string `json:"name"`
-		Kind string `json:"kind"`
-	}
-	if err := json.Unmarshal([]byte(raw), &r); err != nil || (r.Name == "" && r.Kind == "") {
-		return "the recipient named in the obligation"
-	}
-	if r.Name == "" {
-		return r.Kind
-	}
-	return r.Name
-}
-
-func roleName(role string) string {
+func roleName(role auth.Role) string {
 	switch role {
-	case "privacy_officer":
+	case auth.RolePrivacyOfficer:
 		return "a privacy officer"
-	case "legal":
+	case auth.RoleLegal:
 		return "a legal reviewer"
-	case "admin":
+	case auth.RoleAdmin:
 		return "an administrator (the organization has no privacy officer)"
 	}
-	return role
+	return string(role)
 }
 
 func displayName(p person) string {

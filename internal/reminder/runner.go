@@ -11,13 +11,24 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/mail"
+	"github.com/breachline/breachline/internal/obligation"
 )
 
-// Runner finds the reminders that are due and sends them.
-type Runner struct {
-	DB   *gorm.DB
-	Mail mail.Sender
+// Duties lists the duties reminders are sent for (obligation.Service).
+type Duties interface {
+	DueBetween(ctx context.Context, from, to time.Time) ([]obligation.Deadline, error)
+}
+
+// Contacts lists the members of organizations who hold given roles
+// (auth.Reader).
+type Contacts interface {
+	Contacts(ctx context.Context, tx *gorm.DB, orgIDs []int64, roles []auth.Role) ([]auth.Contact, error)
+}
+
+// Options are the reminder settings.
+type Options struct {
 	// BaseURL is used for links and the Message-ID domain.
 	BaseURL string
 	Leads   []time.Duration
@@ -25,6 +36,23 @@ type Runner struct {
 	// it is sent again; 10 minutes when zero.
 	Lease time.Duration
 	Log   *slog.Logger
+}
+
+// Runner finds the reminders that are due and sends them.
+type Runner struct {
+	db       *gorm.DB
+	duties   Duties
+	contacts Contacts
+	mail     mail.Sender
+	Options
+}
+
+// NewRunner builds a runner; every dependency is required.
+func NewRunner(db *gorm.DB, duties Duties, contacts Contacts, sender mail.Sender, o Options) *Runner {
+	if duties == nil || contacts == nil || sender == nil {
+		panic("reminder.NewRunner: duties, contacts and sender are required")
+	}
+	return &Runner{db: db, duties: duties, contacts: contacts, mail: sender, Options: o}
 }
 
 // Stats counts what one run did.
@@ -76,7 +104,7 @@ type key struct {
 
 // wanted lists every reminder current at now, keyed by its claim key.
 func (r *Runner) wanted(ctx context.Context, now time.Time) (map[key]job, error) {
-	dues, err := dueObligations(ctx, r.DB, now, MaxLead(r.Leads))
+	dues, err := r.dueObligations(ctx, now, MaxLead(r.Leads))
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +116,7 @@ func (r *Runner) wanted(ctx context.Context, now time.Time) (map[key]job, error)
 			orgIDs = append(orgIDs, d.OrganizationID)
 		}
 	}
-	people, err := recipients(ctx, r.DB, orgIDs)
+	people, err := r.recipients(ctx, orgIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -113,14 +141,14 @@ func (r *Runner) wanted(ctx context.Context, now time.Time) (map[key]job, error)
 // every new reminder. Only claims this worker won are returned.
 func (r *Runner) claimAll(ctx context.Context, now time.Time, wanted map[key]job, st *Stats) ([]job, error) {
 	var mine []job
-	old, err := stale(ctx, r.DB, now, r.lease())
+	old, err := stale(ctx, r.db, now, r.lease())
 	if err != nil {
 		return nil, err
 	}
 	for _, row := range old {
 		k := key{row.ObligationID, row.DueKey, row.LeadLabel, row.UserID}
 		j, keep := wanted[k]
-		won, err := retake(ctx, r.DB, &row, now, keep)
+		won, err := retake(ctx, r.db, &row, now, keep)
 		if err != nil {
 			return nil, err
 		}
@@ -137,7 +165,7 @@ func (r *Runner) claimAll(ctx context.Context, now time.Time, wanted map[key]job
 	for _, j := range wanted {
 		j.row.State, j.row.Attempts, j.row.ClaimedAt, j.row.CreatedAt = "claimed", 1, now.UTC(), now.UTC()
 		j.row.MessageID = r.messageID()
-		won, err := claim(ctx, r.DB, &j.row)
+		won, err := claim(ctx, r.db, &j.row)
 		if err != nil {
 			return nil, err
 		}
@@ -155,11 +183,11 @@ func (r *Runner) deliver(ctx context.Context, now time.Time, batch []job, st *St
 	for i, j := range batch {
 		msgs[i] = compose(j.due, j.who, &j.row, now, r.BaseURL)
 	}
-	results := r.Mail.Send(ctx, msgs)
+	results := r.mail.Send(ctx, msgs)
 	for i, res := range results {
 		set := outcome(batch[i].row, res, now, st)
 		// Record even if the job's context ended: the message has gone.
-		if err := mark(context.WithoutCancel(ctx), r.DB, batch[i].row.ID, set); err != nil {
+		if err := mark(context.WithoutCancel(ctx), r.db, batch[i].row.ID, set); err != nil {
 			return err
 		}
 	}

@@ -236,7 +236,7 @@ func TestCrashAfterSendResendsOnceWithSameMessageID(t *testing.T) {
 			t.Fatalf("claim: %v %d", err, len(jobs))
 		}
 		// The worker sends, then dies before recording the outcome.
-		f.runner.Mail.Send(ctx, []*Message{compose(jobs[0].due, jobs[0].who, &jobs[0].row, at, f.runner.BaseURL)})
+		f.runner.mail.Send(ctx, []*Message{compose(jobs[0].due, jobs[0].who, &jobs[0].row, at, f.runner.BaseURL)})
 		if st := f.run(at.Add(5 * time.Minute)); st.Claimed != 0 {
 			t.Fatalf("claim taken again inside the lease: %+v", st)
 		}

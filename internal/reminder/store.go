@@ -7,6 +7,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"github.com/breachline/breachline/internal/auth"
 )
 
 // due is a pending dated obligation the job may remind about.
@@ -19,7 +21,7 @@ type due struct {
 	OrgName        string
 	TimeZone       string
 	RuleID         string
-	Recipient      string
+	Recipient      string // the recipient's name
 	DueAt          time.Time
 	Standard       string
 	Citation       string
@@ -29,7 +31,7 @@ type due struct {
 // person is someone who gets reminders for an organization.
 type person struct {
 	OrganizationID int64
-	Role           string
+	Role           auth.Role
 	UserID         int64
 	Email          string
 	Name           string
@@ -61,51 +63,54 @@ func (sendRow) TableName() string { return "reminder_sends" }
 // dueObligations lists pending, dated, required (or not yet decided)
 // obligations whose deadline lies between now-MaxOverdueDays and
 // now+maxLead: the only ones a reminder can be current for.
-func dueObligations(ctx context.Context, db *gorm.DB, now time.Time, maxLead time.Duration) ([]due, error) {
-	var rows []due
-	err := db.WithContext(ctx).Raw(`
-SELECT o.id, o.organization_id, o.breach_id, b.reference, b.title, g.name AS org_name, g.time_zone,
-       o.rule_id, o.recipient, o.due_at, o.standard, o.citation, o.rule_status
-FROM obligations o
-JOIN breaches b ON b.id = o.breach_id
-JOIN organizations g ON g.id = o.organization_id
-WHERE o.status = 'pending' AND o.due_at IS NOT NULL AND (o.required IS NULL OR o.required = TRUE)
-  AND o.due_at <= ? AND o.due_at >= ?
-ORDER BY o.due_at, o.id`, now.Add(maxLead).UTC(), now.Add(-MaxOverdueDays*24*time.Hour).UTC()).Scan(&rows).Error
+func (r *Runner) dueObligations(ctx context.Context, now time.Time, maxLead time.Duration) ([]due, error) {
+	list, err := r.duties.DueBetween(ctx, now.Add(-MaxOverdueDays*24*time.Hour), now.Add(maxLead))
 	if err != nil {
 		return nil, fmt.Errorf("reminders: due obligations: %w", err)
 	}
-	return rows, nil
+	out := make([]due, len(list))
+	for i, d := range list {
+		name := d.Recipient.Name
+		if name == "" {
+			name = d.Recipient.Kind
+		}
+		if name == "" {
+			name = "the recipient named in the obligation"
+		}
+		out[i] = due{ID: d.ID, OrganizationID: d.OrganizationID, BreachID: d.BreachID, Reference: d.BreachReference,
+			Title: d.BreachTitle, OrgName: d.OrganizationName, TimeZone: d.TimeZone, RuleID: d.RuleID, Recipient: name,
+			DueAt: *d.DueAt, Standard: d.Standard, Citation: d.Citation, RuleStatus: d.RuleStatus}
+	}
+	return out, nil
 }
+
+// remindedRoles are the roles that receive reminders; administrators only
+// stand in for an organization without a privacy officer.
+var remindedRoles = []auth.Role{auth.RolePrivacyOfficer, auth.RoleLegal, auth.RoleAdmin}
 
 // recipients returns, per organization, who is reminded: privacy officers
 // and legal reviewers; administrators too when there is no privacy officer.
-func recipients(ctx context.Context, db *gorm.DB, orgIDs []int64) (map[int64][]person, error) {
+func (r *Runner) recipients(ctx context.Context, orgIDs []int64) (map[int64][]person, error) {
 	if len(orgIDs) == 0 {
 		return nil, nil
 	}
-	var all []person
-	err := db.WithContext(ctx).Raw(`
-SELECT m.organization_id, m.role, u.id AS user_id, u.email, u.name
-FROM memberships m JOIN users u ON u.id = m.user_id
-WHERE m.organization_id IN ? AND u.disabled_at IS NULL AND u.email <> ''
-  AND m.role IN ('privacy_officer', 'legal', 'admin')
-ORDER BY m.organization_id, u.id`, orgIDs).Scan(&all).Error
+	all, err := r.contacts.Contacts(ctx, r.db, orgIDs, remindedRoles)
 	if err != nil {
 		return nil, fmt.Errorf("reminders: recipients: %w", err)
 	}
 	hasPO := map[int64]bool{}
 	for _, p := range all {
-		if p.Role == "privacy_officer" {
+		if p.Role == auth.RolePrivacyOfficer {
 			hasPO[p.OrganizationID] = true
 		}
 	}
 	out := map[int64][]person{}
 	for _, p := range all {
-		if p.Role == "admin" && hasPO[p.OrganizationID] {
+		if p.Role == auth.RoleAdmin && hasPO[p.OrganizationID] {
 			continue
 		}
-		out[p.OrganizationID] = append(out[p.OrganizationID], p)
+		out[p.OrganizationID] = append(out[p.OrganizationID], person{OrganizationID: p.OrganizationID, Role: p.Role,
+			UserID: p.UserID, Email: p.Email, Name: p.Name})
 	}
 	return out, nil
 }

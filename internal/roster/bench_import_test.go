@@ -77,7 +77,7 @@ func peakRSS() float64 {
 // importBench imports the file once and returns the elapsed time.
 func importBench(b *testing.B, d *db.DB, path string, size int64, rows int) time.Duration {
 	breachID := seedBreach(b, d, "bench")
-	im := &Importer{DB: d, TempDir: b.TempDir(), Now: time.Now}
+	im := &Importer{DB: d, Deps: testDeps(), TempDir: b.TempDir(), Now: time.Now}
 	start := time.Now()
 	res := runBenchFile(b, im, breachID, path, size)
 	elapsed := time.Since(start)
@@ -187,7 +187,7 @@ func BenchmarkImportRepeatSQLite(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		breachID := seedBreach(b, d, "repeat")
-		im := &Importer{DB: d, TempDir: b.TempDir(), Now: time.Now}
+		im := &Importer{DB: d, Deps: testDeps(), TempDir: b.TempDir(), Now: time.Now}
 		first := runBenchFile(b, im, breachID, path, size)
 		second := runBenchFile(b, im, breachID, again, size)
 		if second.Duplicates != int64(rows) {

@@ -3,17 +3,21 @@ package roster
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/db/dbtest"
 	"github.com/breachline/breachline/internal/errs"
@@ -41,7 +45,33 @@ func seedBreach(t testing.TB, d *db.DB, slug string) int64 {
 }
 
 func newImporter(t testing.TB, d *db.DB) *Importer {
-	return &Importer{DB: d, TempDir: t.TempDir(), Now: func() time.Time { return refDate }}
+	return &Importer{DB: d, Deps: testDeps(), TempDir: t.TempDir(), Now: func() time.Time { return refDate }}
+}
+
+// testDeps reads breaches and organizations with their owners' readers and
+// records the breaches reported as changed.
+func testDeps() Deps {
+	return Deps{Breaches: breach.Reader{}, Orgs: auth.Reader{}, Changed: &changes{}}
+}
+
+// changes records the breaches the roster reported as changed, and checks
+// that each report came inside a transaction.
+type changes struct {
+	mu     sync.Mutex
+	causes map[int64][]string
+}
+
+func (c *changes) BreachChanged(ctx context.Context, tx *gorm.DB, breachID int64, cause string) error {
+	if _, ok := tx.Statement.ConnPool.(*sql.Tx); !ok {
+		return errors.New("the roster reported a change outside its transaction")
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.causes == nil {
+		c.causes = map[int64][]string{}
+	}
+	c.causes[breachID] = append(c.causes[breachID], cause)
+	return nil
 }
 
 // queue creates a queued import of name for the breach.

@@ -12,28 +12,59 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/errs"
 )
 
-// Reevaluator re-assesses a breach's obligations after its roster changed. It
-// is called inside the import's transaction.
-type Reevaluator interface {
-	Reevaluate(ctx context.Context, tx *gorm.DB, breachID int64, cause string) error
+// FactsChanged is told, inside the transaction of every change to a
+// breach's roster (an import, a review decision), that the breach's facts
+// changed: the obligations service re-evaluates the breach there, so the
+// per-region counts and the duties they decide commit together.
+type FactsChanged interface {
+	BreachChanged(ctx context.Context, tx *gorm.DB, breachID int64, cause string) error
+}
+
+// BreachReader is what the roster reads of breaches (breach.Reader).
+type BreachReader interface {
+	Access(ctx context.Context, tx *gorm.DB, p *auth.Principal, id int64, perm auth.Permission) (breach.Breach, error)
+	HoldForImport(ctx context.Context, tx *gorm.DB, d db.Dialect, id int64) (breach.Breach, error)
+	CategoryList(ctx context.Context, tx *gorm.DB) ([]breach.Category, error)
+	Summaries(ctx context.Context, tx *gorm.DB, ids []int64) (map[int64]breach.Summary, error)
+}
+
+// OrgReader is what the roster reads of organizations (auth.Reader).
+type OrgReader interface {
+	OrganizationByID(ctx context.Context, tx *gorm.DB, id int64) (auth.Organization, error)
+}
+
+// Deps are the readers of the tables other packages own and the change
+// seam; every one is required.
+type Deps struct {
+	Breaches BreachReader
+	Orgs     OrgReader
+	Changed  FactsChanged
 }
 
 // Importer loads roster files into the database: every accepted row or none,
 // rejects stored with the import, duplicates flagged, counts refreshed and
 // the obligations re-evaluated in the same transaction.
 type Importer struct {
-	DB *db.DB
-	// Reevaluate, when set, is called in the transaction of every import.
-	Reevaluate Reevaluator
+	DB   *db.DB
+	Deps Deps
 	// TempDir holds the spooled rejects while a file is read (default: the OS's).
 	TempDir string
 	// Now gives the reference date for minors and the timestamps.
 	Now func() time.Time
 	Log *slog.Logger
+}
+
+// NewImporter builds an importer; every dependency is required.
+func NewImporter(d *db.DB, deps Deps, tempDir string, log *slog.Logger) *Importer {
+	if deps.Breaches == nil || deps.Orgs == nil || deps.Changed == nil {
+		panic("roster.NewImporter: the breach and organization readers and the change seam are required")
+	}
+	return &Importer{DB: d, Deps: deps, TempDir: tempDir, Log: log}
 }
 
 // RunOptions tune one run of an import.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
@@ -16,7 +15,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/breachline/breachline/internal/auth"
-	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/errs"
 )
 
@@ -39,7 +37,7 @@ func (im *Importer) load(ctx context.Context, tx *gorm.DB, w peopleWriter, imp *
 	if err := checkDuplicateFile(ctx, tx, cur); err != nil {
 		return Result{}, err
 	}
-	bc, err := loadBreachContext(ctx, tx, im.DB.Dialect, cur.BreachID)
+	bc, err := im.loadBreachContext(ctx, tx, cur.BreachID)
 	if err != nil {
 		return Result{}, err
 	}
@@ -168,10 +166,8 @@ func (im *Importer) finish(ctx context.Context, tx *gorm.DB, cur *Import, bc bre
 	if err := auth.Audit(ctx, tx, opts.Actor, opts.RequestID, bc.OrganizationID, "roster.import", "import", strconv.FormatInt(cur.ID, 10), details); err != nil {
 		return Result{}, err
 	}
-	if im.Reevaluate != nil {
-		if err := im.Reevaluate.Reevaluate(ctx, tx, cur.BreachID, "roster import "+strconv.FormatInt(cur.ID, 10)); err != nil {
-			return Result{}, fmt.Errorf("re-evaluate obligations: %w", err)
-		}
+	if err := im.Deps.Changed.BreachChanged(ctx, tx, cur.BreachID, "roster import "+strconv.FormatInt(cur.ID, 10)); err != nil {
+		return Result{}, fmt.Errorf("re-evaluate obligations: %w", err)
 	}
 	return res, nil
 }
@@ -230,32 +226,21 @@ type breachContext struct {
 	Aliases        map[string]string
 }
 
-// loadBreachContext reads what the import needs to know about its breach.
-func loadBreachContext(ctx context.Context, tx *gorm.DB, d db.Dialect, breachID int64) (breachContext, error) {
-	var bc breachContext
-	var cats string
-	q := `SELECT b.organization_id, b.data_categories, o.home_jurisdiction
-		FROM breaches b JOIN organizations o ON o.id = b.organization_id WHERE b.id = ?`
-	if d == db.Postgres {
-		// affected_people has no per-row foreign key on PostgreSQL (see
-		// migration 00060): this lock keeps the breach from being deleted
-		// until the import's people are committed.
-		q += " FOR KEY SHARE OF b"
+// loadBreachContext reads what the import needs to know about its breach,
+// holding the breach against deletion until the import's people commit.
+func (im *Importer) loadBreachContext(ctx context.Context, tx *gorm.DB, breachID int64) (breachContext, error) {
+	b, err := im.Deps.Breaches.HoldForImport(ctx, tx, im.DB.Dialect, breachID)
+	if err != nil {
+		return breachContext{}, err
 	}
-	row := tx.WithContext(ctx).Raw(q, breachID).Row()
-	if err := row.Scan(&bc.OrganizationID, &cats, &bc.Home); err != nil {
-		if strings.Contains(err.Error(), "no rows") {
-			return bc, fmt.Errorf("breach %d: %w", breachID, errs.ErrNotFound)
-		}
-		return bc, fmt.Errorf("breach %d: %w", breachID, err)
+	org, err := im.Deps.Orgs.OrganizationByID(ctx, tx, b.OrganizationID)
+	if err != nil {
+		return breachContext{}, err
 	}
-	if err := json.Unmarshal([]byte(cats), &bc.Categories); err != nil {
-		return bc, fmt.Errorf("breach %d categories: %w", breachID, err)
-	}
-	type cat struct{ ID, Name, NameFR string }
-	var list []cat
-	if err := tx.WithContext(ctx).Raw("SELECT id, name, name_fr AS name_fr FROM data_categories").Scan(&list).Error; err != nil {
-		return bc, fmt.Errorf("data categories: %w", err)
+	bc := breachContext{OrganizationID: b.OrganizationID, Categories: b.DataCategories, Home: org.HomeJurisdiction}
+	list, err := im.Deps.Breaches.CategoryList(ctx, tx)
+	if err != nil {
+		return bc, err
 	}
 	if len(list) > 0 {
 		bc.Aliases = make(map[string]string, 3*len(list))

@@ -43,7 +43,21 @@ func (b *rowBuilder) cell(i int) string {
 	if i < 0 || i >= len(b.rec.cells) {
 		return ""
 	}
-	return strings.TrimSpace(b.rec.cells[i])
+	return unneutralise(strings.TrimSpace(b.rec.cells[i]))
+}
+
+// unneutralise undoes SafeCell: a value that a spreadsheet-safe export
+// prefixed with a single quote ("'+1 416…", "'-") reads as it was, so a
+// roster exported from Breachline (or any tool that guards formulas the
+// same way) imports again unchanged.
+func unneutralise(s string) string {
+	if len(s) >= 2 && s[0] == '\'' {
+		switch s[1] {
+		case '=', '+', '-', '@', '\t', '\r':
+			return s[1:]
+		}
+	}
+	return s
 }
 
 func (b *rowBuilder) reject(col int, f Field, reason, raw string) {

@@ -124,12 +124,9 @@ func (s *Service) afterRosterChange(ctx context.Context, tx *gorm.DB, breachID i
 	return s.reevaluate(ctx, tx, breachID, cause)
 }
 
-// reevaluate re-evaluates the breach's obligations, when wired.
+// reevaluate re-evaluates the breach's obligations through the change seam.
 func (s *Service) reevaluate(ctx context.Context, tx *gorm.DB, breachID int64, cause string) error {
-	if s.Importer == nil || s.Importer.Reevaluate == nil {
-		return nil
-	}
-	if err := s.Importer.Reevaluate.Reevaluate(ctx, tx, breachID, cause); err != nil {
+	if err := s.Importer.Deps.Changed.BreachChanged(ctx, tx, breachID, cause); err != nil {
 		return fmt.Errorf("re-evaluate breach %d: %w", breachID, err)
 	}
 	return nil

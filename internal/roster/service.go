@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
 	"sync"
@@ -29,9 +30,17 @@ type JobInserter interface {
 type Service struct {
 	DB       *db.DB
 	Importer *Importer
-	// Jobs enqueues background imports; nil means imports cannot be queued.
+	// Jobs enqueues background imports.
 	Jobs JobInserter
 	live sync.Map // import id -> liveProgress, for imports running in this process
+}
+
+// NewService builds the roster service; every dependency is required.
+func NewService(d *db.DB, im *Importer, jobs JobInserter) *Service {
+	if im == nil || jobs == nil {
+		panic("roster.NewService: importer and job queue are required")
+	}
+	return &Service{DB: d, Importer: im, Jobs: jobs}
 }
 
 // liveProgress is the latest progress of an import running here.
@@ -50,21 +59,11 @@ type BreachRef struct {
 // Authorize checks that p may do perm on the breach; another organization's
 // breach is not found.
 func (s *Service) Authorize(ctx context.Context, tx *gorm.DB, p *auth.Principal, breachID int64, perm auth.Permission) (BreachRef, error) {
-	var b BreachRef
-	err := tx.WithContext(ctx).Raw("SELECT id, organization_id, reference FROM breaches WHERE id = ?", breachID).Scan(&b).Error
+	b, err := s.Importer.Deps.Breaches.Access(ctx, tx, p, breachID, perm)
 	if err != nil {
-		return b, fmt.Errorf("breach %d: %w", breachID, err)
-	}
-	if b.ID == 0 {
-		return b, fmt.Errorf("breach %d: %w", breachID, errs.ErrNotFound)
-	}
-	if err := p.Require(b.OrganizationID, perm); err != nil {
-		if errors.Is(err, errs.ErrNotFound) {
-			return BreachRef{}, fmt.Errorf("breach %d: %w", breachID, errs.ErrNotFound)
-		}
 		return BreachRef{}, err
 	}
-	return b, nil
+	return BreachRef{ID: b.ID, OrganizationID: b.OrganizationID, Reference: b.Reference}, nil
 }
 
 // Upload is a roster file received and stored in the data directory.
@@ -80,9 +79,6 @@ type Upload struct {
 // job that runs it, in one transaction. The same file already imported (or
 // queued) into the breach is refused.
 func (s *Service) StartImport(ctx context.Context, p *auth.Principal, requestID string, breachID int64, up Upload) (Import, error) {
-	if s.Jobs == nil {
-		return Import{}, errors.New("start import: no job queue")
-	}
 	var imp Import
 	err := s.DB.Tx(ctx, func(tx *gorm.DB) error {
 		b, err := s.Authorize(ctx, tx, p, breachID, auth.Write)
@@ -224,7 +220,10 @@ func (s *Service) RunQueued(ctx context.Context, id int64) (Result, error) {
 		return Result{}, err
 	}
 	defer f.Close()
-	orgID := s.orgOf(ctx, imp.BreachID)
+	orgID, err := s.orgOf(ctx, imp.BreachID)
+	if err != nil {
+		return Result{}, err
+	}
 	defer s.live.Delete(id)
 	snap := imp
 	snap.Status = StatusRunning
@@ -243,10 +242,17 @@ func (s *Service) RunQueued(ctx context.Context, id int64) (Result, error) {
 	return res, err
 }
 
-func (s *Service) orgOf(ctx context.Context, breachID int64) int64 {
-	var org int64
-	s.DB.Gorm.WithContext(ctx).Raw("SELECT organization_id FROM breaches WHERE id = ?", breachID).Scan(&org)
-	return org
+// orgOf is the organization of a breach.
+func (s *Service) orgOf(ctx context.Context, breachID int64) (int64, error) {
+	bs, err := s.Importer.Deps.Breaches.Summaries(ctx, s.DB.Gorm, []int64{breachID})
+	if err != nil {
+		return 0, err
+	}
+	b, ok := bs[breachID]
+	if !ok {
+		return 0, &FatalError{Err: fmt.Errorf("breach %d: %w", breachID, errs.ErrNotFound)}
+	}
+	return b.OrganizationID, nil
 }
 
 // persistProgress writes progress to the imports row about once a second on
@@ -257,7 +263,13 @@ func (s *Service) persistProgress(ctx context.Context, id int64, pr Progress, la
 		return last
 	}
 	now := time.Now().UTC()
-	s.DB.Gorm.WithContext(ctx).Model(&Import{}).Where("id = ? AND status = ?", id, StatusRunning).
-		Updates(map[string]any{"rows_read": pr.Rows, "bytes_read": pr.Bytes, "accepted": pr.Accepted, "rejected": pr.Rejected, "progress_at": now})
+	err := s.DB.Gorm.WithContext(ctx).Model(&Import{}).Where("id = ? AND status = ?", id, StatusRunning).
+		Updates(map[string]any{"rows_read": pr.Rows, "bytes_read": pr.Bytes, "accepted": pr.Accepted, "rejected": pr.Rejected, "progress_at": now}).Error
+	if err != nil && s.Importer.Log != nil {
+		// Progress is advisory (the import's own transaction decides what is
+		// stored); a failed write is logged, and the next one tries again.
+		s.Importer.Log.Warn("import progress not recorded", slog.Int64("import_id", id), slog.String("error", err.Error()))
+		return last
+	}
 	return now
 }

@@ -36,7 +36,13 @@ type Env struct {
 // New builds an application on a fresh database of the dialect.
 func New(t testing.TB, dialect db.Dialect) *Env {
 	t.Helper()
-	d := dbtest.OpenEmpty(t, dialect)
+	return NewOn(t, dbtest.OpenEmpty(t, dialect))
+}
+
+// NewOn builds an application on an opened database (migrating it if it is
+// not yet), as another serve or worker process on the same database would.
+func NewOn(t testing.TB, d *db.DB) *Env {
+	t.Helper()
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
 	// The acme administrator of the tests also operates the installation

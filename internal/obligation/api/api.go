@@ -53,7 +53,12 @@ func (h *Handlers) assess(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, obligation.Assess(h.S.Catalogue(), h.S.Calendars(), f, now))
+	res, err := h.S.Assess(c.Request.Context(), f, now)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
 }
 
 func (h *Handlers) list(c *gin.Context) {

@@ -1,0 +1,110 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/breachline/breachline/internal/errs"
+)
+
+// Reader reads organizations and members inside a caller's transaction. It
+// holds no state, so packages the auth service calls back through its change
+// seam (the obligations) can be given one before the service exists. Every
+// other package reads the auth tables only through these methods.
+type Reader struct{}
+
+// OrganizationByID returns one organization, unchecked.
+func (Reader) OrganizationByID(ctx context.Context, tx *gorm.DB, id int64) (Organization, error) {
+	var o Organization
+	if err := tx.WithContext(ctx).Take(&o, id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return Organization{}, fmt.Errorf("organization %d: %w", id, errs.ErrNotFound)
+		}
+		return Organization{}, fmt.Errorf("organization %d: %w", id, err)
+	}
+	return o, nil
+}
+
+// OrganizationsByIDs returns the organizations with these ids, unchecked.
+func (Reader) OrganizationsByIDs(ctx context.Context, tx *gorm.DB, ids []int64) (map[int64]Organization, error) {
+	out := make(map[int64]Organization, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var list []Organization
+	if err := tx.WithContext(ctx).Where("id IN ?", ids).Find(&list).Error; err != nil {
+		return nil, fmt.Errorf("organizations: %w", err)
+	}
+	for _, o := range list {
+		out[o.ID] = o
+	}
+	return out, nil
+}
+
+// Contact is a member of an organization who can be written to.
+type Contact struct {
+	OrganizationID int64
+	Role           Role
+	UserID         int64
+	Email          string
+	Name           string
+}
+
+// Contacts lists the enabled members of the organizations who hold one of
+// the roles, by organization then user.
+func (Reader) Contacts(ctx context.Context, tx *gorm.DB, orgIDs []int64, roles []Role) ([]Contact, error) {
+	if len(orgIDs) == 0 || len(roles) == 0 {
+		return nil, nil
+	}
+	var out []Contact
+	err := tx.WithContext(ctx).Table("memberships m").
+		Select("m.organization_id, m.role, u.id AS user_id, u.email, u.name").
+		Joins("JOIN users u ON u.id = m.user_id").
+		Where("m.organization_id IN ? AND m.role IN ? AND u.disabled_at IS NULL AND u.email <> ''", orgIDs, roles).
+		Order("m.organization_id, u.id").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("organization contacts: %w", err)
+	}
+	return out, nil
+}
+
+// UserByCalendarHash finds the enabled user whose calendar feed token has
+// this SHA-256 (hex); not found when none has.
+func (Reader) UserByCalendarHash(ctx context.Context, tx *gorm.DB, hash string) (User, error) {
+	var u User
+	err := tx.WithContext(ctx).Where("calendar_token_hash = ? AND calendar_token_hash <> '' AND disabled_at IS NULL", hash).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return User{}, errs.ErrNotFound
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("calendar feed user: %w", err)
+	}
+	return u, nil
+}
+
+// SetCalendarHash stores (or, with "", clears) the SHA-256 of a user's
+// calendar feed token.
+func (s *Service) SetCalendarHash(ctx context.Context, tx *gorm.DB, userID int64, hash string) error {
+	res := tx.WithContext(ctx).Model(&User{}).Where("id = ?", userID).
+		Updates(map[string]any{"calendar_token_hash": hash, "updated_at": s.now()})
+	if res.Error != nil {
+		return fmt.Errorf("calendar token: %w", res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return fmt.Errorf("user %d: %w", userID, errs.ErrNotFound)
+	}
+	return nil
+}
+
+// PurgeSessions deletes the sessions that expired before now.
+func (s *Service) PurgeSessions(ctx context.Context, now time.Time) (int64, error) {
+	res := s.db.WithContext(ctx).Where("expires_at < ?", now.UTC()).Delete(&Session{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("purge sessions: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
