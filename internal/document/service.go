@@ -13,6 +13,7 @@ import (
 	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/errs"
 	"github.com/breachline/breachline/internal/report"
+	"github.com/breachline/breachline/internal/rules"
 )
 
 // Service generates, stores, files and serves documents, scoped to the
@@ -34,7 +35,9 @@ type Deps struct {
 	Orgs        OrgReader
 	Roster      RosterReader
 	Obligations Obligations
-	Rules       RuleContent
+	// Rules is the regulation catalogue: the content the generic filing
+	// asks for under each rule.
+	Rules *rules.Catalogue
 }
 
 // RenderLimits bound the rendering of one document.
@@ -199,7 +202,7 @@ func (s *Service) requirements(pr *prepared, in *report.Input) error {
 		return &errs.Invalid{Message: "the generic filing is built from an obligation's rule",
 			Fields: map[string]string{"obligation_id": "required for the generic filing"}}
 	}
-	title, reqs, ok := s.deps.Rules.Requirements(pr.obligation.RuleID, pr.obligation.Version)
+	title, reqs, ok := requirementsOf(s.deps.Rules, pr.obligation.RuleID, pr.obligation.Version)
 	if !ok || len(reqs) == 0 {
 		return &errs.Invalid{Message: "the obligation's rule lists no content requirements",
 			Fields: map[string]string{"obligation_id": "an obligation whose rule lists its content"}}

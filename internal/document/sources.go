@@ -11,6 +11,7 @@ import (
 	"github.com/breachline/breachline/internal/obligation"
 	"github.com/breachline/breachline/internal/report"
 	"github.com/breachline/breachline/internal/roster"
+	"github.com/breachline/breachline/internal/rules"
 )
 
 // BreachReader is what documents read of breaches (breach.Reader).
@@ -42,10 +43,22 @@ type Obligations interface {
 	MarkFiled(ctx context.Context, tx *gorm.DB, c breach.Call, breachID, id int64, f obligation.Filing) (bool, error)
 }
 
-// RuleContent gives the content requirements of a catalogue rule, for the
-// generic filing. ok is false when the rule is unknown.
-type RuleContent interface {
-	Requirements(ruleID, version string) (title string, reqs []report.Requirement, ok bool)
+// requirementsOf is what the generic filing asks for under a rule version:
+// each content item of the rule, at the document field the catalogue's
+// vocabulary maps it to. ok is false when the rule is unknown.
+func requirementsOf(cat *rules.Catalogue, key, version string) (string, []report.Requirement, bool) {
+	for _, rule := range cat.Versions(key) {
+		if version != "" && rule.Version != version {
+			continue
+		}
+		reqs := make([]report.Requirement, len(rule.Content))
+		for i, f := range rule.Content {
+			field, _ := cat.Vocabulary.ContentField(f.ID) // the catalogue refuses to load an unmapped id
+			reqs[i] = report.Requirement{Field: field, Label: f.Label, Citation: rule.Citation}
+		}
+		return "Breach report to " + rule.Recipient.Name, reqs, true
+	}
+	return "", nil, false
 }
 
 // ObligationRef is an obligation of a breach as a document presents it, with

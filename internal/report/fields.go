@@ -18,8 +18,9 @@ func newView(in Input, lang string) *view {
 }
 
 // FieldKeys lists the keys of the field catalogue that Requirement.Field and the
-// filings use. "residents:XX-YY" takes any region code; any other key is looked
-// up in Breach.Answers.
+// filings use. "residents:XX-YY" takes any region code; "answer:ID" (or any
+// other key) is looked up in Breach.Answers. The regulation catalogue maps
+// its rules' content ids to these keys (vocabulary.yaml, content_fields).
 func FieldKeys() []string {
 	return []string{
 		"org.name", "org.enterprise_number", "org.address", "org.contact", "org.type",
@@ -38,7 +39,6 @@ func FieldKeys() []string {
 
 // value returns the printable value of a catalogue key, or "" when it is not known.
 func (v *view) value(key string) string {
-	key = catalogKey(key)
 	if s, ok := v.orgValue(key); ok {
 		return strings.TrimSpace(s)
 	}
@@ -289,46 +289,3 @@ func joinComma(a, b string) string {
 	return strings.Join(nonEmpty(a, b), ", ")
 }
 
-// catalogKey maps the content ids of the rule catalogue (config/regulations)
-// to field catalogue keys; other keys are returned unchanged.
-func catalogKey(id string) string {
-	switch id {
-	case "circumstances", "what_happened", "description":
-		return "breach.description"
-	case "breach_period", "breach_dates", "incident_period", "period", "date":
-		return "breach.period"
-	case "information", "information_involved", "information_nature":
-		return "breach.data"
-	case "individuals_count", "persons_count":
-		return "breach.affected"
-	case "mitigation", "mitigation_steps":
-		return "breach.mitigation"
-	case "notification", "notification_steps", "notification_measures":
-		return "breach.notification"
-	case "contact", "contact_person":
-		return "org.contact"
-	case "individual_steps", "suggested_steps":
-		return "breach.individual_steps"
-	case "containment":
-		return "breach.containment"
-	case "harm_assessment", "serious_injury_elements":
-		return "breach.harm"
-	case "remediation":
-		return "breach.prevention"
-	case "discovery", "learned_date":
-		return "breach.discovered"
-	case "awareness_period":
-		return "breach.aware"
-	case "enterprise", "public_body":
-		return "org.name"
-	case "organization_type":
-		return "org.type"
-	case "report_date":
-		return "report.date"
-	case "s63_category":
-		return AnswerPHIPACircumstance
-	case "agents_involved":
-		return "breach.agents"
-	}
-	return id
-}

@@ -32,10 +32,10 @@ func filingCases() []struct{ kind, state string } {
 
 func genericRequirements() []Requirement {
 	return []Requirement{
-		{Field: "circumstances", Label: "(a) circumstances and, if known, the cause", Citation: "SOR/2018-64 s.2(1)(a)"},
-		{Field: "individuals_count", Label: "(d) number of individuals", Citation: "SOR/2018-64 s.2(1)(d)"},
+		{Field: "breach.description", Label: "(a) circumstances and, if known, the cause", Citation: "SOR/2018-64 s.2(1)(a)"},
+		{Field: "breach.affected", Label: "(d) number of individuals", Citation: "SOR/2018-64 s.2(1)(d)"},
 		{Field: "residents:CA-QC", Label: "Québec residents", Citation: "Reg. s.3(7)"},
-		{Field: "no_rrosh_reason", Label: "Why there was no real risk", Citation: "SOR/2018-64 s.6"},
+		{Field: "answer:no_rrosh_reason", Label: "Why there was no real risk", Citation: "SOR/2018-64 s.6"},
 	}
 }
 

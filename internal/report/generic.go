@@ -29,7 +29,7 @@ func genericSpec(in Input) (filingSpec, error) {
 		if label == "" {
 			label = key
 		}
-		fields = append(fields, field{key: key, label: label, why: r.Citation, optional: r.Optional, long: isLongKey(catalogKey(key))})
+		fields = append(fields, field{key: key, label: label, why: r.Citation, optional: r.Optional, long: isLongKey(key)})
 	}
 	title, subtitle := in.Title, ""
 	if ob := in.Obligation; ob != nil {

@@ -29,15 +29,15 @@ func TestRegistryListsEveryDocumentKind(t *testing.T) {
 	}
 }
 
-func TestGenericFilingTakesRuleContentIDs(t *testing.T) {
+func TestGenericFilingTakesRuleContent(t *testing.T) {
 	in := fullInput()
-	in.Requirements = []Requirement{{Field: "circumstances", Label: "(a) circumstances"},
-		{Field: "persons_count", Label: "number of persons"}, {Field: "complaint_process", Label: "complaint process"}}
+	in.Requirements = []Requirement{{Field: "breach.description", Label: "(a) circumstances"},
+		{Field: "breach.affected", Label: "number of persons"}, {Field: "answer:complaint_process", Label: "complaint process"}}
 	miss, err := Check("generic", in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(miss) != 1 || miss[0].Field != "complaint_process" {
+	if len(miss) != 1 || miss[0].Field != "answer:complaint_process" {
 		t.Fatalf("Check = %v, want only the unanswered complaint_process", miss)
 	}
 	in.Breach.Answers["complaint_process"] = "Write to the privacy office, then the OPC."

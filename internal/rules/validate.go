@@ -54,6 +54,8 @@ func (c *Catalogue) validateRule(r *Rule, keys map[string]bool) []error {
 	for i, f := range r.Content {
 		if f.ID == "" || f.Label == "" {
 			v.fail(fmt.Sprintf("content[%d]", i), "needs id and label")
+		} else if _, ok := c.Vocabulary.ContentField(f.ID); !ok {
+			v.fail(fmt.Sprintf("content[%d]", i), "content id %q is not in the vocabulary's content_fields", f.ID)
 		}
 	}
 	for i, e := range r.VersionBy {

@@ -20,6 +20,28 @@ type Vocabulary struct {
 	DataCategories   []Term              `yaml:"data_categories"`
 	Kinds            []Term              `yaml:"kinds"`
 	RegionGroups     map[string][]string `yaml:"region_groups"`
+	// ContentFields say where each content item a rule asks for is found
+	// when a filing or notice is built: the one map from a rule's content
+	// ids to document fields.
+	ContentFields []ContentFieldMap `yaml:"content_fields"`
+}
+
+// ContentFieldMap maps a rule content id to a document field: org.*,
+// report.*, breach.* (the report package's field keys) or answer:ID, the
+// answer to the question of that id.
+type ContentFieldMap struct {
+	ID    string `yaml:"id" json:"id"`
+	Field string `yaml:"field" json:"field"`
+}
+
+// ContentField returns the document field of a rule content id.
+func (v *Vocabulary) ContentField(id string) (string, bool) {
+	for _, m := range v.ContentFields {
+		if m.ID == id {
+			return m.Field, true
+		}
+	}
+	return "", false
 }
 
 // Term is a named vocabulary entry.
