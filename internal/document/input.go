@@ -152,4 +152,3 @@ func atoi(s string) int {
 	}
 	return n
 }
-

@@ -288,4 +288,3 @@ func nonEmpty(items ...string) []string {
 func joinComma(a, b string) string {
 	return strings.Join(nonEmpty(a, b), ", ")
 }
-
