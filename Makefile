@@ -25,6 +25,7 @@ test-short:
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1)
 	$(GO) vet $(PKGS)
+	$(GO) test -count=1 ./internal/arch/
 
 # Each fuzz target runs briefly; the seed corpora also run in `make test`.
 fuzz:

@@ -12,10 +12,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/gin-gonic/gin"
 	"github.com/mattn/go-isatty"
 	"github.com/riverqueue/river"
 	"golang.org/x/sync/errgroup"
@@ -23,6 +23,7 @@ import (
 	configdata "github.com/breachline/breachline/config"
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/breach"
+	"github.com/breachline/breachline/internal/calfeed"
 	"github.com/breachline/breachline/internal/clock"
 	"github.com/breachline/breachline/internal/config"
 	"github.com/breachline/breachline/internal/db"
@@ -31,9 +32,10 @@ import (
 	"github.com/breachline/breachline/internal/mail"
 	"github.com/breachline/breachline/internal/obligation"
 	"github.com/breachline/breachline/internal/roster"
-	"github.com/breachline/breachline/internal/roster/rosterweb"
 	"github.com/breachline/breachline/internal/rules"
 	"github.com/breachline/breachline/internal/web"
+	"github.com/breachline/breachline/internal/web/api"
+	"github.com/breachline/breachline/internal/web/ui"
 )
 
 // Version is set at build time with -ldflags "-X …/internal/app.Version=…".
@@ -57,13 +59,15 @@ type App struct {
 	// Mail sends e-mail: SMTP when configured, otherwise the file outbox.
 	Mail mail.Sender
 
-	// What the capabilities register while wiring (see wire).
-	routes   []func(api *gin.RouterGroup, s *web.Server)
-	public   []func(r *gin.Engine, s *web.Server)
+	// Feed renders each user's calendar feed.
+	Feed *calfeed.Service
+
+	// The background jobs the capabilities register while wiring.
 	workerFn []func(w *river.Workers)
-	// rosterUploads receives rosters uploaded with the breach page's form.
-	rosterUploads *rosterweb.Handlers
-	periodic      []*river.PeriodicJob
+	periodic []*river.PeriodicJob
+	// extraRoutes, when set, adds routes to the server (this package's
+	// tests add a slow one to watch a shutdown drain it).
+	extraRoutes func(*web.Server)
 }
 
 // NewLogger builds the process logger: JSON unless writing to a terminal.
@@ -202,28 +206,28 @@ func (a *App) Ready(ctx context.Context) error {
 // work to workers elsewhere.
 func (a *App) InsertOnlyJobs() (*jobs.Client, error) { return a.jobClient(0) }
 
-// Router builds the HTTP application.
+// Router builds the HTTP application: the core server, the JSON API and
+// the pages.
 func (a *App) Router() (*web.Server, error) {
-	deps := web.Deps{
-		Auth:          a.Auth,
-		Breaches:      a.Breaches,
-		Ready:         a,
-		Logger:        a.Log,
-		BodyLimit:     a.Cfg.BodyLimit,
-		UploadLimit:   a.Cfg.UploadLimit,
-		SessionTTL:    a.Cfg.SessionTTL,
-		SecureCookies: strings.HasPrefix(a.Cfg.BaseURL, "https://"),
-		Version:       Version,
-		Extra:         a.routes,
-		Public:        a.public,
+	srv, err := web.New(web.Options{
+		Sessions: a.Auth, Ready: a, Logger: a.Log, BodyLimit: a.Cfg.BodyLimit, UploadLimit: a.Cfg.UploadLimit,
+		SecureCookies: strings.HasPrefix(a.Cfg.BaseURL, "https://"), Version: Version,
+	})
+	if err != nil {
+		return nil, err
 	}
-	deps.Obligations = a.Obligations
-	deps.Roster = a.Roster
-	deps.RosterImports = a.Roster
-	deps.RosterReview = a.Roster
-	deps.RosterUploads = a.rosterUploads
-	deps.Documents = a.Documents
-	return web.New(deps)
+	uploads := web.RosterUploads{Dir: filepath.Join(a.Cfg.DataDir, "uploads"), Limit: a.Cfg.UploadLimit}
+	api.Register(srv, api.Deps{Auth: a.Auth, Breaches: a.Breaches, Obligations: a.Obligations, Documents: a.Documents,
+		Roster: a.Roster, Feed: a.Feed, Uploads: uploads})
+	err = ui.Register(srv, ui.Deps{Auth: a.Auth, Breaches: a.Breaches, Obligations: a.Obligations, Documents: a.Documents,
+		Roster: a.Roster, Uploads: uploads, SessionTTL: a.Cfg.SessionTTL})
+	if err != nil {
+		return nil, err
+	}
+	if a.extraRoutes != nil {
+		a.extraRoutes(srv)
+	}
+	return srv, nil
 }
 
 // workers registers every background job this binary runs.

@@ -375,3 +375,27 @@ func TestBrowserDeadlinesToBreach(t *testing.T) {
 		t.Fatalf("an inline style went unreported: %q", p)
 	}
 }
+
+// TestPagesAnswerErrorsAsPages: an unknown page, a method a page does not
+// answer and another organization's breach answer HTML with the right
+// status; the API answers the same errors as JSON.
+func TestPagesAnswerErrorsAsPages(t *testing.T) {
+	e := apptest.New(t, db.SQLite)
+	org := e.Org("acme")
+	e.User("po@acme.example", org, auth.RolePrivacyOfficer)
+	s := signedIn(t, e, "po@acme.example")
+	for _, c := range []struct {
+		method, path string
+		status       int
+	}{{"GET", "/no/such/page", 404}, {"GET", "/breaches/999999", 404}, {"DELETE", "/deadlines", 405}} {
+		req, _ := http.NewRequest(c.method, e.HTTP.URL+c.path, nil)
+		res := sendPage(t, req, s.cookie)
+		if res.Status != c.status || !strings.HasPrefix(res.Type, "text/html") || !strings.Contains(res.Body, "<!doctype html>") {
+			t.Errorf("%s %s: %d %s", c.method, c.path, res.Status, res.Type)
+		}
+	}
+	res := e.Do("GET", "/api/v1/no-such-route", "", nil)
+	if res.Status != 404 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		t.Errorf("API 404: %d %s", res.Status, res.Header.Get("Content-Type"))
+	}
+}

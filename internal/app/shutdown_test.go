@@ -37,13 +37,13 @@ func TestGracefulShutdownDrainsRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	started, release := make(chan struct{}), make(chan struct{})
-	a.routes = append(a.routes, func(api *gin.RouterGroup, _ *web.Server) {
-		api.GET("/slow", func(c *gin.Context) {
+	a.extraRoutes = func(s *web.Server) {
+		s.API.GET("/slow", func(c *gin.Context) {
 			close(started)
 			<-release
 			c.String(http.StatusOK, "done")
 		})
-	})
+	}
 	serveCtx, stop := context.WithCancel(ctx)
 	addrCh, served := make(chan string, 1), make(chan error, 1)
 	go func() { served <- a.Serve(serveCtx, true, func(addr string) { addrCh <- addr }) }()

@@ -4,18 +4,15 @@ import (
 	"context"
 
 	"github.com/breachline/breachline/internal/document"
-	"github.com/breachline/breachline/internal/document/docapi"
 	"github.com/breachline/breachline/internal/roster"
 )
 
 // wireDocuments builds the document service (filings, register, statistics)
-// and registers its API.
+
 func (a *App) wireDocuments(context.Context) error {
 	svc := document.NewService(a.DB.Gorm, document.Deps{
 		Breaches: a.Breaches, Orgs: a.Auth, Roster: roster.CountReader{}, Obligations: a.Obligations, Rules: a.Rules,
 	}, document.RenderLimits{MaxPages: a.Cfg.RenderMaxPages, Timeout: a.Cfg.RenderTimeout})
 	a.Documents = svc
-	h := &docapi.Handlers{Docs: svc, Orgs: a.Auth}
-	a.routes = append(a.routes, h.Register)
 	return nil
 }

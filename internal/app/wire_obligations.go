@@ -10,14 +10,13 @@ import (
 	"github.com/breachline/breachline/internal/config"
 	"github.com/breachline/breachline/internal/document"
 	"github.com/breachline/breachline/internal/obligation"
-	obligationapi "github.com/breachline/breachline/internal/obligation/api"
 	"github.com/breachline/breachline/internal/roster"
 )
 
 // wireObligations builds the obligations service on the readers of the
 // breach, organization, roster-count and document tables, stores the
 // closures named in the settings (every process then counts them, whatever
-// its own settings) and registers the API routes.
+// its own settings).
 func (a *App) wireObligations(ctx context.Context) error {
 	s := obligation.NewService(a.DB.Gorm, a.Rules, a.Calendars, obligation.Deps{
 		Breaches: breach.Reader{}, Orgs: auth.Reader{}, Counts: roster.CountReader{}, Documents: document.Reader{},
@@ -31,8 +30,6 @@ func (a *App) wireObligations(ctx context.Context) error {
 	if err := s.SeedClosures(ctx, closures); err != nil {
 		return err
 	}
-	h := &obligationapi.Handlers{S: s}
-	a.routes = append(a.routes, h.Register)
 	return nil
 }
 

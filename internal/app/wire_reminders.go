@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gin-gonic/gin"
 	"github.com/riverqueue/river"
 
 	"github.com/breachline/breachline/internal/calfeed"
 	"github.com/breachline/breachline/internal/mail"
 	"github.com/breachline/breachline/internal/reminder"
-	"github.com/breachline/breachline/internal/web"
 )
 
 // wireReminders builds the mail sender (SMTP when BREACHLINE_SMTP_URL is set,
@@ -25,9 +23,7 @@ func (a *App) wireReminders(context.Context) error {
 		river.AddWorker(w, &reminder.Worker{Runner: runner, Now: time.Now})
 	})
 	a.periodic = append(a.periodic, reminder.Periodic())
-	feed := calfeed.NewService(a.DB.Gorm, a.Auth, a.Obligations, a.Cfg.BaseURL, a.Cfg.ReminderLeads)
-	a.routes = append(a.routes, feed.APIRoutes)
-	a.public = append(a.public, func(r *gin.Engine, s *web.Server) { feed.PublicRoutes(r, s) })
+	a.Feed = calfeed.NewService(a.DB.Gorm, a.Auth, a.Obligations, a.Cfg.BaseURL, a.Cfg.ReminderLeads)
 	return nil
 }
 

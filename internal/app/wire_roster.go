@@ -9,12 +9,11 @@ import (
 
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/roster"
-	"github.com/breachline/breachline/internal/roster/rosterweb"
 )
 
 // wireRoster builds the roster import: the importer (re-evaluating the
 // breach's obligations in each import's transaction), the service behind
-// the API and the CLI, the upload routes and the import worker.
+// the API and the CLI, and the import worker.
 func (a *App) wireRoster(context.Context) error {
 	im := roster.NewImporter(a.DB, roster.Deps{Breaches: a.Breaches, Orgs: auth.Reader{}, Changed: a.Obligations},
 		filepath.Join(a.Cfg.DataDir, "tmp"), a.Log)
@@ -24,9 +23,6 @@ func (a *App) wireRoster(context.Context) error {
 	}
 	svc := roster.NewService(a.DB, im, jobs)
 	a.Roster = svc
-	h := &rosterweb.Handlers{Svc: svc, UploadDir: filepath.Join(a.Cfg.DataDir, "uploads"), UploadLimit: a.Cfg.UploadLimit}
-	a.routes = append(a.routes, h.Register)
-	a.rosterUploads = h
 	a.workerFn = append(a.workerFn, func(w *river.Workers) {
 		river.AddWorker(w, &roster.ImportWorker{Service: svc})
 	})

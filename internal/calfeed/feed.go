@@ -8,7 +8,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -211,6 +210,3 @@ func (s *Service) host() string {
 	}
 	return "breachline"
 }
-
-// errIsNotFound reports whether err means "no such feed".
-func errIsNotFound(err error) bool { return errors.Is(err, errs.ErrNotFound) }

@@ -14,7 +14,6 @@ import (
 	"github.com/breachline/breachline/internal/app"
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/document"
-	"github.com/breachline/breachline/internal/document/docapi"
 )
 
 // reportFlags are the options of breachline report.
@@ -136,8 +135,8 @@ func (e *env) generateReport(ctx context.Context, a *app.App, f reportFlags) (do
 	}
 	switch f.kind {
 	case "register":
-		from, okFrom := docapi.ParseBound(f.from, loc)
-		to, okTo := docapi.ParseBound(f.to, loc)
+		from, okFrom := document.ParseBound(f.from, loc)
+		to, okTo := document.ParseBound(f.to, loc)
 		if !okFrom || !okTo {
 			return document.Document{}, errors.New("--from and --to take a date (2025-01-01) or an RFC 3339 time")
 		}

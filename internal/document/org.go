@@ -3,6 +3,7 @@ package document
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/breachline/breachline/internal/auth"
@@ -106,4 +107,20 @@ func (s *Service) generateOrg(ctx context.Context, c Call, o auth.Organization, 
 			return d, err
 		}
 	}
+}
+
+// ParseBound reads a period bound: "" (open), a date (midnight in loc) or an
+// RFC 3339 time.
+func ParseBound(s string, loc *time.Location) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, true
+	}
+	if t, err := time.ParseInLocation(time.DateOnly, s, loc); err == nil {
+		return t, true
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
 }

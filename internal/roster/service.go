@@ -66,6 +66,12 @@ func (s *Service) Authorize(ctx context.Context, tx *gorm.DB, p *auth.Principal,
 	return BreachRef{ID: b.ID, OrganizationID: b.OrganizationID, Reference: b.Reference}, nil
 }
 
+// CheckBreach is Authorize outside a transaction, for handlers that check
+// the caller before they read an upload or start a download.
+func (s *Service) CheckBreach(ctx context.Context, p *auth.Principal, breachID int64, perm auth.Permission) (BreachRef, error) {
+	return s.Authorize(ctx, s.DB.Gorm, p, breachID, perm)
+}
+
 // Upload is a roster file received and stored in the data directory.
 type Upload struct {
 	Path     string

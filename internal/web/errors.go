@@ -21,43 +21,62 @@ type apiError struct {
 // errTooLarge marks a body over the configured limit.
 var errTooLarge = errors.New("request body too large")
 
-// classify maps a domain error to a status, a stable code and a message that is
-// safe to show. Anything unrecognised is internal and its text is never shown.
-func classify(err error) (int, apiError) {
+// errMethod is a method the route does not answer.
+var errMethod = errors.New("method not allowed")
+
+// Problem is an error as a client may see it: a status, a stable code, a
+// message that is safe to show and, for invalid input, the fields at fault.
+type Problem struct {
+	Status  int
+	Code    string
+	Message string
+	Fields  map[string]string
+}
+
+// Classify maps a domain error to the problem a client sees. Anything
+// unrecognised is internal and its text is never shown.
+func Classify(err error) Problem {
 	var inv *errs.Invalid
 	var conflict *errs.Conflict
 	var tooBig *http.MaxBytesError
 	var limit *errs.Limit
 	switch {
 	case errors.As(err, &limit):
-		return http.StatusUnprocessableEntity, apiError{Code: "limit", Message: limit.Message}
+		return Problem{http.StatusUnprocessableEntity, "limit", limit.Message, nil}
 	case errors.As(err, &inv):
-		return http.StatusBadRequest, apiError{Code: "invalid", Message: inv.Message, Fields: inv.Fields}
+		return Problem{http.StatusBadRequest, "invalid", inv.Message, inv.Fields}
 	case errors.As(err, &tooBig), errors.Is(err, errTooLarge):
-		return http.StatusRequestEntityTooLarge, apiError{Code: "too_large", Message: "the request body is larger than allowed"}
+		return Problem{http.StatusRequestEntityTooLarge, "too_large", "the request body is larger than allowed", nil}
 	case errors.Is(err, errs.ErrUnauthorized):
-		return http.StatusUnauthorized, apiError{Code: "unauthorized", Message: "sign in or send a valid API token"}
+		return Problem{http.StatusUnauthorized, "unauthorized", "sign in or send a valid API token", nil}
 	case errors.Is(err, errs.ErrNotFound):
-		return http.StatusNotFound, apiError{Code: "not_found", Message: "not found"}
+		return Problem{http.StatusNotFound, "not_found", "not found", nil}
 	case errors.Is(err, errs.ErrForbidden):
-		return http.StatusForbidden, apiError{Code: "forbidden", Message: "your role does not allow this"}
+		return Problem{http.StatusForbidden, "forbidden", "your role does not allow this", nil}
+	case errors.Is(err, errMethod):
+		return Problem{http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed", nil}
 	case errors.As(err, &conflict):
-		return http.StatusConflict, apiError{Code: "conflict", Message: conflict.Message}
+		return Problem{http.StatusConflict, "conflict", conflict.Message, nil}
 	case errors.Is(err, errs.ErrConflict):
-		return http.StatusConflict, apiError{Code: "conflict", Message: "the request conflicts with the current state"}
+		return Problem{http.StatusConflict, "conflict", "the request conflicts with the current state", nil}
 	}
-	return http.StatusInternalServerError, apiError{Code: "internal", Message: "internal error; quote the request id when reporting it"}
+	return Problem{http.StatusInternalServerError, "internal", "internal error; quote the request id when reporting it", nil}
 }
 
-// fail writes err as the JSON error shape and logs internal errors with
-// their full text, which the client never sees.
-func fail(c *gin.Context, err error) {
-	status, body := classify(err)
-	body.RequestID = requestID(c)
-	if status >= 500 {
-		logger(c).Error("request failed", slog.String("error", err.Error()))
-	} else {
-		logger(c).Debug("request refused", slog.Int("status", status), slog.String("error", err.Error()))
+// Fail writes err as the API's JSON error shape; internal errors are
+// logged with their full text, which the client never sees.
+func Fail(c *gin.Context, err error) {
+	p := Classify(err)
+	LogFailure(c, p.Status, err)
+	c.AbortWithStatusJSON(p.Status, gin.H{"error": apiError{Code: p.Code, Message: p.Message, Fields: p.Fields, RequestID: RequestID(c)}})
+}
+
+// LogFailure logs a refused or failed request: an internal error as an
+// error with its text, anything else at debug level.
+func LogFailure(c *gin.Context, status int, err error) {
+	if status >= http.StatusInternalServerError {
+		Logger(c).Error("request failed", slog.String("error", err.Error()))
+		return
 	}
-	c.AbortWithStatusJSON(status, gin.H{"error": body})
+	Logger(c).Debug("request refused", slog.Int("status", status), slog.String("error", err.Error()))
 }

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -16,20 +14,7 @@ import (
 	"github.com/breachline/breachline/internal/errs"
 )
 
-const (
-	keyRequestID = "request_id"
-	keyLogger    = "logger"
-	keyPrincipal = "principal"
-	keyCSRF      = "csrf"
-)
-
 var requestIDRe = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
-
-func newID() string {
-	b := make([]byte, 12)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
 
 // withRequestID gives every request an id (a caller's well-formed
 // X-Request-ID is kept) and a logger that carries it.
@@ -37,7 +22,7 @@ func withRequestID(base *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		id := c.GetHeader("X-Request-ID")
 		if !requestIDRe.MatchString(id) {
-			id = newID()
+			id = NewID()
 		}
 		c.Set(keyRequestID, id)
 		c.Set(keyLogger, base.With(slog.String("request_id", id)))
@@ -46,21 +31,12 @@ func withRequestID(base *slog.Logger) gin.HandlerFunc {
 	}
 }
 
-func requestID(c *gin.Context) string { return c.GetString(keyRequestID) }
-
-func logger(c *gin.Context) *slog.Logger {
-	if l, ok := c.Get(keyLogger); ok {
-		return l.(*slog.Logger)
-	}
-	return slog.Default()
-}
-
-// accessLog logs one line per request; it never logs query strings, which may
-// carry calendar tokens.
+// accessLog logs one line per request; it logs the route pattern, never the
+// path or query string, which may carry calendar tokens.
 func accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
-	logger(c).Info("http",
+	Logger(c).Info("http",
 		slog.String("method", c.Request.Method),
 		slog.String("path", c.FullPath()),
 		slog.Int("status", c.Writer.Status()),
@@ -68,11 +44,12 @@ func accessLog(c *gin.Context) {
 		slog.Int("bytes", c.Writer.Size()))
 }
 
-// recoverJSON turns a panic into the internal-error shape with a request id.
-func recoverJSON(c *gin.Context) {
+// recover turns a panic into the internal-error answer (a page or JSON)
+// with a request id.
+func (s *Server) recover(c *gin.Context) {
 	defer func() {
 		if r := recover(); r != nil {
-			fail(c, fmt.Errorf("panic: %v", r))
+			s.fail(c, fmt.Errorf("panic: %v", r))
 		}
 	}()
 	c.Next()
@@ -90,19 +67,19 @@ func securityHeaders(c *gin.Context) {
 	c.Next()
 }
 
-// limitBody caps the request body; reading past it fails with 413.
-func limitBody(n int64) gin.HandlerFunc { return limitBodies(n, n) }
+// LimitBody caps the request body; reading past it fails with 413.
+func LimitBody(n int64) gin.HandlerFunc { return LimitBodies(n, n) }
 
-// limitBodies caps JSON and form bodies at n and multipart uploads (roster
-// files, streamed to disk by their handler) at upload.
-func limitBodies(n, upload int64) gin.HandlerFunc {
+// LimitBodies caps JSON and form bodies at n and multipart uploads (roster
+// files, streamed by their handler) at upload.
+func LimitBodies(n, upload int64) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		n := n
 		if strings.HasPrefix(c.ContentType(), "multipart/form-data") {
 			n = upload
 		}
 		if c.Request.ContentLength > n {
-			fail(c, errTooLarge)
+			Fail(c, errTooLarge)
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
@@ -110,7 +87,8 @@ func limitBodies(n, upload int64) gin.HandlerFunc {
 	}
 }
 
-const sessionCookie = "breachline_session"
+// SessionCookie names the browser session's cookie.
+const SessionCookie = "breachline_session"
 
 // authenticate accepts a bearer token or a session cookie; a session also
 // needs the CSRF token on every request that changes state.
@@ -118,38 +96,39 @@ func (s *Server) authenticate(c *gin.Context) {
 	if h := c.GetHeader("Authorization"); h != "" {
 		token, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
-			fail(c, errs.ErrUnauthorized)
+			Fail(c, errs.ErrUnauthorized)
 			return
 		}
-		p, err := s.deps.Auth.PrincipalFromToken(c.Request.Context(), strings.TrimSpace(token))
+		p, err := s.opts.Sessions.PrincipalFromToken(c.Request.Context(), strings.TrimSpace(token))
 		if err != nil {
-			fail(c, errs.ErrUnauthorized)
+			Fail(c, errs.ErrUnauthorized)
 			return
 		}
-		c.Set(keyPrincipal, p)
+		SetPrincipal(c, p, "")
 		c.Next()
 		return
 	}
-	p, csrf, ok := s.sessionPrincipal(c)
+	p, csrf, ok := s.SessionPrincipal(c)
 	if !ok {
-		fail(c, errs.ErrUnauthorized)
+		Fail(c, errs.ErrUnauthorized)
 		return
 	}
-	if !safeMethod(c.Request.Method) && !csrfMatches(c.GetHeader("X-CSRF-Token"), csrf) {
-		fail(c, fmt.Errorf("csrf token missing or wrong: %w", errs.ErrForbidden))
+	if !safeMethod(c.Request.Method) && !CSRFMatches(c.GetHeader("X-CSRF-Token"), csrf) {
+		Fail(c, fmt.Errorf("csrf token missing or wrong: %w", errs.ErrForbidden))
 		return
 	}
-	c.Set(keyPrincipal, p)
-	c.Set(keyCSRF, csrf)
+	SetPrincipal(c, p, csrf)
 	c.Next()
 }
 
-func (s *Server) sessionPrincipal(c *gin.Context) (*auth.Principal, string, bool) {
-	cookie, err := c.Cookie(sessionCookie)
+// SessionPrincipal is the signed-in user of the browser's session cookie,
+// with the session's form token; ok is false without a valid session.
+func (s *Server) SessionPrincipal(c *gin.Context) (*auth.Principal, string, bool) {
+	cookie, err := c.Cookie(SessionCookie)
 	if err != nil || cookie == "" {
 		return nil, "", false
 	}
-	p, csrf, err := s.deps.Auth.PrincipalFromSession(c.Request.Context(), cookie)
+	p, csrf, err := s.opts.Sessions.PrincipalFromSession(c.Request.Context(), cookie)
 	if err != nil {
 		return nil, "", false
 	}
@@ -158,8 +137,4 @@ func (s *Server) sessionPrincipal(c *gin.Context) (*auth.Principal, string, bool
 
 func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
-}
-
-func principal(c *gin.Context) *auth.Principal {
-	return c.MustGet(keyPrincipal).(*auth.Principal)
 }

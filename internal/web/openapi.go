@@ -4,10 +4,8 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"sort"
 
-	"github.com/gin-gonic/gin"
 	"gopkg.in/yaml.v3"
 )
 
@@ -85,8 +83,4 @@ func mergeMap(dst, src map[string]any, key, name string) error {
 		to[k] = v
 	}
 	return nil
-}
-
-func (s *Server) serveOpenAPI(c *gin.Context) {
-	c.Data(http.StatusOK, "application/yaml; charset=utf-8", s.openapi)
 }

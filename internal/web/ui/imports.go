@@ -1,8 +1,9 @@
-package web
+package ui
 
 import (
+	"github.com/breachline/breachline/internal/web"
+	"os"
 	"context"
-	"crypto/subtle"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -13,19 +14,6 @@ import (
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/roster"
 )
-
-// RosterImports lists and shows a breach's roster imports.
-type RosterImports interface {
-	ListImports(ctx context.Context, p *auth.Principal, breachID int64) ([]roster.Import, error)
-	GetImport(ctx context.Context, p *auth.Principal, id int64) (roster.Import, error)
-}
-
-// RosterUploads receives a roster uploaded with the breach page's form and
-// queues its import; validToken checks the form's CSRF token, which must
-// come before the file.
-type RosterUploads interface {
-	ReceiveForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, requestID string, breachID int64, validToken func(string) bool) (roster.Import, error)
-}
 
 // importSection is the roster imports part of the breach page.
 type importSection struct {
@@ -49,21 +37,24 @@ type importView struct {
 	BreachTitle string
 }
 
+// importData is the import page.
+type importData struct {
+	layout
+	Import *importView
+}
+
 // importRefresh is how often, in seconds, the import page reloads itself
 // while the import is queued or running.
 const importRefresh = 2
 
-// addImports fills the breach page's imports and upload form, when wired.
-func (s *Server) addImports(ctx context.Context, p *auth.Principal, v *breachView) error {
-	if s.deps.RosterImports == nil {
-		return nil
-	}
-	list, err := s.deps.RosterImports.ListImports(ctx, p, v.ID)
+// addImports fills the breach page's imports and upload form.
+func (u *pages) addImports(ctx context.Context, p *auth.Principal, v *breachView) error {
+	list, err := u.d.Roster.ListImports(ctx, p, v.ID)
 	if err != nil {
 		return fmt.Errorf("imports: %w", err)
 	}
 	loc, name := zoneOf(v.Zone)
-	sec := &importSection{CanUpload: s.deps.RosterUploads != nil && p.Require(v.OrganizationID, auth.Write) == nil}
+	sec := &importSection{CanUpload: p.Require(v.OrganizationID, auth.Write) == nil}
 	for _, imp := range list {
 		sec.Rows = append(sec.Rows, newImportRow(imp, loc, name))
 	}
@@ -83,20 +74,28 @@ func newImportRow(imp roster.Import, loc *time.Location, zone string) importRow 
 // uploadRoster receives the breach page's upload form and shows the new
 // import's page. The form's CSRF token is checked before any of the file is
 // stored.
-func (s *Server) uploadRoster(c *gin.Context) {
-	p := principal(c)
-	id, err := ParamID(c, "id")
+func (u *pages) uploadRoster(c *gin.Context) {
+	p := web.Principal(c)
+	id, err := web.ParamID(c, "id")
 	if err != nil {
-		s.pageFail(c, err)
+		u.fail(c, err)
 		return
 	}
-	session := c.GetString(keyCSRF)
-	valid := func(token string) bool {
-		return session != "" && subtle.ConstantTimeCompare([]byte(token), []byte(session)) == 1
+	if _, err := u.d.Roster.CheckBreach(c.Request.Context(), p, id, auth.Write); err != nil {
+		u.fail(c, err)
+		return
 	}
-	imp, err := s.deps.RosterUploads.ReceiveForm(c.Writer, c.Request, p, requestID(c), id, valid)
+	session := web.CSRF(c)
+	guard := web.NewTokenGuard(func(token string) bool { return web.CSRFMatches(token, session) })
+	up, err := u.d.Uploads.Receive(c.Writer, c.Request, guard)
 	if err != nil {
-		s.pageFail(c, err)
+		u.fail(c, err)
+		return
+	}
+	imp, err := u.d.Roster.StartImport(c.Request.Context(), p, web.RequestID(c), id, up)
+	if err != nil {
+		os.Remove(up.Path)
+		u.fail(c, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/imports/"+strconv.FormatInt(imp.ID, 10))
@@ -104,42 +103,41 @@ func (s *Server) uploadRoster(c *gin.Context) {
 
 // importPage shows one import: progress while it runs (the page reloads
 // itself), then what was stored, rejected and flagged.
-func (s *Server) importPage(c *gin.Context) {
-	p := principal(c)
-	id, err := ParamID(c, "id")
+func (u *pages) importPage(c *gin.Context) {
+	p := web.Principal(c)
+	id, err := web.ParamID(c, "id")
 	if err != nil {
-		s.pageFail(c, err)
+		u.fail(c, err)
 		return
 	}
-	imp, err := s.deps.RosterImports.GetImport(c.Request.Context(), p, id)
+	imp, err := u.d.Roster.GetImport(c.Request.Context(), p, id)
 	if err != nil {
-		s.pageFail(c, err)
+		u.fail(c, err)
 		return
 	}
-	b, err := s.deps.Breaches.Get(c.Request.Context(), p, imp.BreachID)
+	b, err := u.d.Breaches.Get(c.Request.Context(), p, imp.BreachID)
 	if err != nil {
-		s.pageFail(c, err)
+		u.fail(c, err)
 		return
 	}
-	org, err := s.organization(c.Request.Context(), p, b.OrganizationID)
+	org, err := u.organization(c.Request.Context(), p, b.OrganizationID)
 	if err != nil {
-		s.pageFail(c, err)
+		u.fail(c, err)
 		return
 	}
 	loc, name := zoneOf(org.TimeZone)
 	v := &importView{importRow: newImportRow(imp, loc, name), BreachRef: b.Reference, BreachTitle: b.Title}
-	d := pageData{Title: "Import " + strconv.FormatInt(imp.ID, 10) + " · " + b.Reference, Nav: "breaches",
-		User: &p.User, CSRF: c.GetString(keyCSRF), Import: v}
+	d := importData{layout: signedIn(c, "Import "+strconv.FormatInt(imp.ID, 10)+" · "+b.Reference, "breaches"), Import: v}
 	if v.Active {
 		d.Refresh = importRefresh
 	}
-	s.render(c, http.StatusOK, "import", d)
+	u.render(c, http.StatusOK, "import", d)
 }
 
 // organization is one of the principal's organizations (zero when the
 // principal is not a member: its zone then reads as UTC).
-func (s *Server) organization(ctx context.Context, p *auth.Principal, orgID int64) (auth.Organization, error) {
-	orgs, err := s.deps.Auth.Organizations(ctx, p)
+func (u *pages) organization(ctx context.Context, p *auth.Principal, orgID int64) (auth.Organization, error) {
+	orgs, err := u.d.Auth.Organizations(ctx, p)
 	if err != nil {
 		return auth.Organization{}, fmt.Errorf("organizations: %w", err)
 	}

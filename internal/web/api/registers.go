@@ -1,4 +1,4 @@
-package docapi
+package api
 
 import (
 	"net/http"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/breachline/breachline/internal/document"
 	"github.com/breachline/breachline/internal/errs"
 	"github.com/breachline/breachline/internal/web"
 )
@@ -17,7 +18,7 @@ type filingInput struct {
 	Reference string `json:"reference"`
 }
 
-func (h *Handlers) file(c *gin.Context) {
+func (h *handlers) file(c *gin.Context) {
 	id, err := web.ParamID(c, "id")
 	if err != nil {
 		web.Fail(c, err)
@@ -34,7 +35,7 @@ func (h *Handlers) file(c *gin.Context) {
 			Fields: map[string]string{"filed_at": "an RFC 3339 time with offset, e.g. 2025-10-24T10:00:00-04:00"}})
 		return
 	}
-	d, err := h.Docs.File(c.Request.Context(), web.Call(c), id, at, in.Reference)
+	d, err := h.d.Documents.File(c.Request.Context(), web.Call(c), id, at, in.Reference)
 	if err != nil {
 		web.Fail(c, err)
 		return
@@ -49,7 +50,7 @@ type registerInput struct {
 	To   string `json:"to"`
 }
 
-func (h *Handlers) register(c *gin.Context) {
+func (h *handlers) register(c *gin.Context) {
 	o, ok := h.orgParam(c)
 	if !ok {
 		return
@@ -66,7 +67,7 @@ func (h *Handlers) register(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	d, err := h.Docs.Register(c.Request.Context(), web.Call(c), o.ID, from, to)
+	d, err := h.d.Documents.Register(c.Request.Context(), web.Call(c), o.ID, from, to)
 	if err != nil {
 		web.Fail(c, err)
 		return
@@ -74,24 +75,8 @@ func (h *Handlers) register(c *gin.Context) {
 	c.JSON(http.StatusCreated, view(d))
 }
 
-// ParseBound reads a period bound: "" (open), a date (midnight in loc) or an
-// RFC 3339 time.
-func ParseBound(s string, loc *time.Location) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, true
-	}
-	if t, err := time.ParseInLocation(time.DateOnly, s, loc); err == nil {
-		return t, true
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, true
-	}
-	return time.Time{}, false
-}
-
 func parseBound(s string, loc *time.Location, field string, f errs.Fields) time.Time {
-	t, ok := ParseBound(s, loc)
+	t, ok := document.ParseBound(s, loc)
 	if !ok {
 		f.Add(field, "a date (2025-01-01) or an RFC 3339 time")
 	}
@@ -104,7 +89,7 @@ type statisticsInput struct {
 	Year int    `json:"year"`
 }
 
-func (h *Handlers) statistics(c *gin.Context) {
+func (h *handlers) statistics(c *gin.Context) {
 	o, ok := h.orgParam(c)
 	if !ok {
 		return
@@ -114,7 +99,7 @@ func (h *Handlers) statistics(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	d, err := h.Docs.AnnualStatistics(c.Request.Context(), web.Call(c), o.ID, in.Kind, in.Year)
+	d, err := h.d.Documents.AnnualStatistics(c.Request.Context(), web.Call(c), o.ID, in.Kind, in.Year)
 	if err != nil {
 		web.Fail(c, err)
 		return

@@ -1,7 +1,7 @@
-package web
+package ui
 
 import (
-	"crypto/subtle"
+	"github.com/breachline/breachline/internal/web"
 	"errors"
 	"net/http"
 	"strings"
@@ -11,6 +11,12 @@ import (
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/errs"
 )
+
+// invitationData is the invitation page.
+type invitationData struct {
+	layout
+	Invitation *invitationView
+}
 
 // invitationView is the acceptance page: who invites, for what role, and
 // whether the person sets a password or signs in.
@@ -26,85 +32,85 @@ type invitationView struct {
 
 // invitationPage shows an invitation to whoever holds its link. An unknown,
 // expired, used or withdrawn link gets the same "not valid" page.
-func (s *Server) invitationPage(c *gin.Context) {
+func (u *pages) invitationPage(c *gin.Context) {
 	token := c.Param("token")
-	v, err := s.deps.Auth.Invitation(c.Request.Context(), token)
+	v, err := u.d.Auth.Invitation(c.Request.Context(), token)
 	if err != nil {
-		s.invitationInvalid(c, err)
+		u.invitationInvalid(c, err)
 		return
 	}
-	s.renderInvitation(c, http.StatusOK, v, token, "", nil)
+	u.renderInvitation(c, http.StatusOK, v, token, "", nil)
 }
 
-func (s *Server) renderInvitation(c *gin.Context, status int, v auth.InvitationView, token, name string, fields map[string]string) {
+func (u *pages) renderInvitation(c *gin.Context, status int, v auth.InvitationView, token, name string, fields map[string]string) {
 	iv := &invitationView{InvitationView: v, RoleLabel: auth.RoleLabel(v.Role), Token: token, Name: name, Fields: fields}
-	d := pageData{Title: "Invitation to " + v.Organization, Invitation: iv}
+	d := invitationData{layout: layout{Title: "Invitation to " + v.Organization}, Invitation: iv}
 	// The form is protected like the sign-in form: a session's token when
 	// signed in, else a pre-session double-submit cookie.
-	if p, csrf, ok := s.sessionPrincipal(c); ok {
+	if p, csrf, ok := u.s.SessionPrincipal(c); ok {
 		iv.SignedInAs, d.CSRF = p.User.Email, csrf
 	} else {
-		d.CSRF = newID() + newID()
-		s.setCookie(c, preSessionCookie, d.CSRF, 3600)
+		d.CSRF = web.NewID() + web.NewID()
+		u.s.SetCookie(c, preSessionCookie, d.CSRF, 3600)
 	}
 	c.Header("Referrer-Policy", "no-referrer")
-	s.render(c, status, "invitation", d)
+	u.render(c, status, "invitation", d)
 }
 
-func (s *Server) invitationInvalid(c *gin.Context, err error) {
+func (u *pages) invitationInvalid(c *gin.Context, err error) {
 	if !errors.Is(err, errs.ErrNotFound) {
-		s.pageFail(c, err)
+		u.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusNotFound, "error", pageData{Title: "Invitation not valid", Code: http.StatusNotFound,
+	u.render(c, http.StatusNotFound, "error", errorData{layout: layout{Title: "Invitation not valid"}, Code: http.StatusNotFound,
 		Error: "This invitation link is not valid: it may have expired, been used, or been withdrawn. Ask the organization's administrator for a new one."})
 }
 
 // acceptInvitation uses the link once: a new account is created with the
 // password the person chose and signed in; an existing account must be the
 // one signed in.
-func (s *Server) acceptInvitation(c *gin.Context) {
+func (u *pages) acceptInvitation(c *gin.Context) {
 	token := c.Param("token")
-	p, csrf, signedIn := s.sessionPrincipal(c)
+	p, csrf, signedIn := u.s.SessionPrincipal(c)
 	if !signedIn {
 		csrf, _ = c.Cookie(preSessionCookie)
 	}
-	if csrf == "" || subtle.ConstantTimeCompare([]byte(csrf), []byte(c.PostForm("csrf_token"))) != 1 {
-		s.pageFail(c, errs.ErrForbidden)
+	if !web.CSRFMatches(c.PostForm("csrf_token"), csrf) {
+		u.fail(c, errs.ErrForbidden)
 		return
 	}
-	v, err := s.deps.Auth.Invitation(c.Request.Context(), token)
+	v, err := u.d.Auth.Invitation(c.Request.Context(), token)
 	if err != nil {
-		s.invitationInvalid(c, err)
+		u.invitationInvalid(c, err)
 		return
 	}
 	name := strings.TrimSpace(c.PostForm("name"))
 	in := auth.AcceptInput{Name: name, Password: c.PostForm("password")}
 	if !v.HasAccount && in.Password != c.PostForm("password_again") {
-		s.renderInvitation(c, http.StatusBadRequest, v, token, name, map[string]string{"password_again": "The two passwords differ."})
+		u.renderInvitation(c, http.StatusBadRequest, v, token, name, map[string]string{"password_again": "The two passwords differ."})
 		return
 	}
-	u, err := s.deps.Auth.AcceptInvitation(c.Request.Context(), token, p, requestID(c), in)
+	user, err := u.d.Auth.AcceptInvitation(c.Request.Context(), token, p, web.RequestID(c), in)
 	var inv *errs.Invalid
 	switch {
 	case errors.As(err, &inv):
-		s.renderInvitation(c, http.StatusBadRequest, v, token, name, inv.Fields)
+		u.renderInvitation(c, http.StatusBadRequest, v, token, name, inv.Fields)
 		return
 	case errors.Is(err, auth.ErrSignInToAccept):
-		s.renderInvitation(c, http.StatusForbidden, v, token, name, nil)
+		u.renderInvitation(c, http.StatusForbidden, v, token, name, nil)
 		return
 	case err != nil:
-		s.invitationInvalid(c, err)
+		u.invitationInvalid(c, err)
 		return
 	}
 	if !signedIn {
-		cookie, _, err := s.deps.Auth.CreateSession(c.Request.Context(), u.ID, s.deps.SessionTTL)
+		cookie, _, err := u.d.Auth.CreateSession(c.Request.Context(), user.ID, u.d.SessionTTL)
 		if err != nil {
-			s.pageFail(c, err)
+			u.fail(c, err)
 			return
 		}
-		s.setCookie(c, sessionCookie, cookie, int(s.deps.SessionTTL.Seconds()))
-		s.setCookie(c, preSessionCookie, "", -1)
+		u.s.SetCookie(c, web.SessionCookie, cookie, int(u.d.SessionTTL.Seconds()))
+		u.s.SetCookie(c, preSessionCookie, "", -1)
 	}
 	c.Redirect(http.StatusSeeOther, "/breaches")
 }

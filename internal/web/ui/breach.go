@@ -1,6 +1,7 @@
-package web
+package ui
 
 import (
+	"github.com/breachline/breachline/internal/web"
 	"context"
 	"fmt"
 	"net/http"
@@ -12,26 +13,8 @@ import (
 	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/document"
 	"github.com/breachline/breachline/internal/obligation"
-	"github.com/breachline/breachline/internal/roster"
 	"github.com/breachline/breachline/internal/rules"
 )
-
-// ObligationReader is what the pages need from the obligations service.
-type ObligationReader interface {
-	List(ctx context.Context, p *auth.Principal, breachID int64) (obligation.BreachObligations, error)
-	Deadlines(ctx context.Context, p *auth.Principal) ([]obligation.Deadline, error)
-	Catalogue() *rules.Catalogue
-}
-
-// RosterCounter gives a breach's affected people by region, language and channel.
-type RosterCounter interface {
-	Counts(ctx context.Context, p *auth.Principal, breachID int64) (roster.Totals, error)
-}
-
-// DocumentLister lists the stored documents of a breach.
-type DocumentLister interface {
-	List(ctx context.Context, p *auth.Principal, breachID int64) ([]document.Document, error)
-}
 
 // breachView is everything the breach page shows.
 type breachView struct {
@@ -41,15 +24,11 @@ type breachView struct {
 	Kinds      []string
 	Categories []string
 	Timeline   []eventRow
-	// Duties is nil when no obligations service is wired.
-	Duties *dutyGroups
-	Gaps   []obligation.Gap
-	// Counts is nil when no roster service is wired.
-	Counts *countView
-	// Documents is nil when no document service is wired.
-	Documents *docSection
-	// Imports is nil when no roster import service is wired.
-	Imports *importSection
+	Duties     *dutyGroups
+	Gaps       []obligation.Gap
+	Counts     *countView
+	Documents  *docSection
+	Imports    *importSection
 }
 
 // docSection is the documents of a breach.
@@ -71,73 +50,76 @@ type docRow struct {
 
 // breachPage shows one breach: facts, timeline, duties, gaps, counts and
 // documents. Another organization's breach is a 404 page.
-func (s *Server) breachPage(c *gin.Context) {
-	p, b, ok := s.pageBreach(c)
+func (u *pages) breachPage(c *gin.Context) {
+	p, b, ok := u.pageBreach(c)
 	if !ok {
 		return
 	}
-	v, err := s.breachView(c.Request.Context(), p, b)
+	v, err := u.breachView(c.Request.Context(), p, b)
 	if err != nil {
-		s.pageFail(c, err)
+		u.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "breach", pageData{Title: b.Reference + " " + b.Title, Nav: "breaches",
-		User: &p.User, CSRF: c.GetString(keyCSRF), Breach: v})
+	u.render(c, http.StatusOK, "breach", breachData{layout: signedIn(c, b.Reference+" "+b.Title, "breaches"), Breach: v})
+}
+
+// breachData is the breach page.
+type breachData struct {
+	layout
+	Breach *breachView
 }
 
 // pageBreach loads the breach a page's :id names for the signed-in user;
 // when it cannot, it has shown the error page and ok is false.
-func (s *Server) pageBreach(c *gin.Context) (p *auth.Principal, b breach.Breach, ok bool) {
-	p = principal(c)
-	id, err := ParamID(c, "id")
+func (u *pages) pageBreach(c *gin.Context) (p *auth.Principal, b breach.Breach, ok bool) {
+	p = web.Principal(c)
+	id, err := web.ParamID(c, "id")
 	if err != nil {
-		s.pageFail(c, err)
+		u.fail(c, err)
 		return p, b, false
 	}
-	if b, err = s.deps.Breaches.Get(c.Request.Context(), p, id); err != nil {
-		s.pageFail(c, err)
+	if b, err = u.d.Breaches.Get(c.Request.Context(), p, id); err != nil {
+		u.fail(c, err)
 		return p, b, false
 	}
 	return p, b, true
 }
 
-// breachView gathers the sections; a section whose service is not wired is left out.
-func (s *Server) breachView(ctx context.Context, p *auth.Principal, b breach.Breach) (*breachView, error) {
+// breachView gathers the sections of the breach page.
+func (u *pages) breachView(ctx context.Context, p *auth.Principal, b breach.Breach) (*breachView, error) {
 	v := &breachView{Breach: b}
-	if err := s.describe(ctx, p, v); err != nil {
+	if err := u.describe(ctx, p, v); err != nil {
 		return nil, err
 	}
-	if err := s.addDuties(ctx, p, v); err != nil {
+	if err := u.addDuties(ctx, p, v); err != nil {
 		return nil, err
 	}
-	if s.deps.Roster != nil {
-		t, err := s.deps.Roster.Counts(ctx, p, b.ID)
-		if err != nil {
-			return nil, fmt.Errorf("roster counts: %w", err)
-		}
-		v.Counts = newCountView(t)
-		v.Counts.CanReview = s.deps.RosterReview != nil && p.Require(b.OrganizationID, auth.ExportPersonalData) == nil
+	t, err := u.d.Roster.Counts(ctx, p, b.ID)
+	if err != nil {
+		return nil, fmt.Errorf("roster counts: %w", err)
 	}
-	if err := s.addImports(ctx, p, v); err != nil {
+	v.Counts = newCountView(t)
+	v.Counts.CanReview = p.Require(b.OrganizationID, auth.ExportPersonalData) == nil
+	if err := u.addImports(ctx, p, v); err != nil {
 		return nil, err
 	}
-	return v, s.addDocuments(ctx, p, v)
+	return v, u.addDocuments(ctx, p, v)
 }
 
 // describe fills the organization, its zone, labels and the timeline.
-func (s *Server) describe(ctx context.Context, p *auth.Principal, v *breachView) error {
-	org, err := s.organization(ctx, p, v.OrganizationID)
+func (u *pages) describe(ctx context.Context, p *auth.Principal, v *breachView) error {
+	org, err := u.organization(ctx, p, v.OrganizationID)
 	if err != nil {
 		return err
 	}
 	v.OrgName = org.Name
 	zone := org.TimeZone
-	cats, err := s.deps.Breaches.Categories(ctx)
+	cats, err := u.d.Breaches.Categories(ctx)
 	if err != nil {
 		return fmt.Errorf("data categories: %w", err)
 	}
 	v.Categories = categoryNames(v.DataCategories, cats)
-	l := s.labels()
+	l := u.labels()
 	for _, k := range v.Breach.Kinds {
 		v.Kinds = append(v.Kinds, l.kind(k))
 	}
@@ -168,11 +150,8 @@ func categoryNames(ids []string, cats []breach.Category) []string {
 }
 
 // addDuties fills the obligations and the unanswered questions.
-func (s *Server) addDuties(ctx context.Context, p *auth.Principal, v *breachView) error {
-	if s.deps.Obligations == nil {
-		return nil
-	}
-	list, err := s.deps.Obligations.List(ctx, p, v.ID)
+func (u *pages) addDuties(ctx context.Context, p *auth.Principal, v *breachView) error {
+	list, err := u.d.Obligations.List(ctx, p, v.ID)
 	if err != nil {
 		return fmt.Errorf("obligations: %w", err)
 	}
@@ -182,11 +161,8 @@ func (s *Server) addDuties(ctx context.Context, p *auth.Principal, v *breachView
 }
 
 // addDocuments lists the breach's documents with their sizes.
-func (s *Server) addDocuments(ctx context.Context, p *auth.Principal, v *breachView) error {
-	if s.deps.Documents == nil {
-		return nil
-	}
-	list, err := s.deps.Documents.List(ctx, p, v.ID)
+func (u *pages) addDocuments(ctx context.Context, p *auth.Principal, v *breachView) error {
+	list, err := u.d.Documents.List(ctx, p, v.ID)
 	if err != nil {
 		return fmt.Errorf("documents: %w", err)
 	}
@@ -199,14 +175,11 @@ func (s *Server) addDocuments(ctx context.Context, p *auth.Principal, v *breachV
 	return nil
 }
 
-// labels names vocabulary ids from the regulation catalogue, when wired.
+// labels names vocabulary ids from the regulation catalogue.
 type labels struct{ v *rules.Vocabulary }
 
-func (s *Server) labels() labels {
-	if s.deps.Obligations == nil {
-		return labels{}
-	}
-	return labels{v: &s.deps.Obligations.Catalogue().Vocabulary}
+func (u *pages) labels() labels {
+	return labels{v: &u.d.Obligations.Catalogue().Vocabulary}
 }
 
 func (l labels) kind(id string) string {

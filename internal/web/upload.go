@@ -1,4 +1,4 @@
-package rosterweb
+package web
 
 import (
 	"crypto/sha256"
@@ -12,77 +12,49 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/gin-gonic/gin"
-
-	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/errs"
 	"github.com/breachline/breachline/internal/roster"
-	"github.com/breachline/breachline/internal/web"
 )
-
-// exportPermission guards the roster export.
-const exportPermission = auth.ExportPersonalData
-
-// upload streams a multipart file to the data directory (never holding it
-// in memory), hashing it on the way, then queues its import.
-func (h *Handlers) upload(c *gin.Context) {
-	id, err := web.ParamID(c, "id")
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	imp, err := h.accept(c.Writer, c.Request, web.Principal(c), web.RequestID(c), id, nil)
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	c.JSON(http.StatusAccepted, imp)
-}
 
 // FormTokenField is the form field in which a page upload carries its CSRF
 // token; it must come before the file.
 const FormTokenField = "csrf_token"
 
-// ReceiveForm stores a roster uploaded with the breach page's form and
-// queues its import. The form's token must arrive before the file part and
-// pass validToken, so that nothing is stored for a forged request.
-func (h *Handlers) ReceiveForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, requestID string, breachID int64, validToken func(string) bool) (roster.Import, error) {
-	return h.accept(w, r, p, requestID, breachID, &tokenGuard{valid: validToken})
+// RosterUploads receives roster files sent as multipart/form-data, streaming
+// the file to Dir (never holding it in memory) and hashing it on the way.
+type RosterUploads struct {
+	// Dir receives uploaded files until a worker has imported them.
+	Dir string
+	// Limit caps an upload's size in bytes.
+	Limit int64
 }
 
-// tokenGuard checks a form upload's CSRF token; ok once it has passed.
-type tokenGuard struct {
+// TokenGuard checks a form upload's CSRF token, which must arrive before
+// the file part, so that nothing is stored for a forged request.
+type TokenGuard struct {
 	valid func(string) bool
 	ok    bool
 }
 
-// accept authorises, receives the parts and queues the import; a file
-// received for a refused request is removed.
-func (h *Handlers) accept(w http.ResponseWriter, r *http.Request, p *auth.Principal, requestID string, breachID int64, guard *tokenGuard) (roster.Import, error) {
-	ctx := r.Context()
-	if _, err := h.Svc.Authorize(ctx, h.Svc.DB.Gorm, p, breachID, auth.Write); err != nil {
-		return roster.Import{}, err
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, h.UploadLimit)
-	up, err := h.receive(r, guard)
-	if err != nil {
-		if up.Path != "" {
-			os.Remove(up.Path)
-		}
-		return roster.Import{}, err
-	}
-	imp, err := h.Svc.StartImport(ctx, p, requestID, breachID, up)
-	if err != nil {
+// NewTokenGuard checks the form's token with valid.
+func NewTokenGuard(valid func(string) bool) *TokenGuard { return &TokenGuard{valid: valid} }
+
+// Receive reads an upload's parts (a page form's token first when guard is
+// set). A file received for a refused request is removed; on success the
+// caller owns the file at Upload.Path.
+func (u RosterUploads) Receive(w http.ResponseWriter, r *http.Request, guard *TokenGuard) (roster.Upload, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, u.Limit)
+	up, err := u.receive(r, guard)
+	if err != nil && up.Path != "" {
 		os.Remove(up.Path)
-		return roster.Import{}, err
 	}
-	return imp, nil
+	return up, err
 }
 
 // receive reads the parts: file (required), and optionally format, sheet,
 // date_order, default_country and mapping (a YAML mapping file); a form
 // upload (guard set) first carries its CSRF token.
-func (h *Handlers) receive(r *http.Request, guard *tokenGuard) (roster.Upload, error) {
+func (u RosterUploads) receive(r *http.Request, guard *TokenGuard) (roster.Upload, error) {
 	var up roster.Upload
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -96,7 +68,7 @@ func (h *Handlers) receive(r *http.Request, guard *tokenGuard) (roster.Upload, e
 		if err != nil {
 			return up, uploadError(err)
 		}
-		if err := h.readPart(part, &up, guard); err != nil {
+		if err := u.readPart(part, &up, guard); err != nil {
 			part.Close()
 			return up, err
 		}
@@ -108,7 +80,7 @@ func (h *Handlers) receive(r *http.Request, guard *tokenGuard) (roster.Upload, e
 	return up, nil
 }
 
-func (h *Handlers) readPart(part *multipart.Part, up *roster.Upload, guard *tokenGuard) error {
+func (u RosterUploads) readPart(part *multipart.Part, up *roster.Upload, guard *TokenGuard) error {
 	name := part.FormName()
 	if guard != nil && name == FormTokenField {
 		raw, err := io.ReadAll(io.LimitReader(part, 256))
@@ -127,7 +99,7 @@ func (h *Handlers) readPart(part *multipart.Part, up *roster.Upload, guard *toke
 		if up.Path != "" {
 			return &errs.Invalid{Message: "send one file per upload", Fields: map[string]string{"file": "repeated"}}
 		}
-		return h.storeFile(part, up)
+		return u.storeFile(part, up)
 	}
 	if name == "mapping" {
 		m, err := roster.ParseMapping(io.LimitReader(part, 1<<20))
@@ -164,11 +136,11 @@ func (h *Handlers) readPart(part *multipart.Part, up *roster.Upload, guard *toke
 }
 
 // storeFile copies the file part to the upload directory, hashing it.
-func (h *Handlers) storeFile(part *multipart.Part, up *roster.Upload) error {
-	if err := os.MkdirAll(h.UploadDir, 0o750); err != nil {
+func (u RosterUploads) storeFile(part *multipart.Part, up *roster.Upload) error {
+	if err := os.MkdirAll(u.Dir, 0o750); err != nil {
 		return fmt.Errorf("upload directory: %w", err)
 	}
-	f, err := os.CreateTemp(h.UploadDir, "roster-*.upload")
+	f, err := os.CreateTemp(u.Dir, "roster-*.upload")
 	if err != nil {
 		return fmt.Errorf("upload: %w", err)
 	}

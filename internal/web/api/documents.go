@@ -1,7 +1,4 @@
-// Package docapi is the JSON API of stored documents: kinds, the missing
-// content check, generation, listing, download (audited) and filing, and the
-// organization-level register and annual statistics.
-package docapi
+package api
 
 import (
 	"context"
@@ -9,33 +6,38 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/document"
 	"github.com/breachline/breachline/internal/report"
 	"github.com/breachline/breachline/internal/web"
 )
 
-// OrgResolver finds an organization by id or slug if the caller belongs to it.
-type OrgResolver interface {
-	Organization(ctx context.Context, p *auth.Principal, ref string) (auth.Organization, error)
+// DocumentService is what the document routes need (document.Service):
+// kinds, the missing-content check, generation, listing, download (audited)
+// and filing, and the organization-level register and annual statistics.
+type DocumentService interface {
+	Missing(ctx context.Context, p *auth.Principal, breachID int64, kind, stage string) ([]document.Missing, error)
+	Generate(ctx context.Context, c breach.Call, breachID int64, r document.Request) (document.Document, error)
+	List(ctx context.Context, p *auth.Principal, breachID int64) ([]document.Document, error)
+	ListOrganization(ctx context.Context, p *auth.Principal, orgID int64) ([]document.Document, error)
+	Get(ctx context.Context, p *auth.Principal, id int64) (document.Document, error)
+	Download(ctx context.Context, c breach.Call, id int64, format string) (document.Document, error)
+	File(ctx context.Context, c breach.Call, id int64, filedAt time.Time, reference string) (document.Document, error)
+	Register(ctx context.Context, c breach.Call, orgID int64, from, to time.Time) (document.Document, error)
+	AnnualStatistics(ctx context.Context, c breach.Call, orgID int64, kind string, year int) (document.Document, error)
 }
 
-// Handlers serves the document routes.
-type Handlers struct {
-	Docs *document.Service
-	Orgs OrgResolver
-}
-
-// Register adds the routes to the authenticated /api/v1 group.
-func (h *Handlers) Register(api *gin.RouterGroup, _ *web.Server) {
+func (h *handlers) documentRoutes(api *gin.RouterGroup) {
 	api.GET("/document-kinds", h.kinds)
-	api.GET("/breaches/:id/documents", h.list)
+	api.GET("/breaches/:id/documents", h.listDocuments)
 	api.POST("/breaches/:id/documents", h.generate)
 	api.GET("/breaches/:id/documents/missing", h.missing)
-	api.GET("/documents/:id", h.get)
+	api.GET("/documents/:id", h.getDocument)
 	api.GET("/documents/:id/pdf", h.pdf)
 	api.GET("/documents/:id/csv", h.csv)
 	api.POST("/documents/:id/filing", h.file)
@@ -56,7 +58,7 @@ type kindView struct {
 	Scope     string   `json:"scope"` // breach or organization
 }
 
-func (h *Handlers) kinds(c *gin.Context) {
+func (h *handlers) kinds(c *gin.Context) {
 	list := document.Kinds()
 	out := make([]kindView, len(list))
 	for i, k := range list {
@@ -100,14 +102,14 @@ func views(list []document.Document) []docView {
 	return out
 }
 
-func (h *Handlers) missing(c *gin.Context) {
+func (h *handlers) missing(c *gin.Context) {
 	id, err := web.ParamID(c, "id")
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
 	kind, stage := c.Query("kind"), c.Query("stage")
-	list, err := h.Docs.Missing(c.Request.Context(), web.Principal(c), id, kind, stage)
+	list, err := h.d.Documents.Missing(c.Request.Context(), web.Principal(c), id, kind, stage)
 	if err != nil {
 		web.Fail(c, err)
 		return
@@ -115,7 +117,7 @@ func (h *Handlers) missing(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"kind": kind, "stage": stage, "missing": list})
 }
 
-func (h *Handlers) generate(c *gin.Context) {
+func (h *handlers) generate(c *gin.Context) {
 	id, err := web.ParamID(c, "id")
 	if err != nil {
 		web.Fail(c, err)
@@ -126,7 +128,7 @@ func (h *Handlers) generate(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	d, err := h.Docs.Generate(c.Request.Context(), web.Call(c), id, in)
+	d, err := h.d.Documents.Generate(c.Request.Context(), web.Call(c), id, in)
 	if err != nil {
 		web.Fail(c, err)
 		return
@@ -134,13 +136,13 @@ func (h *Handlers) generate(c *gin.Context) {
 	c.JSON(http.StatusCreated, view(d))
 }
 
-func (h *Handlers) list(c *gin.Context) {
+func (h *handlers) listDocuments(c *gin.Context) {
 	id, err := web.ParamID(c, "id")
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
-	list, err := h.Docs.List(c.Request.Context(), web.Principal(c), id)
+	list, err := h.d.Documents.List(c.Request.Context(), web.Principal(c), id)
 	if err != nil {
 		web.Fail(c, err)
 		return
@@ -148,7 +150,7 @@ func (h *Handlers) list(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"documents": views(list)})
 }
 
-func (h *Handlers) get(c *gin.Context) {
+func (h *handlers) getDocument(c *gin.Context) {
 	if v := c.Query("download"); v == "1" || v == "true" {
 		h.send(c, document.FormatPDF)
 		return
@@ -158,7 +160,7 @@ func (h *Handlers) get(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	d, err := h.Docs.Get(c.Request.Context(), web.Principal(c), id)
+	d, err := h.d.Documents.Get(c.Request.Context(), web.Principal(c), id)
 	if err != nil {
 		web.Fail(c, err)
 		return
@@ -166,19 +168,19 @@ func (h *Handlers) get(c *gin.Context) {
 	c.JSON(http.StatusOK, view(d))
 }
 
-func (h *Handlers) pdf(c *gin.Context) { h.send(c, document.FormatPDF) }
-func (h *Handlers) csv(c *gin.Context) { h.send(c, document.FormatCSV) }
+func (h *handlers) pdf(c *gin.Context) { h.send(c, document.FormatPDF) }
+func (h *handlers) csv(c *gin.Context) { h.send(c, document.FormatCSV) }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
 // send writes a document's PDF or CSV as an attachment; the download is audited.
-func (h *Handlers) send(c *gin.Context, format string) {
+func (h *handlers) send(c *gin.Context, format string) {
 	id, err := web.ParamID(c, "id")
 	if err != nil {
 		web.Fail(c, err)
 		return
 	}
-	d, err := h.Docs.Download(c.Request.Context(), web.Call(c), id, format)
+	d, err := h.d.Documents.Download(c.Request.Context(), web.Call(c), id, format)
 	if err != nil {
 		web.Fail(c, err)
 		return
@@ -196,8 +198,8 @@ func (h *Handlers) send(c *gin.Context, format string) {
 }
 
 // orgParam resolves the :org parameter for the caller; another org is a 404.
-func (h *Handlers) orgParam(c *gin.Context) (auth.Organization, bool) {
-	o, err := h.Orgs.Organization(c.Request.Context(), web.Principal(c), c.Param("org"))
+func (h *handlers) orgParam(c *gin.Context) (auth.Organization, bool) {
+	o, err := h.d.Auth.Organization(c.Request.Context(), web.Principal(c), c.Param("org"))
 	if err != nil {
 		web.Fail(c, err)
 		return auth.Organization{}, false
@@ -205,12 +207,12 @@ func (h *Handlers) orgParam(c *gin.Context) (auth.Organization, bool) {
 	return o, true
 }
 
-func (h *Handlers) listOrg(c *gin.Context) {
+func (h *handlers) listOrg(c *gin.Context) {
 	o, ok := h.orgParam(c)
 	if !ok {
 		return
 	}
-	list, err := h.Docs.ListOrganization(c.Request.Context(), web.Principal(c), o.ID)
+	list, err := h.d.Documents.ListOrganization(c.Request.Context(), web.Principal(c), o.ID)
 	if err != nil {
 		web.Fail(c, err)
 		return

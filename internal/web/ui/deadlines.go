@@ -1,6 +1,7 @@
-package web
+package ui
 
 import (
+	"github.com/breachline/breachline/internal/web"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -16,29 +17,30 @@ type deadlineRow struct {
 	OrganizationName string
 }
 
-// deadlinesView is the deadlines page; Available is false when no
-// obligations service is wired.
+// deadlinesView is the deadlines page's list.
 type deadlinesView struct {
 	Available bool
 	Rows      []deadlineRow
 	Overdue   int
 }
 
+// deadlinesData is the deadlines page.
+type deadlinesData struct {
+	layout
+	Deadlines *deadlinesView
+}
+
 // deadlinesPage lists the open duties of every organization the caller
 // belongs to, soonest first (the service's order).
-func (s *Server) deadlinesPage(c *gin.Context) {
-	p := principal(c)
-	v := &deadlinesView{Available: s.deps.Obligations != nil}
-	if v.Available {
-		list, err := s.deps.Obligations.Deadlines(c.Request.Context(), p)
-		if err != nil {
-			s.pageFail(c, err)
-			return
-		}
-		v.Rows, v.Overdue = deadlineRows(list)
+func (u *pages) deadlinesPage(c *gin.Context) {
+	v := &deadlinesView{Available: true}
+	list, err := u.d.Obligations.Deadlines(c.Request.Context(), web.Principal(c))
+	if err != nil {
+		u.fail(c, err)
+		return
 	}
-	s.render(c, http.StatusOK, "deadlines", pageData{Title: "Deadlines", Nav: "deadlines", User: &p.User,
-		CSRF: c.GetString(keyCSRF), Deadlines: v})
+	v.Rows, v.Overdue = deadlineRows(list)
+	u.render(c, http.StatusOK, "deadlines", deadlinesData{layout: signedIn(c, "Deadlines", "deadlines"), Deadlines: v})
 }
 
 // deadlineRows shapes the service's list and counts the overdue duties.

@@ -1,0 +1,42 @@
+// Package api is Breachline's JSON API under /api/v1, a file per resource.
+// Each file declares the interface it needs of the service behind it; app
+// wires the services. Every route is authenticated (a bearer token, or a
+// browser session with its CSRF token on changes), checks the caller's
+// role in the record's organization through the service, and answers
+// errors in the one JSON shape of web.Fail.
+package api
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"github.com/breachline/breachline/internal/web"
+)
+
+// Deps are the services the API calls; every one is required.
+type Deps struct {
+	Auth        AuthService
+	Breaches    BreachService
+	Obligations ObligationService
+	Documents   DocumentService
+	Roster      RosterService
+	Feed        FeedService
+	// Uploads receives roster files.
+	Uploads web.RosterUploads
+}
+
+type handlers struct{ d Deps }
+
+// Register adds every API route to the server's authenticated group, and
+// the calendar feed (whose secret URL is its credential) to the engine.
+func Register(s *web.Server, d Deps) {
+	if d.Auth == nil || d.Breaches == nil || d.Obligations == nil || d.Documents == nil || d.Roster == nil || d.Feed == nil {
+		panic("api.Register: every service is required")
+	}
+	h := &handlers{d: d}
+	for _, routes := range []func(*gin.RouterGroup){
+		h.accountRoutes, h.breachRoutes, h.obligationRoutes, h.documentRoutes, h.rosterRoutes, h.calendarRoutes,
+	} {
+		routes(s.API)
+	}
+	h.feedRoutes(s.Engine)
+}
