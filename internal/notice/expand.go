@@ -1,0 +1,166 @@
+package notice
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/breachline/breachline/internal/db"
+	"github.com/breachline/breachline/internal/roster"
+)
+
+// deliveryColumns are the columns an expansion writes, in order.
+var deliveryColumns = []string{"campaign_id", "person_id", "channel", "language", "status", "code_hash", "message_id", "attempts", "updated_at"}
+
+// expandBatch is how many deliveries one INSERT writes (9 columns each):
+// under PostgreSQL's 65,535 parameters per statement and SQLite's 32,766.
+func expandBatch(d db.Dialect) int {
+	if d == db.Postgres {
+		return 7000
+	}
+	return 3600
+}
+
+// Expand turns a campaign being prepared into one delivery per person of
+// its audience, all in one transaction: e-mails queued, letters waiting to
+// be printed, and people with neither an e-mail nor a postal address marked
+// undeliverable (the substitute notice covers them). A crash before the
+// commit leaves no delivery, and the job runs again; a campaign already
+// expanded is left as it is.
+func (s *Service) Expand(ctx context.Context, campaignID int64) (int, error) {
+	total := 0
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var cp Campaign
+		q := tx.WithContext(ctx)
+		if s.db.Dialect == db.Postgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		if err := q.Take(&cp, campaignID).Error; err != nil {
+			return fmt.Errorf("campaign %d: %w", campaignID, err)
+		}
+		if cp.Status != CampaignPreparing {
+			return nil
+		}
+		var err error
+		if total, err = s.expandInto(ctx, tx, &cp); err != nil {
+			return err
+		}
+		now := s.now()
+		return tx.Model(&Campaign{}).Where("id = ?", cp.ID).
+			Updates(map[string]any{"status": CampaignSending, "total": total, "updated_at": now}).Error
+	})
+	if err != nil {
+		return 0, err
+	}
+	return total, s.kick(ctx, campaignID)
+}
+
+// expandInto writes the deliveries of the campaign's audience.
+func (s *Service) expandInto(ctx context.Context, tx *gorm.DB, cp *Campaign) (int, error) {
+	set, err := s.templateSet(ctx, tx, cp.OrganizationID, cp.TemplateSet)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	w := &deliveryWriter{tx: tx.WithContext(ctx), now: s.now()}
+	batch := expandBatch(s.db.Dialect)
+	add := func(personID int64, rc reach) error {
+		channel := channelOf(rc)
+		status := map[string]string{ChannelEmail: Queued, ChannelPostal: Letter, ChannelNone: Undeliverable}[channel]
+		code := s.keys.Code(cp.ID, personID)
+		w.add(cp.ID, personID, channel, s.languageOf(rc, set, cp.DefaultLanguage), status,
+			CodeHash(code), s.keys.MessageID(cp.ID, personID, s.domain()))
+		n++
+		if w.rows >= batch {
+			return w.flush()
+		}
+		return nil
+	}
+	if cp.Audience.SameAs != 0 {
+		err = s.eachPersonOf(ctx, tx, cp, cp.Audience.SameAs, func(p roster.StoredPerson) error { return add(p.ID, reachOfPerson(p)) })
+	} else {
+		err = s.eachRecipient(ctx, tx, cp, func(r roster.Recipient) error { return add(r.ID, reachOf(r)) })
+	}
+	if err != nil {
+		return 0, err
+	}
+	return n, w.flush()
+}
+
+// eachRecipient walks the audience with only the columns expansion needs.
+func (s *Service) eachRecipient(ctx context.Context, tx *gorm.DB, cp *Campaign, fn func(roster.Recipient) error) error {
+	const page = 10000
+	f := audienceFilter(cp.Audience)
+	var after int64
+	for {
+		list, err := s.deps.People.Recipients(ctx, tx, cp.BreachID, f, after, page)
+		if err != nil {
+			return err
+		}
+		for _, r := range list {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		if len(list) < page {
+			return nil
+		}
+		after = list[len(list)-1].ID
+	}
+}
+
+// deliveryWriter writes deliveries in multi-row INSERTs.
+type deliveryWriter struct {
+	tx   *gorm.DB
+	now  time.Time
+	vals []any
+	rows int
+	sql  map[int]string
+}
+
+func (w *deliveryWriter) add(campaignID, personID int64, channel, lang, status, codeHash, messageID string) {
+	w.vals = append(w.vals, campaignID, personID, channel, lang, status, codeHash, messageID, 0, w.now)
+	w.rows++
+}
+
+func (w *deliveryWriter) flush() error {
+	if w.rows == 0 {
+		return nil
+	}
+	if w.sql == nil {
+		w.sql = map[int]string{}
+	}
+	q, ok := w.sql[w.rows]
+	if !ok {
+		q = insertRows("deliveries", deliveryColumns, w.rows)
+		w.sql[w.rows] = q
+	}
+	if err := w.tx.Exec(q, w.vals...).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return fmt.Errorf("deliveries: a reference code repeated; expand again: %w", err)
+		}
+		return fmt.Errorf("write deliveries: %w", err)
+	}
+	w.vals, w.rows = w.vals[:0], 0
+	return nil
+}
+
+// insertRows builds INSERT INTO table (cols) VALUES (?, …), … for n rows.
+func insertRows(table string, cols []string, n int) string {
+	var b strings.Builder
+	b.Grow(40 + n*(len(cols)*3+4))
+	b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(one)
+	}
+	return b.String()
+}

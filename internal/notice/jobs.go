@@ -1,0 +1,176 @@
+package notice
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// Background work is River jobs that never need River to notice a dead
+// worker: a worker's claims on deliveries lapse after the lease and any
+// other worker takes them back, and the sweep, every few seconds, starts
+// send jobs for each sending campaign and expansion jobs for each campaign
+// being prepared, unique per period, so a job lost with its process is
+// replaced within a period.
+
+// sweepEvery is how often the sweep runs; sendLoops how many send jobs it
+// keeps going per campaign in each period; sendSlice how long one runs.
+const (
+	sweepEvery = 5 * time.Second
+	sendLoops  = 4
+	sendSlice  = 10 * time.Second
+)
+
+// ExpandArgs asks for a campaign's deliveries to be written.
+type ExpandArgs struct {
+	CampaignID int64 `json:"campaign_id"`
+}
+
+// Kind names the job.
+func (ExpandArgs) Kind() string { return "notice_expand" }
+
+// InsertOpts keeps one expansion of a campaign per minute.
+func (ExpandArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: time.Minute}}
+}
+
+// SendArgs asks a worker to send a campaign's deliveries for a while.
+type SendArgs struct {
+	CampaignID int64 `json:"campaign_id"`
+	Slot       int   `json:"slot"`
+}
+
+// Kind names the job.
+func (SendArgs) Kind() string { return "notice_send" }
+
+// InsertOpts keeps one job per campaign and slot per sweep period.
+func (SendArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: sweepEvery}}
+}
+
+// SweepArgs asks for the sweep.
+type SweepArgs struct{}
+
+// Kind names the job.
+func (SweepArgs) Kind() string { return "notice_sweep" }
+
+// ExpandWorker writes a campaign's deliveries.
+type ExpandWorker struct {
+	river.WorkerDefaults[ExpandArgs]
+	Service *Service
+}
+
+// Timeout bounds one expansion (a million people take seconds).
+func (w *ExpandWorker) Timeout(*river.Job[ExpandArgs]) time.Duration { return 15 * time.Minute }
+
+// Work expands the campaign.
+func (w *ExpandWorker) Work(ctx context.Context, job *river.Job[ExpandArgs]) error {
+	n, err := w.Service.Expand(ctx, job.Args.CampaignID)
+	if err != nil {
+		return err
+	}
+	w.Service.opts.Log.Info("campaign expanded", slog.Int64("campaign", job.Args.CampaignID), slog.Int("deliveries", n))
+	return nil
+}
+
+// SendWorker sends for one slice of time.
+type SendWorker struct {
+	river.WorkerDefaults[SendArgs]
+	Service *Service
+}
+
+// Timeout leaves the slice room to finish its last chunk.
+func (w *SendWorker) Timeout(*river.Job[SendArgs]) time.Duration { return sendSlice + 2*time.Minute }
+
+// Work sends the campaign's deliveries for one slice.
+func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
+	worker := workerName(job.ID)
+	_, err := w.Service.SendSlice(ctx, job.Args.CampaignID, worker, sendSlice)
+	if errors.Is(err, context.Canceled) {
+		// Shut down mid-slice: the claims lapse and another worker takes
+		// them; nothing to retry here.
+		return nil
+	}
+	return err
+}
+
+// SweepWorker runs the sweep.
+type SweepWorker struct {
+	river.WorkerDefaults[SweepArgs]
+	Service *Service
+}
+
+// Work sweeps.
+func (w *SweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
+	return w.Service.Sweep(ctx)
+}
+
+// SweepPeriodic schedules the sweep.
+func SweepPeriodic() *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(sweepEvery),
+		func() (river.JobArgs, *river.InsertOpts) {
+			return SweepArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: sweepEvery}}
+		},
+		&river.PeriodicJobOpts{RunOnStart: true})
+}
+
+// AddWorkers registers the notice jobs.
+func AddWorkers(w *river.Workers, s *Service) {
+	river.AddWorker(w, &ExpandWorker{Service: s})
+	river.AddWorker(w, &SendWorker{Service: s})
+	river.AddWorker(w, &SweepWorker{Service: s})
+}
+
+// Sweep keeps campaigns moving: it starts the expansion of campaigns being
+// prepared, takes back lapsed claims, completes campaigns whose every
+// delivery has ended, and starts send jobs for the rest.
+func (s *Service) Sweep(ctx context.Context) error {
+	var active []Campaign
+	if err := s.db.Gorm.WithContext(ctx).Select("id", "status").Where("status IN ?", []string{CampaignPreparing, CampaignSending}).
+		Find(&active).Error; err != nil {
+		return fmt.Errorf("notice sweep: %w", err)
+	}
+	for _, cp := range active {
+		if cp.Status == CampaignPreparing {
+			if _, err := s.deps.Jobs.Insert(ctx, ExpandArgs{CampaignID: cp.ID}, nil); err != nil {
+				return fmt.Errorf("notice sweep: %w", err)
+			}
+			continue
+		}
+		if _, err := s.reclaim(ctx, cp.ID); err != nil {
+			return err
+		}
+		done, err := s.completeIfDone(ctx, cp.ID)
+		if err != nil {
+			return err
+		}
+		if !done {
+			if err := s.kick(ctx, cp.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// kick starts the send jobs of a campaign (one per slot per period).
+func (s *Service) kick(ctx context.Context, campaignID int64) error {
+	for slot := 0; slot < sendLoops; slot++ {
+		if _, err := s.deps.Jobs.Insert(ctx, SendArgs{CampaignID: campaignID, Slot: slot}, nil); err != nil {
+			return fmt.Errorf("start sending campaign %d: %w", campaignID, err)
+		}
+	}
+	return nil
+}
+
+// workerName names a sending worker in the ledger: the host, process and job.
+func workerName(jobID int64) string {
+	host, _ := os.Hostname()
+	return host + ":" + strconv.Itoa(os.Getpid()) + ":" + strconv.FormatInt(jobID, 10)
+}
