@@ -30,6 +30,7 @@ import (
 	"github.com/breachline/breachline/internal/document"
 	"github.com/breachline/breachline/internal/jobs"
 	"github.com/breachline/breachline/internal/mail"
+	"github.com/breachline/breachline/internal/notice"
 	"github.com/breachline/breachline/internal/obligation"
 	"github.com/breachline/breachline/internal/roster"
 	"github.com/breachline/breachline/internal/rules"
@@ -61,6 +62,8 @@ type App struct {
 
 	// Feed renders each user's calendar feed.
 	Feed *calfeed.Service
+	// Notices sends notices to affected people and keeps their ledger.
+	Notices *notice.Service
 
 	// The background jobs the capabilities register while wiring.
 	workerFn []func(w *river.Workers)
@@ -138,6 +141,7 @@ func (a *App) wire(ctx context.Context) error {
 		a.wireReminders,
 		a.wireRoster,
 		a.wireDocuments,
+		a.wireNotices,
 	} {
 		if err := step(ctx); err != nil {
 			return err
@@ -218,7 +222,7 @@ func (a *App) Router() (*web.Server, error) {
 	}
 	uploads := web.RosterUploads{Dir: filepath.Join(a.Cfg.DataDir, "uploads"), Limit: a.Cfg.UploadLimit}
 	api.Register(srv, api.Deps{Auth: a.Auth, Breaches: a.Breaches, Obligations: a.Obligations, Documents: a.Documents,
-		Roster: a.Roster, Feed: a.Feed, Uploads: uploads})
+		Roster: a.Roster, Feed: a.Feed, Notices: a.Notices, Uploads: uploads})
 	err = ui.Register(srv, ui.Deps{Auth: a.Auth, Breaches: a.Breaches, Obligations: a.Obligations, Documents: a.Documents,
 		Roster: a.Roster, Uploads: uploads, SessionTTL: a.Cfg.SessionTTL})
 	if err != nil {

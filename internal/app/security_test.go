@@ -25,6 +25,10 @@ type tenant struct {
 	invitation, invitationToResend      int64
 	// person is a roster row flagged as repeating an earlier one.
 	person int64
+	// campaign is a draft notice campaign of the breach; templates is the
+	// key of the organization's own copy of a notice template set.
+	campaign  int64
+	templates string
 }
 
 func newTenant(t *testing.T, e *apptest.Env, slug string) *tenant {
@@ -75,6 +79,18 @@ func newTenant(t *testing.T, e *apptest.Env, slug string) *tenant {
 	var tok struct{ Details struct{ ID int64 } }
 	res.JSON(t, &tok)
 	tn.token = tok.Details.ID
+	res = e.Do("POST", "/api/v1/organizations/"+slug+"/notice-templates", tn.po, map[string]string{"from": "general", "name": "Ours"})
+	var set struct{ Key string }
+	res.JSON(t, &set)
+	tn.templates = strings.TrimPrefix(set.Key, "org:")
+	res = e.Do("POST", fmt.Sprintf("/api/v1/breaches/%d/campaigns", tn.breach), tn.po,
+		map[string]string{"name": "Notice", "template_set": "general", "default_language": "en"})
+	var cp struct{ ID int64 }
+	res.JSON(t, &cp)
+	if cp.ID == 0 || tn.templates == "" {
+		t.Fatalf("campaign %d, templates %q", cp.ID, tn.templates)
+	}
+	tn.campaign = cp.ID
 	return tn
 }
 
@@ -148,15 +164,38 @@ var idRoutes = map[string]func() any{
 	"POST /api/v1/documents/:id/filing": func() any {
 		return map[string]any{"filed_at": time.Now().UTC().Format(time.RFC3339), "reference": "R-2"}
 	},
-	"POST /api/v1/breaches/:id/imports":          func() any { return map[string]any{} },
-	"GET /api/v1/imports/:id":                    nil,
-	"GET /api/v1/imports/:id/rejects.csv":        nil,
-	"GET /api/v1/breaches/:id/roster/counts":     nil,
-	"GET /api/v1/breaches/:id/roster/export.csv": nil,
-	"GET /api/v1/breaches/:id/people":            nil,
-	"POST /api/v1/people/:id/review":             func() any { return map[string]any{"decision": "distinct"} },
-	"POST /api/v1/imports/:id/review":            func() any { return map[string]any{"decision": "confirmed"} },
-	"DELETE /api/v1/tokens/:id":                  nil,
+	"POST /api/v1/breaches/:id/imports":                func() any { return map[string]any{} },
+	"GET /api/v1/imports/:id":                          nil,
+	"GET /api/v1/imports/:id/rejects.csv":              nil,
+	"GET /api/v1/breaches/:id/roster/counts":           nil,
+	"GET /api/v1/breaches/:id/roster/export.csv":       nil,
+	"GET /api/v1/breaches/:id/people":                  nil,
+	"POST /api/v1/people/:id/review":                   func() any { return map[string]any{"decision": "distinct"} },
+	"POST /api/v1/imports/:id/review":                  func() any { return map[string]any{"decision": "confirmed"} },
+	"DELETE /api/v1/tokens/:id":                        nil,
+	"GET /api/v1/organizations/:org/notice-templates":  nil,
+	"POST /api/v1/organizations/:org/notice-templates": func() any { return map[string]any{"from": "general", "name": "Copy"} },
+	"PUT /api/v1/organizations/:org/notice-templates/:key/:lang": func() any {
+		return map[string]any{"subject": "Notice", "text": "{{name}}", "html": "<p>{{name}}</p>", "letter": "{{name}}"}
+	},
+	"GET /api/v1/breaches/:id/campaigns": nil,
+	"POST /api/v1/breaches/:id/campaigns": func() any {
+		return map[string]any{"name": "Second", "template_set": "general", "default_language": "en"}
+	},
+	"GET /api/v1/campaigns/:id":                 nil,
+	"PATCH /api/v1/campaigns/:id":               func() any { return map[string]any{"name": "Renamed"} },
+	"GET /api/v1/campaigns/:id/review":          nil,
+	"GET /api/v1/campaigns/:id/preview/:person": nil,
+	"POST /api/v1/campaigns/:id/approve":        func() any { return map[string]any{"content_hash": "0"} },
+	"POST /api/v1/campaigns/:id/send":           nil,
+	"POST /api/v1/campaigns/:id/pause":          func() any { return map[string]any{"reason": "checking"} },
+	"POST /api/v1/campaigns/:id/resume":         nil,
+	"POST /api/v1/campaigns/:id/cancel":         nil,
+	"POST /api/v1/campaigns/:id/retry-failed":   nil,
+	"GET /api/v1/campaigns/:id/progress":        nil,
+	"GET /api/v1/campaigns/:id/deliveries":      nil,
+	"GET /api/v1/campaigns/:id/evidence":        nil,
+	"GET /api/v1/campaigns/:id/substitute":      nil,
 }
 
 // sharedRoutes have path parameters that name no organization's record.
@@ -180,6 +219,12 @@ func pathFor(route string, parent, child *tenant) string {
 			segs[i] = fmt.Sprint(child.obligation)
 		case ":question":
 			segs[i] = "gdpr_risk"
+		case ":person":
+			segs[i] = fmt.Sprint(child.person)
+		case ":key":
+			segs[i] = child.templates
+		case ":lang":
+			segs[i] = "en"
 		case ":id":
 			doc := parent.document
 			if strings.HasSuffix(route, "/csv") {
@@ -190,7 +235,8 @@ func pathFor(route string, parent, child *tenant) string {
 				inv = parent.invitationToResend
 			}
 			segs[i] = fmt.Sprint(map[string]int64{"breaches": parent.breach, "documents": doc,
-				"imports": parent.imp, "tokens": parent.token, "people": parent.person, "invitations": inv}[segs[i-1]])
+				"imports": parent.imp, "tokens": parent.token, "people": parent.person, "invitations": inv,
+				"campaigns": parent.campaign}[segs[i-1]])
 		}
 	}
 	return strings.Join(segs, "/")
@@ -258,7 +304,8 @@ func TestOtherOrganizationsRecordsAreNotFound(t *testing.T) {
 		for _, r := range routes {
 			method, route := splitRoute(r)
 			paths := []string{pathFor(route, b, b)}
-			if nested := pathFor(route, a, b); strings.Contains(route, ":event") || strings.Contains(route, ":oid") || strings.Contains(route, ":user") {
+			if nested := pathFor(route, a, b); strings.Contains(route, ":event") || strings.Contains(route, ":oid") || strings.Contains(route, ":user") ||
+				strings.Contains(route, ":person") {
 				paths = append(paths, nested)
 			}
 			for _, p := range paths {

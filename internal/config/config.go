@@ -57,6 +57,28 @@ type Config struct {
 	// the only users who may add calendar closures through the API, because
 	// a closure moves the deadlines of every organization on the server.
 	Operators []string `yaml:"operators"`
+	// SecretKey is the installation's secret (at least 32 bytes): notice
+	// reference codes, Message-IDs and bounce addresses derive from it, so
+	// every process must have the same. Empty with SQLite: a key is made in
+	// the data directory on first start. Required with PostgreSQL.
+	SecretKey string `yaml:"secret_key"`
+	// NoticePerSecond and NoticePerHour cap the notices sent through the
+	// relay by every worker together (zero: no cap).
+	NoticePerSecond int `yaml:"notice_per_second"`
+	NoticePerHour   int `yaml:"notice_per_hour"`
+	// NoticeMaxAttempts bounds the tries of a temporarily refused notice.
+	NoticeMaxAttempts int `yaml:"notice_max_attempts"`
+	// NoticeRetryBase is the first wait before retrying a temporarily
+	// refused notice; each further try waits twice as long (at most an hour).
+	NoticeRetryBase time.Duration `yaml:"notice_retry_base"`
+	// NoticePauseAfter pauses a campaign after this many notices in a row
+	// were refused for good (zero: never).
+	NoticePauseAfter int `yaml:"notice_pause_after"`
+	// BounceAddress, when set, is the base of each notice's own envelope
+	// sender (bounces+n12.345.tag@example.org), so bounces name their notice.
+	BounceAddress string `yaml:"bounce_address"`
+	// LettersPerFile splits a campaign's postal letters into print files.
+	LettersPerFile int `yaml:"letters_per_file"`
 	// RenderTimeout bounds the time one document (filing, register,
 	// summary) may take to produce.
 	RenderTimeout time.Duration `yaml:"render_timeout"`
@@ -85,20 +107,26 @@ func (e *Error) Error() string {
 // the outbox, listening on loopback.
 func Defaults() Config {
 	return Config{
-		Listen:          "127.0.0.1:8080",
-		DataDir:         "./breachline-data",
-		BaseURL:         "http://127.0.0.1:8080",
-		MailFrom:        "Breachline <breachline@localhost>",
-		LogLevel:        "info",
-		LogFormat:       "auto",
-		BodyLimit:       1 << 20,
-		UploadLimit:     2 << 30,
-		ShutdownTimeout: 30 * time.Second,
-		Workers:         10,
-		SessionTTL:      12 * time.Hour,
-		ReminderLeads:   []time.Duration{72 * time.Hour, 24 * time.Hour, 4 * time.Hour},
-		RenderTimeout:   60 * time.Second,
-		RenderMaxPages:  3000,
+		Listen:            "127.0.0.1:8080",
+		DataDir:           "./breachline-data",
+		BaseURL:           "http://127.0.0.1:8080",
+		MailFrom:          "Breachline <breachline@localhost>",
+		LogLevel:          "info",
+		LogFormat:         "auto",
+		BodyLimit:         1 << 20,
+		UploadLimit:       2 << 30,
+		ShutdownTimeout:   30 * time.Second,
+		Workers:           10,
+		SessionTTL:        12 * time.Hour,
+		ReminderLeads:     []time.Duration{72 * time.Hour, 24 * time.Hour, 4 * time.Hour},
+		RenderTimeout:     60 * time.Second,
+		RenderMaxPages:    3000,
+		NoticePerSecond:   0,
+		NoticePerHour:     0,
+		NoticeMaxAttempts: 8,
+		NoticeRetryBase:   30 * time.Second,
+		NoticePauseAfter:  50,
+		LettersPerFile:    500,
 	}
 }
 
@@ -178,6 +206,14 @@ func settings() []setting {
 			return nil
 		}},
 		{"REMINDER_LEADS", false, func(c *Config, v string) error { return parseDurations(v, &c.ReminderLeads) }},
+		{"SECRET_KEY", true, str(func(c *Config) *string { return &c.SecretKey })},
+		{"NOTICE_PER_SECOND", false, func(c *Config, v string) error { return parseInt(v, &c.NoticePerSecond) }},
+		{"NOTICE_PER_HOUR", false, func(c *Config, v string) error { return parseInt(v, &c.NoticePerHour) }},
+		{"NOTICE_MAX_ATTEMPTS", false, func(c *Config, v string) error { return parseInt(v, &c.NoticeMaxAttempts) }},
+		{"NOTICE_RETRY_BASE", false, func(c *Config, v string) error { return parseDuration(v, &c.NoticeRetryBase) }},
+		{"NOTICE_PAUSE_AFTER", false, func(c *Config, v string) error { return parseInt(v, &c.NoticePauseAfter) }},
+		{"BOUNCE_ADDRESS", false, str(func(c *Config) *string { return &c.BounceAddress })},
+		{"LETTERS_PER_FILE", false, func(c *Config, v string) error { return parseInt(v, &c.LettersPerFile) }},
 		{"RENDER_TIMEOUT", false, func(c *Config, v string) error { return parseDuration(v, &c.RenderTimeout) }},
 		{"RENDER_MAX_PAGES", false, func(c *Config, v string) error { return parseInt(v, &c.RenderMaxPages) }},
 		{"WORKERS", false, func(c *Config, v string) error {
@@ -301,6 +337,9 @@ func (c Config) validateRest() error {
 	if c.Workers < 1 || c.Workers > 1000 {
 		return &Error{Setting: "BREACHLINE_WORKERS", Problem: "want 1 to 1000"}
 	}
+	if err := c.validateNotices(); err != nil {
+		return err
+	}
 	if c.RenderTimeout < time.Second {
 		return &Error{Setting: "BREACHLINE_RENDER_TIMEOUT", Problem: "must be at least 1s"}
 	}
@@ -311,6 +350,31 @@ func (c Config) validateRest() error {
 		return err
 	}
 	return validateLeads(c.ReminderLeads)
+}
+
+func (c Config) validateNotices() error {
+	if c.SecretKey != "" && len(c.SecretKey) < 32 {
+		return &Error{Setting: "BREACHLINE_SECRET_KEY", Problem: "must be at least 32 characters (e.g. openssl rand -hex 32)"}
+	}
+	if c.SecretKey == "" && c.UsesPostgres() {
+		return &Error{Setting: "BREACHLINE_SECRET_KEY", Problem: "is required with PostgreSQL: every serve and worker process must derive the same notice codes (set it, or BREACHLINE_SECRET_KEY_FILE, e.g. from openssl rand -hex 32)"}
+	}
+	if c.NoticePerSecond < 0 || c.NoticePerHour < 0 || c.NoticePauseAfter < 0 {
+		return &Error{Setting: "BREACHLINE_NOTICE_PER_SECOND", Problem: "caps and the pause threshold cannot be negative"}
+	}
+	if c.NoticeMaxAttempts < 1 || c.NoticeMaxAttempts > 50 {
+		return &Error{Setting: "BREACHLINE_NOTICE_MAX_ATTEMPTS", Problem: "want 1 to 50"}
+	}
+	if c.NoticeRetryBase < 10*time.Millisecond || c.NoticeRetryBase > time.Hour {
+		return &Error{Setting: "BREACHLINE_NOTICE_RETRY_BASE", Problem: "want a duration from 10ms to 1h"}
+	}
+	if c.LettersPerFile < 1 || c.LettersPerFile > 5000 {
+		return &Error{Setting: "BREACHLINE_LETTERS_PER_FILE", Problem: "want 1 to 5000"}
+	}
+	if c.BounceAddress != "" && !strings.Contains(c.BounceAddress, "@") {
+		return &Error{Setting: "BREACHLINE_BOUNCE_ADDRESS", Problem: "want an address such as bounces@example.org"}
+	}
+	return nil
 }
 
 // validateLeads accepts up to ten distinct lead times between one minute

@@ -39,12 +39,19 @@ func TestSecretFromFile(t *testing.T) {
 	dir := t.TempDir()
 	f := filepath.Join(dir, "db")
 	os.WriteFile(f, []byte("postgres://u:p@db/breachline\n"), 0o600)
-	cfg, err := Load("", []string{"BREACHLINE_DATABASE_URL_FILE=" + f})
+	key := filepath.Join(dir, "key")
+	os.WriteFile(key, []byte(strings.Repeat("k", 64)+"\n"), 0o600)
+	cfg, err := Load("", []string{"BREACHLINE_DATABASE_URL_FILE=" + f, "BREACHLINE_SECRET_KEY_FILE=" + key})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.DatabaseURL != "postgres://u:p@db/breachline" {
+	if cfg.DatabaseURL != "postgres://u:p@db/breachline" || cfg.SecretKey != strings.Repeat("k", 64) {
 		t.Fatalf("got %q", cfg.DatabaseURL)
+	}
+	// With PostgreSQL every process must share the secret: none is refused.
+	_, err = Load("", []string{"BREACHLINE_DATABASE_URL_FILE=" + f})
+	if err == nil || !strings.Contains(err.Error(), "BREACHLINE_SECRET_KEY") || strings.Contains(err.Error(), "u:p@") {
+		t.Fatalf("PostgreSQL without a secret key: %v", err)
 	}
 	_, err = Load("", []string{"BREACHLINE_DATABASE_URL_FILE=" + f, "BREACHLINE_DATABASE_URL=postgres://x"})
 	if err == nil || !strings.Contains(err.Error(), "BREACHLINE_DATABASE_URL") {

@@ -108,7 +108,7 @@ func (s *Service) outcomeUpdate(o outcome, now time.Time) (map[string]any, bool)
 		return map[string]any{"status": Sent, "sent_at": now, "smtp_code": r.Code, "smtp_reply": reply,
 			"claimed_by": "", "updated_at": now}, false
 	case r.Class == mail.Temporary && o.attempts < s.opts.MaxAttempts:
-		return map[string]any{"status": Retry, "next_at": now.Add(backoff(o.attempts)), "smtp_code": r.Code,
+		return map[string]any{"status": Retry, "next_at": now.Add(backoff(s.opts.RetryBase, o.attempts)), "smtp_code": r.Code,
 			"smtp_reply": reply, "claimed_by": "", "updated_at": now}, true
 	case o.fallback:
 		return map[string]any{"status": Letter, "channel": ChannelPostal, "email_failure": reply, "smtp_code": r.Code,
@@ -125,11 +125,11 @@ func replyText(r mail.Result) string {
 	return ""
 }
 
-// backoff is the wait before attempt n+1: exponential from 30 seconds,
-// capped at an hour, with up to a fifth of random jitter so that retries
-// of many messages do not arrive together.
-func backoff(attempts int) time.Duration {
-	d := 30 * time.Second << min(attempts-1, 7)
+// backoff is the wait before attempt n+1: exponential from base, capped
+// at an hour, with up to a fifth of random jitter so that retries of many
+// messages do not arrive together.
+func backoff(base time.Duration, attempts int) time.Duration {
+	d := base << min(attempts-1, 7)
 	if d > time.Hour {
 		d = time.Hour
 	}

@@ -80,6 +80,9 @@ type Options struct {
 	PerSecond, PerHour int
 	// MaxAttempts bounds the tries of a temporarily refused message.
 	MaxAttempts int
+	// RetryBase is the first wait before a retry (doubling each time, up
+	// to an hour); 30 seconds when zero.
+	RetryBase time.Duration
 	// PauseAfter pauses a campaign after this many consecutive permanent
 	// failures (a relay that refuses everything); zero never pauses.
 	PauseAfter int
@@ -130,6 +133,9 @@ func NewService(d *db.DB, deps Deps, keys Keys, opts Options) (*Service, error) 
 func withDefaults(o Options) Options {
 	if o.MaxAttempts <= 0 {
 		o.MaxAttempts = 8
+	}
+	if o.RetryBase <= 0 {
+		o.RetryBase = 30 * time.Second
 	}
 	if o.Lease <= 0 {
 		o.Lease = 45 * time.Second

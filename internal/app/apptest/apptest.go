@@ -43,11 +43,21 @@ func New(t testing.TB, dialect db.Dialect) *Env {
 // not yet), as another serve or worker process on the same database would.
 func NewOn(t testing.TB, d *db.DB) *Env {
 	t.Helper()
+	return NewWith(t, d, nil)
+}
+
+// NewWith builds an application on an opened database with settings that
+// set changes (a mail server, sending caps) from the tests' defaults.
+func NewWith(t testing.TB, d *db.DB, set func(*config.Config)) *Env {
+	t.Helper()
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
 	// The acme administrator of the tests also operates the installation
 	// (may add calendar closures, which affect every organization).
 	cfg.Operators = []string{OperatorEmail}
+	if set != nil {
+		set(&cfg)
+	}
 	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d)
 	if err != nil {
 		t.Fatalf("app: %v", err)

@@ -7,7 +7,12 @@
 package api
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/gin-gonic/gin"
+
+	"github.com/breachline/breachline/internal/errs"
 
 	"github.com/breachline/breachline/internal/web"
 )
@@ -20,6 +25,7 @@ type Deps struct {
 	Documents   DocumentService
 	Roster      RosterService
 	Feed        FeedService
+	Notices     NoticeService
 	// Uploads receives roster files.
 	Uploads web.RosterUploads
 }
@@ -29,14 +35,19 @@ type handlers struct{ d Deps }
 // Register adds every API route to the server's authenticated group, and
 // the calendar feed (whose secret URL is its credential) to the engine.
 func Register(s *web.Server, d Deps) {
-	if d.Auth == nil || d.Breaches == nil || d.Obligations == nil || d.Documents == nil || d.Roster == nil || d.Feed == nil {
+	if d.Auth == nil || d.Breaches == nil || d.Obligations == nil || d.Documents == nil || d.Roster == nil || d.Feed == nil || d.Notices == nil {
 		panic("api.Register: every service is required")
 	}
 	h := &handlers{d: d}
 	for _, routes := range []func(*gin.RouterGroup){
-		h.accountRoutes, h.breachRoutes, h.obligationRoutes, h.documentRoutes, h.rosterRoutes, h.calendarRoutes,
+		h.accountRoutes, h.breachRoutes, h.obligationRoutes, h.documentRoutes, h.rosterRoutes, h.calendarRoutes, h.noticeRoutes,
 	} {
 		routes(s.API)
 	}
 	h.feedRoutes(s.Engine)
 }
+
+// errNotFound is a malformed path segment: the record does not exist.
+var errNotFound = fmt.Errorf("path: %w", errs.ErrNotFound)
+
+func trimSuffix(s, suffix string) string { return strings.TrimSuffix(s, suffix) }

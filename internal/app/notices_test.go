@@ -1,0 +1,292 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/mail"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/breachline/breachline/internal/app/apptest"
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/config"
+	"github.com/breachline/breachline/internal/db"
+	"github.com/breachline/breachline/internal/db/dbtest"
+	"github.com/breachline/breachline/internal/mail/mailtest"
+	"github.com/breachline/breachline/internal/notice"
+	"github.com/breachline/breachline/internal/roster"
+)
+
+// noticeEnv is an application sending through an in-process SMTP server,
+// with an organization whose breach must be notified under PIPEDA and a
+// roster of people reached every way there is.
+type noticeEnv struct {
+	*apptest.Env
+	smtp              *mailtest.Server
+	po, legal, viewer string
+	breach            int64
+	people            map[string]int64
+}
+
+// noticeRoster is the breach's affected people: e-mail, French in Québec,
+// letter only, no contact at all, a minor reached through a guardian, and
+// names that try to inject markup and headers.
+const noticeRoster = `id,name,email,province,language,address,city,postal code,country,date of birth,guardian name,guardian email
+P01,Ann Lee,ann@example.org,ON,en,1 King St,Toronto,M5H 1A1,CA,,,
+P02,Bo Ng,bo@example.org,ON,en,2 King St,Toronto,M5H 1A1,CA,,,
+P03,Chloé Roy,chloe@example.org,QC,fr,3 rue Saint-Denis,Montréal,H2X 1K4,CA,,,
+P04,Dev Patel,temp@example.org,ON,en,4 King St,Toronto,M5H 1A1,CA,,,
+P05,Eve Hart,refused@example.org,ON,en,5 King St,Toronto,M5H 1A1,CA,,,
+P06,Finn Ode,gone@example.org,ON,en,,,,CA,,,
+P07,Gia Mott,,ON,en,7 King St,Toronto,M5H 1A1,CA,,,
+P08,Hal Nye,,ON,en,,,,CA,,,
+P09,Ivy Small,,ON,en,9 King St,Toronto,M5H 1A1,CA,2016-05-01,Jo Small,guardian@example.org
+P10,"<script>alert(1)</script>",evil@example.org,ON,en,10 King St,Toronto,M5H 1A1,CA,,,
+`
+
+func newNoticeEnv(t *testing.T, dialect db.Dialect) *noticeEnv {
+	t.Helper()
+	srv := mailtest.Start(t, mailtest.Options{})
+	e := apptest.NewWith(t, dbtest.OpenEmpty(t, dialect), func(c *config.Config) {
+		c.SMTPURL = srv.URL()
+		c.MailFrom = "Acme Privacy <privacy@acme.example>"
+		c.NoticeRetryBase = 50 * time.Millisecond
+	})
+	org := e.Org("acme")
+	admin := e.User("admin@acme.example", org, auth.RoleAdmin)
+	n := &noticeEnv{Env: e, smtp: srv, people: map[string]int64{}}
+	n.po = e.User("po@acme.example", org, auth.RolePrivacyOfficer)
+	n.legal = e.User("legal@acme.example", org, auth.RoleLegal)
+	n.viewer = e.User("viewer@acme.example", org, auth.RoleViewer)
+	if res := e.Do("PATCH", "/api/v1/organizations/acme", admin, map[string]any{"roles": []string{"commercial_org"},
+		"home_jurisdiction": "CA-ON", "contact_email": "privacy@acme.example", "contact_phone": "1-800-555-0100"}); res.Status != 200 {
+		t.Fatalf("organization: %d %s", res.Status, res.Body)
+	}
+	res := e.Do("POST", "/api/v1/breaches", n.po, map[string]any{"organization": "acme", "title": "Mailing list exposed",
+		"description": "A misconfigured server exposed our customer mailing list.", "kinds": []string{"unauthorized_access"},
+		"data_categories": []string{"name", "contact"}, "containment": "We closed the server the same day.",
+		"events": []map[string]string{{"kind": "occurred", "at": "2026-11-02T09:00:00-05:00", "zone": "America/Toronto"},
+			{"kind": "discovered", "at": "2026-11-03T10:00:00-05:00", "zone": "America/Toronto"}}})
+	if res.Status != http.StatusCreated {
+		t.Fatalf("breach: %d %s", res.Status, res.Body)
+	}
+	var b struct{ ID int64 }
+	res.JSON(t, &b)
+	n.breach = b.ID
+	if res := e.Do("PUT", fmt.Sprintf("/api/v1/breaches/%d/answers/rrosh", b.ID), n.po, map[string]string{"value": "yes"}); res.Status != 200 {
+		t.Fatalf("answer: %d %s", res.Status, res.Body)
+	}
+	n.importRoster(t, noticeRoster)
+	return n
+}
+
+func (n *noticeEnv) importRoster(t *testing.T, csv string) {
+	t.Helper()
+	ctx := context.Background()
+	imp, err := roster.Queue(ctx, n.App.DB.Gorm, nil, n.breach, roster.Upload{FileName: "roster.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := n.App.Roster.Importer.Run(ctx, &imp, strings.NewReader(csv), roster.RunOptions{})
+	if err != nil || res.Rejected != 0 {
+		t.Fatalf("import: %+v %v", res, err)
+	}
+	var rows []struct {
+		ID         int64
+		ExternalID string
+	}
+	n.App.DB.Gorm.Raw("SELECT id, external_id FROM affected_people WHERE breach_id = ?", n.breach).Scan(&rows)
+	for _, r := range rows {
+		n.people[r.ExternalID] = r.ID
+	}
+}
+
+// campaignContent is the texts the campaign gives; the French ones are
+// needed because the Québec resident receives the notice in French.
+func campaignContent() map[string]map[string]string {
+	return map[string]map[string]string{
+		"en": {"what_you_can_do": "Be careful with e-mails that ask for personal information.",
+			"complaint_process": "Write to our privacy office first. You may also complain to the Privacy Commissioner of Canada."},
+		"fr": {"what_happened": "Un serveur mal configuré a exposé notre liste d'envoi.", "what_we_are_doing": "Nous avons fermé le serveur le jour même.",
+			"what_you_can_do":   "Méfiez-vous des courriels qui demandent des renseignements personnels.",
+			"contact":           "privacy@acme.example, 1-800-555-0100",
+			"complaint_process": "Écrivez d'abord à notre bureau de la protection des renseignements personnels. Vous pouvez aussi porter plainte au commissaire à la protection de la vie privée du Canada."},
+	}
+}
+
+func (n *noticeEnv) createCampaign(t *testing.T) int64 {
+	t.Helper()
+	res := n.Do("POST", fmt.Sprintf("/api/v1/breaches/%d/campaigns", n.breach), n.po, map[string]any{
+		"name": "First notice", "template_set": "general", "default_language": "en", "content": campaignContent()})
+	if res.Status != http.StatusCreated {
+		t.Fatalf("create campaign: %d %s", res.Status, res.Body)
+	}
+	var c struct{ ID int64 }
+	res.JSON(t, &c)
+	return c.ID
+}
+
+func (n *noticeEnv) review(t *testing.T, id int64, tok string) notice.Review {
+	t.Helper()
+	res := n.Do("GET", fmt.Sprintf("/api/v1/campaigns/%d/review", id), tok, nil)
+	if res.Status != 200 {
+		t.Fatalf("review: %d %s", res.Status, res.Body)
+	}
+	var rv notice.Review
+	res.JSON(t, &rv)
+	return rv
+}
+
+func (n *noticeEnv) approve(t *testing.T, id int64) {
+	t.Helper()
+	rv := n.review(t, id, n.legal)
+	if !rv.Ready {
+		t.Fatalf("not ready: %v", rv.Problems)
+	}
+	if res := n.Do("POST", fmt.Sprintf("/api/v1/campaigns/%d/approve", id), n.legal, map[string]string{"content_hash": rv.ContentHash}); res.Status != 200 {
+		t.Fatalf("approve: %d %s", res.Status, res.Body)
+	}
+}
+
+// runUntil runs the background workers until done reports true.
+func (n *noticeEnv) runUntil(t *testing.T, what string, done func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- n.App.RunWorkers(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-errc; err != nil {
+			t.Error(err)
+		}
+	}()
+	deadline := time.Now().Add(60 * time.Second)
+	for !done() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not done within a minute", what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func (n *noticeEnv) progress(t *testing.T, id int64) notice.Progress {
+	t.Helper()
+	var p notice.Progress
+	n.Do("GET", fmt.Sprintf("/api/v1/campaigns/%d/progress", id), n.viewer, nil).JSON(t, &p)
+	return p
+}
+
+// TestNoticeCampaignEndToEnd: a privacy officer writes a campaign, legal
+// approves the exact version reviewed, workers send it through a real SMTP
+// server that refuses some recipients for a while and others for good, and
+// every person's delivery ends in the state the server's answers call for:
+// the ledger agrees with what the server received, message by message.
+func TestNoticeCampaignEndToEnd(t *testing.T) {
+	for _, d := range dbtest.Dialects {
+		t.Run(string(d), func(t *testing.T) { noticeEndToEnd(t, d) })
+	}
+}
+
+func noticeEndToEnd(t *testing.T, dialect db.Dialect) {
+	n := newNoticeEnv(t, dialect)
+	id := n.createCampaign(t)
+	rv := n.review(t, id, n.po)
+	if !rv.Ready || rv.Total != 10 || rv.Channels["email"] != 8 || rv.Channels["postal"] != 1 || rv.Channels["none"] != 1 {
+		t.Fatalf("review: ready=%v total=%d channels=%v problems=%v", rv.Ready, rv.Total, rv.Channels, rv.Problems)
+	}
+	if rv.Languages["fr"] != 1 {
+		t.Fatalf("the Québec resident does not get the French notice: %v", rv.Languages)
+	}
+	for _, ci := range rv.Checklist {
+		if ci.Rule != "CA-PIPEDA-IND" || !ci.OK {
+			t.Fatalf("checklist: %+v", rv.Checklist)
+		}
+	}
+	// Only legal approves, and only the version they saw.
+	if res := n.Do("POST", fmt.Sprintf("/api/v1/campaigns/%d/approve", id), n.po, map[string]string{"content_hash": rv.ContentHash}); res.Status != 403 {
+		t.Fatalf("a privacy officer approved: %d", res.Status)
+	}
+	if res := n.Do("POST", fmt.Sprintf("/api/v1/campaigns/%d/send", id), n.po, nil); res.Status != 409 {
+		t.Fatalf("an unapproved campaign was sent: %d", res.Status)
+	}
+	n.approve(t, id)
+	// Renaming the campaign changes no notice and keeps the approval; an
+	// edit to what people read voids it.
+	if res := n.Do("PATCH", fmt.Sprintf("/api/v1/campaigns/%d", id), n.po, map[string]any{"name": "First notice (final)"}); res.Status != 200 || !strings.Contains(string(res.Body), `"status":"approved"`) {
+		t.Fatalf("rename after approval: %d %s", res.Status, res.Body)
+	}
+	content := campaignContent()
+	content["en"]["what_you_can_do"] = "Watch for e-mails that ask for personal information."
+	if res := n.Do("PATCH", fmt.Sprintf("/api/v1/campaigns/%d", id), n.po, map[string]any{"content": content}); res.Status != 200 || !strings.Contains(string(res.Body), `"status":"draft"`) {
+		t.Fatalf("edit after approval: %d %s", res.Status, res.Body)
+	}
+	n.approve(t, id)
+
+	// The server refuses one address for now, one for good, and one for good
+	// whose owner has no postal address.
+	n.smtp.Refuse("temp@example.org", 451, smtp.EnhancedCode{4, 2, 0}, "mailbox busy")
+	n.smtp.Refuse("refused@example.org", 550, smtp.EnhancedCode{5, 1, 1}, "no such user")
+	n.smtp.Refuse("gone@example.org", 550, smtp.EnhancedCode{5, 1, 1}, "no such user")
+	if res := n.Do("POST", fmt.Sprintf("/api/v1/campaigns/%d/send", id), n.po, nil); res.Status != 200 {
+		t.Fatalf("send: %d %s", res.Status, res.Body)
+	}
+	n.runUntil(t, "first pass", func() bool {
+		p := n.progress(t, id)
+		return p.ByStatus[notice.Retry]+p.ByStatus[notice.Sent] >= 6 && p.ByStatus[notice.Queued] == 0 && p.ByStatus[notice.Sending] == 0
+	})
+	n.smtp.Allow("temp@example.org")
+	n.runUntil(t, "retry", func() bool { return n.progress(t, id).ByStatus[notice.Sent] == 6 })
+
+	p := n.progress(t, id)
+	want := map[string]int64{notice.Sent: 6, notice.Letter: 2, notice.Failed: 1, notice.Undeliverable: 1}
+	for st, w := range want {
+		if p.ByStatus[st] != w {
+			t.Fatalf("by status %v, want %v", p.ByStatus, want)
+		}
+	}
+	if p.Status != notice.CampaignSending {
+		t.Fatalf("a campaign with letters still to print is %s", p.Status)
+	}
+	n.checkLedgerAgreesWithServer(t, id)
+}
+
+// checkLedgerAgreesWithServer: every delivery marked sent was received by
+// the server exactly once, with its Message-ID and to its address, and
+// nothing else was received.
+func (n *noticeEnv) checkLedgerAgreesWithServer(t *testing.T, id int64) {
+	t.Helper()
+	res := n.Do("GET", fmt.Sprintf("/api/v1/campaigns/%d/deliveries?limit=500", id), n.po, nil)
+	var list struct{ Deliveries []notice.DeliveryRow }
+	res.JSON(t, &list)
+	received := map[string][]mailtest.Received{}
+	for _, m := range n.smtp.Messages() {
+		msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		received[strings.Trim(msg.Header.Get("Message-Id"), "<>")] = append(received[strings.Trim(msg.Header.Get("Message-Id"), "<>")], m)
+	}
+	sent := 0
+	for _, d := range list.Deliveries {
+		got := received[d.MessageID]
+		switch d.Status {
+		case notice.Sent:
+			sent++
+			if len(got) != 1 || got[0].To[0] != d.Email {
+				t.Errorf("delivery %d (%s) sent, server received %d copies", d.ID, d.Email, len(got))
+			}
+		default:
+			if len(got) != 0 {
+				t.Errorf("delivery %d is %s but the server received it", d.ID, d.Status)
+			}
+		}
+	}
+	if sent != len(received) {
+		t.Errorf("%d deliveries sent, server received %d messages", sent, len(received))
+	}
+}

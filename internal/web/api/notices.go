@@ -1,0 +1,364 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/breach"
+	"github.com/breachline/breachline/internal/notice"
+	"github.com/breachline/breachline/internal/web"
+)
+
+// NoticeService is what the notice routes need (notice.Service): template
+// sets, campaigns, their review and approval, sending and the ledger.
+type NoticeService interface {
+	TemplateSets(ctx context.Context, p *auth.Principal, orgID int64) ([]notice.TemplateSet, error)
+	CopyTemplateSet(ctx context.Context, c breach.Call, orgID int64, in notice.CopyInput) (notice.TemplateSet, error)
+	UpdateTemplate(ctx context.Context, c breach.Call, orgID int64, key, lang string, p notice.Parts) (notice.TemplateSet, error)
+	Campaigns(ctx context.Context, p *auth.Principal, breachID int64) ([]notice.Campaign, error)
+	CreateCampaign(ctx context.Context, c breach.Call, breachID int64, in notice.CampaignInput) (notice.Campaign, error)
+	Campaign(ctx context.Context, p *auth.Principal, id int64) (notice.Campaign, error)
+	UpdateCampaign(ctx context.Context, c breach.Call, id int64, in notice.CampaignInput) (notice.Campaign, error)
+	Review(ctx context.Context, c breach.Call, id int64) (notice.Review, error)
+	PreviewEML(ctx context.Context, c breach.Call, id, personID int64) ([]byte, error)
+	Approve(ctx context.Context, c breach.Call, id int64, hash string) (notice.Campaign, error)
+	Send(ctx context.Context, c breach.Call, id int64) (notice.Campaign, error)
+	Pause(ctx context.Context, c breach.Call, id int64, reason string) (notice.Campaign, error)
+	Resume(ctx context.Context, c breach.Call, id int64) (notice.Campaign, error)
+	Cancel(ctx context.Context, c breach.Call, id int64) (notice.Campaign, error)
+	RetryFailed(ctx context.Context, c breach.Call, id int64) (int64, error)
+	Progress(ctx context.Context, p *auth.Principal, id int64) (notice.Progress, error)
+	Deliveries(ctx context.Context, c breach.Call, id int64, f notice.DeliveryFilter) ([]notice.DeliveryRow, error)
+	Evidence(ctx context.Context, p *auth.Principal, id int64) (notice.Evidence, error)
+	Substitute(ctx context.Context, p *auth.Principal, id int64) (notice.Substitute, error)
+}
+
+func (h *handlers) noticeRoutes(api *gin.RouterGroup) {
+	api.GET("/notice-fields", h.noticeFields)
+	api.GET("/organizations/:org/notice-templates", h.templateSets)
+	api.POST("/organizations/:org/notice-templates", h.copyTemplateSet)
+	api.PUT("/organizations/:org/notice-templates/:key/:lang", h.updateTemplate)
+	api.GET("/breaches/:id/campaigns", h.listCampaigns)
+	api.POST("/breaches/:id/campaigns", h.createCampaign)
+	api.GET("/campaigns/:id", h.getCampaign)
+	api.PATCH("/campaigns/:id", h.updateCampaign)
+	api.GET("/campaigns/:id/review", h.reviewCampaign)
+	api.GET("/campaigns/:id/preview/:person", h.previewEML)
+	api.POST("/campaigns/:id/approve", h.approveCampaign)
+	api.POST("/campaigns/:id/send", h.campaignAction(func(s NoticeService) campaignFn { return s.Send }))
+	api.POST("/campaigns/:id/resume", h.campaignAction(func(s NoticeService) campaignFn { return s.Resume }))
+	api.POST("/campaigns/:id/cancel", h.campaignAction(func(s NoticeService) campaignFn { return s.Cancel }))
+	api.POST("/campaigns/:id/pause", h.pauseCampaign)
+	api.POST("/campaigns/:id/retry-failed", h.retryFailed)
+	api.GET("/campaigns/:id/progress", h.campaignProgress)
+	api.GET("/campaigns/:id/deliveries", h.deliveries)
+	api.GET("/campaigns/:id/evidence", h.evidence)
+	api.GET("/campaigns/:id/substitute", h.substitute)
+}
+
+func (h *handlers) noticeFields(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"fields": notice.Fields, "content_fields": notice.ContentFields, "languages": notice.Languages})
+}
+
+func (h *handlers) templateSets(c *gin.Context) {
+	o, ok := h.orgParam(c)
+	if !ok {
+		return
+	}
+	list, err := h.d.Notices.TemplateSets(c.Request.Context(), web.Principal(c), o.ID)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"template_sets": list})
+}
+
+func (h *handlers) copyTemplateSet(c *gin.Context) {
+	o, ok := h.orgParam(c)
+	if !ok {
+		return
+	}
+	var in notice.CopyInput
+	if err := web.Decode(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	set, err := h.d.Notices.CopyTemplateSet(c.Request.Context(), web.Call(c), o.ID, in)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, set)
+}
+
+func (h *handlers) updateTemplate(c *gin.Context) {
+	o, ok := h.orgParam(c)
+	if !ok {
+		return
+	}
+	var in notice.Parts
+	if err := web.Decode(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	set, err := h.d.Notices.UpdateTemplate(c.Request.Context(), web.Call(c), o.ID, "org:"+c.Param("key"), c.Param("lang"), in)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, set)
+}
+
+func (h *handlers) listCampaigns(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	list, err := h.d.Notices.Campaigns(c.Request.Context(), web.Principal(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"campaigns": list})
+}
+
+func (h *handlers) createCampaign(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	var in notice.CampaignInput
+	if err := web.Decode(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	cp, err := h.d.Notices.CreateCampaign(c.Request.Context(), web.Call(c), id, in)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, cp)
+}
+
+func (h *handlers) getCampaign(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	cp, err := h.d.Notices.Campaign(c.Request.Context(), web.Principal(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, cp)
+}
+
+func (h *handlers) updateCampaign(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	var in notice.CampaignInput
+	if err := web.Decode(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	cp, err := h.d.Notices.UpdateCampaign(c.Request.Context(), web.Call(c), id, in)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, cp)
+}
+
+func (h *handlers) reviewCampaign(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	rv, err := h.d.Notices.Review(c.Request.Context(), web.Call(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, rv)
+}
+
+// previewEML downloads a sample person's notice as the .eml file sent.
+func (h *handlers) previewEML(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	person, err := strconv.ParseInt(trimSuffix(c.Param("person"), ".eml"), 10, 64)
+	if err != nil {
+		web.Fail(c, errNotFound)
+		return
+	}
+	raw, err := h.d.Notices.PreviewEML(c.Request.Context(), web.Call(c), id, person)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="campaign-`+strconv.FormatInt(id, 10)+`-person-`+strconv.FormatInt(person, 10)+`.eml"`)
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "message/rfc822", raw)
+}
+
+type approveRequest struct {
+	ContentHash string `json:"content_hash"`
+}
+
+func (h *handlers) approveCampaign(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	var in approveRequest
+	if err := web.Decode(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	cp, err := h.d.Notices.Approve(c.Request.Context(), web.Call(c), id, in.ContentHash)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, cp)
+}
+
+// campaignFn is a state change of a campaign.
+type campaignFn func(ctx context.Context, c breach.Call, id int64) (notice.Campaign, error)
+
+// campaignAction answers a state change that takes no body.
+func (h *handlers) campaignAction(pick func(NoticeService) campaignFn) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := web.ParamID(c, "id")
+		if err != nil {
+			web.Fail(c, err)
+			return
+		}
+		cp, err := pick(h.d.Notices)(c.Request.Context(), web.Call(c), id)
+		if err != nil {
+			web.Fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, cp)
+	}
+}
+
+type pauseRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (h *handlers) pauseCampaign(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	var in pauseRequest
+	if c.Request.ContentLength != 0 {
+		if err := web.Decode(c, &in); err != nil {
+			web.Fail(c, err)
+			return
+		}
+	}
+	cp, err := h.d.Notices.Pause(c.Request.Context(), web.Call(c), id, in.Reason)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, cp)
+}
+
+func (h *handlers) retryFailed(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	n, err := h.d.Notices.RetryFailed(c.Request.Context(), web.Call(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"queued_again": n})
+}
+
+func (h *handlers) campaignProgress(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	pr, err := h.d.Notices.Progress(c.Request.Context(), web.Principal(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, pr)
+}
+
+func (h *handlers) deliveries(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	f := notice.DeliveryFilter{Status: c.Query("status"), Query: c.Query("q")}
+	f.After, _ = strconv.ParseInt(c.DefaultQuery("after", "0"), 10, 64)
+	f.Limit, _ = strconv.Atoi(c.DefaultQuery("limit", "100"))
+	list, err := h.d.Notices.Deliveries(c.Request.Context(), web.Call(c), id, f)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	out := gin.H{"deliveries": list}
+	if n := len(list); n > 0 && n == f.Limit {
+		out["next_after"] = list[n-1].ID
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, out)
+}
+
+func (h *handlers) evidence(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	ev, err := h.d.Notices.Evidence(c.Request.Context(), web.Principal(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, ev)
+}
+
+func (h *handlers) substitute(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	sub, err := h.d.Notices.Substitute(c.Request.Context(), web.Principal(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, sub)
+}
