@@ -1,14 +1,14 @@
 package document
 
 import (
-	"github.com/breachline/breachline/internal/obligation"
-	"github.com/breachline/breachline/internal/rules"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/breachline/breachline/internal/breach"
+	"github.com/breachline/breachline/internal/obligation"
 	"github.com/breachline/breachline/internal/report"
+	"github.com/breachline/breachline/internal/rules"
 )
 
 func TestPickObligation(t *testing.T) {

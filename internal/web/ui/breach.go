@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"github.com/breachline/breachline/internal/web"
 	"context"
 	"fmt"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"github.com/breachline/breachline/internal/document"
 	"github.com/breachline/breachline/internal/obligation"
 	"github.com/breachline/breachline/internal/rules"
+	"github.com/breachline/breachline/internal/web"
 )
 
 // breachView is everything the breach page shows.

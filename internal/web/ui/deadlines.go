@@ -1,8 +1,9 @@
 package ui
 
 import (
-	"github.com/breachline/breachline/internal/web"
 	"net/http"
+
+	"github.com/breachline/breachline/internal/web"
 
 	"github.com/gin-gonic/gin"
 

@@ -1,11 +1,10 @@
 package ui
 
 import (
-	"github.com/breachline/breachline/internal/web"
-	"os"
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/roster"
+	"github.com/breachline/breachline/internal/web"
 )
 
 // importSection is the roster imports part of the breach page.

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"github.com/breachline/breachline/internal/web"
 	"errors"
 	"net/http"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/errs"
+	"github.com/breachline/breachline/internal/web"
 )
 
 // invitationData is the invitation page.

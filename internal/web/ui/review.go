@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"github.com/breachline/breachline/internal/web"
 	"context"
 	"net/http"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/errs"
 	"github.com/breachline/breachline/internal/roster"
+	"github.com/breachline/breachline/internal/web"
 )
 
 // reviewPageSize is how many flagged rows the review page shows at once.
