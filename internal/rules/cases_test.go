@@ -2,16 +2,11 @@ package rules
 
 import (
 	"encoding/json"
-	"errors"
-	"io/fs"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/breachline/breachline/internal/clock"
 )
-
-const casesPath = "../../../shared/reference/deadline-cases.json"
 
 type refCase struct {
 	ID       string        `json:"id"`
@@ -37,16 +32,9 @@ type caseRun struct {
 
 func loadCases(t *testing.T) []refCase {
 	t.Helper()
-	data, err := os.ReadFile(casesPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("reference cases not found at %s", casesPath)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 	var cases []refCase
-	if err := json.Unmarshal(data, &cases); err != nil {
-		t.Fatalf("parse %s: %v", casesPath, err)
+	if err := json.Unmarshal(readTestdata(t, casesFile), &cases); err != nil {
+		t.Fatalf("parse %s: %v", casesFile, err)
 	}
 	return cases
 }
