@@ -8,6 +8,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -31,27 +32,31 @@ type Catalogue struct {
 
 // Rule is one version of one (regime, recipient) duty.
 type Rule struct {
-	ID            string          `yaml:"id"`
-	Part          string          `yaml:"part"`
-	Version       string          `yaml:"version"`
-	Family        string          `yaml:"-"`
-	Jurisdiction  string          `yaml:"jurisdiction"`
-	Scope         []string        `yaml:"scope"`
-	Recipient     Recipient       `yaml:"recipient"`
-	AppliesTo     AppliesTo       `yaml:"applies_to"`
-	Trigger       *Cond           `yaml:"trigger"`
-	Clock         Clock           `yaml:"clock"`
-	EffectiveFrom string          `yaml:"effective_from"`
-	EffectiveTo   string          `yaml:"effective_to"`
-	VersionBy     []string        `yaml:"version_by"`
-	Citation      string          `yaml:"citation"`
-	Source        string          `yaml:"source"`
-	Status        string          `yaml:"status"`
-	StatusNote    string          `yaml:"status_note"`
-	Content       []ContentField  `yaml:"content"`
-	Questions     []string        `yaml:"questions"`
-	Notes         string          `yaml:"notes"`
-	Alternative   *AlternativeDef `yaml:"alternative"`
+	ID      string `yaml:"id"`
+	Part    string `yaml:"part"`
+	Version string `yaml:"version"`
+	// Kind is KindDuty (default), KindPermitted, KindRetention or KindTarget.
+	Kind          string    `yaml:"kind"`
+	Family        string    `yaml:"-"`
+	Jurisdiction  string    `yaml:"jurisdiction"`
+	Scope         []string  `yaml:"scope"`
+	Recipient     Recipient `yaml:"recipient"`
+	AppliesTo     AppliesTo `yaml:"applies_to"`
+	Trigger       *Cond     `yaml:"trigger"`
+	Clock         Clock     `yaml:"clock"`
+	EffectiveFrom string    `yaml:"effective_from"`
+	EffectiveTo   string    `yaml:"effective_to"`
+	VersionBy     []string  `yaml:"version_by"`
+	Citation      string    `yaml:"citation"`
+	// Source is the official text; SeeAlso lists secondary sources.
+	Source      string          `yaml:"source"`
+	SeeAlso     []string        `yaml:"see_also"`
+	Status      string          `yaml:"status"`
+	StatusNote  string          `yaml:"status_note"`
+	Content     []ContentField  `yaml:"content"`
+	Questions   []string        `yaml:"questions"`
+	Notes       string          `yaml:"notes"`
+	Alternative *AlternativeDef `yaml:"alternative"`
 	// Pending marks a regime announced but not in force (e.g. CIRCIA): it
 	// is listed as not required whatever the dates.
 	Pending bool `yaml:"pending"`
@@ -209,8 +214,12 @@ func (c *Clock) periods() int {
 // Keys lists the duty keys (id or id/part) in catalogue order.
 func (c *Catalogue) Keys() []string { return append([]string(nil), c.keys...) }
 
-// Versions returns the versions of one duty key, oldest first.
-func (c *Catalogue) Versions(key string) []*Rule { return c.byKey[key] }
+// Versions returns the versions of one duty key, oldest first. The key of a
+// per-region obligation (KEY@REGION) gives the versions of KEY.
+func (c *Catalogue) Versions(key string) []*Rule {
+	key, _, _ = strings.Cut(key, "@")
+	return c.byKey[key]
+}
 
 // HasID reports whether any rule carries this regime id.
 func (c *Catalogue) HasID(id string) bool {
@@ -240,4 +249,12 @@ func (r *Rule) inForce(d time.Time) bool {
 		return false
 	}
 	return r.to.IsZero() || !d.After(r.to)
+}
+
+// kind returns the rule's kind, KindDuty when not set.
+func (r *Rule) kind() string {
+	if r.Kind == "" {
+		return KindDuty
+	}
+	return r.Kind
 }

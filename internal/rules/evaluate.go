@@ -33,52 +33,6 @@ type Options struct {
 	IncludeOutOfScope bool
 }
 
-// Result is the outcome of an assessment.
-type Result struct {
-	Obligations []Obligation `json:"obligations"`
-	Warnings    []string     `json:"warnings,omitempty"`
-}
-
-// Obligation is one rule considered for the breach, required or not.
-type Obligation struct {
-	Rule           string         `json:"rule"`
-	Part           string         `json:"part,omitempty"`
-	Version        string         `json:"version"`
-	Jurisdiction   string         `json:"jurisdiction"`
-	Recipient      Recipient      `json:"recipient"`
-	Required       *bool          `json:"required"`
-	Due            *time.Time     `json:"due"`
-	DueDate        *string        `json:"due_date"`
-	Standard       string         `json:"standard,omitempty"`
-	InternalTarget *time.Time     `json:"internal_target,omitempty"`
-	Anchor         string         `json:"anchor,omitempty"`
-	AnchorAt       *time.Time     `json:"anchor_at,omitempty"`
-	Explanation    string         `json:"explanation"`
-	Missing        []string       `json:"missing,omitempty"`
-	Citation       string         `json:"citation"`
-	Source         string         `json:"source,omitempty"`
-	RuleStatus     string         `json:"rule_status"`
-	StatusNote     string         `json:"status_note,omitempty"`
-	Alternative    *Alternative   `json:"alternative,omitempty"`
-	Overdue        bool           `json:"overdue"`
-	Content        []ContentField `json:"content,omitempty"`
-}
-
-// Key is the duty key (rule, or rule/part) of the obligation.
-func (o *Obligation) Key() string {
-	if o.Part == "" {
-		return o.Rule
-	}
-	return o.Rule + "/" + o.Part
-}
-
-// Alternative is the other reading of a deadline.
-type Alternative struct {
-	Due     *time.Time `json:"due"`
-	DueDate *string    `json:"due_date"`
-	Basis   string     `json:"basis"`
-}
-
 // Evaluate works out every obligation of the catalogue for the facts. It is
 // pure: the same facts and options always give the same result.
 func Evaluate(cat *Catalogue, facts Facts, opts Options) Result {
@@ -113,13 +67,13 @@ func (ev *evaluator) duty(key string) (Obligation, bool) {
 	}
 	o := newObligation(r)
 	if r.Pending {
-		o.Required = boolPtr(false)
+		o.Applies, o.Required = boolPtr(false), boolPtr(false)
 		o.Explanation = "Not in force: " + r.Notes
 		o.Standard = "not required: not in force"
 		return o, true
 	}
 	if !inForce {
-		o.Required = boolPtr(false)
+		o.Applies, o.Required = boolPtr(false), boolPtr(false)
 		o.Explanation = fmt.Sprintf("not in force on %s (%s)", date.Format(time.DateOnly), periodText(r))
 		o.Standard = "not required: rule not in force on the date of the clock event"
 		return o, true
@@ -202,9 +156,9 @@ func (ev *evaluator) inScope(r *Rule) bool {
 
 func newObligation(r *Rule) Obligation {
 	return Obligation{
-		Rule: r.ID, Part: r.Part, Version: r.Version, Jurisdiction: r.Jurisdiction,
-		Recipient: r.Recipient, Citation: r.Citation, Source: r.Source,
-		RuleStatus: r.Status, StatusNote: r.StatusNote, Content: r.Content,
+		Rule: r.ID, Part: r.Part, Version: r.Version, Kind: r.kind(), Jurisdiction: r.Jurisdiction,
+		Recipient: r.Recipient, Citation: r.Citation, Source: r.Source, SeeAlso: r.SeeAlso,
+		RuleStatus: r.Status, StatusNote: r.StatusNote, Notes: r.Notes, Content: r.Content,
 	}
 }
 
@@ -213,7 +167,11 @@ func (ev *evaluator) decide(r *Rule, o *Obligation) {
 	conds := ev.applicability(r)
 	v := evalAll(conds, ev.env)
 	o.Missing = dedup(v.missing)
-	o.Required = triPtr(v.val)
+	o.Applies = triPtr(v.val)
+	o.Required = o.Applies
+	if o.Kind == KindPermitted {
+		o.Required = boolPtr(false)
+	}
 	why := strings.Join(v.reasons, "; ")
 	if v.val == triFalse {
 		o.Explanation = "Does not apply: " + why + "."
@@ -223,11 +181,18 @@ func (ev *evaluator) decide(r *Rule, o *Obligation) {
 	d := ev.calc.compute(&r.Clock)
 	ev.applyDeadline(r, o, d)
 	o.Missing = dedup(append(o.Missing, d.missing...))
-	prefix := "Applies: "
-	if v.val == triUnknown {
-		prefix = "Undetermined (answer the missing questions): "
+	o.Explanation = applyPrefix(o.Kind, v.val) + why + ". " + ev.clockText(r, o, d)
+}
+
+// applyPrefix opens the explanation of a rule that applies, or may.
+func applyPrefix(kind string, val tri) string {
+	switch {
+	case val == triUnknown:
+		return "Undetermined (answer the missing questions): "
+	case kind == KindPermitted:
+		return "Permitted, not required: "
 	}
-	o.Explanation = prefix + why + ". " + clockText(r, d)
+	return "Applies: "
 }
 
 // applicability turns applies_to and the trigger into one conjunction.
@@ -252,18 +217,39 @@ func (ev *evaluator) applyDeadline(r *Rule, o *Obligation, d deadline) {
 		at := d.anchorAt
 		o.AnchorAt = &at
 	}
+	switch o.Kind {
+	case KindRetention, KindPermitted:
+		if d.due != nil {
+			o.Until, o.UntilDate = d.due, datePtr(*d.due)
+		}
+	case KindTarget:
+		o.InternalTarget = d.due
+	default:
+		ev.setDue(r, o, d)
+	}
+	if d.alt != nil {
+		o.Alternatives = append(o.Alternatives, Alternative{Due: d.alt, DueDate: datePtr(*d.alt), Basis: d.altBasis})
+	}
+	ev.ruleAlternative(r, o)
+	if len(o.Alternatives) > 0 {
+		first := o.Alternatives[0]
+		o.Alternative = &first
+	}
+}
+
+// setDue sets the due date of a duty, the overdue flag, and the internal
+// target of a duty the law gives no fixed date.
+func (ev *evaluator) setDue(r *Rule, o *Obligation, d deadline) {
 	if d.due != nil {
 		o.Due, o.DueDate = d.due, datePtr(*d.due)
-		done := ev.f.completed[r.Key()]
+		done := ev.f.completed[o.Key()]
 		o.Overdue = o.Required != nil && *o.Required && ev.opts.Now.After(*d.due) && (done.IsZero() || done.After(*d.due))
-	} else if !d.anchorAt.IsZero() && ev.opts.InternalTarget > 0 {
+		return
+	}
+	if !d.anchorAt.IsZero() && ev.opts.InternalTarget > 0 {
 		t := d.anchorAt.Add(ev.opts.InternalTarget).In(ev.calc.zone(&r.Clock, d.anchorAt))
 		o.InternalTarget = &t
 	}
-	if d.alt != nil {
-		o.Alternative = &Alternative{Due: d.alt, DueDate: datePtr(*d.alt), Basis: d.altBasis}
-	}
-	ev.ruleAlternative(r, o)
 }
 
 // ruleAlternative computes the rule's own alternative reading.
@@ -275,14 +261,14 @@ func (ev *evaluator) ruleAlternative(r *Rule, o *Obligation) {
 	if a.When != nil && a.When.eval(ev.env).val != triTrue {
 		return
 	}
-	alt := &Alternative{Basis: a.Basis}
+	alt := Alternative{Basis: a.Basis}
 	if a.Clock != nil {
 		d := ev.calc.compute(mergeClock(&r.Clock, a.Clock))
 		if d.due != nil {
 			alt.Due, alt.DueDate = d.due, datePtr(*d.due)
 		}
 	}
-	o.Alternative = alt
+	o.Alternatives = append(o.Alternatives, alt)
 }
 
 // mergeClock overlays the alternative's fields on the rule's clock.
@@ -308,11 +294,12 @@ func mergeClock(base, over *Clock) *Clock {
 	return &c
 }
 
-func clockText(r *Rule, d deadline) string {
+// clockText says when the duty falls due, in the words its kind calls for.
+func (ev *evaluator) clockText(r *Rule, o *Obligation, d deadline) string {
 	var b strings.Builder
 	switch {
 	case d.due != nil:
-		fmt.Fprintf(&b, "Due %s (%s).", d.due.Format(timeLayout), periodWords(&r.Clock, d))
+		fmt.Fprintf(&b, "%s %s (%s).", dateWord(o.Kind), d.due.Format(timeLayout), periodWords(&r.Clock, d))
 	case d.standard != "":
 		fmt.Fprintf(&b, "No fixed deadline: %s.", d.standard)
 	}
@@ -320,6 +307,19 @@ func clockText(r *Rule, d deadline) string {
 		b.WriteString(" " + upperFirst(n) + ".")
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// dateWord introduces the date of a duty of the given kind.
+func dateWord(kind string) string {
+	switch kind {
+	case KindRetention:
+		return "Keep the record until at least"
+	case KindPermitted:
+		return "May be done until"
+	case KindTarget:
+		return "No date in the statute; target date (practice, not a statutory deadline)"
+	}
+	return "Due"
 }
 
 func periodWords(c *Clock, d deadline) string {
@@ -353,16 +353,19 @@ func periodText(r *Rule) string {
 }
 
 // sortObligations: required first (soonest due first), then undetermined,
-// then not required; catalogue order otherwise.
+// then permitted steps that apply (shown apart), then not required;
+// catalogue order otherwise.
 func sortObligations(list []Obligation) {
 	rank := func(o *Obligation) int {
 		switch {
+		case o.Kind == KindPermitted && o.Applies != nil && *o.Applies:
+			return 2
 		case o.Required == nil:
 			return 1
 		case *o.Required:
 			return 0
 		}
-		return 2
+		return 3
 	}
 	// Sort pointers: an Obligation is large and swapping values is costly.
 	ptrs := make([]*Obligation, len(list))

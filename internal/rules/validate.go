@@ -9,6 +9,7 @@ import (
 
 var (
 	statuses    = map[string]bool{StatusVerified: true, StatusSecondary: true, StatusUnverified: true}
+	kinds       = map[string]bool{"": true, KindDuty: true, KindPermitted: true, KindRetention: true, KindTarget: true}
 	timeOfDayRe = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$`)
 )
 
@@ -83,6 +84,12 @@ func (v *ruleValidator) header() {
 	}
 	if !statuses[r.Status] {
 		v.fail("status", "%q is not verified, secondary or unverified", r.Status)
+	}
+	if !kinds[r.Kind] {
+		v.fail("kind", "%q is not duty, permitted, retention or target", r.Kind)
+	}
+	if (r.Kind == KindRetention || r.Kind == KindTarget) && (r.Clock.None || r.Clock.periods() != 1) {
+		v.fail("kind", "a %s needs a clock with a date", r.Kind)
 	}
 	if r.Jurisdiction != "" && !v.cat.Vocabulary.validRegion(r.Jurisdiction) {
 		v.fail("jurisdiction", "unknown region %q", r.Jurisdiction)
