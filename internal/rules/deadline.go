@@ -18,6 +18,8 @@ type deadline struct {
 	anchorAt time.Time
 	notes    []string
 	missing  []string
+	// clock is the clock (or clock case) that gave the date.
+	clock *Clock
 }
 
 // clockCalc computes deadlines for one evaluation.
@@ -37,11 +39,11 @@ func (cc *clockCalc) compute(c *Clock) deadline {
 		cc.rollForward(c, &d)
 		return d
 	}
-	d := deadline{standard: c.Standard}
+	d := deadline{standard: c.Standard, clock: c}
 	anchor, at, ok := cc.anchor(c)
 	d.anchor = anchor
 	if !ok {
-		d.notes = append(d.notes, fmt.Sprintf("the clock starts at %s, which is not recorded yet", describeEvent(c.Anchor)))
+		d.notes = append(d.notes, fmt.Sprintf("the clock starts at %s, which is not recorded yet", cc.env.vocab.EventName(c.Anchor)))
 		return d
 	}
 	d.anchorAt = at
@@ -201,7 +203,7 @@ func (cc *clockCalc) rollForward(c *Clock, d *deadline) {
 		moved = rolled.In(loc, orig.Hour(), orig.Minute(), orig.Second())
 	}
 	d.due = &moved
-	d.notes = append(d.notes, fmt.Sprintf("moved from %s (a non-working day in calendar %s)", orig.Format(timeLayout), cal.ID()))
+	d.notes = append(d.notes, fmt.Sprintf("moved from %s, a non-working day in the calendar %q", orig.Format(timeLayout), cal.Name()))
 	if rf.Basis != "" {
 		d.alt, d.altBasis = &orig, rf.Basis
 	}
@@ -245,11 +247,12 @@ func (cc *clockCalc) earliest(c *Clock) deadline {
 	for i := range c.EarliestOf.Clocks {
 		d := cc.compute(&c.EarliestOf.Clocks[i])
 		if d.due == nil {
-			pending = append(pending, describeEvent(c.EarliestOf.Clocks[i].Anchor))
+			pending = append(pending, cc.env.vocab.EventName(c.EarliestOf.Clocks[i].Anchor))
 			continue
 		}
 		if hasCut && d.due.Before(cut) {
-			best.notes = append(best.notes, fmt.Sprintf("the limit counted from %s (%s) had passed when %s was recorded", d.anchor, d.due.Format(timeLayout), c.EarliestOf.IgnorePassedAt))
+			v := cc.env.vocab
+			best.notes = append(best.notes, fmt.Sprintf("the limit counted from %s (%s) had passed at %s", v.EventName(d.anchor), d.due.Format(timeLayout), v.EventName(c.EarliestOf.IgnorePassedAt)))
 			continue
 		}
 		if best.due == nil || d.due.Before(*best.due) {
@@ -267,9 +270,3 @@ func (cc *clockCalc) earliest(c *Clock) deadline {
 	return best
 }
 
-func describeEvent(id string) string {
-	if key, ok := cutCompleted(id); ok {
-		return "the filing of " + key
-	}
-	return id
-}

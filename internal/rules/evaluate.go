@@ -299,7 +299,7 @@ func (ev *evaluator) clockText(r *Rule, o *Obligation, d deadline) string {
 	var b strings.Builder
 	switch {
 	case d.due != nil:
-		fmt.Fprintf(&b, "%s %s (%s).", dateWord(o.Kind), d.due.Format(timeLayout), periodWords(&r.Clock, d))
+		fmt.Fprintf(&b, "%s %s (%s).", dateWord(o.Kind), d.due.Format(timeLayout), ev.periodWords(d.periodClock(&r.Clock), d))
 	case d.standard != "":
 		fmt.Fprintf(&b, "No fixed deadline: %s.", d.standard)
 	}
@@ -322,10 +322,16 @@ func dateWord(kind string) string {
 	return "Due"
 }
 
-func periodWords(c *Clock, d deadline) string {
-	from := describeEvent(d.anchor)
+// periodWords says how a date was counted: "60 calendar days from
+// discovery 2025-03-03T00:00:00-08:00".
+func (ev *evaluator) periodWords(c *Clock, d deadline) string {
+	from := ev.cat.Vocabulary.EventName(d.anchor)
 	if !d.anchorAt.IsZero() {
 		from += " " + d.anchorAt.Format(timeLayout)
+	}
+	if c.AnchorAt == "year_end" && !d.anchorAt.IsZero() {
+		yearEnd := clock.DateOf(d.anchorAt.In(ev.calc.zone(c, d.anchorAt)))
+		from = fmt.Sprintf("31 December %d, the end of the calendar year of %s", yearEnd.Year, from)
 	}
 	switch c.kind() {
 	case "hours":
@@ -333,13 +339,22 @@ func periodWords(c *Clock, d deadline) string {
 	case "calendar_days":
 		return fmt.Sprintf("%d calendar days from %s", *c.CalendarDays, from)
 	case "business_days":
-		return fmt.Sprintf("%d business days (%s) from %s", *c.BusinessDays, c.Calendar, from)
+		return fmt.Sprintf("%d business days (%s) from %s", *c.BusinessDays, ev.calendarName(c.Calendar), from)
 	case "months":
 		return fmt.Sprintf("%d months from %s", *c.Months, from)
 	case "annual":
 		return fmt.Sprintf("annual date for the year of %s", from)
 	}
 	return "counted from " + from
+}
+
+// calendarName names a business-day calendar, or gives its id when it
+// cannot be resolved.
+func (ev *evaluator) calendarName(id string) string {
+	if cal, err := ev.calc.calendar(id); err == nil {
+		return cal.Name()
+	}
+	return id
 }
 
 func periodText(r *Rule) string {
@@ -420,4 +435,12 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// periodClock is the clock that produced the date, or fallback.
+func (d deadline) periodClock(fallback *Clock) *Clock {
+	if d.clock != nil {
+		return d.clock
+	}
+	return fallback
 }
