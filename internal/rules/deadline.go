@@ -56,8 +56,39 @@ func (cc *clockCalc) compute(c *Clock) deadline {
 		return d
 	}
 	d.due = &due
+	cc.unconfirmedClosures(c, at, &d)
 	cc.rollForward(c, &d)
 	return d
+}
+
+// unconfirmedClosures counts a business-day period again with the
+// calendar's unconfirmed closures open. When that gives an earlier date, the
+// earlier date is due (conservative) and the later one is the alternative,
+// with the closures named.
+func (cc *clockCalc) unconfirmedClosures(c *Clock, at time.Time, d *deadline) {
+	if c.BusinessDays == nil {
+		return
+	}
+	cal, err := cc.calendar(c.Calendar)
+	if err != nil || cal.Confirmed() == cal {
+		return
+	}
+	loc := cc.zone(c, at)
+	start := clock.DateOf(at.In(loc))
+	open, err := cal.Confirmed().BusinessDaysAfter(start, *c.BusinessDays)
+	closedDue := *d.due
+	if err != nil || !open.Before(clock.DateOf(closedDue)) {
+		return
+	}
+	early := endAt(open, loc, c.At, at)
+	var names []string
+	for _, h := range cal.Unconfirmed(start, clock.DateOf(closedDue)) {
+		names = append(names, fmt.Sprintf("%s (%s)", h.Date, h.Name))
+	}
+	d.due = &early
+	d.alt = &closedDue
+	d.altBasis = "if " + strings.Join(names, " and ") + " count as closures: announced closures that are not confirmed for this calendar"
+	d.notes = append(d.notes, "counted with the unconfirmed closures "+strings.Join(names, ", ")+" as business days, the earlier date")
 }
 
 // anchor finds the clock-start instant: the anchor event, else fallbacks.
@@ -106,7 +137,11 @@ func (cc *clockCalc) period(c *Clock, at time.Time) (time.Time, error) {
 		if err != nil {
 			return time.Time{}, err
 		}
-		return endAt(cal.AddBusinessDays(start, *c.BusinessDays), loc, c.At, at), nil
+		end, err := cal.BusinessDaysAfter(start, *c.BusinessDays)
+		if err != nil {
+			return time.Time{}, err
+		}
+		return endAt(end, loc, c.At, at), nil
 	case c.Months != nil:
 		return endAt(clock.AddMonths(start, *c.Months), loc, c.At, at), nil
 	case c.Annual != nil:
@@ -183,13 +218,15 @@ func (cc *clockCalc) rollForward(c *Clock, d *deadline) {
 	}
 	loc := d.due.Location()
 	day := clock.DateOf(*d.due)
-	rolled := day
+	var rolled clock.Date
 	if rf.Skip == "holidays" {
-		for _, hol := cal.Holiday(rolled); hol; _, hol = cal.Holiday(rolled) {
-			rolled = rolled.AddDays(1)
-		}
+		rolled, err = cal.NextNonHoliday(day)
 	} else {
-		rolled = cal.NextBusinessDay(rolled)
+		rolled, err = cal.NextBusinessDayFrom(day)
+	}
+	if err != nil {
+		d.notes = append(d.notes, "no roll-forward: "+err.Error())
+		return
 	}
 	if rolled.Equal(day) {
 		return
