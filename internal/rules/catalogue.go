@@ -174,6 +174,10 @@ type RollForward struct {
 	When *Cond `yaml:"when"`
 	// Basis, when set, reports the unrolled instant as the alternative.
 	Basis string `yaml:"basis"`
+	// Conservative keeps the unrolled date as the due date and reports the
+	// rolled one as the alternative (with Basis): for deadlines the
+	// roll-forward may not be granted to.
+	Conservative bool `yaml:"conservative"`
 }
 
 // kind names the single period a clock uses.

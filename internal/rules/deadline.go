@@ -10,9 +10,9 @@ import (
 
 // deadline is a computed due time, or the reason there is none.
 type deadline struct {
-	due      *time.Time
-	alt      *time.Time
-	altBasis string
+	due *time.Time
+	// alts are other readings of the date, after the conservative one.
+	alts     []Alternative
 	standard string
 	anchor   string
 	anchorAt time.Time
@@ -86,8 +86,7 @@ func (cc *clockCalc) unconfirmedClosures(c *Clock, at time.Time, d *deadline) {
 		names = append(names, fmt.Sprintf("%s (%s)", h.Date, h.Name))
 	}
 	d.due = &early
-	d.alt = &closedDue
-	d.altBasis = "if " + strings.Join(names, " and ") + " count as closures: announced closures that are not confirmed for this calendar"
+	d.addAlt(closedDue, "if "+strings.Join(names, " and ")+" count as closures: announced closures that are not confirmed for this calendar")
 	d.notes = append(d.notes, "counted with the unconfirmed closures "+strings.Join(names, ", ")+" as business days, the earlier date")
 }
 
@@ -239,11 +238,21 @@ func (cc *clockCalc) rollForward(c *Clock, d *deadline) {
 	} else {
 		moved = rolled.In(loc, orig.Hour(), orig.Minute(), orig.Second())
 	}
+	if rf.Conservative {
+		d.addAlt(moved, rf.Basis)
+		d.notes = append(d.notes, fmt.Sprintf("%s is a holiday in the calendar %q; the date is not extended here, the extended date is the alternative", day, cal.Name()))
+		return
+	}
 	d.due = &moved
 	d.notes = append(d.notes, fmt.Sprintf("moved from %s, a non-working day in the calendar %q", orig.Format(timeLayout), cal.Name()))
 	if rf.Basis != "" {
-		d.alt, d.altBasis = &orig, rf.Basis
+		d.addAlt(orig, rf.Basis)
 	}
+}
+
+// addAlt records another reading of the date.
+func (d *deadline) addAlt(t time.Time, basis string) {
+	d.alts = append(d.alts, Alternative{Due: &t, DueDate: datePtr(t), Basis: basis})
 }
 
 // cases runs the first case whose condition holds.
@@ -306,4 +315,3 @@ func (cc *clockCalc) earliest(c *Clock) deadline {
 	}
 	return best
 }
-

@@ -227,9 +227,7 @@ func (ev *evaluator) applyDeadline(r *Rule, o *Obligation, d deadline) {
 	default:
 		ev.setDue(r, o, d)
 	}
-	if d.alt != nil {
-		o.Alternatives = append(o.Alternatives, Alternative{Due: d.alt, DueDate: datePtr(*d.alt), Basis: d.altBasis})
-	}
+	o.Alternatives = append(o.Alternatives, d.alts...)
 	ev.ruleAlternative(r, o)
 	if len(o.Alternatives) > 0 {
 		first := o.Alternatives[0]

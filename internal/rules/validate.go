@@ -205,6 +205,9 @@ func (v *ruleValidator) clockDetails(field string, c *Clock, kind string) {
 		if rf.Skip != "holidays" && rf.Skip != "non_business_days" {
 			v.fail(field+".roll_forward.skip", "%q is not holidays or non_business_days", rf.Skip)
 		}
+		if rf.Conservative && rf.Basis == "" {
+			v.fail(field+".roll_forward.basis", "a conservative roll-forward needs the basis of the extended date")
+		}
 		if rf.At != "" && !timeOfDayRe.MatchString(rf.At) {
 			v.fail(field+".roll_forward.at", "%q is not HH:MM", rf.At)
 		}
