@@ -57,6 +57,11 @@ type Rule struct {
 	Questions   []string        `yaml:"questions"`
 	Notes       string          `yaml:"notes"`
 	Alternative *AlternativeDef `yaml:"alternative"`
+	// PerRegion makes one duty per region inside PerRegion.Each that has
+	// affected people, each required when its own count passes the test
+	// (HIPAA media notice: each State with more than 500 residents).
+	// "{region}" in the recipient's name is replaced by the region's name.
+	PerRegion *CountCond `yaml:"per_region"`
 	// Pending marks a regime announced but not in force (e.g. CIRCIA): it
 	// is listed as not required whatever the dates.
 	Pending bool `yaml:"pending"`

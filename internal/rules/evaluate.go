@@ -42,9 +42,7 @@ func Evaluate(cat *Catalogue, facts Facts, opts Options) Result {
 	ev.calc = &clockCalc{f: pf, env: ev.env, cals: opts.Calendars}
 	var out []Obligation
 	for _, key := range cat.keys {
-		if o, ok := ev.duty(key); ok {
-			out = append(out, o)
-		}
+		out = append(out, ev.duty(key)...)
 	}
 	sortObligations(out)
 	return Result{Obligations: out, Warnings: pf.warnings}
@@ -58,28 +56,64 @@ type evaluator struct {
 	calc *clockCalc
 }
 
-// duty evaluates one duty key; false when it is out of scope.
-func (ev *evaluator) duty(key string) (Obligation, bool) {
+// duty evaluates one duty key: none when it is out of scope, one per
+// region for a per-region duty, else one.
+func (ev *evaluator) duty(key string) []Obligation {
 	versions := ev.cat.byKey[key]
 	r, date, inForce := ev.pickVersion(versions)
 	if !ev.opts.IncludeOutOfScope && !ev.inScope(r) {
-		return Obligation{}, false
+		return nil
 	}
 	o := newObligation(r)
 	if r.Pending {
 		o.Applies, o.Required = boolPtr(false), boolPtr(false)
 		o.Explanation = "Not in force: " + r.Notes
 		o.Standard = "not required: not in force"
-		return o, true
+		return []Obligation{o}
 	}
 	if !inForce {
 		o.Applies, o.Required = boolPtr(false), boolPtr(false)
 		o.Explanation = fmt.Sprintf("not in force on %s (%s)", date.Format(time.DateOnly), periodText(r))
 		o.Standard = "not required: rule not in force on the date of the clock event"
-		return o, true
+		return []Obligation{o}
 	}
-	ev.decide(r, &o)
-	return o, true
+	if r.PerRegion != nil {
+		return ev.perRegion(r, o)
+	}
+	ev.decide(r, &o, nil)
+	return []Obligation{o}
+}
+
+// perRegion evaluates a per-region duty (45 CFR 164.406: media notice for
+// each State with more than 500 affected residents): one obligation for
+// every region inside PerRegion.Each with affected people, each with its
+// own count and its own answer. With no such region, one obligation says
+// why.
+func (ev *evaluator) perRegion(r *Rule, base Obligation) []Obligation {
+	pr := r.PerRegion
+	counts := ev.f.perRegion(&ev.cat.Vocabulary, pr.Each)
+	codes := make([]string, 0, len(counts))
+	for code, n := range counts {
+		if n > 0 && code != pr.Each {
+			codes = append(codes, code)
+		}
+	}
+	sort.Strings(codes)
+	if len(codes) == 0 {
+		o := base
+		ev.decide(r, &o, []*Cond{{Count: pr}})
+		return []Obligation{o}
+	}
+	out := make([]Obligation, 0, len(codes))
+	for _, code := range codes {
+		o := base
+		n := counts[code]
+		o.Region, o.RegionName, o.Count = code, ev.cat.Vocabulary.RegionName(code), &n
+		o.Recipient.Name = strings.ReplaceAll(o.Recipient.Name, "{region}", o.RegionName)
+		ev.decide(r, &o, []*Cond{{Count: &CountCond{In: code, Op: pr.Op, Value: pr.Value}}})
+		out = append(out, o)
+	}
+	return out
 }
 
 // pickVersion returns the version in force on the date of the rule's
@@ -162,9 +196,10 @@ func newObligation(r *Rule) Obligation {
 	}
 }
 
-// decide applies applies_to and the trigger, then computes the clock.
-func (ev *evaluator) decide(r *Rule, o *Obligation) {
-	conds := ev.applicability(r)
+// decide applies applies_to, the trigger and any extra conditions, then
+// computes the clock.
+func (ev *evaluator) decide(r *Rule, o *Obligation, extra []*Cond) {
+	conds := append(ev.applicability(r), extra...)
 	v := evalAll(conds, ev.env)
 	o.Missing = dedup(v.missing)
 	o.Applies = triPtr(v.val)

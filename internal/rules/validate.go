@@ -37,6 +37,12 @@ func (c *Catalogue) validateRule(r *Rule, keys map[string]bool) []error {
 	v.header()
 	v.appliesTo()
 	v.cond("trigger", r.Trigger)
+	if pr := r.PerRegion; pr != nil {
+		if pr.Each == "" || pr.In != "" {
+			v.fail("per_region", "needs each (the region whose parts are counted one by one), not in")
+		}
+		v.count("per_region", pr)
+	}
 	v.clock("clock", &r.Clock, true)
 	if r.Alternative != nil {
 		v.cond("alternative.when", r.Alternative.When)
