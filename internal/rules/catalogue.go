@@ -23,11 +23,15 @@ const (
 // Catalogue is a loaded, validated set of rules plus the vocabulary they use.
 type Catalogue struct {
 	Vocabulary Vocabulary
+	// Profiles describe jurisdictions' statutes (covered data,
+	// exemptions, law-enforcement delays); rules refer to them.
+	Profiles Profiles
 	// Rules holds every rule version in file order.
 	Rules []*Rule
 	// byKey groups the versions of one (id, part), sorted by EffectiveFrom.
-	byKey map[string][]*Rule
-	keys  []string
+	byKey    map[string][]*Rule
+	keys     []string
+	profiles map[string]*Profile
 }
 
 // Rule is one version of one (regime, recipient) duty.
@@ -36,18 +40,21 @@ type Rule struct {
 	Part    string `yaml:"part"`
 	Version string `yaml:"version"`
 	// Kind is KindDuty (default), KindPermitted, KindRetention or KindTarget.
-	Kind          string    `yaml:"kind"`
-	Family        string    `yaml:"-"`
-	Jurisdiction  string    `yaml:"jurisdiction"`
-	Scope         []string  `yaml:"scope"`
-	Recipient     Recipient `yaml:"recipient"`
-	AppliesTo     AppliesTo `yaml:"applies_to"`
-	Trigger       *Cond     `yaml:"trigger"`
-	Clock         Clock     `yaml:"clock"`
-	EffectiveFrom string    `yaml:"effective_from"`
-	EffectiveTo   string    `yaml:"effective_to"`
-	VersionBy     []string  `yaml:"version_by"`
-	Citation      string    `yaml:"citation"`
+	Kind         string    `yaml:"kind"`
+	Family       string    `yaml:"-"`
+	Jurisdiction string    `yaml:"jurisdiction"`
+	Scope        []string  `yaml:"scope"`
+	Recipient    Recipient `yaml:"recipient"`
+	AppliesTo    AppliesTo `yaml:"applies_to"`
+	Trigger      *Cond     `yaml:"trigger"`
+	// Profile names the jurisdiction profile whose definition of covered
+	// data, exemptions and law-enforcement delay the rule follows.
+	Profile       string   `yaml:"profile"`
+	Clock         Clock    `yaml:"clock"`
+	EffectiveFrom string   `yaml:"effective_from"`
+	EffectiveTo   string   `yaml:"effective_to"`
+	VersionBy     []string `yaml:"version_by"`
+	Citation      string   `yaml:"citation"`
 	// Source is the official text; SeeAlso lists secondary sources.
 	Source      string          `yaml:"source"`
 	SeeAlso     []string        `yaml:"see_also"`

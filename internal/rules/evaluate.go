@@ -54,6 +54,9 @@ type evaluator struct {
 	opts Options
 	env  *condEnv
 	calc *clockCalc
+	// date is the civil date that picked the duty's version; profiles
+	// pick their definition by it too.
+	date time.Time
 }
 
 // duty evaluates one duty key: none when it is out of scope, one per
@@ -64,6 +67,7 @@ func (ev *evaluator) duty(key string) []Obligation {
 	if !ev.opts.IncludeOutOfScope && !ev.inScope(r) {
 		return nil
 	}
+	ev.date = date
 	o := newObligation(r)
 	if r.Pending {
 		o.Applies, o.Required = boolPtr(false), boolPtr(false)
@@ -196,11 +200,16 @@ func newObligation(r *Rule) Obligation {
 	}
 }
 
-// decide applies applies_to, the trigger and any extra conditions, then
-// computes the clock.
+// decide applies applies_to, the trigger and any extra conditions, the
+// jurisdiction's profile (covered data, exemptions, law-enforcement delay),
+// then computes the clock.
 func (ev *evaluator) decide(r *Rule, o *Obligation, extra []*Cond) {
 	conds := append(ev.applicability(r), extra...)
 	v := evalAll(conds, ev.env)
+	pc := ev.profileCheck(r, o)
+	if pc != nil && v.val != triFalse {
+		v = andVerdicts(v, pc.covered())
+	}
 	o.Missing = dedup(v.missing)
 	o.Applies = triPtr(v.val)
 	o.Required = o.Applies
@@ -213,10 +222,44 @@ func (ev *evaluator) decide(r *Rule, o *Obligation, extra []*Cond) {
 		o.Standard = "not required"
 		return
 	}
+	if pc != nil && pc.exempt(why) {
+		o.Alternatives = pc.readings
+		setFirstAlternative(o)
+		return
+	}
 	d := ev.calc.compute(&r.Clock)
+	if pc != nil && pc.p.LawEnforcement != nil {
+		pc.lawEnforcement(&d)
+	}
 	ev.applyDeadline(r, o, d)
+	if pc != nil {
+		o.Alternatives = append(o.Alternatives, pc.readings...)
+		setFirstAlternative(o)
+	}
 	o.Missing = dedup(append(o.Missing, d.missing...))
 	o.Explanation = applyPrefix(o.Kind, v.val) + why + ". " + ev.clockText(r, o, d)
+}
+
+// andVerdicts is the conjunction of two verdicts, reasons in order.
+func andVerdicts(a, b verdict) verdict {
+	switch {
+	case a.val == triFalse:
+		return a
+	case b.val == triFalse:
+		return verdict{val: triFalse, reasons: b.reasons}
+	}
+	out := verdict{val: min(a.val, b.val), reasons: append(append([]string{}, a.reasons...), b.reasons...)}
+	out.missing = append(append([]string{}, a.missing...), b.missing...)
+	return out
+}
+
+// setFirstAlternative keeps Alternative equal to the first of Alternatives.
+func setFirstAlternative(o *Obligation) {
+	o.Alternative = nil
+	if len(o.Alternatives) > 0 {
+		first := o.Alternatives[0]
+		o.Alternative = &first
+	}
 }
 
 // applyPrefix opens the explanation of a rule that applies, or may.
@@ -264,10 +307,7 @@ func (ev *evaluator) applyDeadline(r *Rule, o *Obligation, d deadline) {
 	}
 	o.Alternatives = append(o.Alternatives, d.alts...)
 	ev.ruleAlternative(r, o)
-	if len(o.Alternatives) > 0 {
-		first := o.Alternatives[0]
-		o.Alternative = &first
-	}
+	setFirstAlternative(o)
 }
 
 // setDue sets the due date of a duty, the overdue flag, and the internal

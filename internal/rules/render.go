@@ -119,8 +119,11 @@ func alternativeText(a Alternative) string {
 
 func provisionNote(p Provision) string {
 	var s string
-	if !p.Applied {
-		s = "; shown as an alternative reading, not applied"
+	switch {
+	case p.Kind == ExemptUnknown:
+		s = "; not checked, listed for counsel"
+	case !p.Applied:
+		s = "; not applied"
 	}
 	if p.Note != "" {
 		s += "; " + p.Note

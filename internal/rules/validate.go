@@ -29,6 +29,7 @@ func (c *Catalogue) validate() error {
 		errs = append(errs, c.validateRule(r, keys)...)
 	}
 	errs = append(errs, c.checkOverlaps()...)
+	errs = append(errs, c.validateProfiles(keys)...)
 	return errors.Join(errs...)
 }
 
@@ -36,6 +37,11 @@ func (c *Catalogue) validateRule(r *Rule, keys map[string]bool) []error {
 	v := &ruleValidator{cat: c, r: r, keys: keys}
 	v.header()
 	v.appliesTo()
+	if r.Profile != "" {
+		if _, ok := c.profiles[r.Profile]; !ok {
+			v.fail("profile", "unknown profile %q", r.Profile)
+		}
+	}
 	v.cond("trigger", r.Trigger)
 	if pr := r.PerRegion; pr != nil {
 		if pr.Each == "" || pr.In != "" {
