@@ -65,3 +65,21 @@ func TestUnconfirmedClosuresCanBeCountedOpen(t *testing.T) {
 		t.Error("a calendar with no unconfirmed closure should be its own confirmed view")
 	}
 }
+
+// The list calendars (Singapore, South Korea, the Australian states) cover
+// 2024-2026: a count into 2027 is an error, never a count with no holidays.
+func TestListCalendarsRefuseUncoveredYears(t *testing.T) {
+	reg := defaultRegistry(t)
+	for _, id := range []string{"SG", "KR", "AU-NSW", "AU-VIC", "AU-QLD", "AU-SA", "AU-WA", "AU-TAS", "AU-NT", "AU-ACT"} {
+		cal := mustCalendar(t, reg, id)
+		if from, to, limited := cal.Coverage(); !limited || from != 2024 || to != 2026 {
+			t.Errorf("%s: coverage %d-%d (%v), want 2024-2026", id, from, to, limited)
+		}
+		if _, err := cal.BusinessDaysAfter(mustDate(t, "2026-12-23"), 10); !errors.Is(err, ErrNotCovered) {
+			t.Errorf("%s: a count ending in 2027: %v, want ErrNotCovered", id, err)
+		}
+		if _, err := cal.BusinessDaysAfter(mustDate(t, "2026-12-01"), 3); err != nil {
+			t.Errorf("%s: a count inside 2026: %v", id, err)
+		}
+	}
+}

@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"os"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -61,5 +63,34 @@ func TestSEC8KUnconfirmedClosuresConservativeFirst(t *testing.T) {
 	o = findObligation(Evaluate(cat, secFacts("2025-12-10T10:00:00-05:00"), testOptions(t)), "US-SEC-8K")
 	if o.Due.Format(time.RFC3339) != "2025-12-16T17:30:00-05:00" || len(o.Alternatives) != 0 {
 		t.Errorf("due %v alternatives %+v, want 2025-12-16T17:30:00-05:00 and none", o.Due, o.Alternatives)
+	}
+}
+
+// TestUncoveredCalendarYearIsReported: a business-day count in a year the
+// calendar's published list does not cover gives no date and says why,
+// rather than a date counted as if there were no holidays.
+func TestUncoveredCalendarYearIsReported(t *testing.T) {
+	vocab, err := os.ReadFile("../../config/regulations/vocabulary.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := Load(fstest.MapFS{
+		"vocabulary.yaml": {Data: vocab},
+		"t.yaml": {Data: []byte(`rules:
+  - {id: SG-X, version: "1", jurisdiction: SG, recipient: {kind: regulator, name: R}, clock: {anchor: aware, business_days: 5, calendar: SG}, citation: c, status: verified}
+`)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := testOptions(t)
+	f := Facts{Organization: org("SG", "Asia/Singapore"), Events: ev("aware", "2026-12-28T10:00:00+08:00")}
+	o := findObligation(Evaluate(cat, f, opts), "SG-X")
+	if o == nil || o.Due != nil || !strings.Contains(o.Explanation, "covers 2024-2026") {
+		t.Fatalf("want no date and the coverage named: %+v", o)
+	}
+	f.Events["aware"] = "2026-12-01T10:00:00+08:00"
+	if o := findObligation(Evaluate(cat, f, opts), "SG-X"); o.Due == nil || o.Due.Format(time.DateOnly) != "2026-12-08" {
+		t.Errorf("inside the covered years: %v, want 2026-12-08", o.Due)
 	}
 }
