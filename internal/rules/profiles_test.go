@@ -181,3 +181,37 @@ profiles:
 		t.Fatalf("want required, satisfied by FED, no date: %+v", o)
 	}
 }
+
+// TestEveryStateRuleHasAProfile: each US state, DC and Puerto Rico rule
+// follows its state's profile, and every profile says what the statute
+// covers, its safe harbour, its HIPAA/GLBA position (even if unchecked) and
+// its law-enforcement delay, each with a status.
+func TestEveryStateRuleHasAProfile(t *testing.T) {
+	cat := loadTestCatalogue(t)
+	for _, r := range cat.Rules {
+		if r.Family != "us-states" {
+			continue
+		}
+		if r.Profile != r.Jurisdiction {
+			t.Errorf("%s (%s): profile %q, want %q", r.Key(), r.Version, r.Profile, r.Jurisdiction)
+		}
+	}
+	for _, p := range cat.Profiles.Profiles {
+		kinds := map[string]bool{}
+		for _, ex := range p.Exemptions {
+			kinds[ex.Kind] = true
+		}
+		if !kinds[ExemptSafeHarbour] {
+			t.Errorf("%s: no encryption safe harbour entry", p.Region)
+		}
+		if !kinds[ExemptUnknown] && !kinds[ExemptOutright] && !kinds[ExemptDeemedCompliant] {
+			t.Errorf("%s: no HIPAA/GLBA entry, not even an unchecked one", p.Region)
+		}
+		if p.LawEnforcement == nil {
+			t.Errorf("%s: no law-enforcement delay entry", p.Region)
+		}
+	}
+	if n := len(cat.Profiles.Profiles); n != 52 {
+		t.Errorf("%d profiles, want 52 (50 states, DC, Puerto Rico)", n)
+	}
+}
