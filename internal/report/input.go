@@ -118,6 +118,11 @@ type Obligation struct {
 	Explanation     string
 	FiledAt         *time.Time
 	FilingReference string // the regulator's reference for an earlier filing
+	// StatusNote says what about the rule is unverified; Notes are the
+	// rule's own notes. The internal summary prints them; filings sent to
+	// a regulator do not.
+	StatusNote string
+	Notes      string
 }
 
 // RosterStats are the counts of the affected people imported for a breach.

@@ -88,7 +88,14 @@ func (d *doc) summaryObligations(v *view) {
 			due = formatTime(*o.Due, v.zone)
 		}
 		filed := joinLines(formatOptTime(o.FiledAt, v.zone), o.FilingReference)
-		t.row([]string{joinLines(o.Recipient, o.Jurisdiction), joinLines(o.RuleID+" "+o.Version, o.Citation),
+		rule := joinLines(o.RuleID+" "+o.Version, o.Citation)
+		if o.StatusNote != "" {
+			rule = joinLines(rule, "Unverified: "+o.StatusNote)
+		}
+		if o.Notes != "" {
+			rule = joinLines(rule, "Note: "+o.Notes)
+		}
+		t.row([]string{joinLines(o.Recipient, o.Jurisdiction), rule,
 			firstNonEmpty(due, "—"), lookupLabel(obligationStatuses, o.Status, "en"), firstNonEmpty(filed, "—")})
 	}
 }

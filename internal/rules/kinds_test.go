@@ -108,3 +108,16 @@ func TestFIPPAAnnualIsATarget(t *testing.T) {
 		t.Errorf("the unverified date must be said: note %q, explanation %q", o.StatusNote, o.Explanation)
 	}
 }
+
+// TestRetentionDoesNotStartEarly: SOR/2018-64 s.6 counts the 24 months
+// from the day the organization determines the breach occurred. With only
+// discovery recorded there is no keep-until date: counting from discovery
+// would end the retention too early.
+func TestRetentionDoesNotStartEarly(t *testing.T) {
+	cat := loadTestCatalogue(t)
+	f := Facts{Organization: org("CA-ON", "America/Toronto", "commercial_org"), Events: ev("discovered", "2026-02-12"), Affected: aff("CA-ON", 5)}
+	rec := findObligation(Evaluate(cat, f, testOptions(t)), "CA-PIPEDA-REC")
+	if rec == nil || rec.Until != nil || rec.InternalTarget != nil || !strings.Contains(rec.Explanation, "determination, which is not recorded yet") {
+		t.Errorf("want no date until determination is recorded: %+v", rec)
+	}
+}

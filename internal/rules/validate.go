@@ -100,8 +100,8 @@ func (v *ruleValidator) header() {
 	if !kinds[r.Kind] {
 		v.fail("kind", "%q is not duty, permitted, retention or target", r.Kind)
 	}
-	if (r.Kind == KindRetention || r.Kind == KindTarget) && (r.Clock.None || r.Clock.periods() != 1) {
-		v.fail("kind", "a %s needs a clock with a date", r.Kind)
+	if r.Kind == KindTarget && (r.Clock.None || r.Clock.periods() != 1) {
+		v.fail("kind", "a target needs a clock with a date")
 	}
 	if r.Jurisdiction != "" && !v.cat.Vocabulary.validRegion(r.Jurisdiction) {
 		v.fail("jurisdiction", "unknown region %q", r.Jurisdiction)
