@@ -262,17 +262,6 @@ func setFirstAlternative(o *Obligation) {
 	}
 }
 
-// applyPrefix opens the explanation of a rule that applies, or may.
-func applyPrefix(kind string, val tri) string {
-	switch {
-	case val == triUnknown:
-		return "Undetermined (answer the missing questions): "
-	case kind == KindPermitted:
-		return "Permitted, not required: "
-	}
-	return "Applies: "
-}
-
 // applicability turns applies_to and the trigger into one conjunction.
 func (ev *evaluator) applicability(r *Rule) []*Cond {
 	var conds []*Cond
@@ -367,116 +356,6 @@ func mergeClock(base, over *Clock) *Clock {
 	return &c
 }
 
-// clockText says when the duty falls due, in the words its kind calls for.
-func (ev *evaluator) clockText(r *Rule, o *Obligation, d deadline) string {
-	var b strings.Builder
-	switch {
-	case d.due != nil:
-		fmt.Fprintf(&b, "%s %s (%s).", dateWord(o.Kind), d.due.Format(timeLayout), ev.periodWords(d.periodClock(&r.Clock), d))
-	case d.standard != "":
-		fmt.Fprintf(&b, "No fixed deadline: %s.", d.standard)
-	}
-	for _, n := range d.notes {
-		b.WriteString(" " + upperFirst(n) + ".")
-	}
-	return strings.TrimSpace(b.String())
-}
-
-// dateWord introduces the date of a duty of the given kind.
-func dateWord(kind string) string {
-	switch kind {
-	case KindRetention:
-		return "Keep the record until at least"
-	case KindPermitted:
-		return "May be done until"
-	case KindTarget:
-		return "No date in the statute; target date (practice, not a statutory deadline)"
-	}
-	return "Due"
-}
-
-// periodWords says how a date was counted: "60 calendar days from
-// discovery 2025-03-03T00:00:00-08:00".
-func (ev *evaluator) periodWords(c *Clock, d deadline) string {
-	from := ev.cat.Vocabulary.EventName(d.anchor)
-	if !d.anchorAt.IsZero() {
-		from += " " + d.anchorAt.Format(timeLayout)
-	}
-	if c.AnchorAt == "year_end" && !d.anchorAt.IsZero() {
-		yearEnd := clock.DateOf(d.anchorAt.In(ev.calc.zone(c, d.anchorAt)))
-		from = fmt.Sprintf("31 December %d, the end of the calendar year of %s", yearEnd.Year, from)
-	}
-	switch c.kind() {
-	case "hours":
-		return fmt.Sprintf("%d hours from %s", *c.Hours, from)
-	case "calendar_days":
-		return fmt.Sprintf("%d calendar days from %s", *c.CalendarDays, from)
-	case "business_days":
-		return fmt.Sprintf("%d business days (%s) from %s", *c.BusinessDays, ev.calendarName(c.Calendar), from)
-	case "months":
-		return fmt.Sprintf("%d months from %s", *c.Months, from)
-	case "annual":
-		return fmt.Sprintf("annual date for the year of %s", from)
-	}
-	return "counted from " + from
-}
-
-// calendarName names a business-day calendar, or gives its id when it
-// cannot be resolved.
-func (ev *evaluator) calendarName(id string) string {
-	if cal, err := ev.calc.calendar(id); err == nil {
-		return cal.Name()
-	}
-	return id
-}
-
-func periodText(r *Rule) string {
-	switch {
-	case r.EffectiveFrom != "" && r.EffectiveTo != "":
-		return fmt.Sprintf("version %s in force %s to %s", r.Version, r.EffectiveFrom, r.EffectiveTo)
-	case r.EffectiveFrom != "":
-		return fmt.Sprintf("in force from %s", r.EffectiveFrom)
-	}
-	return fmt.Sprintf("version %s ended %s", r.Version, r.EffectiveTo)
-}
-
-// sortObligations: required first (soonest due first), then undetermined,
-// then permitted steps that apply (shown apart), then not required;
-// catalogue order otherwise.
-func sortObligations(list []Obligation) {
-	rank := func(o *Obligation) int {
-		switch {
-		case o.Kind == KindPermitted && o.Applies != nil && *o.Applies:
-			return 2
-		case o.Required == nil:
-			return 1
-		case *o.Required:
-			return 0
-		}
-		return 3
-	}
-	// Sort pointers: an Obligation is large and swapping values is costly.
-	ptrs := make([]*Obligation, len(list))
-	for i := range list {
-		ptrs[i] = &list[i]
-	}
-	sort.SliceStable(ptrs, func(i, j int) bool {
-		a, b := ptrs[i], ptrs[j]
-		if rank(a) != rank(b) {
-			return rank(a) < rank(b)
-		}
-		if a.Due != nil && b.Due != nil {
-			return a.Due.Before(*b.Due)
-		}
-		return a.Due != nil && b.Due == nil
-	})
-	sorted := make([]Obligation, len(list))
-	for i, p := range ptrs {
-		sorted[i] = *p
-	}
-	copy(list, sorted)
-}
-
 func boolPtr(b bool) *bool { return &b }
 
 func triPtr(t tri) *bool {
@@ -508,12 +387,4 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// periodClock is the clock that produced the date, or fallback.
-func (d deadline) periodClock(fallback *Clock) *Clock {
-	if d.clock != nil {
-		return d.clock
-	}
-	return fallback
 }

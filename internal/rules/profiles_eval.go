@@ -110,7 +110,7 @@ func (pc *profileCheck) exempt(why string) bool {
 		default:
 			pc.o.Applies, pc.o.Required = boolPtr(false), boolPtr(false)
 			pc.o.Standard = "not required"
-			pc.o.Explanation = fmt.Sprintf("Does not apply: %s; but exempt: %s (%s).", why, ex.Label, ex.Citation)
+			pc.o.Explanation = fmt.Sprintf("Not required: %s (%s). Otherwise the rule would apply: %s.", ex.Label, ex.Citation, why)
 			return true
 		}
 	}
@@ -183,7 +183,8 @@ func (pc *profileCheck) toll(d *deadline, le *LEDelay, applied bool, start, end 
 		pc.readings = append(pc.readings, Alternative{Basis: basis + ": later by the length of the delay, once it ends"})
 		return
 	}
-	days := int(end.Sub(start).Hours() / 24)
+	loc := d.due.Location()
+	days := daysBetween(clock.DateOf(start.In(loc)), clock.DateOf(end.In(loc)))
 	moved := d.due.AddDate(0, 0, days)
 	if applied {
 		d.addAlt(*d.due, "without the suspension")
@@ -233,4 +234,12 @@ func joinNote(a, b string) string {
 		return b
 	}
 	return a + "; " + b
+}
+
+// daysBetween counts the calendar days from a to b (civil dates, so a DST
+// change in between does not lose a day).
+func daysBetween(a, b clock.Date) int {
+	ua := time.Date(a.Year, a.Month, a.Day, 0, 0, 0, 0, time.UTC)
+	ub := time.Date(b.Year, b.Month, b.Day, 0, 0, 0, 0, time.UTC)
+	return int(ub.Sub(ua).Hours() / 24)
 }

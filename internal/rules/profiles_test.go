@@ -34,7 +34,7 @@ func TestNewMexicoDefinitionAndExemption(t *testing.T) {
 		says     string
 	}{
 		{"health only, any organization", statePerson("US-NM", "America/Denver", []string{"health"}, "controller"), false, "is not personal information under New Mexico's definition (N.M. Stat. §57-12C-2)"},
-		{"SSN, HIPAA covered entity", statePerson("US-NM", "America/Denver", []string{"ssn", "health"}, "hipaa_covered_entity"), false, "exempt: a person subject to HIPAA or the Gramm-Leach-Bliley Act"},
+		{"SSN, HIPAA covered entity", statePerson("US-NM", "America/Denver", []string{"ssn", "health"}, "hipaa_covered_entity"), false, "Not required: a person subject to HIPAA or the Gramm-Leach-Bliley Act is exempt from the Data Breach Notification Act (N.M. Stat. §57-12C-8)"},
 		{"SSN, bank under GLBA", statePerson("US-NM", "America/Denver", []string{"ssn"}, "banking_organization"), false, "N.M. Stat. §57-12C-8"},
 		{"SSN, retailer", statePerson("US-NM", "America/Denver", []string{"ssn"}, "controller"), true, "which New Mexico's definition of personal information covers"},
 	}
