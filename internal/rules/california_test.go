@@ -49,3 +49,21 @@ func TestCaliforniaAttorneyGeneralSampleCopy(t *testing.T) {
 		})
 	}
 }
+
+// TestStateDeadlineChanges: the dates the reference gives for changes to a
+// state's period (regulations.md §1.6), both sides of each: Connecticut 60
+// days from 2021-10-01 (90 before), Indiana 45 days from 2022-07-01, Maine
+// 30 days from 2019-09-19.
+func TestStateDeadlineChanges(t *testing.T) {
+	f := func(region, zone, event, at string) Facts {
+		return Facts{Organization: org(region, zone, "controller"), Events: ev(event, at), Affected: aff(region, 20), DataCategories: []string{"ssn"}}
+	}
+	runBoundary(t, []boundaryCase{
+		{"CT day before 60-day rule", f("US-CT", "America/New_York", "discovered", "2021-09-30"), "US-CT/individuals", yes(), "2021-12-29T23:59:59-05:00"},
+		{"CT first 60-day day", f("US-CT", "America/New_York", "discovered", "2021-10-01"), "US-CT/individuals", yes(), "2021-11-30T23:59:59-05:00"},
+		{"IN day before 45-day rule", f("US-IN", "America/Indiana/Indianapolis", "discovered", "2022-06-30"), "US-IN/individuals", yes(), ""},
+		{"IN first 45-day day", f("US-IN", "America/Indiana/Indianapolis", "discovered", "2022-07-01"), "US-IN/individuals", yes(), "2022-08-15T23:59:59-04:00"},
+		{"ME day before 30-day rule", f("US-ME", "America/New_York", "aware", "2019-09-18"), "US-ME/individuals", yes(), ""},
+		{"ME first 30-day day", f("US-ME", "America/New_York", "aware", "2019-09-19"), "US-ME/individuals", yes(), "2019-10-19T23:59:59-04:00"},
+	})
+}

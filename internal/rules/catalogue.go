@@ -49,10 +49,13 @@ type Rule struct {
 	Trigger      *Cond     `yaml:"trigger"`
 	// Profile names the jurisdiction profile whose definition of covered
 	// data, exemptions and law-enforcement delay the rule follows.
-	Profile       string   `yaml:"profile"`
-	Clock         Clock    `yaml:"clock"`
-	EffectiveFrom string   `yaml:"effective_from"`
-	EffectiveTo   string   `yaml:"effective_to"`
+	Profile       string `yaml:"profile"`
+	Clock         Clock  `yaml:"clock"`
+	EffectiveFrom string `yaml:"effective_from"`
+	EffectiveTo   string `yaml:"effective_to"`
+	// EffectiveNote says what is known of the effective dates when they
+	// are not recorded (a statute in force before the catalogue's period).
+	EffectiveNote string   `yaml:"effective_note"`
 	VersionBy     []string `yaml:"version_by"`
 	Citation      string   `yaml:"citation"`
 	// Source is the official text; SeeAlso lists secondary sources.

@@ -195,6 +195,7 @@ func (ev *evaluator) inScope(r *Rule) bool {
 func newObligation(r *Rule) Obligation {
 	return Obligation{
 		Rule: r.ID, Part: r.Part, Version: r.Version, Kind: r.kind(), Jurisdiction: r.Jurisdiction,
+		EffectiveFrom: r.EffectiveFrom, EffectiveTo: r.EffectiveTo, EffectiveNote: r.EffectiveNote,
 		Recipient: r.Recipient, Citation: r.Citation, Source: r.Source, SeeAlso: r.SeeAlso,
 		RuleStatus: r.Status, StatusNote: r.StatusNote, Notes: r.Notes, Content: r.Content,
 	}

@@ -38,6 +38,12 @@ type Obligation struct {
 	Rule    string `json:"rule"`
 	Part    string `json:"part,omitempty"`
 	Version string `json:"version"`
+	// EffectiveFrom and EffectiveTo bound the version in force (civil
+	// dates, inclusive; empty = open); EffectiveNote says what is known
+	// when they are not recorded.
+	EffectiveFrom string `json:"effective_from,omitempty"`
+	EffectiveTo   string `json:"effective_to,omitempty"`
+	EffectiveNote string `json:"effective_note,omitempty"`
 	// Kind is KindDuty, KindPermitted, KindRetention or KindTarget.
 	Kind         string    `json:"kind"`
 	Jurisdiction string    `json:"jurisdiction"`

@@ -60,6 +60,9 @@ func writeTextObligation(b *strings.Builder, o *Obligation) {
 	if o.Notes != "" {
 		fmt.Fprintf(b, "  notes:    %s\n", o.Notes)
 	}
+	if in := inForceText(o); in != "" {
+		fmt.Fprintf(b, "  in force: %s\n", in)
+	}
 	fmt.Fprintf(b, "  cite:     %s\n", o.Citation)
 	if o.Source != "" {
 		fmt.Fprintf(b, "  source:   %s\n", o.Source)
@@ -144,4 +147,24 @@ func requiredLabel(o *Obligation) string {
 		return "KEEP RECORD "
 	}
 	return "REQUIRED    "
+}
+
+// inForceText says when the version applied is in force.
+func inForceText(o *Obligation) string {
+	var span string
+	switch {
+	case o.EffectiveFrom != "" && o.EffectiveTo != "":
+		span = o.EffectiveFrom + " to " + o.EffectiveTo
+	case o.EffectiveFrom != "":
+		span = "from " + o.EffectiveFrom
+	case o.EffectiveTo != "":
+		span = "until " + o.EffectiveTo
+	}
+	switch {
+	case span == "":
+		return o.EffectiveNote
+	case o.EffectiveNote != "":
+		return span + "; " + o.EffectiveNote
+	}
+	return span
 }

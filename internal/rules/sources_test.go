@@ -83,3 +83,21 @@ func TestOfficialSourceCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryRuleCarriesCitationDatesAndCertainty: each rule says which text
+// it rests on, when it is in force (or what is known of that), and how far
+// it was checked.
+func TestEveryRuleCarriesCitationDatesAndCertainty(t *testing.T) {
+	cat := loadTestCatalogue(t)
+	for _, r := range cat.Rules {
+		if r.Citation == "" || r.Status == "" {
+			t.Errorf("%s (%s): citation %q status %q", r.Key(), r.Version, r.Citation, r.Status)
+		}
+		if r.EffectiveFrom == "" && r.EffectiveNote == "" && !r.Pending {
+			t.Errorf("%s (%s): no effective_from and no effective_note", r.Key(), r.Version)
+		}
+		if r.Status == StatusUnverified && r.StatusNote == "" {
+			t.Errorf("%s (%s): unverified without a status note saying what", r.Key(), r.Version)
+		}
+	}
+}
