@@ -201,7 +201,7 @@ func homeCond(e *condEnv, want []string) verdict {
 func eventCond(e *condEnv, id string) verdict {
 	name := e.vocab.EventName(id)
 	if t, ok := e.f.event(id); ok {
-		return verdict{val: triTrue, reasons: []string{fmt.Sprintf("%s is recorded (%s)", upperFirstWord(name), t.Format(timeLayout))}}
+		return verdict{val: triTrue, reasons: []string{fmt.Sprintf("%s is recorded (%s)", name, t.Format(timeLayout))}}
 	}
 	return verdict{val: triFalse, reasons: []string{name + " is not recorded"}}
 }

@@ -97,6 +97,3 @@ func opWords(op string, n int) string {
 	words := map[string]string{">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most", "==": "exactly", "!=": "other than"}
 	return fmt.Sprintf("%s %d", words[op], n)
 }
-
-// upperFirstWord capitalizes the first letter of a phrase.
-func upperFirstWord(s string) string { return upperFirst(s) }
