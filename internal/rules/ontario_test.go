@@ -51,3 +51,22 @@ func TestOntarioHolidayExtensionIsTheAlternative(t *testing.T) {
 		})
 	}
 }
+
+// TestJapanYearEndRollIsTheAlternative: the PPC counts the day of knowing
+// as day 1 (Guidelines 3-5-3-4, from secondary sources) and moves a last
+// day in the 29 December - 3 January closure to the next open day. That
+// move is unconfirmed, so the unmoved day is due and the moved one is the
+// alternative.
+func TestJapanYearEndRollIsTheAlternative(t *testing.T) {
+	cat := loadTestCatalogue(t)
+	f := Facts{Organization: org("JP", "Asia/Tokyo", "controller"), Events: ev("aware", "2025-12-01T10:00:00+09:00"),
+		Affected: aff("JP", 1500), DataCategories: []string{"name"}, Kinds: []string{"unauthorized_disclosure"}}
+	o := findObligation(Evaluate(cat, f, testOptions(t)), "JP-APPI-PPC-FIN")
+	// Day 1 = Dec 1, day 30 = Dec 30 (in the closure); next open day Jan 5, 2026 (Jan 1-3 closure, Jan 4 Sunday).
+	if o == nil || o.Due == nil || o.Due.Format(time.RFC3339) != "2025-12-30T23:59:59+09:00" {
+		t.Fatalf("due %v, want 2025-12-30T23:59:59+09:00", o)
+	}
+	if o.Alternative == nil || o.Alternative.Due == nil || o.Alternative.Due.Format(time.DateOnly) != "2026-01-05" {
+		t.Errorf("alternative %+v, want 2026-01-05", o.Alternative)
+	}
+}
