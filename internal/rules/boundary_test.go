@@ -132,3 +132,22 @@ func TestOverdueAndInternalTarget(t *testing.T) {
 		t.Errorf("internal target = %s, want %s", opc.InternalTarget, want)
 	}
 }
+
+// TestInternalTargetFromTheFacts: an assessment of facts that are not
+// stored (the CLI, the assessments API) takes the organization's target
+// from the facts when the options give none.
+func TestInternalTargetFromTheFacts(t *testing.T) {
+	cat := loadTestCatalogue(t)
+	opts := testOptions(t)
+	opts.InternalTarget = 0
+	f := Facts{Organization: org("CA-ON", "America/Toronto", "commercial_org"), Events: ev("determined", "2026-02-16T09:00:00-05:00"),
+		Affected: aff("CA-ON", 5), Answers: answers{"rrosh": true}}
+	if o := findObligation(Evaluate(cat, f, opts), "CA-PIPEDA-OPC"); o.InternalTarget != nil {
+		t.Errorf("no target anywhere: got %v", o.InternalTarget)
+	}
+	f.Organization.InternalTargetHours = 48
+	o := findObligation(Evaluate(cat, f, opts), "CA-PIPEDA-OPC")
+	if want := "2026-02-18T09:00:00-05:00"; o.InternalTarget == nil || o.InternalTarget.Format(time.RFC3339) != want {
+		t.Errorf("target %v, want %s (48 hours after determination)", o.InternalTarget, want)
+	}
+}

@@ -39,6 +39,9 @@ type Options struct {
 // pure: the same facts and options always give the same result.
 func Evaluate(cat *Catalogue, facts Facts, opts Options) Result {
 	pf := parseFacts(&facts)
+	if opts.InternalTarget == 0 && facts.Organization.InternalTargetHours > 0 {
+		opts.InternalTarget = time.Duration(facts.Organization.InternalTargetHours) * time.Hour
+	}
 	ev := &evaluator{cat: cat, f: pf, opts: opts}
 	ev.env = &condEnv{f: pf, vocab: &cat.Vocabulary}
 	ev.calc = &clockCalc{f: pf, env: ev.env, cals: opts.Calendars}
