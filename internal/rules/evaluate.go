@@ -113,13 +113,20 @@ func (ev *evaluator) perRegion(r *Rule, base Obligation) []Obligation {
 		ev.decide(r, &o, []*Cond{{Count: pr}})
 		return []Obligation{o}
 	}
+	// The rule's own conditions are the same for every region: decide
+	// them once, then each region's count.
+	common := evalAll(ev.applicability(r), ev.env)
 	out := make([]Obligation, 0, len(codes))
 	for _, code := range codes {
 		o := base
 		n := counts[code]
 		o.Region, o.RegionName, o.Count = code, ev.cat.Vocabulary.RegionName(code), &n
 		o.Recipient.Name = strings.ReplaceAll(o.Recipient.Name, "{region}", o.RegionName)
-		ev.decide(r, &o, []*Cond{{Count: &CountCond{In: code, Op: pr.Op, Value: pr.Value}}})
+		v := common
+		if v.val != triFalse {
+			v = andVerdicts(common, (&CountCond{In: code, Op: pr.Op, Value: pr.Value}).eval(ev.env))
+		}
+		ev.settle(r, &o, v)
 		out = append(out, o)
 	}
 	return out
@@ -210,8 +217,12 @@ func newObligation(r *Rule) Obligation {
 // jurisdiction's profile (covered data, exemptions, law-enforcement delay),
 // then computes the clock.
 func (ev *evaluator) decide(r *Rule, o *Obligation, extra []*Cond) {
-	conds := append(ev.applicability(r), extra...)
-	v := evalAll(conds, ev.env)
+	ev.settle(r, o, evalAll(append(ev.applicability(r), extra...), ev.env))
+}
+
+// settle turns the verdict on a rule's conditions into the obligation:
+// the profile's covered data and exemptions, the clock, the explanation.
+func (ev *evaluator) settle(r *Rule, o *Obligation, v verdict) {
 	pc := ev.profileCheck(r, o)
 	if pc != nil && v.val != triFalse {
 		v = andVerdicts(v, pc.covered())
