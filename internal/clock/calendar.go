@@ -13,6 +13,8 @@ type Holiday struct {
 	// Kind is KindHoliday, KindClosure or KindWeekendRule (a weekday that
 	// is a holiday every week, such as Sunday under Ontario's Legislation Act).
 	Kind string
+	// Unconfirmed marks a closure that is expected but not confirmed.
+	Unconfirmed bool
 }
 
 // Calendar decides which days are business days for one jurisdiction.
@@ -26,9 +28,13 @@ type Calendar struct {
 	rules        []rule
 	citizensRule bool // Japan: a day between two national holidays is a holiday
 
-	mu       sync.Mutex
-	closures map[Date]Holiday
-	years    map[int]map[Date]Holiday
+	// coverFrom and coverTo bound the years the calendar knows (0 = open).
+	coverFrom, coverTo int
+
+	mu        sync.Mutex
+	closures  map[Date]Holiday
+	years     map[int]map[Date]Holiday
+	confirmed *Calendar // the calendar without its unconfirmed closures
 }
 
 // ID returns the calendar id (its file name without .yaml).

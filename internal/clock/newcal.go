@@ -29,6 +29,9 @@ func newCalendar(id string, fc fileCalendar, parent *Calendar) (*Calendar, error
 		return nil, err
 	}
 	c.applyCitizens(fc)
+	if err := c.applyCovers(fc); err != nil {
+		return nil, err
+	}
 	for i, f := range fc.Holidays {
 		r, err := parseRule(fmt.Sprintf("holidays[%d]", i), f)
 		if err != nil {
@@ -48,6 +51,7 @@ func newCalendar(id string, fc fileCalendar, parent *Calendar) (*Calendar, error
 
 func (c *Calendar) inherit(p *Calendar) {
 	c.weekend, c.everyWeek, c.citizensRule = p.weekend, p.everyWeek, p.citizensRule
+	c.coverFrom, c.coverTo = p.coverFrom, p.coverTo
 	c.rules = append(c.rules, p.rules...)
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -86,4 +90,21 @@ func (c *Calendar) applyCitizens(fc fileCalendar) {
 	if fc.CitizensHoliday != nil {
 		c.citizensRule = *fc.CitizensHoliday
 	}
+}
+
+// applyCovers reads the years a calendar covers; a calendar extending
+// another narrows its parent's range, never widens it.
+func (c *Calendar) applyCovers(fc fileCalendar) error {
+	if fc.Covers == nil {
+		return nil
+	}
+	from, to := fc.Covers.From, fc.Covers.To
+	if from <= 0 || to < from {
+		return fieldErr("covers", "want from <= to, both years, got %d-%d", from, to)
+	}
+	if c.coverFrom != 0 && from < c.coverFrom || c.coverTo != 0 && to > c.coverTo {
+		return fieldErr("covers", "%d-%d is wider than the parent's %d-%d", from, to, c.coverFrom, c.coverTo)
+	}
+	c.coverFrom, c.coverTo = from, to
+	return nil
 }

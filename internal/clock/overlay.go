@@ -64,7 +64,7 @@ func (c *Calendar) withClosures(hs []Holiday) *Calendar {
 	defer c.mu.Unlock()
 	cp := &Calendar{id: c.id, name: c.name, status: c.status, source: c.source,
 		weekend: c.weekend, everyWeek: c.everyWeek, rules: c.rules, citizensRule: c.citizensRule,
-		closures: make(map[Date]Holiday, len(c.closures)+len(hs))}
+		coverFrom: c.coverFrom, coverTo: c.coverTo, closures: make(map[Date]Holiday, len(c.closures)+len(hs))}
 	for d, h := range c.closures {
 		cp.closures[d] = h
 	}

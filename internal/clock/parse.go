@@ -192,7 +192,7 @@ func parseClosure(field string, f fileClosure) (Holiday, error) {
 	if strings.TrimSpace(f.Name) == "" {
 		return Holiday{}, fieldErr(field+".name", "is required")
 	}
-	return Holiday{Date: d, Name: f.Name, Kind: KindClosure}, nil
+	return Holiday{Date: d, Name: f.Name, Kind: KindClosure, Unconfirmed: f.Confirmed != nil && !*f.Confirmed}, nil
 }
 
 // errRequired marks a missing required value.

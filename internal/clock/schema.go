@@ -12,9 +12,19 @@ type fileCalendar struct {
 	// EveryWeek lists weekdays that are named holidays every week.
 	EveryWeek []string `yaml:"every_week"`
 	// CitizensHoliday turns on Japan's sandwiched-day rule.
-	CitizensHoliday *bool         `yaml:"citizens_holiday"`
-	Holidays        []fileRule    `yaml:"holidays"`
-	Closures        []fileClosure `yaml:"closures"`
+	CitizensHoliday *bool `yaml:"citizens_holiday"`
+	// Covers bounds the years for which the calendar's holidays are known
+	// (a published list, or rules checked only for those years). A date
+	// outside them is an error, never a silent "no holiday".
+	Covers   *fileCovers   `yaml:"covers"`
+	Holidays []fileRule    `yaml:"holidays"`
+	Closures []fileClosure `yaml:"closures"`
+}
+
+// fileCovers is an inclusive range of years.
+type fileCovers struct {
+	From int `yaml:"from"`
+	To   int `yaml:"to"`
 }
 
 // fileRule is one recurring holiday. Exactly one of Fixed, Date, Weekday,
@@ -51,9 +61,13 @@ type fileRule struct {
 	Source  string   `yaml:"source"`
 }
 
-// fileClosure is a one-off closure on a full date.
+// fileClosure is a one-off closure on a full date. Confirmed false marks a
+// closure that is expected but not confirmed (an executive order closed
+// agencies; whether EDGAR closed is not known): deadlines are then counted
+// both ways.
 type fileClosure struct {
-	Date   string `yaml:"date"`
-	Name   string `yaml:"name"`
-	Source string `yaml:"source"`
+	Date      string `yaml:"date"`
+	Name      string `yaml:"name"`
+	Source    string `yaml:"source"`
+	Confirmed *bool  `yaml:"confirmed"`
 }

@@ -100,17 +100,26 @@ func TestStatisticsPDFAndCSV(t *testing.T) {
 
 func TestSummaryShowsTimelineObligationsAndCounts(t *testing.T) {
 	in := fullInput()
+	in.Obligations[0].StatusNote = "the 30-day figure is unverified"
+	in.Obligations[1].Notes = "no harm threshold applies"
 	data := render(t, "summary", in)
 	qpdfCheck(t, data)
 	text := pdfText(t, data)
 	for _, want := range []string{
 		"Breach occurred", "recipient called", "Individuals notified",
 		"2025-02-28 08:30 EST (UTC-05:00)", // discovered, in Toronto
-		"ON-PHIPA-IPC", "2025-03-06 12:00 EST", "pending", "at the first reasonable opportunity", "letters batch 1",
-		"CA-QC", "200", "Minors", "bounced", "1,200", "2025-03-05 15:00 EST",
+		"ON-PHIPA-IPC", "2025-03-06 12:00 EST", "Pending", "at the first reasonable opportunity", "letters batch 1",
+		"Quebec", "200", "Minors", "Bounced", "1,200", "2025-03-05 15:00 EST", "Postal mail", "French",
+		"Unverified: the 30-day figure is unverified", "Note: no harm threshold applies",
 	} {
 		if !hasText(text, want) {
 			t.Errorf("%q not in summary", want)
+		}
+	}
+	// Labels and region names, never the stored codes.
+	for _, code := range []string{"CA-QC", "bounced", "postal", "not_required"} {
+		if regexp.MustCompile(`\b` + code + `\b`).MatchString(text) {
+			t.Errorf("the code %q is printed", code)
 		}
 	}
 	if !inOrder(fieldsOf(text), []string{"Breach", "occurred", "Discovered", "Became", "Determined", "Contained", "Individuals"}) {

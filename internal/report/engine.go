@@ -143,7 +143,7 @@ func (d *doc) footer(last bool) {
 	if last {
 		total = fmt.Sprint(p.PageNo())
 	}
-	info := fmt.Sprintf("%s %s · %s %s", d.meta.w.generated, formatTime(d.meta.generated, d.meta.zone),
+	info := fmt.Sprintf("%s %s · %s %s", d.meta.w.generated, formatTimeIn(d.meta.generated, d.meta.zone, d.meta.w.code),
 		d.meta.w.documentID, clean(d.meta.docID))
 	pageText := fmt.Sprintf(d.meta.w.page, p.PageNo(), total)
 	pageW := 32.0
@@ -159,6 +159,7 @@ func (d *doc) titleBlock() {
 		return
 	}
 	p := d.pdf
+	p.Bookmark(clean(d.meta.title), 0, -1)
 	p.SetFont(fontFamily, "B", 15)
 	p.MultiCell(d.width, 7, clean(d.meta.title), "", "L", false)
 	if d.meta.subtitle != "" {
@@ -167,7 +168,7 @@ func (d *doc) titleBlock() {
 	}
 	if d.meta.preparer != "" {
 		p.SetFont(fontFamily, "I", bodySize)
-		p.MultiCell(d.width, lineH, d.meta.w.preparedBy+": "+clean(d.meta.preparer), "", "L", false)
+		p.MultiCell(d.width, lineH, d.meta.w.preparedBy+d.meta.w.colon+clean(d.meta.preparer), "", "L", false)
 	}
 	p.Ln(3)
 	p.SetFont(fontFamily, "", bodySize)
@@ -181,6 +182,9 @@ func (d *doc) heading(text string) {
 	d.needSpace(4 * lineH)
 	p := d.pdf
 	p.Ln(2)
+	// The outline is the navigation a screen reader offers in place of a
+	// structure tree, which the PDF library cannot write (README.md).
+	p.Bookmark(clean(text), 1, -1)
 	p.SetFont(fontFamily, "B", bodySize+2)
 	p.SetX(d.left)
 	p.MultiCell(d.width, 6, clean(text), "", "L", false)
@@ -313,8 +317,18 @@ const fitRunes = 1000
 
 // formatTime prints an instant in a zone with the zone's abbreviation and offset.
 func formatTime(t time.Time, z *time.Location) string {
+	return formatTimeIn(t, z, "en")
+}
+
+// formatTimeIn prints an instant for a document in lang. French documents
+// write the hour as "16 h 15" and give the offset without the English zone
+// abbreviation (EST, EDT).
+func formatTimeIn(t time.Time, z *time.Location, lang string) string {
 	if z == nil {
 		z = time.UTC
+	}
+	if lang == "fr" {
+		return t.In(z).Format("2006-01-02 15 h 04 (UTC-07:00)")
 	}
 	return t.In(z).Format("2006-01-02 15:04 MST (UTC-07:00)")
 }

@@ -79,7 +79,7 @@ func (v *view) orgValue(key string) (string, bool) {
 		if s := v.in.Breach.Answers[AnswerOrganizationType]; s != "" {
 			return s, true
 		}
-		return strings.Join(o.Sectors, ", "), true
+		return strings.Join(labelsOf(o.Sectors, sectorLabel, v.w.code), ", "), true
 	}
 	return "", false
 }
@@ -120,7 +120,7 @@ func (v *view) breachText(key string) (string, bool) {
 	case "breach.monetary_impact":
 		return b.MonetaryImpact, true
 	case "breach.data":
-		return joinList(b.DataCategories), true
+		return joinList(labelsOf(b.DataCategories, dataLabel, v.w.code)), true
 	case "breach.subjects":
 		return joinList(b.SubjectCategories), true
 	}
@@ -239,7 +239,7 @@ func (v *view) eventTime(kind string) string {
 	if len(ts) == 0 {
 		return ""
 	}
-	return formatTime(ts[0], v.zone)
+	return v.time(ts[0])
 }
 
 // period prints when the breach occurred: one instant, or first start to last end.
@@ -248,7 +248,7 @@ func (v *view) period() string {
 	if len(starts) == 0 {
 		return ""
 	}
-	first := formatTime(starts[0], v.zone)
+	first := v.time(starts[0])
 	last := starts[len(starts)-1]
 	if len(ends) > 0 {
 		last = ends[len(ends)-1]
@@ -256,7 +256,7 @@ func (v *view) period() string {
 	if last.Equal(starts[0]) {
 		return first
 	}
-	return first + " – " + formatTime(last, v.zone)
+	return first + " – " + v.time(last)
 }
 
 // withEvent appends the date of an event to a text, when both are known.
@@ -288,3 +288,6 @@ func nonEmpty(items ...string) []string {
 func joinComma(a, b string) string {
 	return strings.Join(nonEmpty(a, b), ", ")
 }
+
+// time prints an instant in the document's zone and language.
+func (v *view) time(t time.Time) string { return formatTimeIn(t, v.zone, v.w.code) }

@@ -39,20 +39,31 @@ type filingSpec struct {
 	paper    string
 	notes    []string // printed under the title, e.g. the form's own warnings
 	sections []section
+	// citation and standard, when set, are printed in the filing's own
+	// language instead of the obligation's (stored in English).
+	citation string
+	standard string
 }
 
-// missingFields lists the required fields of a spec that have no value.
+// missingFields lists every field of a spec that the filing prints as not
+// yet known: the required ones first, then those asked for only if known
+// (marked Optional).
 func missingFields(spec filingSpec, v *view) []Missing {
-	var out []Missing
+	var req, opt []Missing
 	for _, s := range spec.sections {
 		for _, f := range s.fields {
-			if f.optional || f.fallback != "" || v.value(f.key) != "" {
+			if f.fallback != "" || v.value(f.key) != "" {
 				continue
 			}
-			out = append(out, Missing{Field: f.key, Label: f.label, Why: f.why})
+			m := Missing{Field: f.key, Label: f.label, Why: f.why, Optional: f.optional}
+			if f.optional {
+				opt = append(opt, m)
+			} else {
+				req = append(req, m)
+			}
 		}
 	}
-	return out
+	return append(req, opt...)
 }
 
 // renderFiling lays out a filing: the stage block, every section, and the list
@@ -68,7 +79,7 @@ func renderFiling(spec filingSpec, in Input, w io.Writer) error {
 	for _, n := range spec.notes {
 		d.note(n)
 	}
-	d.stageBlock(v)
+	d.stageBlock(v, spec)
 	for _, s := range spec.sections {
 		d.heading(s.title)
 		for _, f := range s.fields {
@@ -79,7 +90,11 @@ func renderFiling(spec filingSpec, in Input, w io.Writer) error {
 		d.heading(v.w.missing)
 		d.note(v.w.missingNote)
 		for _, m := range miss {
-			d.paragraph("• " + m.Label + " (" + m.Why + ")")
+			why := m.Why
+			if m.Optional {
+				why = joinComma(why, v.w.optional)
+			}
+			d.paragraph("• " + m.Label + " (" + why + ")")
 		}
 	}
 	return d.finish(w)
@@ -101,20 +116,27 @@ func (d *doc) printField(f field, v *view) {
 	d.field(f.label, value)
 }
 
-// stageBlock prints the stage, the obligation answered and any earlier reference.
-func (d *doc) stageBlock(v *view) {
+// stageBlock prints the stage, the obligation answered and any earlier
+// reference. A duty that is not required has no due line: a voluntary
+// filing is not late.
+func (d *doc) stageBlock(v *view, spec filingSpec) {
 	d.field(v.w.stage, stageLabel(v.in.Stage, v.w))
 	ob := v.in.Obligation
 	if ob == nil {
 		return
 	}
 	l := obligationLabels(v.w.code)
-	if ob.Citation != "" {
-		d.field(l.citation, ob.Citation)
+	if c := firstNonEmpty(spec.citation, ob.Citation); c != "" {
+		d.field(l.citation, c)
 	}
-	if ob.Due != nil {
-		d.field(l.due, formatTime(*ob.Due, v.zone))
-	} else if ob.Standard != "" {
+	required := ob.Required == nil || *ob.Required
+	switch {
+	case !required:
+	case ob.Due != nil:
+		d.field(l.due, v.time(*ob.Due))
+	case spec.standard != "":
+		d.field(l.due, spec.standard)
+	case ob.Standard != "" && spec.lang != "fr":
 		d.field(l.due, ob.Standard)
 	}
 	if ob.FilingReference != "" && v.in.Stage != StagePreliminary {
@@ -143,7 +165,7 @@ func metaFor(in Input, v *view, title, subtitle, paper string) docMeta {
 	}
 	return docMeta{
 		title: title, subtitle: subtitle, org: org, reference: in.Breach.Reference,
-		docID: id, generated: in.GeneratedAt, zone: v.zone, preparer: in.Preparer,
+		docID: id, generated: in.GeneratedAt, zone: v.zone, preparer: in.PreparedBy.line(),
 		paper: paper, w: v.w, budget: in.budget,
 	}
 }

@@ -95,7 +95,7 @@ func fullInput() Input {
 		GeneratedAt: at("2025-03-05T21:15:00Z"),
 		Zone:        toronto,
 		DocumentID:  "DOC-7f3a9c",
-		Preparer:    "Dana Okafor",
+		PreparedBy:  Person{Name: "Dana Okafor", Role: "Privacy Officer"},
 		State:       "TX",
 	}
 }

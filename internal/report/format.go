@@ -68,45 +68,31 @@ func joinList(items []string) string {
 	return strings.Join(out, "; ")
 }
 
-// countsLine prints a map of counts as "KEY: n; KEY: n" in key order.
+// countsLine prints counts by region as "Alberta: 160; Ontario: 1,000",
+// by region name.
 func countsLine(m map[string]int, lang string) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	type row struct {
+		name string
+		n    int
 	}
-	slices.Sort(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		parts = append(parts, fmt.Sprintf("%s: %s", k, count(m[k], lang)))
+	rows := make([]row, 0, len(m))
+	for k, n := range m {
+		rows = append(rows, row{regionName(k, lang), n})
+	}
+	slices.SortFunc(rows, func(a, b row) int { return strings.Compare(a.name, b.name) })
+	sep := ": "
+	if lang == "fr" {
+		sep = "\u00a0: "
+	}
+	parts := make([]string, 0, len(rows))
+	for _, r := range rows {
+		parts = append(parts, r.name+sep+count(r.n, lang))
 	}
 	return strings.Join(parts, "; ")
 }
 
 // kindLabel names a breach kind or characteristic for people.
-func kindLabel(k, lang string) string {
-	fr := map[string]string{
-		KindTheft: "Vol", KindLoss: "Perte", KindUnauthorizedUse: "Utilisation non autorisée",
-		KindUnauthorizedDisclosure: "Communication non autorisée", KindUnauthorizedCollection: "Collecte non autorisée",
-		TagInternalParty: "Partie interne", TagStranger: "Personne externe", TagRansomware: "Rançongiciel",
-		TagCyberattack: "Cyberattaque", TagUnencryptedDevice: "Appareil portable non chiffré",
-		TagPaperRecords: "Dossiers papier", TagMisdirected: "Envoi mal acheminé",
-	}
-	en := map[string]string{
-		KindTheft: "Theft", KindLoss: "Loss", KindUnauthorizedUse: "Unauthorized use",
-		KindUnauthorizedDisclosure: "Unauthorized disclosure", KindUnauthorizedCollection: "Unauthorized collection",
-		TagInternalParty: "Internal party", TagStranger: "Stranger", TagRansomware: "Ransomware",
-		TagCyberattack: "Cyberattack", TagUnencryptedDevice: "Unencrypted portable device",
-		TagPaperRecords: "Paper records", TagMisdirected: "Misdirected communication",
-	}
-	table := en
-	if lang == "fr" {
-		table = fr
-	}
-	if s, ok := table[k]; ok {
-		return s
-	}
-	return k
-}
+func kindLabel(k, lang string) string { return lookupLabel(breachKinds, k, lang) }
 
 // natureLabel names the security property a breach affected.
 func natureLabel(n, lang string) string {

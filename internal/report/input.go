@@ -118,6 +118,11 @@ type Obligation struct {
 	Explanation     string
 	FiledAt         *time.Time
 	FilingReference string // the regulator's reference for an earlier filing
+	// StatusNote says what about the rule is unverified; Notes are the
+	// rule's own notes. The internal summary prints them; filings sent to
+	// a regulator do not.
+	StatusNote string
+	Notes      string
 }
 
 // RosterStats are the counts of the affected people imported for a breach.
@@ -161,16 +166,21 @@ type RegisterEntry struct {
 
 // Input is everything a document may print. Each kind reads the parts it needs.
 type Input struct {
-	Org          Organization
-	Breach       Breach
-	Obligation   *Obligation  // the obligation a filing answers
-	Obligations  []Obligation // all obligations of the breach (summary)
-	Roster       RosterStats
-	Deliveries   DeliveryStats
-	Stage        string         // preliminary, update or final (filings)
-	GeneratedAt  time.Time      // required: printed, and the PDF creation date
-	Zone         *time.Location // zone for printed times; Org.TimeZone, then UTC, when nil
-	DocumentID   string
+	Org         Organization
+	Breach      Breach
+	Obligation  *Obligation  // the obligation a filing answers
+	Obligations []Obligation // all obligations of the breach (summary)
+	Roster      RosterStats
+	Deliveries  DeliveryStats
+	Stage       string         // preliminary, update or final (filings)
+	GeneratedAt time.Time      // required: printed, and the PDF creation date
+	Zone        *time.Location // zone for printed times; Org.TimeZone, then UTC, when nil
+	DocumentID  string
+	// PreparedBy is the person who prepared the document, printed as
+	// "Prepared by: name, role".
+	PreparedBy Person
+	// Preparer is no longer printed: it held an account label (an e-mail
+	// address, "cli"), not a person. Use PreparedBy.
 	Preparer     string
 	State        string        // two-letter US state for us-state-ag
 	Requirements []Requirement // content items for the generic filing
@@ -181,4 +191,19 @@ type Input struct {
 	Year         int       // calendar year for annual statistics
 
 	budget budget // set by Render
+}
+
+// Person is someone named in a document: a name and a role or title
+// ("Dana Okafor", "Privacy Officer").
+type Person struct {
+	Name string
+	Role string
+}
+
+// line prints "name, role", or "" when no name is known.
+func (p Person) line() string {
+	if p.Name == "" {
+		return ""
+	}
+	return joinComma(p.Name, p.Role)
 }

@@ -28,11 +28,15 @@ type KindInfo struct {
 	CSV       bool     // WriteCSV also produces a CSV
 }
 
-// Missing is one content item a document needs and the breach does not yet have.
+// Missing is one content item a document prints as "not yet known".
 type Missing struct {
 	Field string // catalogue key or answer key
 	Label string // the form's wording
 	Why   string // the provision that asks for it
+	// Optional marks an item the law or the form asks for only if known:
+	// it is printed as not yet known and listed, but does not stop a
+	// final filing.
+	Optional bool
 }
 
 // kindDef is a registry entry: its description and how to check and render it.
@@ -72,8 +76,9 @@ func lookup(kind string) (kindDef, error) {
 	return kindDef{}, fmt.Errorf("%w: %q", ErrUnknownKind, kind)
 }
 
-// Check lists the content a document of this kind needs that the input does not have.
-// An empty list means the document can be filed as final.
+// Check lists the content a document of this kind prints as "not yet
+// known": the required items first, then those marked Optional. With no
+// required item left the document can be filed as final.
 func Check(kind string, in Input) ([]Missing, error) {
 	d, err := lookup(kind)
 	if err != nil {

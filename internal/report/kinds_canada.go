@@ -77,6 +77,8 @@ func caiKind() kindDef {
 			subtitle: "Loi sur la protection des renseignements personnels dans le secteur privé, art. 3.5; Règlement sur les incidents de confidentialité, art. 3",
 			lang:     "fr", paper: "Letter",
 			notes:    []string{"Tout nouveau renseignement sera transmis à la Commission dès que l'organisation en prendra connaissance."},
+			citation: "Loi sur la protection des renseignements personnels dans le secteur privé (RLRQ, c. P-39.1), art. 3.5; Règlement sur les incidents de confidentialité (RLRQ, c. A-2.1, r. 3.1), art. 3",
+			standard: "Avec diligence (Loi sur la protection des renseignements personnels dans le secteur privé, art. 3.5)",
 			sections: secs}),
 	}
 }

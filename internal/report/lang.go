@@ -17,6 +17,8 @@ type words struct {
 	stages      map[string]string
 	missing     string // heading of the missing-content section
 	missingNote string
+	optional    string // marks an item the law asks for only if known
+	colon       string // ": ", or " : " with a no-break space in French
 }
 
 // wordsFor returns the wording for a language code; anything but "fr" is English.
@@ -41,7 +43,9 @@ func wordsFor(code string) words {
 				StageFinal:       "Avis final",
 			},
 			missing:     "Renseignements à compléter",
-			missingNote: "Les éléments suivants ne sont pas encore connus et seront transmis dans une mise à jour :",
+			missingNote: "Les éléments suivants ne sont pas encore connus et seront transmis dans une mise à jour\u00a0:",
+			optional:    "facultatif",
+			colon:       "\u00a0: ",
 		}
 	}
 	return words{
@@ -64,6 +68,8 @@ func wordsFor(code string) words {
 		},
 		missing:     "Content still to be provided",
 		missingNote: "The following items are not yet known and will be provided in an update:",
+		optional:    "if known",
+		colon:       ": ",
 	}
 }
 

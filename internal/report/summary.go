@@ -88,8 +88,15 @@ func (d *doc) summaryObligations(v *view) {
 			due = formatTime(*o.Due, v.zone)
 		}
 		filed := joinLines(formatOptTime(o.FiledAt, v.zone), o.FilingReference)
-		t.row([]string{joinLines(o.Recipient, o.Jurisdiction), joinLines(o.RuleID+" "+o.Version, o.Citation),
-			firstNonEmpty(due, "—"), o.Status, firstNonEmpty(filed, "—")})
+		rule := joinLines(o.RuleID+" "+o.Version, o.Citation)
+		if o.StatusNote != "" {
+			rule = joinLines(rule, "Unverified: "+o.StatusNote)
+		}
+		if o.Notes != "" {
+			rule = joinLines(rule, "Note: "+o.Notes)
+		}
+		t.row([]string{joinLines(o.Recipient, o.Jurisdiction), rule,
+			firstNonEmpty(due, "—"), lookupLabel(obligationStatuses, o.Status, "en"), firstNonEmpty(filed, "—")})
 	}
 }
 
@@ -98,9 +105,9 @@ func (d *doc) summaryRoster(v *view) {
 	d.heading("Affected people")
 	d.field("People in the roster", count(r.Total, "en"))
 	d.field("Minors", count(r.Minors, "en"))
-	d.countTable("Region", r.ByRegion)
-	d.countTable("Language", r.ByLanguage)
-	d.countTable("Channel", r.ByChannel)
+	d.countTable("Region", r.ByRegion, regionName)
+	d.countTable("Language", r.ByLanguage, tableLabel(languages))
+	d.countTable("Channel", r.ByChannel, tableLabel(channels))
 }
 
 func (d *doc) summaryDeliveries(v *view) {
@@ -109,25 +116,36 @@ func (d *doc) summaryDeliveries(v *view) {
 	d.field("Deliveries", count(s.Total, "en"))
 	d.field("First sent", firstNonEmpty(formatOptTime(s.FirstSent, v.zone), "—"))
 	d.field("Last sent", firstNonEmpty(formatOptTime(s.LastSent, v.zone), "—"))
-	d.countTable("Status", s.ByStatus)
-	d.countTable("Channel", s.ByChannel)
+	d.countTable("Status", s.ByStatus, tableLabel(deliveryStatuses))
+	d.countTable("Channel", s.ByChannel, tableLabel(channels))
 }
 
-// countTable prints a map of counts as a two-column table in key order.
-func (d *doc) countTable(head string, m map[string]int) {
+// countTable prints a map of counts as a two-column table, each code by
+// its label, in label order.
+func (d *doc) countTable(head string, m map[string]int, label func(code, lang string) string) {
 	if len(m) == 0 {
 		return
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	names := make([]string, 0, len(m))
+	byName := map[string]int{}
+	for k, n := range m {
+		name := label(k, d.meta.w.code)
+		if _, seen := byName[name]; !seen {
+			names = append(names, name)
+		}
+		byName[name] += n
 	}
-	slices.Sort(keys)
+	slices.Sort(names)
 	t := d.newTable([]column{{head: head, share: 4}, {head: "Count", share: 1, right: true}}, 8.5)
-	for _, k := range keys {
-		t.row([]string{k, count(m[k], "en")})
+	for _, name := range names {
+		t.row([]string{name, count(byName[name], "en")})
 	}
 	d.pdf.Ln(2)
+}
+
+// tableLabel makes a label function of a label table.
+func tableLabel(table map[string]bilingual) func(code, lang string) string {
+	return func(code, lang string) string { return lookupLabel(table, code, lang) }
 }
 
 // eventLabel names a timeline event kind for people.

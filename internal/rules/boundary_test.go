@@ -33,7 +33,7 @@ func runBoundary(t *testing.T, cases []boundaryCase) {
 			if tc.due != "" {
 				want = &tc.due
 			}
-			checkInstant(t, tc.key+" due", o.Due, want)
+			checkInstant(t, tc.key+" due", dateOf(o), want)
 		})
 	}
 }
@@ -65,9 +65,10 @@ func TestThresholdBoundaries(t *testing.T) {
 		{"OR 251 >250", stateCount("US-OR", 251), "US-OR/ag", yes(), "2026-04-16T23:59:59-05:00"},
 		{"HHS 499", hipaaFacts("2025-03-03", "US-NY", 499), "US-HIPAA-HHS500", no(), ""},
 		{"HHS 500 total", hipaaFacts("2025-03-03", "US-NY", 250, "US-NJ", 250), "US-HIPAA-HHS500", yes(), "2025-05-02T23:59:59-04:00"},
-		{"media 500 one state", hipaaFacts("2025-03-03", "US-NY", 500), "US-HIPAA-MEDIA", no(), ""},
-		{"media 501 one state", hipaaFacts("2025-03-03", "US-NY", 501), "US-HIPAA-MEDIA", yes(), "2025-05-02T23:59:59-04:00"},
-		{"media 1000 split", hipaaFacts("2025-03-03", "US-NY", 500, "US-NJ", 500), "US-HIPAA-MEDIA", no(), ""},
+		{"media 500 one state", hipaaFacts("2025-03-03", "US-NY", 500), "US-HIPAA-MEDIA@US-NY", no(), ""},
+		{"media 501 one state", hipaaFacts("2025-03-03", "US-NY", 501), "US-HIPAA-MEDIA@US-NY", yes(), "2025-05-02T23:59:59-04:00"},
+		{"media 1000 split, NY", hipaaFacts("2025-03-03", "US-NY", 500, "US-NJ", 500), "US-HIPAA-MEDIA@US-NY", no(), ""},
+		{"media 1000 split, NJ", hipaaFacts("2025-03-03", "US-NY", 500, "US-NJ", 500), "US-HIPAA-MEDIA@US-NJ", no(), ""},
 		{"KR 999", kr(999), "KR-PIPA-PIPC", no(), ""},
 		{"KR 1000", kr(1000), "KR-PIPA-PIPC", yes(), "2025-11-06T09:00:00+09:00"},
 		{"JP 1000 not >1000", jp(1000), "JP-APPI-PPC-FIN", no(), ""},
@@ -130,8 +131,23 @@ func TestOverdueAndInternalTarget(t *testing.T) {
 	if want := time.Date(2026, 2, 19, 9, 0, 0, 0, time.UTC).Add(5 * time.Hour); !opc.InternalTarget.Equal(want) {
 		t.Errorf("internal target = %s, want %s", opc.InternalTarget, want)
 	}
-	opts.Now = time.Date(2028, 3, 1, 0, 0, 0, 0, time.UTC)
-	if rec := findObligation(Evaluate(cat, f, opts), "CA-PIPEDA-REC"); rec == nil || !rec.Overdue {
-		t.Errorf("record retention date passed: want overdue, got %+v", rec)
+}
+
+// TestInternalTargetFromTheFacts: an assessment of facts that are not
+// stored (the CLI, the assessments API) takes the organization's target
+// from the facts when the options give none.
+func TestInternalTargetFromTheFacts(t *testing.T) {
+	cat := loadTestCatalogue(t)
+	opts := testOptions(t)
+	opts.InternalTarget = 0
+	f := Facts{Organization: org("CA-ON", "America/Toronto", "commercial_org"), Events: ev("determined", "2026-02-16T09:00:00-05:00"),
+		Affected: aff("CA-ON", 5), Answers: answers{"rrosh": true}}
+	if o := findObligation(Evaluate(cat, f, opts), "CA-PIPEDA-OPC"); o.InternalTarget != nil {
+		t.Errorf("no target anywhere: got %v", o.InternalTarget)
+	}
+	f.Organization.InternalTargetHours = 48
+	o := findObligation(Evaluate(cat, f, opts), "CA-PIPEDA-OPC")
+	if want := "2026-02-18T09:00:00-05:00"; o.InternalTarget == nil || o.InternalTarget.Format(time.RFC3339) != want {
+		t.Errorf("target %v, want %s (48 hours after determination)", o.InternalTarget, want)
 	}
 }

@@ -52,9 +52,9 @@ func caseTable() map[string][]caseRun {
 		"TC09": {
 			{Facts{Organization: org("US-CA", "America/Los_Angeles", "hipaa_covered_entity"), Events: ev("discovered", "2025-03-03"),
 				Affected: aff("US-CA", 300, "US-NV", 200), DataCategories: []string{"health"}, Answers: hipaa},
-				map[int]string{0: "US-HIPAA-IND", 1: "US-HIPAA-HHS500", 2: "US-HIPAA-MEDIA"}},
+				map[int]string{0: "US-HIPAA-IND", 1: "US-HIPAA-HHS500", 2: "US-HIPAA-MEDIA@US-CA"}},
 			{Facts{Organization: org("US-CA", "America/Los_Angeles", "hipaa_covered_entity"), Events: ev("discovered", "2025-03-03"),
-				Affected: aff("US-OH", 500), DataCategories: []string{"health"}, Answers: hipaa}, map[int]string{3: "US-HIPAA-MEDIA"}},
+				Affected: aff("US-OH", 500), DataCategories: []string{"health"}, Answers: hipaa}, map[int]string{3: "US-HIPAA-MEDIA@US-OH"}},
 		},
 		"TC12": {
 			{Facts{Organization: org("US-NY", "America/New_York", "hipaa_business_associate"), Events: ev("discovered", "2025-07-01"),

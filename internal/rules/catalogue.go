@@ -8,6 +8,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -22,36 +23,55 @@ const (
 // Catalogue is a loaded, validated set of rules plus the vocabulary they use.
 type Catalogue struct {
 	Vocabulary Vocabulary
+	// Profiles describe jurisdictions' statutes (covered data,
+	// exemptions, law-enforcement delays); rules refer to them.
+	Profiles Profiles
 	// Rules holds every rule version in file order.
 	Rules []*Rule
 	// byKey groups the versions of one (id, part), sorted by EffectiveFrom.
-	byKey map[string][]*Rule
-	keys  []string
+	byKey    map[string][]*Rule
+	keys     []string
+	profiles map[string]*Profile
 }
 
 // Rule is one version of one (regime, recipient) duty.
 type Rule struct {
-	ID            string          `yaml:"id"`
-	Part          string          `yaml:"part"`
-	Version       string          `yaml:"version"`
-	Family        string          `yaml:"-"`
-	Jurisdiction  string          `yaml:"jurisdiction"`
-	Scope         []string        `yaml:"scope"`
-	Recipient     Recipient       `yaml:"recipient"`
-	AppliesTo     AppliesTo       `yaml:"applies_to"`
-	Trigger       *Cond           `yaml:"trigger"`
-	Clock         Clock           `yaml:"clock"`
-	EffectiveFrom string          `yaml:"effective_from"`
-	EffectiveTo   string          `yaml:"effective_to"`
-	VersionBy     []string        `yaml:"version_by"`
-	Citation      string          `yaml:"citation"`
-	Source        string          `yaml:"source"`
-	Status        string          `yaml:"status"`
-	StatusNote    string          `yaml:"status_note"`
-	Content       []ContentField  `yaml:"content"`
-	Questions     []string        `yaml:"questions"`
-	Notes         string          `yaml:"notes"`
-	Alternative   *AlternativeDef `yaml:"alternative"`
+	ID      string `yaml:"id"`
+	Part    string `yaml:"part"`
+	Version string `yaml:"version"`
+	// Kind is KindDuty (default), KindPermitted, KindRetention or KindTarget.
+	Kind         string    `yaml:"kind"`
+	Family       string    `yaml:"-"`
+	Jurisdiction string    `yaml:"jurisdiction"`
+	Scope        []string  `yaml:"scope"`
+	Recipient    Recipient `yaml:"recipient"`
+	AppliesTo    AppliesTo `yaml:"applies_to"`
+	Trigger      *Cond     `yaml:"trigger"`
+	// Profile names the jurisdiction profile whose definition of covered
+	// data, exemptions and law-enforcement delay the rule follows.
+	Profile       string `yaml:"profile"`
+	Clock         Clock  `yaml:"clock"`
+	EffectiveFrom string `yaml:"effective_from"`
+	EffectiveTo   string `yaml:"effective_to"`
+	// EffectiveNote says what is known of the effective dates when they
+	// are not recorded (a statute in force before the catalogue's period).
+	EffectiveNote string   `yaml:"effective_note"`
+	VersionBy     []string `yaml:"version_by"`
+	Citation      string   `yaml:"citation"`
+	// Source is the official text; SeeAlso lists secondary sources.
+	Source      string          `yaml:"source"`
+	SeeAlso     []string        `yaml:"see_also"`
+	Status      string          `yaml:"status"`
+	StatusNote  string          `yaml:"status_note"`
+	Content     []ContentField  `yaml:"content"`
+	Questions   []string        `yaml:"questions"`
+	Notes       string          `yaml:"notes"`
+	Alternative *AlternativeDef `yaml:"alternative"`
+	// PerRegion makes one duty per region inside PerRegion.Each that has
+	// affected people, each required when its own count passes the test
+	// (HIPAA media notice: each State with more than 500 residents).
+	// "{region}" in the recipient's name is replaced by the region's name.
+	PerRegion *CountCond `yaml:"per_region"`
 	// Pending marks a regime announced but not in force (e.g. CIRCIA): it
 	// is listed as not required whatever the dates.
 	Pending bool `yaml:"pending"`
@@ -169,6 +189,10 @@ type RollForward struct {
 	When *Cond `yaml:"when"`
 	// Basis, when set, reports the unrolled instant as the alternative.
 	Basis string `yaml:"basis"`
+	// Conservative keeps the unrolled date as the due date and reports the
+	// rolled one as the alternative (with Basis): for deadlines the
+	// roll-forward may not be granted to.
+	Conservative bool `yaml:"conservative"`
 }
 
 // kind names the single period a clock uses.
@@ -209,8 +233,12 @@ func (c *Clock) periods() int {
 // Keys lists the duty keys (id or id/part) in catalogue order.
 func (c *Catalogue) Keys() []string { return append([]string(nil), c.keys...) }
 
-// Versions returns the versions of one duty key, oldest first.
-func (c *Catalogue) Versions(key string) []*Rule { return c.byKey[key] }
+// Versions returns the versions of one duty key, oldest first. The key of a
+// per-region obligation (KEY@REGION) gives the versions of KEY.
+func (c *Catalogue) Versions(key string) []*Rule {
+	key, _, _ = strings.Cut(key, "@")
+	return c.byKey[key]
+}
 
 // HasID reports whether any rule carries this regime id.
 func (c *Catalogue) HasID(id string) bool {
@@ -240,4 +268,12 @@ func (r *Rule) inForce(d time.Time) bool {
 		return false
 	}
 	return r.to.IsZero() || !d.After(r.to)
+}
+
+// kind returns the rule's kind, KindDuty when not set.
+func (r *Rule) kind() string {
+	if r.Kind == "" {
+		return KindDuty
+	}
+	return r.Kind
 }

@@ -20,7 +20,7 @@ var comparisons = map[string]func(a, b float64) bool{
 
 func (c *CountCond) eval(e *condEnv) verdict {
 	if len(e.f.Affected) == 0 {
-		return verdict{val: triUnknown, reasons: []string{"affected counts not given"}, missing: []string{"affected"}}
+		return verdict{val: triUnknown, reasons: []string{"the numbers of affected people by region are not given"}, missing: []string{"affected"}}
 	}
 	cmp := comparisons[c.Op]
 	if c.Each != "" {
@@ -28,7 +28,11 @@ func (c *CountCond) eval(e *condEnv) verdict {
 	}
 	n := e.f.count(e.vocab, c.In)
 	ok := cmp(float64(n), float64(c.Value))
-	msg := fmt.Sprintf("%d affected in %s (test: %s %d)", n, regionLabel(c.In), c.Op, c.Value)
+	where := "in total"
+	if c.In != "*" {
+		where = "in " + e.vocab.RegionName(c.In)
+	}
+	msg := fmt.Sprintf("%s %s (the rule needs %s)", people(n), where, opWords(c.Op, c.Value))
 	return verdict{val: boolTri(ok), reasons: []string{msg}}
 }
 
@@ -41,23 +45,17 @@ func (c *CountCond) evalEach(e *condEnv, cmp func(a, b float64) bool) verdict {
 	sort.Strings(codes)
 	var parts []string
 	for _, code := range codes {
+		name := e.vocab.RegionName(code)
 		if cmp(float64(per[code]), float64(c.Value)) {
-			return verdict{val: triTrue, reasons: []string{fmt.Sprintf("%d affected in %s (test per region: %s %d)", per[code], code, c.Op, c.Value)}}
+			return verdict{val: triTrue, reasons: []string{fmt.Sprintf("%s in %s (the rule counts each region alone and needs %s)", people(per[code]), name, opWords(c.Op, c.Value))}}
 		}
-		parts = append(parts, fmt.Sprintf("%s %d", code, per[code]))
+		parts = append(parts, fmt.Sprintf("%s %d", name, per[code]))
 	}
 	if len(parts) == 0 {
-		parts = []string{"none in " + c.Each}
+		parts = []string{"none in " + e.vocab.RegionName(c.Each)}
 	}
-	msg := fmt.Sprintf("no single region in %s passes %s %d (%s)", c.Each, c.Op, c.Value, strings.Join(parts, ", "))
+	msg := fmt.Sprintf("no single region of %s has %s affected people (%s)", e.vocab.RegionName(c.Each), opWords(c.Op, c.Value), strings.Join(parts, ", "))
 	return verdict{val: triFalse, reasons: []string{msg}}
-}
-
-func regionLabel(r string) string {
-	if r == "*" {
-		return "total"
-	}
-	return r
 }
 
 func boolTri(b bool) tri {
@@ -70,18 +68,18 @@ func boolTri(b bool) tri {
 func (a *AnswerCond) eval(e *condEnv) verdict {
 	label := a.ID
 	if q, ok := e.vocab.Question(a.ID); ok && q.Text != "" {
-		label = fmt.Sprintf("%s (%s)", q.Text, a.ID)
+		label = q.Text
 	}
 	got, ok := e.f.Answers[a.ID]
 	if (!ok || got == nil) && a.IfUnanswered != nil {
 		res := a.test(a.IfUnanswered)
-		return verdict{val: boolTri(res), reasons: []string{fmt.Sprintf("%s unanswered, taken as %v", label, a.IfUnanswered)}}
+		return verdict{val: boolTri(res), reasons: []string{fmt.Sprintf("%s Not answered, taken as %s", label, answerWord(a.IfUnanswered))}}
 	}
 	if !ok || got == nil {
-		return verdict{val: triUnknown, reasons: []string{"unanswered: " + label}, missing: []string{a.ID}}
+		return verdict{val: triUnknown, reasons: []string{"not answered: " + label}, missing: []string{a.ID}}
 	}
 	res := a.test(got)
-	return verdict{val: boolTri(res), reasons: []string{fmt.Sprintf("%s = %v", label, got)}}
+	return verdict{val: boolTri(res), reasons: []string{fmt.Sprintf("%s %s", label, upperFirst(answerWord(got)))}}
 }
 
 func (a *AnswerCond) test(got any) bool {
@@ -124,4 +122,25 @@ func toNumber(v any) (float64, bool) {
 		return f, err == nil
 	}
 	return 0, false
+}
+
+// answerWord prints an answer for people: yes/no, or an option with its
+// underscores as spaces ("high risk").
+func answerWord(v any) string {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return "yes"
+		}
+		return "no"
+	case string:
+		switch strings.ToLower(x) {
+		case "true":
+			return "yes"
+		case "false":
+			return "no"
+		}
+		return strings.ReplaceAll(x, "_", " ")
+	}
+	return fmt.Sprint(v)
 }

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"strings"
 )
 
 // Cond is one node of the trigger language. Exactly one operator key is set
@@ -28,6 +27,8 @@ type Cond struct {
 	Count    *CountCond  `yaml:"count"`
 
 	Say string `yaml:"say"`
+	// SayNot replaces the words when the condition is false.
+	SayNot string `yaml:"say_not"`
 }
 
 // AnswerCond tests an assessment answer: equal to Is, one of In, or a
@@ -77,14 +78,20 @@ type condEnv struct {
 
 func (c *Cond) eval(e *condEnv) verdict {
 	v := c.evalRaw(e)
-	if c.Say != "" && len(v.reasons) > 0 {
-		prefix := ""
-		if v.val == triFalse {
-			prefix = "not: "
-		} else if v.val == triUnknown {
-			prefix = "unknown: "
+	if c.Say == "" || len(v.reasons) == 0 {
+		return v
+	}
+	switch v.val {
+	case triFalse:
+		if c.SayNot != "" {
+			v.reasons = []string{c.SayNot}
+		} else {
+			v.reasons = []string{"not established: " + c.Say}
 		}
-		v.reasons = []string{prefix + c.Say}
+	case triUnknown:
+		v.reasons = []string{"not yet known: " + c.Say}
+	default:
+		v.reasons = []string{c.Say}
 	}
 	return v
 }
@@ -100,13 +107,13 @@ func (c *Cond) evalRaw(e *condEnv) verdict {
 		v.val = triTrue - v.val
 		return v
 	case c.Sector != nil:
-		return listCond("organization sectors", e.f.Organization.Sectors, c.Sector)
+		return listCond(sectorWords(e.vocab), e.f.Organization.Sectors, c.Sector)
 	case c.Role != nil:
-		return listCond("organization roles", e.f.Organization.Roles, c.Role)
+		return listCond(roleWords(e.vocab), e.f.Organization.Roles, c.Role)
 	case c.Kind != nil:
-		return listCond("breach kinds", e.f.Kinds, c.Kind)
+		return listCond(kindWords(e.vocab), e.f.Kinds, c.Kind)
 	case c.Data != nil:
-		return listCond("data categories", e.f.DataCategories, c.Data)
+		return listCond(dataWords(e.vocab), e.f.DataCategories, c.Data)
 	case c.Home != nil:
 		return homeCond(e, c.Home)
 	case c.Event != "":
@@ -164,57 +171,49 @@ func evalAny(list []*Cond, e *condEnv) verdict {
 	return out
 }
 
-func listCond(what string, have, want []string) verdict {
+func listCond(w listWords, have, want []string) verdict {
 	if len(have) == 0 {
-		return verdict{val: triUnknown, reasons: []string{what + " not given"}, missing: []string{fieldName(what)}}
+		return verdict{val: triUnknown, reasons: []string{w.notGiven}, missing: []string{w.field}}
 	}
 	if hit := intersects(have, want); len(hit) > 0 {
-		return verdict{val: triTrue, reasons: []string{fmt.Sprintf("%s include %s", what, strings.Join(hit, ", "))}}
+		return verdict{val: triTrue, reasons: []string{w.yes(w.names(hit), hit)}}
 	}
-	return verdict{val: triFalse, reasons: []string{fmt.Sprintf("%s do not include any of %s", what, strings.Join(want, ", "))}}
-}
-
-// fieldName maps a list description to the facts field a user must fill.
-func fieldName(what string) string {
-	switch what {
-	case "organization sectors":
-		return "organization.sectors"
-	case "organization roles":
-		return "organization.roles"
-	case "breach kinds":
-		return "kinds"
-	}
-	return "data_categories"
+	return verdict{val: triFalse, reasons: []string{w.no(w.names(want))}}
 }
 
 func homeCond(e *condEnv, want []string) verdict {
 	home := e.f.Organization.Home
 	if home == "" {
-		return verdict{val: triUnknown, reasons: []string{"organization home not given"}, missing: []string{"organization.home"}}
+		return verdict{val: triUnknown, reasons: []string{"the organization's home region is not given"}, missing: []string{"organization.home"}}
 	}
+	where := e.vocab.RegionName(home)
 	for _, w := range want {
 		if e.vocab.InRegion(home, w) {
-			return verdict{val: triTrue, reasons: []string{fmt.Sprintf("organization is established in %s (%s)", home, w)}}
+			if w == home {
+				return verdict{val: triTrue, reasons: []string{"the organization is established in " + where}}
+			}
+			return verdict{val: triTrue, reasons: []string{fmt.Sprintf("the organization is established in %s, in %s", where, e.vocab.RegionName(w))}}
 		}
 	}
-	return verdict{val: triFalse, reasons: []string{fmt.Sprintf("organization home %s is outside %s", home, strings.Join(want, ", "))}}
+	return verdict{val: triFalse, reasons: []string{fmt.Sprintf("the organization is established in %s, outside %s", where, e.vocab.regionList(want, "and"))}}
 }
 
 func eventCond(e *condEnv, id string) verdict {
+	name := e.vocab.EventName(id)
 	if t, ok := e.f.event(id); ok {
-		return verdict{val: triTrue, reasons: []string{fmt.Sprintf("%s recorded at %s", id, t.Format(timeLayout))}}
+		return verdict{val: triTrue, reasons: []string{fmt.Sprintf("%s is recorded (%s)", name, t.Format(timeLayout))}}
 	}
-	return verdict{val: triFalse, reasons: []string{id + " not recorded"}}
+	return verdict{val: triFalse, reasons: []string{name + " is not recorded"}}
 }
 
 func affectedCond(e *condEnv, regions []string) verdict {
 	if len(e.f.Affected) == 0 {
-		return verdict{val: triUnknown, reasons: []string{"affected counts not given"}, missing: []string{"affected"}}
+		return verdict{val: triUnknown, reasons: []string{"the numbers of affected people by region are not given"}, missing: []string{"affected"}}
 	}
 	for _, r := range regions {
 		if n := e.f.count(e.vocab, r); n > 0 {
-			return verdict{val: triTrue, reasons: []string{fmt.Sprintf("%d affected people in %s", n, r)}}
+			return verdict{val: triTrue, reasons: []string{fmt.Sprintf("%s in %s", people(n), e.vocab.RegionName(r))}}
 		}
 	}
-	return verdict{val: triFalse, reasons: []string{"no affected people in " + strings.Join(regions, ", ")}}
+	return verdict{val: triFalse, reasons: []string{"no affected people in " + e.vocab.regionList(regions, "or")}}
 }

@@ -1,54 +1,26 @@
 package rules
 
 import (
-	"bufio"
-	"errors"
-	"io/fs"
-	"os"
-	"regexp"
+	"bytes"
+	"encoding/csv"
 	"strings"
 	"testing"
 )
 
-const regulationsPath = "../../../shared/reference/regulations.md"
-
-var stateRowRe = regexp.MustCompile(`^\| ([A-Z]{2}) \|`)
-var idRowRe = regexp.MustCompile(`^\| ([A-Z]{2}-[A-Z0-9+-]+) \|`)
-
-// referenceIDs parses the §1 tables of regulations.md: regime ids, and
-// state rows as US-<code>.
+// referenceIDs reads the regime ids of regulations.md §1 (state rows as
+// US-<code>) from the vendored coverage table.
 func referenceIDs(t *testing.T) []string {
 	t.Helper()
-	f, err := os.Open(regulationsPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("reference not found at %s", regulationsPath)
-	}
+	rows, err := csv.NewReader(bytes.NewReader(readTestdata(t, coverageFile))).ReadAll()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("parse %s: %v", coverageFile, err)
 	}
-	defer f.Close()
-	var ids []string
-	inS1, inStates := false, false
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "## 1."):
-			inS1 = true
-		case strings.HasPrefix(line, "## 2."):
-			inS1 = false
-		case strings.HasPrefix(line, "### 1.6"):
-			inStates = true
-		}
-		if !inS1 {
-			continue
-		}
-		if m := idRowRe.FindStringSubmatch(line); m != nil && !inStates {
-			ids = append(ids, m[1])
-		} else if m := stateRowRe.FindStringSubmatch(line); m != nil && inStates {
-			ids = append(ids, "US-"+m[1])
-		}
+	if len(rows) < 2 || rows[0][0] != "id" {
+		t.Fatalf("%s: want a header row starting with id", coverageFile)
+	}
+	ids := make([]string, 0, len(rows)-1)
+	for _, r := range rows[1:] {
+		ids = append(ids, r[0])
 	}
 	return ids
 }
@@ -56,7 +28,7 @@ func referenceIDs(t *testing.T) []string {
 func TestEveryReferenceIDHasARule(t *testing.T) {
 	ids := referenceIDs(t)
 	if len(ids) < 100 {
-		t.Fatalf("parsed only %d ids from %s", len(ids), regulationsPath)
+		t.Fatalf("parsed only %d ids from %s", len(ids), coverageFile)
 	}
 	cat := loadTestCatalogue(t)
 	var missing []string
@@ -69,7 +41,6 @@ func TestEveryReferenceIDHasARule(t *testing.T) {
 		t.Errorf("%d of %d §1 ids have no rule: %s", len(missing), len(ids), strings.Join(missing, " "))
 	}
 }
-
 func BenchmarkEvaluate(b *testing.B) {
 	cat := loadTestCatalogue(b)
 	opts := testOptions(b)

@@ -10,14 +10,16 @@ import (
 
 // deadline is a computed due time, or the reason there is none.
 type deadline struct {
-	due      *time.Time
-	alt      *time.Time
-	altBasis string
+	due *time.Time
+	// alts are other readings of the date, after the conservative one.
+	alts     []Alternative
 	standard string
 	anchor   string
 	anchorAt time.Time
 	notes    []string
 	missing  []string
+	// clock is the clock (or clock case) that gave the date.
+	clock *Clock
 }
 
 // clockCalc computes deadlines for one evaluation.
@@ -37,11 +39,11 @@ func (cc *clockCalc) compute(c *Clock) deadline {
 		cc.rollForward(c, &d)
 		return d
 	}
-	d := deadline{standard: c.Standard}
+	d := deadline{standard: c.Standard, clock: c}
 	anchor, at, ok := cc.anchor(c)
 	d.anchor = anchor
 	if !ok {
-		d.notes = append(d.notes, fmt.Sprintf("the clock starts at %s, which is not recorded yet", describeEvent(c.Anchor)))
+		d.notes = append(d.notes, fmt.Sprintf("the clock starts at %s, which is not recorded yet", cc.env.vocab.EventName(c.Anchor)))
 		return d
 	}
 	d.anchorAt = at
@@ -54,8 +56,38 @@ func (cc *clockCalc) compute(c *Clock) deadline {
 		return d
 	}
 	d.due = &due
+	cc.unconfirmedClosures(c, at, &d)
 	cc.rollForward(c, &d)
 	return d
+}
+
+// unconfirmedClosures counts a business-day period again with the
+// calendar's unconfirmed closures open. When that gives an earlier date, the
+// earlier date is due (conservative) and the later one is the alternative,
+// with the closures named.
+func (cc *clockCalc) unconfirmedClosures(c *Clock, at time.Time, d *deadline) {
+	if c.BusinessDays == nil {
+		return
+	}
+	cal, err := cc.calendar(c.Calendar)
+	if err != nil || cal.Confirmed() == cal {
+		return
+	}
+	loc := cc.zone(c, at)
+	start := clock.DateOf(at.In(loc))
+	open, err := cal.Confirmed().BusinessDaysAfter(start, *c.BusinessDays)
+	closedDue := *d.due
+	if err != nil || !open.Before(clock.DateOf(closedDue)) {
+		return
+	}
+	early := endAt(open, loc, c.At, at)
+	var names []string
+	for _, h := range cal.Unconfirmed(start, clock.DateOf(closedDue)) {
+		names = append(names, fmt.Sprintf("%s (%s)", h.Date, h.Name))
+	}
+	d.due = &early
+	d.addAlt(closedDue, "if "+strings.Join(names, " and ")+" count as closures: announced closures that are not confirmed for this calendar")
+	d.notes = append(d.notes, "counted with the unconfirmed closures "+strings.Join(names, ", ")+" as business days, the earlier date")
 }
 
 // anchor finds the clock-start instant: the anchor event, else fallbacks.
@@ -104,7 +136,11 @@ func (cc *clockCalc) period(c *Clock, at time.Time) (time.Time, error) {
 		if err != nil {
 			return time.Time{}, err
 		}
-		return endAt(cal.AddBusinessDays(start, *c.BusinessDays), loc, c.At, at), nil
+		end, err := cal.BusinessDaysAfter(start, *c.BusinessDays)
+		if err != nil {
+			return time.Time{}, err
+		}
+		return endAt(end, loc, c.At, at), nil
 	case c.Months != nil:
 		return endAt(clock.AddMonths(start, *c.Months), loc, c.At, at), nil
 	case c.Annual != nil:
@@ -181,13 +217,15 @@ func (cc *clockCalc) rollForward(c *Clock, d *deadline) {
 	}
 	loc := d.due.Location()
 	day := clock.DateOf(*d.due)
-	rolled := day
+	var rolled clock.Date
 	if rf.Skip == "holidays" {
-		for _, hol := cal.Holiday(rolled); hol; _, hol = cal.Holiday(rolled) {
-			rolled = rolled.AddDays(1)
-		}
+		rolled, err = cal.NextNonHoliday(day)
 	} else {
-		rolled = cal.NextBusinessDay(rolled)
+		rolled, err = cal.NextBusinessDayFrom(day)
+	}
+	if err != nil {
+		d.notes = append(d.notes, "no roll-forward: "+err.Error())
+		return
 	}
 	if rolled.Equal(day) {
 		return
@@ -200,11 +238,21 @@ func (cc *clockCalc) rollForward(c *Clock, d *deadline) {
 	} else {
 		moved = rolled.In(loc, orig.Hour(), orig.Minute(), orig.Second())
 	}
-	d.due = &moved
-	d.notes = append(d.notes, fmt.Sprintf("moved from %s (a non-working day in calendar %s)", orig.Format(timeLayout), cal.ID()))
-	if rf.Basis != "" {
-		d.alt, d.altBasis = &orig, rf.Basis
+	if rf.Conservative {
+		d.addAlt(moved, rf.Basis)
+		d.notes = append(d.notes, fmt.Sprintf("%s is a holiday in the calendar %q; the date is not extended here, the extended date is the alternative", day, cal.Name()))
+		return
 	}
+	d.due = &moved
+	d.notes = append(d.notes, fmt.Sprintf("moved from %s, a non-working day in the calendar %q", orig.Format(timeLayout), cal.Name()))
+	if rf.Basis != "" {
+		d.addAlt(orig, rf.Basis)
+	}
+}
+
+// addAlt records another reading of the date.
+func (d *deadline) addAlt(t time.Time, basis string) {
+	d.alts = append(d.alts, Alternative{Due: &t, DueDate: datePtr(t), Basis: basis})
 }
 
 // cases runs the first case whose condition holds.
@@ -245,11 +293,12 @@ func (cc *clockCalc) earliest(c *Clock) deadline {
 	for i := range c.EarliestOf.Clocks {
 		d := cc.compute(&c.EarliestOf.Clocks[i])
 		if d.due == nil {
-			pending = append(pending, describeEvent(c.EarliestOf.Clocks[i].Anchor))
+			pending = append(pending, cc.env.vocab.EventName(c.EarliestOf.Clocks[i].Anchor))
 			continue
 		}
 		if hasCut && d.due.Before(cut) {
-			best.notes = append(best.notes, fmt.Sprintf("the limit counted from %s (%s) had passed when %s was recorded", d.anchor, d.due.Format(timeLayout), c.EarliestOf.IgnorePassedAt))
+			v := cc.env.vocab
+			best.notes = append(best.notes, fmt.Sprintf("the limit counted from %s (%s) had passed at %s", v.EventName(d.anchor), d.due.Format(timeLayout), v.EventName(c.EarliestOf.IgnorePassedAt)))
 			continue
 		}
 		if best.due == nil || d.due.Before(*best.due) {
@@ -265,11 +314,4 @@ func (cc *clockCalc) earliest(c *Clock) deadline {
 		best.standard = c.Standard
 	}
 	return best
-}
-
-func describeEvent(id string) string {
-	if key, ok := cutCompleted(id); ok {
-		return "the filing of " + key
-	}
-	return id
 }

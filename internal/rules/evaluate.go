@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/breachline/breachline/internal/clock"
 )
@@ -33,64 +35,19 @@ type Options struct {
 	IncludeOutOfScope bool
 }
 
-// Result is the outcome of an assessment.
-type Result struct {
-	Obligations []Obligation `json:"obligations"`
-	Warnings    []string     `json:"warnings,omitempty"`
-}
-
-// Obligation is one rule considered for the breach, required or not.
-type Obligation struct {
-	Rule           string         `json:"rule"`
-	Part           string         `json:"part,omitempty"`
-	Version        string         `json:"version"`
-	Jurisdiction   string         `json:"jurisdiction"`
-	Recipient      Recipient      `json:"recipient"`
-	Required       *bool          `json:"required"`
-	Due            *time.Time     `json:"due"`
-	DueDate        *string        `json:"due_date"`
-	Standard       string         `json:"standard,omitempty"`
-	InternalTarget *time.Time     `json:"internal_target,omitempty"`
-	Anchor         string         `json:"anchor,omitempty"`
-	AnchorAt       *time.Time     `json:"anchor_at,omitempty"`
-	Explanation    string         `json:"explanation"`
-	Missing        []string       `json:"missing,omitempty"`
-	Citation       string         `json:"citation"`
-	Source         string         `json:"source,omitempty"`
-	RuleStatus     string         `json:"rule_status"`
-	StatusNote     string         `json:"status_note,omitempty"`
-	Alternative    *Alternative   `json:"alternative,omitempty"`
-	Overdue        bool           `json:"overdue"`
-	Content        []ContentField `json:"content,omitempty"`
-}
-
-// Key is the duty key (rule, or rule/part) of the obligation.
-func (o *Obligation) Key() string {
-	if o.Part == "" {
-		return o.Rule
-	}
-	return o.Rule + "/" + o.Part
-}
-
-// Alternative is the other reading of a deadline.
-type Alternative struct {
-	Due     *time.Time `json:"due"`
-	DueDate *string    `json:"due_date"`
-	Basis   string     `json:"basis"`
-}
-
 // Evaluate works out every obligation of the catalogue for the facts. It is
 // pure: the same facts and options always give the same result.
 func Evaluate(cat *Catalogue, facts Facts, opts Options) Result {
 	pf := parseFacts(&facts)
+	if opts.InternalTarget == 0 && facts.Organization.InternalTargetHours > 0 {
+		opts.InternalTarget = time.Duration(facts.Organization.InternalTargetHours) * time.Hour
+	}
 	ev := &evaluator{cat: cat, f: pf, opts: opts}
 	ev.env = &condEnv{f: pf, vocab: &cat.Vocabulary}
 	ev.calc = &clockCalc{f: pf, env: ev.env, cals: opts.Calendars}
 	var out []Obligation
 	for _, key := range cat.keys {
-		if o, ok := ev.duty(key); ok {
-			out = append(out, o)
-		}
+		out = append(out, ev.duty(key)...)
 	}
 	sortObligations(out)
 	return Result{Obligations: out, Warnings: pf.warnings}
@@ -102,30 +59,77 @@ type evaluator struct {
 	opts Options
 	env  *condEnv
 	calc *clockCalc
+	// date is the civil date that picked the duty's version; profiles
+	// pick their definition by it too.
+	date time.Time
 }
 
-// duty evaluates one duty key; false when it is out of scope.
-func (ev *evaluator) duty(key string) (Obligation, bool) {
+// duty evaluates one duty key: none when it is out of scope, one per
+// region for a per-region duty, else one.
+func (ev *evaluator) duty(key string) []Obligation {
 	versions := ev.cat.byKey[key]
 	r, date, inForce := ev.pickVersion(versions)
 	if !ev.opts.IncludeOutOfScope && !ev.inScope(r) {
-		return Obligation{}, false
+		return nil
 	}
+	ev.date = date
 	o := newObligation(r)
 	if r.Pending {
-		o.Required = boolPtr(false)
+		o.Applies, o.Required = boolPtr(false), boolPtr(false)
 		o.Explanation = "Not in force: " + r.Notes
 		o.Standard = "not required: not in force"
-		return o, true
+		return []Obligation{o}
 	}
 	if !inForce {
-		o.Required = boolPtr(false)
+		o.Applies, o.Required = boolPtr(false), boolPtr(false)
 		o.Explanation = fmt.Sprintf("not in force on %s (%s)", date.Format(time.DateOnly), periodText(r))
 		o.Standard = "not required: rule not in force on the date of the clock event"
-		return o, true
+		return []Obligation{o}
 	}
-	ev.decide(r, &o)
-	return o, true
+	if r.PerRegion != nil {
+		return ev.perRegion(r, o)
+	}
+	ev.decide(r, &o, nil)
+	return []Obligation{o}
+}
+
+// perRegion evaluates a per-region duty (45 CFR 164.406: media notice for
+// each State with more than 500 affected residents): one obligation for
+// every region inside PerRegion.Each with affected people, each with its
+// own count and its own answer. With no such region, one obligation says
+// why.
+func (ev *evaluator) perRegion(r *Rule, base Obligation) []Obligation {
+	pr := r.PerRegion
+	counts := ev.f.perRegion(&ev.cat.Vocabulary, pr.Each)
+	codes := make([]string, 0, len(counts))
+	for code, n := range counts {
+		if n > 0 && code != pr.Each {
+			codes = append(codes, code)
+		}
+	}
+	sort.Strings(codes)
+	if len(codes) == 0 {
+		o := base
+		ev.decide(r, &o, []*Cond{{Count: pr}})
+		return []Obligation{o}
+	}
+	// The rule's own conditions are the same for every region: decide
+	// them once, then each region's count.
+	common := evalAll(ev.applicability(r), ev.env)
+	out := make([]Obligation, 0, len(codes))
+	for _, code := range codes {
+		o := base
+		n := counts[code]
+		o.Region, o.RegionName, o.Count = code, ev.cat.Vocabulary.RegionName(code), &n
+		o.Recipient.Name = strings.ReplaceAll(o.Recipient.Name, "{region}", o.RegionName)
+		v := common
+		if v.val != triFalse {
+			v = andVerdicts(common, (&CountCond{In: code, Op: pr.Op, Value: pr.Value}).eval(ev.env))
+		}
+		ev.settle(r, &o, v)
+		out = append(out, o)
+	}
+	return out
 }
 
 // pickVersion returns the version in force on the date of the rule's
@@ -202,32 +206,77 @@ func (ev *evaluator) inScope(r *Rule) bool {
 
 func newObligation(r *Rule) Obligation {
 	return Obligation{
-		Rule: r.ID, Part: r.Part, Version: r.Version, Jurisdiction: r.Jurisdiction,
-		Recipient: r.Recipient, Citation: r.Citation, Source: r.Source,
-		RuleStatus: r.Status, StatusNote: r.StatusNote, Content: r.Content,
+		Rule: r.ID, Part: r.Part, Version: r.Version, Kind: r.kind(), Jurisdiction: r.Jurisdiction,
+		EffectiveFrom: r.EffectiveFrom, EffectiveTo: r.EffectiveTo, EffectiveNote: r.EffectiveNote,
+		Recipient: r.Recipient, Citation: r.Citation, Source: r.Source, SeeAlso: r.SeeAlso,
+		RuleStatus: r.Status, StatusNote: r.StatusNote, Notes: r.Notes, Content: r.Content,
 	}
 }
 
-// decide applies applies_to and the trigger, then computes the clock.
-func (ev *evaluator) decide(r *Rule, o *Obligation) {
-	conds := ev.applicability(r)
-	v := evalAll(conds, ev.env)
+// decide applies applies_to, the trigger and any extra conditions, the
+// jurisdiction's profile (covered data, exemptions, law-enforcement delay),
+// then computes the clock.
+func (ev *evaluator) decide(r *Rule, o *Obligation, extra []*Cond) {
+	ev.settle(r, o, evalAll(append(ev.applicability(r), extra...), ev.env))
+}
+
+// settle turns the verdict on a rule's conditions into the obligation:
+// the profile's covered data and exemptions, the clock, the explanation.
+func (ev *evaluator) settle(r *Rule, o *Obligation, v verdict) {
+	pc := ev.profileCheck(r, o)
+	if pc != nil && v.val != triFalse {
+		v = andVerdicts(v, pc.covered())
+	}
 	o.Missing = dedup(v.missing)
-	o.Required = triPtr(v.val)
+	o.Applies = triPtr(v.val)
+	o.Required = o.Applies
+	if o.Kind == KindPermitted {
+		o.Required = boolPtr(false)
+	}
 	why := strings.Join(v.reasons, "; ")
 	if v.val == triFalse {
 		o.Explanation = "Does not apply: " + why + "."
 		o.Standard = "not required"
 		return
 	}
-	d := ev.calc.compute(&r.Clock)
-	ev.applyDeadline(r, o, d)
-	o.Missing = dedup(append(o.Missing, d.missing...))
-	prefix := "Applies: "
-	if v.val == triUnknown {
-		prefix = "Undetermined (answer the missing questions): "
+	if pc != nil && pc.exempt(why) {
+		o.Alternatives = pc.readings
+		setFirstAlternative(o)
+		return
 	}
-	o.Explanation = prefix + why + ". " + clockText(r, d)
+	d := ev.calc.compute(&r.Clock)
+	if pc != nil && pc.p.LawEnforcement != nil {
+		pc.lawEnforcement(&d)
+	}
+	ev.applyDeadline(r, o, d)
+	if pc != nil {
+		o.Alternatives = append(o.Alternatives, pc.readings...)
+		setFirstAlternative(o)
+	}
+	o.Missing = dedup(append(o.Missing, d.missing...))
+	o.Explanation = applyPrefix(o.Kind, v.val) + why + ". " + ev.clockText(r, o, d)
+}
+
+// andVerdicts is the conjunction of two verdicts, reasons in order.
+func andVerdicts(a, b verdict) verdict {
+	switch {
+	case a.val == triFalse:
+		return a
+	case b.val == triFalse:
+		return verdict{val: triFalse, reasons: b.reasons}
+	}
+	out := verdict{val: min(a.val, b.val), reasons: append(append([]string{}, a.reasons...), b.reasons...)}
+	out.missing = append(append([]string{}, a.missing...), b.missing...)
+	return out
+}
+
+// setFirstAlternative keeps Alternative equal to the first of Alternatives.
+func setFirstAlternative(o *Obligation) {
+	o.Alternative = nil
+	if len(o.Alternatives) > 0 {
+		first := o.Alternatives[0]
+		o.Alternative = &first
+	}
 }
 
 // applicability turns applies_to and the trigger into one conjunction.
@@ -252,18 +301,34 @@ func (ev *evaluator) applyDeadline(r *Rule, o *Obligation, d deadline) {
 		at := d.anchorAt
 		o.AnchorAt = &at
 	}
+	switch o.Kind {
+	case KindRetention, KindPermitted:
+		if d.due != nil {
+			o.Until, o.UntilDate = d.due, datePtr(*d.due)
+		}
+	case KindTarget:
+		o.InternalTarget = d.due
+	default:
+		ev.setDue(r, o, d)
+	}
+	o.Alternatives = append(o.Alternatives, d.alts...)
+	ev.ruleAlternative(r, o)
+	setFirstAlternative(o)
+}
+
+// setDue sets the due date of a duty, the overdue flag, and the internal
+// target of a duty the law gives no fixed date.
+func (ev *evaluator) setDue(r *Rule, o *Obligation, d deadline) {
 	if d.due != nil {
 		o.Due, o.DueDate = d.due, datePtr(*d.due)
-		done := ev.f.completed[r.Key()]
+		done := ev.f.completed[o.Key()]
 		o.Overdue = o.Required != nil && *o.Required && ev.opts.Now.After(*d.due) && (done.IsZero() || done.After(*d.due))
-	} else if !d.anchorAt.IsZero() && ev.opts.InternalTarget > 0 {
+		return
+	}
+	if !d.anchorAt.IsZero() && ev.opts.InternalTarget > 0 {
 		t := d.anchorAt.Add(ev.opts.InternalTarget).In(ev.calc.zone(&r.Clock, d.anchorAt))
 		o.InternalTarget = &t
 	}
-	if d.alt != nil {
-		o.Alternative = &Alternative{Due: d.alt, DueDate: datePtr(*d.alt), Basis: d.altBasis}
-	}
-	ev.ruleAlternative(r, o)
 }
 
 // ruleAlternative computes the rule's own alternative reading.
@@ -275,14 +340,14 @@ func (ev *evaluator) ruleAlternative(r *Rule, o *Obligation) {
 	if a.When != nil && a.When.eval(ev.env).val != triTrue {
 		return
 	}
-	alt := &Alternative{Basis: a.Basis}
+	alt := Alternative{Basis: a.Basis}
 	if a.Clock != nil {
 		d := ev.calc.compute(mergeClock(&r.Clock, a.Clock))
 		if d.due != nil {
 			alt.Due, alt.DueDate = d.due, datePtr(*d.due)
 		}
 	}
-	o.Alternative = alt
+	o.Alternatives = append(o.Alternatives, alt)
 }
 
 // mergeClock overlays the alternative's fields on the rule's clock.
@@ -306,84 +371,6 @@ func mergeClock(base, over *Clock) *Clock {
 	}
 	c.RollForward = over.RollForward
 	return &c
-}
-
-func clockText(r *Rule, d deadline) string {
-	var b strings.Builder
-	switch {
-	case d.due != nil:
-		fmt.Fprintf(&b, "Due %s (%s).", d.due.Format(timeLayout), periodWords(&r.Clock, d))
-	case d.standard != "":
-		fmt.Fprintf(&b, "No fixed deadline: %s.", d.standard)
-	}
-	for _, n := range d.notes {
-		b.WriteString(" " + upperFirst(n) + ".")
-	}
-	return strings.TrimSpace(b.String())
-}
-
-func periodWords(c *Clock, d deadline) string {
-	from := describeEvent(d.anchor)
-	if !d.anchorAt.IsZero() {
-		from += " " + d.anchorAt.Format(timeLayout)
-	}
-	switch c.kind() {
-	case "hours":
-		return fmt.Sprintf("%d hours from %s", *c.Hours, from)
-	case "calendar_days":
-		return fmt.Sprintf("%d calendar days from %s", *c.CalendarDays, from)
-	case "business_days":
-		return fmt.Sprintf("%d business days (%s) from %s", *c.BusinessDays, c.Calendar, from)
-	case "months":
-		return fmt.Sprintf("%d months from %s", *c.Months, from)
-	case "annual":
-		return fmt.Sprintf("annual date for the year of %s", from)
-	}
-	return "counted from " + from
-}
-
-func periodText(r *Rule) string {
-	switch {
-	case r.EffectiveFrom != "" && r.EffectiveTo != "":
-		return fmt.Sprintf("version %s in force %s to %s", r.Version, r.EffectiveFrom, r.EffectiveTo)
-	case r.EffectiveFrom != "":
-		return fmt.Sprintf("in force from %s", r.EffectiveFrom)
-	}
-	return fmt.Sprintf("version %s ended %s", r.Version, r.EffectiveTo)
-}
-
-// sortObligations: required first (soonest due first), then undetermined,
-// then not required; catalogue order otherwise.
-func sortObligations(list []Obligation) {
-	rank := func(o *Obligation) int {
-		switch {
-		case o.Required == nil:
-			return 1
-		case *o.Required:
-			return 0
-		}
-		return 2
-	}
-	// Sort pointers: an Obligation is large and swapping values is costly.
-	ptrs := make([]*Obligation, len(list))
-	for i := range list {
-		ptrs[i] = &list[i]
-	}
-	sort.SliceStable(ptrs, func(i, j int) bool {
-		a, b := ptrs[i], ptrs[j]
-		if rank(a) != rank(b) {
-			return rank(a) < rank(b)
-		}
-		if a.Due != nil && b.Due != nil {
-			return a.Due.Before(*b.Due)
-		}
-		return a.Due != nil && b.Due == nil
-	})
-	sorted := make([]Obligation, len(list))
-	for i, p := range ptrs {
-		sorted[i] = *p
-	}
-	copy(list, sorted)
 }
 
 func boolPtr(b bool) *bool { return &b }
@@ -412,9 +399,11 @@ func dedup(list []string) []string {
 	return out
 }
 
+// upperFirst capitalizes the first letter (of any script) of s.
 func upperFirst(s string) string {
-	if s == "" {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(unicode.ToUpper(r)) + s[n:]
 }

@@ -32,6 +32,10 @@ type Organization struct {
 	Home string `json:"home" yaml:"home"`
 	// TimeZone is an IANA zone name; day-based deadlines end in it.
 	TimeZone string `json:"time_zone" yaml:"time_zone"`
+	// InternalTargetHours is the organization's own target for duties
+	// with no fixed deadline, used when Options.InternalTarget is zero (an
+	// assessment of facts that are not stored); 0 = none.
+	InternalTargetHours int `json:"internal_target_hours,omitempty" yaml:"internal_target_hours,omitempty"`
 }
 
 // Affected is the number of affected people resident in one region.

@@ -46,13 +46,16 @@ func Load(fsys fs.FS) (*Catalogue, error) {
 	if err := cat.Vocabulary.checkQuestions(); err != nil {
 		return nil, fmt.Errorf("rules: %s: %w", vocabularyFile, err)
 	}
+	if err := cat.loadProfiles(fsys); err != nil {
+		return nil, err
+	}
 	names, err := fs.Glob(fsys, "*.yaml")
 	if err != nil {
 		return nil, fmt.Errorf("rules: list catalogue: %w", err)
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if name == vocabularyFile {
+		if name == vocabularyFile || name == profilesFile {
 			continue
 		}
 		var ff familyFile

@@ -53,3 +53,43 @@ func TestRenderJSONAndText(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputCarriesNotesAndStatus: a rule's notes can hold a duty of their
+// own and its status note says what is unverified; both reach the text and
+// the JSON a reviewer reads, with the kind of duty.
+func TestOutputCarriesNotesAndStatus(t *testing.T) {
+	cat := loadTestCatalogue(t)
+	f := Facts{Organization: org("CA-ON", "America/Toronto", "hic"), Events: ev("agent_action", "2026-03-02"),
+		Affected: aff("CA-ON", 3)}
+	res := Evaluate(cat, f, testOptions(t))
+	college := findObligation(res, "ON-PHIPA-COLLEGE")
+	if college == nil || college.StatusNote == "" {
+		t.Fatalf("ON-PHIPA-COLLEGE without its status note: %+v", college)
+	}
+	rec := Facts{Organization: org("CA-ON", "America/Toronto", "commercial_org"), Events: ev("determined", "2026-02-16"), Affected: aff("CA-ON", 3)}
+	res.Obligations = append(res.Obligations, Evaluate(cat, rec, testOptions(t)).Obligations...)
+	pipeda := findObligation(res, "CA-PIPEDA-REC")
+	var txt, js bytes.Buffer
+	if err := WriteText(&txt, res); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteJSON(&js, res); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"status:   " + college.StatusNote, "notes:    " + pipeda.Notes, "KEEP RECORD   CA-PIPEDA-REC",
+		"keep until: 2028-02-16T23:59:59-05:00 (never overdue)"} {
+		if !strings.Contains(txt.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, txt.String())
+		}
+	}
+	for _, want := range []string{`"status_note": ` + quote(college.StatusNote), `"notes": ` + quote(pipeda.Notes), `"kind": "retention"`, `"until": "2028-02-16T23:59:59-05:00"`} {
+		if !strings.Contains(js.String(), want) {
+			t.Errorf("JSON lacks %s", want)
+		}
+	}
+}
+
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

@@ -9,6 +9,7 @@ import (
 
 var (
 	statuses    = map[string]bool{StatusVerified: true, StatusSecondary: true, StatusUnverified: true}
+	kinds       = map[string]bool{"": true, KindDuty: true, KindPermitted: true, KindRetention: true, KindTarget: true}
 	timeOfDayRe = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$`)
 )
 
@@ -28,6 +29,7 @@ func (c *Catalogue) validate() error {
 		errs = append(errs, c.validateRule(r, keys)...)
 	}
 	errs = append(errs, c.checkOverlaps()...)
+	errs = append(errs, c.validateProfiles(keys)...)
 	return errors.Join(errs...)
 }
 
@@ -35,7 +37,18 @@ func (c *Catalogue) validateRule(r *Rule, keys map[string]bool) []error {
 	v := &ruleValidator{cat: c, r: r, keys: keys}
 	v.header()
 	v.appliesTo()
+	if r.Profile != "" {
+		if _, ok := c.profiles[r.Profile]; !ok {
+			v.fail("profile", "unknown profile %q", r.Profile)
+		}
+	}
 	v.cond("trigger", r.Trigger)
+	if pr := r.PerRegion; pr != nil {
+		if pr.Each == "" || pr.In != "" {
+			v.fail("per_region", "needs each (the region whose parts are counted one by one), not in")
+		}
+		v.count("per_region", pr)
+	}
 	v.clock("clock", &r.Clock, true)
 	if r.Alternative != nil {
 		v.cond("alternative.when", r.Alternative.When)
@@ -85,6 +98,12 @@ func (v *ruleValidator) header() {
 	}
 	if !statuses[r.Status] {
 		v.fail("status", "%q is not verified, secondary or unverified", r.Status)
+	}
+	if !kinds[r.Kind] {
+		v.fail("kind", "%q is not duty, permitted, retention or target", r.Kind)
+	}
+	if r.Kind == KindTarget && (r.Clock.None || r.Clock.periods() != 1) {
+		v.fail("kind", "a target needs a clock with a date")
 	}
 	if r.Jurisdiction != "" && !v.cat.Vocabulary.validRegion(r.Jurisdiction) {
 		v.fail("jurisdiction", "unknown region %q", r.Jurisdiction)
@@ -199,6 +218,9 @@ func (v *ruleValidator) clockDetails(field string, c *Clock, kind string) {
 		}
 		if rf.Skip != "holidays" && rf.Skip != "non_business_days" {
 			v.fail(field+".roll_forward.skip", "%q is not holidays or non_business_days", rf.Skip)
+		}
+		if rf.Conservative && rf.Basis == "" {
+			v.fail(field+".roll_forward.basis", "a conservative roll-forward needs the basis of the extended date")
 		}
 		if rf.At != "" && !timeOfDayRe.MatchString(rf.At) {
 			v.fail(field+".roll_forward.at", "%q is not HH:MM", rf.At)

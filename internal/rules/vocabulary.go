@@ -24,6 +24,8 @@ type Vocabulary struct {
 	// when a filing or notice is built: the one map from a rule's content
 	// ids to document fields.
 	ContentFields []ContentFieldMap `yaml:"content_fields"`
+	// RegionNames names region codes and groups for explanations.
+	RegionNames map[string]string `yaml:"region_names"`
 }
 
 // ContentFieldMap maps a rule content id to a document field: org.*,
@@ -44,10 +46,46 @@ func (v *Vocabulary) ContentField(id string) (string, bool) {
 	return "", false
 }
 
-// Term is a named vocabulary entry.
+// Term is a named vocabulary entry. Name, when set, is the phrase an
+// explanation uses ("an enterprise under Québec's private-sector Act", "discovery");
+// Label describes the term in lists.
 type Term struct {
 	ID    string `yaml:"id" json:"id"`
+	Name  string `yaml:"name" json:"name,omitempty"`
 	Label string `yaml:"label" json:"label"`
+}
+
+// phrase is how an explanation names a term: its Name, else its Label,
+// else its id.
+func phrase(terms []Term, id string) string {
+	for _, t := range terms {
+		if t.ID == id {
+			switch {
+			case t.Name != "":
+				return t.Name
+			case t.Label != "":
+				return t.Label
+			}
+		}
+	}
+	return id
+}
+
+// RegionName names a region code or group for people ("California" for
+// US-CA); a code without a name is returned as it is.
+func (v *Vocabulary) RegionName(code string) string {
+	if n, ok := v.RegionNames[code]; ok {
+		return n
+	}
+	return code
+}
+
+// EventName names a clock event for explanations ("discovery").
+func (v *Vocabulary) EventName(id string) string {
+	if key, ok := cutCompleted(id); ok {
+		return "the filing of " + key
+	}
+	return phrase(v.Events, id)
 }
 
 // Question is an assessment question a rule may need answered.
