@@ -106,7 +106,9 @@ type DSNRecipient struct {
 
 // Field is one header field.
 type Field struct {
-	Name  string
+	// Name is the field name as written, e.g. "Auto-Submitted".
+	Name string
+	// Value is the unfolded value, at most 1000 bytes.
 	Value string
 }
 

@@ -11,8 +11,9 @@ import (
 var ErrClosed = errors.New("mail sender is closed")
 
 // probeAfter is how long a connection may sit idle before it is checked
-// with NOOP when taken from the pool: relays drop idle sessions without
-// telling, and a check is cheaper than a failed MAIL FROM.
+// with NOOP when taken from the pool (a quarter of IdleTimeout when that is
+// shorter): relays drop idle sessions without telling, and a check is
+// cheaper than a failed MAIL FROM.
 const probeAfter = 2 * time.Second
 
 // PoolOptions configures a Pool.
@@ -41,8 +42,10 @@ type PoolOptions struct {
 // reports the rest of its messages Temporary without trying them.
 //
 // Idle connections are checked with NOOP before reuse when idle for more
-// than a couple of seconds, and closed after IdleTimeout. Close closes
-// them all. A Pool is safe for concurrent use.
+// than a couple of seconds, and closed after IdleTimeout. A Send call
+// checks its context between messages; the message in flight is bounded
+// by the context's deadline and by Timeout. Close closes every
+// connection. A Pool is safe for concurrent use.
 type Pool struct {
 	t          *transport
 	idleAfter  time.Duration
@@ -143,7 +146,7 @@ func (p *Pool) usable(c *conn) bool {
 		c.quit()
 		return false
 	}
-	if idle >= probeAfter && c.noop() != nil {
+	if idle >= min(probeAfter, p.idleAfter/4) && c.noop() != nil {
 		c.c.Close()
 		return false
 	}

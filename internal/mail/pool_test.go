@@ -210,6 +210,26 @@ func TestPoolResendsWhenAnIdleConnectionWasDropped(t *testing.T) {
 	}
 }
 
+func TestPoolChecksAnIdleConnectionBeforeReuse(t *testing.T) {
+	srv := mailtest.Start(t, mailtest.Options{})
+	p := newPool(t, srv.URL(), func(o *bmail.PoolOptions) { o.IdleTimeout = 2 * time.Second })
+	wantClasses(t, p.Send(context.Background(), msgsTo("a@example.org")), "delivered")
+	time.Sleep(600 * time.Millisecond) // past a quarter of IdleTimeout: NOOP first
+	wantClasses(t, p.Send(context.Background(), msgsTo("b@example.org")), "delivered")
+	srv.DropConnections()
+	time.Sleep(600 * time.Millisecond)
+	// Found dead by NOOP, the old connection does not count against the
+	// batch: two drops leave room for the third message (a stale MAIL FROM
+	// would have been the third break).
+	srv.DropInData("c@example.org", 1)
+	srv.DropInData("e@example.org", 1)
+	res := p.Send(context.Background(), msgsTo("c@example.org", "e@example.org", "f@example.org"))
+	wantClasses(t, res, "temporary temporary delivered")
+	if srv.Connections() != 4 {
+		t.Fatalf("connections %d, want 4", srv.Connections())
+	}
+}
+
 func TestPoolClosingReplyMovesToAFreshConnection(t *testing.T) {
 	srv := mailtest.Start(t, mailtest.Options{})
 	srv.RefuseTimes("a@example.org", 1, 421, smtp.EnhancedCode{4, 7, 0}, "too many messages, closing")
