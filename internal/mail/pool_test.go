@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/textproto"
 	"strings"
 	"sync"
 	"testing"
@@ -147,6 +148,9 @@ func TestPoolKeepsTheServersReply(t *testing.T) {
 		wantClasses(t, res, want)
 		if r := res[1]; r.Code != 550 || r.Reply != "550 5.1.1 user unknown" || !strings.Contains(r.Err.Error(), "550 5.1.1 user unknown") {
 			t.Fatalf("round %d refusal: %d %q %v", round, r.Code, r.Reply, r.Err)
+		}
+		if te := (*textproto.Error)(nil); !errors.As(res[1].Err, &te) || te.Code != 550 {
+			t.Fatalf("round %d: the refusal does not unwrap to the reply: %v", round, res[1].Err)
 		}
 		if round < 2 && (res[2].Code != 451 || res[2].Reply != "451 4.3.0 try again later") {
 			t.Fatalf("round %d: %d %q", round, res[2].Code, res[2].Reply)

@@ -98,10 +98,20 @@ func (c *conn) answered(err error, step string) attempt {
 	}
 	reply := cleanReply(fmt.Sprintf("%d %s", te.Code, te.Msg))
 	return attempt{
-		res:    Result{Class: class, Code: te.Code, Reply: reply, Err: fmt.Errorf("%s: %s", step, reply)},
+		res:    Result{Class: class, Code: te.Code, Reply: reply, Err: &replyError{step: step, reply: reply, err: err}},
 		broken: te.Code == 421, // RFC 5321 §3.8: the server is closing the channel
 	}
 }
+
+// replyError is a server's refusal, worded with its cleaned reply; it
+// unwraps to the protocol error.
+type replyError struct {
+	step, reply string
+	err         error
+}
+
+func (e *replyError) Error() string { return e.step + ": " + e.reply }
+func (e *replyError) Unwrap() error { return e.err }
 
 // failed records a broken connection: the message is Temporary.
 func (c *conn) failed(err error, step string, unsent bool) attempt {
