@@ -34,6 +34,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzNormalisePhone$$' -fuzztime $(FUZZTIME) ./internal/roster/
 	$(GO) test -run '^$$' -fuzz '^FuzzNormaliseEmail$$' -fuzztime $(FUZZTIME) ./internal/roster/
 	$(GO) test -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./internal/report/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseDSN$$' -fuzztime $(FUZZTIME) ./internal/mail/
 
 # Benchmarks: the obligation engine, PDF filings and registers, roster parsing.
 # Imports of a million rows need BREACHLINE_TEST_DATABASE_URL for PostgreSQL.

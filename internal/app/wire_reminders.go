@@ -27,15 +27,26 @@ func (a *App) wireReminders(context.Context) error {
 	return nil
 }
 
+// newSender builds the pooled SMTP sender when BREACHLINE_SMTP_URL is set,
+// otherwise the .eml outbox; both sign with DKIM when it is configured.
 func newSender(a *App) (mail.Sender, error) {
+	var dkim *mail.DKIM
+	if a.Cfg.DKIMKeyFile != "" {
+		d, err := mail.LoadDKIM(a.Cfg.DKIMDomain, a.Cfg.DKIMSelector, a.Cfg.DKIMKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("BREACHLINE_DKIM_*: %w", err)
+		}
+		dkim = d
+	}
 	if a.Cfg.SMTPURL != "" {
-		s, err := mail.NewSMTP(mail.SMTPOptions{URL: a.Cfg.SMTPURL, From: a.Cfg.MailFrom})
+		s, err := mail.NewPool(mail.PoolOptions{Size: a.Cfg.SMTPPoolSize,
+			SMTPOptions: mail.SMTPOptions{URL: a.Cfg.SMTPURL, From: a.Cfg.MailFrom, DKIM: dkim}})
 		if err != nil {
 			return nil, fmt.Errorf("BREACHLINE_SMTP_URL: %w", err)
 		}
 		return s, nil
 	}
-	o, err := mail.NewOutbox(a.Cfg.OutboxDir(), a.Cfg.MailFrom, nil)
+	o, err := mail.NewOutbox(a.Cfg.OutboxDir(), a.Cfg.MailFrom, nil, mail.OutboxDKIM(dkim))
 	if err != nil {
 		return nil, fmt.Errorf("BREACHLINE_MAIL_FROM / outbox: %w", err)
 	}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/breachline/breachline/internal/mail"
 )
 
 // Config holds every setting of the service. It is built once by Load and
@@ -32,6 +34,15 @@ type Config struct {
 	SMTPURL string `yaml:"smtp_url"`
 	// MailFrom is the sender address of every message.
 	MailFrom string `yaml:"mail_from"`
+	// SMTPPoolSize is how many connections to the SMTP server one process
+	// keeps open and reuses.
+	SMTPPoolSize int `yaml:"smtp_pool_size"`
+	// DKIMKeyFile names a PEM private key (RSA or Ed25519) that signs every
+	// message, for DKIMDomain under DKIMSelector. All three or none; empty:
+	// no signing. The file's content is a secret and is never shown.
+	DKIMKeyFile  string `yaml:"dkim_key_file"`
+	DKIMSelector string `yaml:"dkim_selector"`
+	DKIMDomain   string `yaml:"dkim_domain"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `yaml:"log_level"`
 	// LogFormat is auto (JSON unless a terminal), json or text.
@@ -111,6 +122,7 @@ func Defaults() Config {
 		DataDir:           "./breachline-data",
 		BaseURL:           "http://127.0.0.1:8080",
 		MailFrom:          "Breachline <breachline@localhost>",
+		SMTPPoolSize:      4,
 		LogLevel:          "info",
 		LogFormat:         "auto",
 		BodyLimit:         1 << 20,
@@ -189,6 +201,10 @@ func settings() []setting {
 		{"BASE_URL", false, str(func(c *Config) *string { return &c.BaseURL })},
 		{"SMTP_URL", true, str(func(c *Config) *string { return &c.SMTPURL })},
 		{"MAIL_FROM", false, str(func(c *Config) *string { return &c.MailFrom })},
+		{"SMTP_POOL_SIZE", false, func(c *Config, v string) error { return parseInt(v, &c.SMTPPoolSize) }},
+		{"DKIM_KEY_FILE", false, str(func(c *Config) *string { return &c.DKIMKeyFile })},
+		{"DKIM_SELECTOR", false, str(func(c *Config) *string { return &c.DKIMSelector })},
+		{"DKIM_DOMAIN", false, str(func(c *Config) *string { return &c.DKIMDomain })},
 		{"LOG_LEVEL", false, str(func(c *Config) *string { return &c.LogLevel })},
 		{"LOG_FORMAT", false, str(func(c *Config) *string { return &c.LogFormat })},
 		{"BODY_LIMIT", false, func(c *Config, v string) error { return parseInt64(v, &c.BodyLimit) }},
@@ -308,6 +324,12 @@ func (c Config) Validate() error {
 	if err := validateSMTP(c.SMTPURL); err != nil {
 		return err
 	}
+	if c.SMTPPoolSize < 1 || c.SMTPPoolSize > 50 {
+		return &Error{Setting: "BREACHLINE_SMTP_POOL_SIZE", Problem: "want 1 to 50"}
+	}
+	if err := c.validateDKIM(); err != nil {
+		return err
+	}
 	return c.validateRest()
 }
 
@@ -406,6 +428,34 @@ func validateSMTP(raw string) error {
 		return &Error{Setting: "BREACHLINE_SMTP_URL", Problem: "want smtp://[user:pass@]host:port or smtps://…"}
 	}
 	return nil
+}
+
+// validateDKIM wants all three DKIM settings or none, and loads the key
+// to check it; problems name the setting and never quote the key.
+func (c Config) validateDKIM() error {
+	settings := []struct{ name, value string }{
+		{"BREACHLINE_DKIM_KEY_FILE", c.DKIMKeyFile},
+		{"BREACHLINE_DKIM_SELECTOR", c.DKIMSelector},
+		{"BREACHLINE_DKIM_DOMAIN", c.DKIMDomain},
+	}
+	if c.DKIMKeyFile == "" && c.DKIMSelector == "" && c.DKIMDomain == "" {
+		return nil
+	}
+	for _, s := range settings {
+		if strings.TrimSpace(s.value) == "" {
+			return &Error{Setting: s.name, Problem: "DKIM signing needs BREACHLINE_DKIM_KEY_FILE, BREACHLINE_DKIM_SELECTOR and BREACHLINE_DKIM_DOMAIN together; this one is empty"}
+		}
+	}
+	_, err := mail.LoadDKIM(c.DKIMDomain, c.DKIMSelector, c.DKIMKeyFile)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mail.ErrDKIMDomain):
+		return &Error{Setting: settings[2].name, Problem: err.Error()}
+	case errors.Is(err, mail.ErrDKIMSelector):
+		return &Error{Setting: settings[1].name, Problem: err.Error()}
+	}
+	return &Error{Setting: settings[0].name, Problem: err.Error()}
 }
 
 func splitHostPort(addr string) (string, int, error) {

@@ -1,8 +1,10 @@
-// Package mail sends Breachline's e-mail: through an SMTP server (go-mail,
-// one connection per batch) or, when no server is configured, into a file
-// outbox of RFC 5322 .eml files. Each message in a batch gets its own
-// result, so one refused address never fails the others. Nothing here logs
-// message bodies or credentials.
+// Package mail sends Breachline's e-mail: through an SMTP relay (go-mail; a
+// Pool keeps a few connections open and reuses them, SMTP dials once per
+// batch) or, when no relay is configured, into a file outbox of RFC 5322
+// .eml files. Messages can be DKIM-signed. Each message in a batch gets its
+// own result, with the relay's reply, so one refused address never fails the
+// others. ParseDSN reads the delivery status notifications that come back.
+// Nothing here logs message bodies, keys or credentials.
 package mail
 
 import (
@@ -34,6 +36,10 @@ type Message struct {
 	Headers map[string]string
 	// Date is the Date header; zero means the time of sending.
 	Date time.Time
+	// EnvelopeFrom is the bounce address (SMTP MAIL FROM, the Return-Path
+	// of the delivered message); empty means the From setting. A caller
+	// gives each notice its own (VERP) to match bounces to deliveries.
+	EnvelopeFrom string
 }
 
 // Class sorts the outcome of one message.
@@ -67,6 +73,11 @@ type Result struct {
 	Class     Class
 	// Code is the SMTP reply code when the server gave one (e.g. 451, 550).
 	Code int
+	// Reply is the server's last reply to this message, code and text on
+	// one line (e.g. "550 5.1.1 user unknown", or "250 2.0.0 queued as
+	// 4F2A" when accepted), for a ledger to keep; empty when no server
+	// answered. It is at most 512 bytes and never holds credentials.
+	Reply string
 	// Err describes a failure; nil when delivered.
 	Err error
 }
@@ -96,32 +107,48 @@ func domainOf(from string) string {
 	return "localhost"
 }
 
-// build turns a Message into go-mail's representation. The error is
-// ErrInvalidMessage-wrapped: bad input is a permanent failure.
-func build(from string, m *Message, now time.Time) (*gomail.Msg, string, error) {
+// envelope is what the SMTP transaction needs besides the message bytes.
+type envelope struct {
+	id   string // Message-ID without angle brackets
+	from string // MAIL FROM, a bare address
+	to   string // RCPT TO, a bare address
+}
+
+// build turns a Message into go-mail's representation and its envelope.
+// The error is ErrInvalidMessage-wrapped: bad input is a permanent failure.
+func build(from string, m *Message, now time.Time) (*gomail.Msg, envelope, error) {
 	if m == nil {
-		return nil, "", fmt.Errorf("nil message: %w", ErrInvalidMessage)
+		return nil, envelope{}, fmt.Errorf("nil message: %w", ErrInvalidMessage)
+	}
+	env := envelope{id: m.ID}
+	if env.id == "" {
+		env.id = NewMessageID(from)
 	}
 	if strings.TrimSpace(m.Subject) == "" || m.Text == "" {
-		return nil, "", fmt.Errorf("subject and text are required: %w", ErrInvalidMessage)
+		return nil, env, fmt.Errorf("subject and text are required: %w", ErrInvalidMessage)
 	}
-	id := m.ID
-	if id == "" {
-		id = NewMessageID(from)
-	}
-	if strings.ContainsAny(id, "<> \r\n") || !strings.Contains(id, "@") {
-		return nil, "", fmt.Errorf("message id %q: %w", id, ErrInvalidMessage)
+	if strings.ContainsAny(env.id, "<> \r\n") || !strings.Contains(env.id, "@") {
+		return nil, env, fmt.Errorf("message id %q: %w", env.id, ErrInvalidMessage)
 	}
 	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
 	if err := msg.From(from); err != nil {
-		return nil, id, fmt.Errorf("from address: %v: %w", err, ErrInvalidMessage)
+		return nil, env, fmt.Errorf("from address: %v: %w", err, ErrInvalidMessage)
 	}
-	if err := addRecipient(msg, m); err != nil {
-		return nil, id, err
+	var err error
+	if env.from, err = envelopeFrom(from, m.EnvelopeFrom); err != nil {
+		return nil, env, err
+	}
+	if env.to, err = addRecipient(msg, m); err != nil {
+		return nil, env, err
 	}
 	if err := setHeaders(msg, m.Headers); err != nil {
-		return nil, id, err
+		return nil, env, err
 	}
+	setContent(msg, m, env.id, now)
+	return msg, env, nil
+}
+
+func setContent(msg *gomail.Msg, m *Message, id string, now time.Time) {
 	date := m.Date
 	if date.IsZero() {
 		date = now
@@ -137,13 +164,30 @@ func build(from string, m *Message, now time.Time) (*gomail.Msg, string, error) 
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
 	}
-	return msg, id, nil
 }
 
-func addRecipient(msg *gomail.Msg, m *Message) error {
+// envelopeFrom is the bare bounce address: the message's own when given
+// (it must be a plain address, without a display name), else the From
+// setting's.
+func envelopeFrom(from, given string) (string, error) {
+	if given == "" {
+		a, err := mail.ParseAddress(from)
+		if err != nil {
+			return "", fmt.Errorf("from address: %w", ErrInvalidMessage)
+		}
+		return a.Address, nil
+	}
+	a, err := mail.ParseAddress(given)
+	if err != nil || a.Name != "" || a.Address != strings.TrimSpace(given) || !strings.Contains(a.Address, "@") {
+		return "", fmt.Errorf("envelope from address: %w", ErrInvalidMessage)
+	}
+	return a.Address, nil
+}
+
+func addRecipient(msg *gomail.Msg, m *Message) (string, error) {
 	addr, err := mail.ParseAddress(m.To)
 	if err != nil || addr.Name != "" || strings.ContainsAny(m.ToName, "\r\n") {
-		return fmt.Errorf("recipient address: %w", ErrInvalidMessage)
+		return "", fmt.Errorf("recipient address: %w", ErrInvalidMessage)
 	}
 	if m.ToName != "" {
 		err = msg.AddToFormat(m.ToName, addr.Address)
@@ -151,9 +195,9 @@ func addRecipient(msg *gomail.Msg, m *Message) error {
 		err = msg.To(addr.Address)
 	}
 	if err != nil {
-		return fmt.Errorf("recipient address: %w", ErrInvalidMessage)
+		return "", fmt.Errorf("recipient address: %w", ErrInvalidMessage)
 	}
-	return nil
+	return addr.Address, nil
 }
 
 // setHeaders adds extra fields; only X- fields are accepted so a caller

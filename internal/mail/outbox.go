@@ -3,28 +3,35 @@ package mail
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
-
-	gomail "github.com/wneessen/go-mail"
 )
 
 // Outbox writes each message as an RFC 5322 .eml file into a directory,
 // for development and for installations without a mail server. A file
 // appears whole or not at all: it is written under a temporary name and
-// renamed.
+// renamed. Each file starts with a Return-Path field holding the envelope
+// sender, as a mailbox would store it.
 type Outbox struct {
-	dir  string
-	from string
-	now  func() time.Time
+	dir     string
+	compose composer
+}
+
+// OutboxOption changes how an Outbox writes.
+type OutboxOption func(*Outbox)
+
+// OutboxDKIM signs every message the outbox writes.
+func OutboxDKIM(d *DKIM) OutboxOption {
+	return func(o *Outbox) { o.compose.dkim = d }
 }
 
 // NewOutbox returns an outbox writing into dir (created when missing).
-func NewOutbox(dir, from string, now func() time.Time) (*Outbox, error) {
-	if _, _, err := build(from, &Message{To: "check@example.org", Subject: "x", Text: "x"}, time.Now()); err != nil {
-		return nil, fmt.Errorf("mail from: %w", err)
+func NewOutbox(dir, from string, now func() time.Time, opts ...OutboxOption) (*Outbox, error) {
+	if err := checkFrom(from); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("outbox: %w", err)
@@ -32,7 +39,11 @@ func NewOutbox(dir, from string, now func() time.Time) (*Outbox, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Outbox{dir: dir, from: from, now: now}, nil
+	o := &Outbox{dir: dir, compose: composer{from: from, now: now}}
+	for _, opt := range opts {
+		opt(o)
+	}
+	return o, nil
 }
 
 // Dir is the directory the outbox writes to.
@@ -46,26 +57,28 @@ func (o *Outbox) Send(ctx context.Context, msgs []*Message) []Result {
 			results[i].Class, results[i].Err = Temporary, err
 			continue
 		}
-		msg, id, err := build(o.from, m, o.now())
-		results[i].MessageID = id
-		if err != nil {
-			results[i].Class, results[i].Err = Permanent, err
+		env, data, res := o.compose.render(m)
+		results[i] = res
+		if data == nil {
 			continue
 		}
-		if err := o.write(id, msg); err != nil {
+		if err := o.write(env, data); err != nil {
 			results[i].Class, results[i].Err = Temporary, err
 		}
 	}
 	return results
 }
 
-func (o *Outbox) write(id string, msg *gomail.Msg) error {
+func (o *Outbox) write(env envelope, data []byte) error {
 	f, err := os.CreateTemp(o.dir, ".writing-*.tmp")
 	if err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
 	tmp := f.Name()
-	_, err = msg.WriteTo(f)
+	_, err = io.WriteString(f, "Return-Path: <"+env.from+">\r\n")
+	if err == nil {
+		_, err = f.Write(data)
+	}
 	if err == nil {
 		err = f.Sync()
 	}
@@ -73,7 +86,7 @@ func (o *Outbox) write(id string, msg *gomail.Msg) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, filepath.Join(o.dir, o.fileName(id)))
+		err = os.Rename(tmp, filepath.Join(o.dir, o.fileName(env.id)))
 	}
 	if err != nil {
 		os.Remove(tmp)
@@ -91,5 +104,5 @@ func (o *Outbox) fileName(id string) string {
 		}
 		return '_'
 	}, local)
-	return o.now().UTC().Format("20060102T150405.000000000Z") + "-" + safe + ".eml"
+	return o.compose.now().UTC().Format("20060102T150405.000000000Z") + "-" + safe + ".eml"
 }

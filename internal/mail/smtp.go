@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"net/url"
 	"strconv"
 	"time"
@@ -21,40 +20,72 @@ type SMTPOptions struct {
 	From string
 	// TLS overrides the TLS settings (tests trust their own certificate).
 	TLS *tls.Config
-	// Timeout bounds the dial and each command; 30s when zero.
+	// Timeout bounds the dial and each step of a message; 30s when zero.
 	Timeout time.Duration
 	// Now gives the Date of messages without one; time.Now when nil.
 	Now func() time.Time
+	// DKIM, when set, signs every message.
+	DKIM *DKIM
 }
 
-// SMTP sends through one SMTP connection per batch.
+// transport is what SMTP and Pool share: how to dial the relay and how to
+// render messages.
+type transport struct {
+	client  *gomail.Client // dial settings only; its own connection is never used
+	timeout time.Duration
+	compose composer
+}
+
+// SMTP sends each batch over one new connection, closed at the end of the
+// batch. Pool reuses connections across batches; prefer it for volume.
 type SMTP struct {
-	host string
-	opts []gomail.Option
-	from string
-	now  func() time.Time
+	t *transport
 }
 
 // NewSMTP checks the options and returns a sender. Errors never contain the
 // URL, which may hold a password.
 func NewSMTP(o SMTPOptions) (*SMTP, error) {
+	t, err := newTransport(o)
+	if err != nil {
+		return nil, err
+	}
+	return &SMTP{t: t}, nil
+}
+
+func newTransport(o SMTPOptions) (*transport, error) {
 	u, err := url.Parse(o.URL)
 	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
 		return nil, errors.New("smtp url: want smtp://[user:pass@]host:port or smtps://…")
 	}
-	if _, _, err := build(o.From, &Message{To: "check@example.org", Subject: "x", Text: "x"}, time.Now()); err != nil {
-		return nil, fmt.Errorf("mail from: %w", err)
+	if err := checkFrom(o.From); err != nil {
+		return nil, err
 	}
 	timeout := o.Timeout
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
+	opts, err := dialOptions(u, o.TLS, timeout)
+	if err != nil {
+		return nil, err
+	}
+	client, err := gomail.NewClient(u.Hostname(), opts...)
+	if err != nil {
+		return nil, errors.New("smtp url: the mail client does not accept these settings")
+	}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &transport{client: client, timeout: timeout, compose: composer{from: o.From, now: now, dkim: o.DKIM}}, nil
+}
+
+// dialOptions turns the URL into go-mail's settings: port, TLS, login.
+func dialOptions(u *url.URL, tlsConf *tls.Config, timeout time.Duration) ([]gomail.Option, error) {
 	port, err := smtpPort(u)
 	if err != nil {
 		return nil, err
 	}
 	opts := []gomail.Option{gomail.WithPort(port), gomail.WithTimeout(timeout), gomail.WithoutNoop()}
-	tlsConf := o.TLS
 	if tlsConf == nil {
 		tlsConf = &tls.Config{ServerName: u.Hostname(), MinVersion: tls.VersionTLS12}
 	}
@@ -69,11 +100,16 @@ func NewSMTP(o SMTPOptions) (*SMTP, error) {
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
 			gomail.WithUsername(u.User.Username()), gomail.WithPassword(pass))
 	}
-	now := o.Now
-	if now == nil {
-		now = time.Now
+	return opts, nil
+}
+
+// dial opens, secures and authenticates a new connection.
+func (t *transport) dial(ctx context.Context) (*conn, error) {
+	c, err := t.client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return &SMTP{host: u.Hostname(), opts: opts, from: o.From, now: now}, nil
+	return &conn{c: c, timeout: t.timeout, lastUse: time.Now()}, nil
 }
 
 func smtpPort(u *url.URL) (int, error) {
@@ -90,86 +126,28 @@ func smtpPort(u *url.URL) (int, error) {
 	return p, nil
 }
 
-// Send dials once and sends every message on that connection. A message
-// the server refuses is reported on its own; the rest still go.
+// Send dials once and sends every message on that connection (see
+// sendBatch for what happens when it breaks). A message the server
+// refuses is reported on its own; the rest still go.
 func (s *SMTP) Send(ctx context.Context, msgs []*Message) []Result {
 	results := make([]Result, len(msgs))
-	built := make([]*gomail.Msg, len(msgs))
-	pending := 0
-	for i, m := range msgs {
-		msg, id, err := build(s.from, m, s.now())
-		results[i].MessageID = id
-		if err != nil {
-			results[i].Class, results[i].Err = Permanent, err
-			continue
-		}
-		built[i] = msg
-		pending++
-	}
-	if pending == 0 {
-		return results
-	}
-	client, err := gomail.NewClient(s.host, s.opts...)
-	if err == nil {
-		err = client.DialWithContext(ctx)
-	}
-	if err != nil {
-		class, code := classify(err)
-		failBuilt(results, built, 0, class, code, fmt.Errorf("connect to mail server: %w", err))
-		return results
-	}
-	defer client.Close()
-	for i, msg := range built {
-		if msg == nil {
-			continue
-		}
-		if err := ctx.Err(); err != nil {
-			failBuilt(results, built, i, Temporary, 0, err)
-			return results
-		}
-		if err := client.Send(msg); err != nil {
-			class, code := classify(err)
-			results[i].Class, results[i].Code, results[i].Err = class, code, err
-		}
+	batch := s.t.compose.prepare(msgs, results)
+	if len(batch) > 0 {
+		sendBatch(ctx, dialer{s.t}, batch, results)
 	}
 	return results
 }
 
-// failBuilt marks every built message from index start on as failed.
-func failBuilt(results []Result, built []*gomail.Msg, start int, class Class, code int, err error) {
-	for i := start; i < len(built); i++ {
-		if built[i] != nil {
-			results[i].Class, results[i].Code, results[i].Err = class, code, err
-		}
-	}
-}
+// dialer is the connSource of SMTP: a new connection each time, closed
+// after use.
+type dialer struct{ t *transport }
 
-// classify sorts an error by its SMTP reply code: 5xx is permanent, 4xx and
-// anything without a code (a dropped connection, a timeout) is temporary.
-func classify(err error) (Class, int) {
-	var se *gomail.SendError
-	code := 0
-	if errors.As(err, &se) {
-		code = se.ErrorCode()
-		if code == 0 && (se.Reason == gomail.ErrGetSender || se.Reason == gomail.ErrGetRcpts) {
-			return Permanent, 0
-		}
-	} else {
-		code = leadingCode(err.Error())
-	}
-	if code >= 500 && code < 600 {
-		return Permanent, code
-	}
-	return Temporary, code
-}
+func (d dialer) get(ctx context.Context) (*conn, error) { return d.t.dial(ctx) }
 
-func leadingCode(s string) int {
-	if len(s) < 3 {
-		return 0
+func (d dialer) put(c *conn, broken bool) {
+	if broken {
+		c.c.Close()
+		return
 	}
-	n, err := strconv.Atoi(s[:3])
-	if err != nil || n < 400 || n > 599 {
-		return 0
-	}
-	return n
+	c.quit()
 }

@@ -1,6 +1,7 @@
 // Package mailtest runs a real SMTP server in-process for tests: it records
-// every accepted message byte for byte and can refuse chosen recipients with
-// a given reply.
+// every accepted message byte for byte and can be scripted per recipient to
+// refuse (for a while or for good), drop the connection during DATA, or
+// stall before answering.
 package mailtest
 
 import (
@@ -9,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/mail"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +25,8 @@ type Received struct {
 	From string
 	To   []string
 	Data []byte
+	// MessageID is the message's Message-ID without angle brackets.
+	MessageID string
 	// TLS reports whether the session was encrypted.
 	TLS bool
 	// User is the authenticated user name, if any.
@@ -35,18 +39,28 @@ type Options struct {
 	TLS *tls.Config
 	// User and Password, when set, are required by AUTH PLAIN.
 	User, Password string
+	// Discard keeps no accepted message, only their number (Count): a
+	// sink for benchmarks.
+	Discard bool
 }
 
 // Server is a running in-process SMTP server.
 type Server struct {
 	// Addr is host:port to connect to.
-	Addr     string
+	Addr string
+	opts Options
+	srv  *smtp.Server
+	done chan struct{}
+
 	mu       sync.Mutex
-	conns    int
-	opts     Options
+	opened   int
+	open     map[*countedConn]struct{}
+	count    int
 	received []Received
-	refuse   map[string]*smtp.SMTPError
-	srv      *smtp.Server
+	byID     map[string][]int
+	byRcpt   map[string][]int
+	attempts map[string]int
+	script   map[string][]*step
 }
 
 // Start runs a server on a free loopback port until the test ends.
@@ -56,7 +70,11 @@ func Start(t testing.TB, opts Options) *Server {
 	if err != nil {
 		t.Fatalf("smtp listen: %v", err)
 	}
-	s := &Server{Addr: ln.Addr().String(), opts: opts, refuse: map[string]*smtp.SMTPError{}}
+	s := &Server{
+		Addr: ln.Addr().String(), opts: opts, done: make(chan struct{}),
+		open: map[*countedConn]struct{}{}, byID: map[string][]int{}, byRcpt: map[string][]int{},
+		attempts: map[string]int{}, script: map[string][]*step{},
+	}
 	s.srv = smtp.NewServer(s)
 	s.srv.Domain = "mail.test"
 	s.srv.AllowInsecureAuth = opts.TLS == nil
@@ -64,8 +82,11 @@ func Start(t testing.TB, opts Options) *Server {
 	s.srv.ReadTimeout = 10 * time.Second
 	s.srv.WriteTimeout = 10 * time.Second
 	s.srv.MaxMessageBytes = 10 << 20
-	go s.srv.Serve(ln)
-	t.Cleanup(func() { s.srv.Close() })
+	go s.srv.Serve(&countingListener{Listener: ln, s: s})
+	t.Cleanup(func() {
+		close(s.done)
+		s.srv.Close()
+	})
 	return s
 }
 
@@ -77,52 +98,136 @@ func (s *Server) URL() string {
 	return "smtp://" + s.Addr
 }
 
-// Refuse makes the server answer RCPT TO addr with code and text.
-func (s *Server) Refuse(addr string, code int, enhanced smtp.EnhancedCode, text string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.refuse[strings.ToLower(addr)] = &smtp.SMTPError{Code: code, EnhancedCode: enhanced, Message: text}
-}
-
-// Allow stops refusing addr.
-func (s *Server) Allow(addr string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.refuse, strings.ToLower(addr))
-}
-
-// Messages returns a copy of what was accepted so far.
+// Messages returns a copy of what was accepted so far, in order.
 func (s *Server) Messages() []Received {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Received(nil), s.received...)
 }
 
-// To returns the accepted messages addressed to addr.
+// Count is the number of messages accepted so far (kept or discarded).
+func (s *Server) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.count
+}
+
+// To returns the accepted messages addressed to addr (any case), in order.
 func (s *Server) To(addr string) []Received {
-	var out []Received
-	for _, m := range s.Messages() {
-		for _, to := range m.To {
-			if strings.EqualFold(to, addr) {
-				out = append(out, m)
-			}
-		}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pick(s.byRcpt[strings.ToLower(addr)])
+}
+
+// ByMessageID returns the accepted messages whose Message-ID is id (with
+// or without angle brackets): more than one when a message was sent again.
+func (s *Server) ByMessageID(id string) []Received {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pick(s.byID[strings.Trim(id, "<>")])
+}
+
+func (s *Server) pick(idx []int) []Received {
+	out := make([]Received, 0, len(idx))
+	for _, i := range idx {
+		out = append(out, s.received[i])
 	}
 	return out
 }
 
-// Connections counts the sessions opened so far.
+// Attempts counts the RCPT TO commands for addr, refused or not.
+func (s *Server) Attempts(addr string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.attempts[strings.ToLower(addr)]
+}
+
+// Connections counts the connections opened so far.
 func (s *Server) Connections() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.conns
+	return s.opened
+}
+
+// Open counts the connections open now.
+func (s *Server) Open() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.open)
+}
+
+// DropConnections closes every open connection at once, as a relay that
+// restarts or times out idle sessions would, without a word to the client.
+func (s *Server) DropConnections() {
+	s.mu.Lock()
+	conns := make([]*countedConn, 0, len(s.open))
+	for c := range s.open {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.Close()
+	}
+}
+
+// record stores an accepted message.
+func (s *Server) record(m Received) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.count++
+	if s.opts.Discard {
+		return
+	}
+	if h, err := mail.ReadMessage(bytes.NewReader(m.Data)); err == nil {
+		m.MessageID = strings.Trim(strings.TrimSpace(h.Header.Get("Message-Id")), "<>")
+	}
+	i := len(s.received)
+	s.received = append(s.received, m)
+	if m.MessageID != "" {
+		s.byID[m.MessageID] = append(s.byID[m.MessageID], i)
+	}
+	for _, to := range m.To {
+		k := strings.ToLower(to)
+		s.byRcpt[k] = append(s.byRcpt[k], i)
+	}
+}
+
+// countingListener counts connections as they open and close.
+type countingListener struct {
+	net.Listener
+	s *Server
+}
+
+func (l *countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	cc := &countedConn{Conn: c, s: l.s}
+	l.s.mu.Lock()
+	l.s.opened++
+	l.s.open[cc] = struct{}{}
+	l.s.mu.Unlock()
+	return cc, nil
+}
+
+type countedConn struct {
+	net.Conn
+	s    *Server
+	once sync.Once
+}
+
+func (c *countedConn) Close() error {
+	c.once.Do(func() {
+		c.s.mu.Lock()
+		delete(c.s.open, c)
+		c.s.mu.Unlock()
+	})
+	return c.Conn.Close()
 }
 
 // NewSession starts a session for a connection.
 func (s *Server) NewSession(c *smtp.Conn) (smtp.Session, error) {
-	s.mu.Lock()
-	s.conns++
-	s.mu.Unlock()
 	return &session{srv: s, conn: c}, nil
 }
 
@@ -159,10 +264,7 @@ func (x *session) Mail(from string, _ *smtp.MailOptions) error {
 }
 
 func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	x.srv.mu.Lock()
-	refusal := x.srv.refuse[strings.ToLower(to)]
-	x.srv.mu.Unlock()
-	if refusal != nil {
+	if refusal := x.srv.atRcpt(to); refusal != nil {
 		return refusal
 	}
 	x.cur.To = append(x.cur.To, to)
@@ -177,11 +279,14 @@ func (x *session) Data(r io.Reader) error {
 	if len(x.cur.To) == 0 {
 		return errors.New("no recipients")
 	}
+	if st := x.srv.atData(x.cur.To); st != nil {
+		if err := x.act(st); err != nil {
+			return err
+		}
+	}
 	_, x.cur.TLS = x.conn.TLSConnectionState()
 	x.cur.Data = buf.Bytes()
-	x.srv.mu.Lock()
-	x.srv.received = append(x.srv.received, x.cur)
-	x.srv.mu.Unlock()
+	x.srv.record(x.cur)
 	x.cur = Received{}
 	return nil
 }
