@@ -187,8 +187,13 @@ func (a *App) migrate(ctx context.Context) error {
 	return breach.SeedCategories(ctx, a.DB.Gorm, cats)
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close releases the mail connections and the database.
+func (a *App) Close() error {
+	if c, ok := a.Mail.(io.Closer); ok {
+		c.Close() // idle SMTP connections; nothing is lost if this fails
+	}
+	return a.DB.Close()
+}
 
 // Ready reports whether the database answers and no migration is pending.
 func (a *App) Ready(ctx context.Context) error {

@@ -119,7 +119,10 @@ func (s *Service) outcomeUpdate(o outcome, now time.Time) (map[string]any, bool)
 
 // replyText is the server's reply or the error, as the ledger keeps it.
 func replyText(r mail.Result) string {
-	if r.Err != nil {
+	switch {
+	case r.Reply != "":
+		return r.Reply
+	case r.Err != nil:
 		return r.Err.Error()
 	}
 	return ""

@@ -336,8 +336,19 @@ func (s *Service) mailMessage(cp *Campaign, p roster.StoredPerson, m Message) *m
 	return &mail.Message{
 		ID: s.keys.MessageID(cp.ID, p.ID, s.domain()), To: to, ToName: headerSafe(recipientName(p, m.Language)),
 		Subject: m.Subject, Text: m.Text, HTML: m.HTML,
-		Headers: map[string]string{"X-Breachline-Campaign": strconv.FormatInt(cp.ID, 10)},
+		Headers:      map[string]string{"X-Breachline-Campaign": strconv.FormatInt(cp.ID, 10)},
+		EnvelopeFrom: s.bounceAddress(cp.ID, p.ID),
 	}
+}
+
+// bounceAddress is the notice's own envelope sender when a bounce address
+// is configured (so a bounce names the person even when the report quotes
+// nothing of the message), else empty: the relay's default sender.
+func (s *Service) bounceAddress(campaignID, personID int64) string {
+	if s.opts.BounceAddress == "" {
+		return ""
+	}
+	return s.keys.BounceAddress(s.opts.BounceAddress, campaignID, personID)
 }
 
 // headerSafe keeps a display name to one line.
