@@ -51,11 +51,20 @@ P10,"<script>alert(1)</script>",evil@example.org,ON,en,10 King St,Toronto,M5H 1A
 
 func newNoticeEnv(t *testing.T, dialect db.Dialect) *noticeEnv {
 	t.Helper()
+	return newNoticeEnvWith(t, dialect, nil)
+}
+
+// newNoticeEnvWith is newNoticeEnv with more settings.
+func newNoticeEnvWith(t *testing.T, dialect db.Dialect, set func(*config.Config)) *noticeEnv {
+	t.Helper()
 	srv := mailtest.Start(t, mailtest.Options{})
 	e := apptest.NewWith(t, dbtest.OpenEmpty(t, dialect), func(c *config.Config) {
 		c.SMTPURL = srv.URL()
 		c.MailFrom = "Acme Privacy <privacy@acme.example>"
 		c.NoticeRetryBase = 50 * time.Millisecond
+		if set != nil {
+			set(c)
+		}
 	})
 	org := e.Org("acme")
 	admin := e.User("admin@acme.example", org, auth.RoleAdmin)
@@ -288,5 +297,117 @@ func (n *noticeEnv) checkLedgerAgreesWithServer(t *testing.T, id int64) {
 	}
 	if sent != len(received) {
 		t.Errorf("%d deliveries sent, server received %d messages", sent, len(received))
+	}
+}
+
+// dsn is a delivery status notification as a relay writes it: sent to to,
+// about recipient, quoting the returned message's Message-ID when id is
+// not empty.
+func dsn(to, recipient, action, status, id string) []byte {
+	quoted := ""
+	if id != "" {
+		quoted = "Message-ID: <" + id + ">\r\n"
+	}
+	return []byte("From: MAILER-DAEMON@relay.example (Mail Delivery System)\r\n" +
+		"To: " + to + "\r\nSubject: Undelivered Mail Returned to Sender\r\nAuto-Submitted: auto-replied\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n" +
+		"--b1\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n" +
+		"--b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; relay.example\r\n\r\n" +
+		"Final-Recipient: rfc822; " + recipient + "\r\nAction: " + action + "\r\nStatus: " + status + "\r\n" +
+		"Diagnostic-Code: smtp; 550 " + status + " mailbox unavailable\r\n\r\n" +
+		"--b1\r\nContent-Type: text/rfc822-headers\r\n\r\n" + quoted + "Subject: Notice\r\n\r\n--b1--\r\n")
+}
+
+// TestBouncesAreMatchedAndApplied: reports posted by a relay reach their
+// deliveries by the notice's own bounce address or by its Message-ID; a
+// final failure turns into a letter for a person with a postal address and
+// into "bounced" for one without; a delay, an out-of-office reply, a forged
+// bounce address and another organization's notice change nothing and are
+// kept.
+func TestBouncesAreMatchedAndApplied(t *testing.T) {
+	for _, d := range dbtest.Dialects {
+		t.Run(string(d), func(t *testing.T) { bouncesApplied(t, d) })
+	}
+}
+
+func bouncesApplied(t *testing.T, dialect db.Dialect) {
+	n := newNoticeEnvWith(t, dialect, func(c *config.Config) { c.BounceAddress = "bounces@acme.example" })
+	id := n.createCampaign(t)
+	n.approve(t, id)
+	if res := n.Do("POST", fmt.Sprintf("/api/v1/campaigns/%d/send", id), n.po, nil); res.Status != 200 {
+		t.Fatalf("send: %d %s", res.Status, res.Body)
+	}
+	n.runUntil(t, "sending", func() bool { return n.progress(t, id).ByStatus[notice.Sent] == 8 })
+	msg := func(email string) mailtest.Received {
+		got := n.smtp.To(email)
+		if len(got) != 1 {
+			t.Fatalf("%s received %d messages", email, len(got))
+		}
+		return got[0]
+	}
+	post := func(tok string, raw []byte) notice.BounceResult {
+		t.Helper()
+		res := n.Do("POST", "/api/v1/bounces", tok, raw)
+		if res.Status != http.StatusAccepted {
+			t.Fatalf("bounce: %d %s", res.Status, res.Body)
+		}
+		var out notice.BounceResult
+		res.JSON(t, &out)
+		return out
+	}
+	ann, gone := msg("ann@example.org"), msg("gone@example.org")
+	if !strings.HasPrefix(ann.From, "bounces+") || !strings.HasSuffix(ann.From, "@acme.example") {
+		t.Fatalf("envelope sender %q is not the notice's own bounce address", ann.From)
+	}
+	// By bounce address alone: Ann has a postal address, so she gets a letter.
+	if r := post(n.po, dsn(ann.From, "ann@example.org", "failed", "5.1.1", "")); !r.Applied || r.Kind != notice.BounceHard || r.Status != notice.Letter {
+		t.Fatalf("hard bounce by address: %+v", r)
+	}
+	// By Message-ID alone, to the relay's own address: Finn has none.
+	if r := post(n.po, dsn("postmaster@acme.example", "gone@example.org", "failed", "5.1.1", gone.MessageID)); !r.Applied || r.Status != notice.Bounced {
+		t.Fatalf("hard bounce by Message-ID: %+v", r)
+	}
+	// The same report again changes nothing: Ann's delivery is a letter now.
+	if r := post(n.po, dsn(ann.From, "ann@example.org", "failed", "5.1.1", "")); r.Applied || !r.Matched {
+		t.Fatalf("repeated bounce: %+v", r)
+	}
+	bo := msg("bo@example.org")
+	if r := post(n.po, dsn(bo.From, "bo@example.org", "delayed", "4.4.1", "")); r.Applied || r.Kind != notice.BounceSoft || r.Status != notice.Sent {
+		t.Fatalf("a delay was applied: %+v", r)
+	}
+	chloe := msg("chloe@example.org")
+	ooo := []byte("From: chloe@example.org\r\nTo: " + chloe.From + "\r\nSubject: Absente du bureau\r\nAuto-Submitted: auto-replied\r\n" +
+		"In-Reply-To: <" + chloe.MessageID + ">\r\n\r\nJe suis absente jusqu'au 15.\r\n")
+	if r := post(n.po, ooo); r.Applied || r.Kind != notice.BounceAutoReply || !r.Matched {
+		t.Fatalf("an out-of-office reply: %+v", r)
+	}
+	forged := strings.Replace(bo.From, "bounces+", "bounces+1", 1)
+	if r := post(n.po, dsn(forged, "bo@example.org", "failed", "5.1.1", "")); r.Matched || r.Applied {
+		t.Fatalf("a forged bounce address matched: %+v", r)
+	}
+	// Another organization's writer learns nothing and changes nothing.
+	other := n.User("po@globex.example", n.Org("globex"), auth.RolePrivacyOfficer)
+	if r := post(other, dsn(bo.From, "bo@example.org", "failed", "5.1.1", bo.MessageID)); r.Matched || r.Applied || r.DeliveryID != 0 {
+		t.Fatalf("another organization's bounce: %+v", r)
+	}
+	if res := n.Do("POST", "/api/v1/bounces", n.viewer, dsn(bo.From, "bo@example.org", "failed", "5.1.1", "")); res.Status != http.StatusForbidden {
+		t.Fatalf("a viewer posted a bounce: %d", res.Status)
+	}
+	if res := n.Do("POST", "/api/v1/bounces", n.po, []byte("not a message")); res.Status != http.StatusBadRequest {
+		t.Fatalf("garbage: %d %s", res.Status, res.Body)
+	}
+	p := n.progress(t, id)
+	if p.ByStatus[notice.Sent] != 6 || p.ByStatus[notice.Letter] != 2 || p.ByStatus[notice.Bounced] != 1 {
+		t.Fatalf("after the bounces: %v", p.ByStatus)
+	}
+	var list struct{ Bounces []notice.Bounce }
+	n.Do("GET", fmt.Sprintf("/api/v1/campaigns/%d/bounces", id), n.po, nil).JSON(t, &list)
+	if len(list.Bounces) != 5 {
+		t.Fatalf("the campaign lists %d bounces, want the 5 matched to it: %+v", len(list.Bounces), list.Bounces)
+	}
+	// Retry failed sends the bounced e-mail again, and only that one.
+	res := n.Do("POST", fmt.Sprintf("/api/v1/campaigns/%d/retry-failed", id), n.po, nil)
+	if res.Status != 200 || !strings.Contains(string(res.Body), `"queued_again":1`) {
+		t.Fatalf("retry failed: %d %s", res.Status, res.Body)
 	}
 }

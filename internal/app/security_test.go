@@ -196,6 +196,7 @@ var idRoutes = map[string]func() any{
 	"GET /api/v1/campaigns/:id/deliveries":      nil,
 	"GET /api/v1/campaigns/:id/evidence":        nil,
 	"GET /api/v1/campaigns/:id/substitute":      nil,
+	"GET /api/v1/campaigns/:id/bounces":         nil,
 }
 
 // sharedRoutes have path parameters that name no organization's record.

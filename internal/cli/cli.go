@@ -44,7 +44,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []str
 	root.AddCommand(e.commands()...)
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(stderr, "breachline:", describe(err))
-		return 1
+		return exitCode(err)
 	}
 	return 0
 }
@@ -64,6 +64,7 @@ func (e *env) commands() []*cobra.Command {
 		e.reportCmd(),
 		e.assessCmd(),
 		e.healthcheckCmd(),
+		e.bounceCmd(),
 	}
 }
 

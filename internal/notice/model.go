@@ -173,5 +173,6 @@ type Bounce struct {
 	MessageID      string    `json:"message_id,omitempty"`
 	Status         string    `json:"status,omitempty"`
 	Diagnostic     string    `json:"diagnostic,omitempty"`
+	Note           string    `json:"note"`
 	Raw            []byte    `json:"-"`
 }

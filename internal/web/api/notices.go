@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strconv"
 
@@ -35,6 +36,8 @@ type NoticeService interface {
 	Deliveries(ctx context.Context, c breach.Call, id int64, f notice.DeliveryFilter) ([]notice.DeliveryRow, error)
 	Evidence(ctx context.Context, p *auth.Principal, id int64) (notice.Evidence, error)
 	Substitute(ctx context.Context, p *auth.Principal, id int64) (notice.Substitute, error)
+	ReceiveBounce(ctx context.Context, c breach.Call, raw io.Reader) (notice.BounceResult, error)
+	Bounces(ctx context.Context, c breach.Call, campaignID int64, limit int) ([]notice.Bounce, error)
 }
 
 func (h *handlers) noticeRoutes(api *gin.RouterGroup) {
@@ -58,6 +61,34 @@ func (h *handlers) noticeRoutes(api *gin.RouterGroup) {
 	api.GET("/campaigns/:id/deliveries", h.deliveries)
 	api.GET("/campaigns/:id/evidence", h.evidence)
 	api.GET("/campaigns/:id/substitute", h.substitute)
+	api.GET("/campaigns/:id/bounces", h.campaignBounces)
+	api.POST("/bounces", h.receiveBounce)
+}
+
+// receiveBounce takes a delivery status notification or automatic reply
+// as the relay received it (the raw message is the body).
+func (h *handlers) receiveBounce(c *gin.Context) {
+	res, err := h.d.Notices.ReceiveBounce(c.Request.Context(), web.Call(c), c.Request.Body)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, res)
+}
+
+func (h *handlers) campaignBounces(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	limit, _ := strconv.Atoi(c.DefaultQuery("limit", "100"))
+	list, err := h.d.Notices.Bounces(c.Request.Context(), web.Call(c), id, limit)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"bounces": list})
 }
 
 func (h *handlers) noticeFields(c *gin.Context) {
