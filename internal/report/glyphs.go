@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -69,6 +70,9 @@ func (fs *fontSet) computeCoverage() *runeSet {
 	var buf sfnt.Buffer
 	out := new(runeSet)
 	for r := rune(0x20); r <= 0xFFFF; r++ {
+		if invisible(r) {
+			continue
+		}
 		all := true
 		for _, f := range parsed {
 			if g, err := f.GlyphIndex(&buf, r); err != nil || g == 0 {
@@ -81,6 +85,17 @@ func (fs *fontSet) computeCoverage() *runeSet {
 		}
 	}
 	return out
+}
+
+// invisible reports the format characters and line and paragraph
+// separators that are never printed as themselves, even when a font has a
+// glyph for them: direction overrides, embeddings and isolates would reorder
+// the text around them in any reader that applies them, zero-width and
+// interlinear annotation characters hide text, and U+2028/U+2029 break lines
+// where the layout does not expect it. The soft hyphen is the one format
+// character kept: it is an ordinary visible hyphen in these documents.
+func invisible(r rune) bool {
+	return r != 0x00AD && unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
 }
 
 // replacement is what a document shows for a character the fonts cannot draw:
