@@ -218,6 +218,7 @@ func visualOrder(line string) string {
 	rs := []rune(line)
 	types := bidiTypes(rs)
 	resolveWeak(types)
+	resolveBrackets(rs, types)
 	resolveNeutral(types)
 	levels := make([]int, len(rs))
 	for i, t := range types {
@@ -343,6 +344,79 @@ func resolveTerminators(types []int) {
 		}
 		i = j
 	}
+}
+
+// bracketPairs lists the paired brackets of a line by the position of the
+// opening one (UAX #9 BD16): a closing bracket matches the nearest open
+// bracket of its kind, closing any opened after it; past 63 open brackets
+// the search stops.
+func bracketPairs(rs []rune) [][2]int {
+	type open struct {
+		closing rune
+		at      int
+	}
+	var stack []open
+	var pairs [][2]int
+	for i, r := range rs {
+		if c, ok := openingBrackets[r]; ok {
+			if len(stack) == 63 {
+				break
+			}
+			stack = append(stack, open{c, i})
+			continue
+		}
+		for j := len(stack) - 1; j >= 0; j-- {
+			if stack[j].closing == r {
+				pairs = append(pairs, [2]int{stack[j].at, i})
+				stack = stack[:j]
+				break
+			}
+		}
+	}
+	slices.SortFunc(pairs, func(a, b [2]int) int { return a[0] - b[0] })
+	return pairs
+}
+
+var openingBrackets = map[rune]rune{'(': ')', '[': ']', '{': '}'}
+
+// resolveBrackets applies rule N0: a pair of brackets takes the direction
+// of the text inside it, so that "(…)" around right-to-left words stays
+// one pair instead of two closing brackets.
+func resolveBrackets(rs []rune, types []int) {
+	for _, p := range bracketPairs(rs) {
+		if dir, ok := pairDirection(types, p[0], p[1]); ok {
+			types[p[0]], types[p[1]] = dir, dir
+		}
+	}
+}
+
+// pairDirection decides a bracket pair at level 0: left to right when a
+// left-to-right letter is inside; right to left when only right-to-left
+// text (or numbers) is inside and the last strong text before the pair is
+// right to left too; left to right otherwise; no decision when nothing
+// strong is inside.
+func pairDirection(types []int, open, closing int) (int, bool) {
+	rtlInside := false
+	for _, t := range types[open+1 : closing] {
+		switch t {
+		case dirL:
+			return dirL, true
+		case dirR, dirEN, dirAN:
+			rtlInside = true
+		}
+	}
+	if !rtlInside {
+		return 0, false
+	}
+	for k := open - 1; k >= 0; k-- {
+		switch types[k] {
+		case dirL:
+			return dirL, true
+		case dirR, dirEN, dirAN:
+			return dirR, true
+		}
+	}
+	return dirL, true
 }
 
 // resolveNeutral applies rules N1 and N2: a run of neutrals between two

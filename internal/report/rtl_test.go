@@ -62,7 +62,10 @@ func TestVisualOrder(t *testing.T) {
 		{"אב 123 גד", "דג 123 בא"},
 		{"ref (אב) x", "ref (בא) x"},
 		{"א(ב)ג", "ג(ב)א"}, // brackets inside right-to-left text are mirrored
-		{"בָּא", "אבָּ"},   // marks stay after their letter
+		{"Dear محمد (رقم ١٢٣) and", "Dear (١٢٣ مقر) دمحم and"},
+		{"see (محمد) now", "see (دمحم) now"},
+		{"محمد (Jane) x", "دمحم (Jane) x"},
+		{"בָּא", "אבָּ"}, // marks stay after their letter
 		{"שלום  ", "םולש  "},
 		{"\uFEE3\uFEA4\uFEE4\uFEAA 2025", "2025 \uFEAA\uFEE4\uFEA4\uFEE3"},
 	} {
