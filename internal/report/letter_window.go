@@ -20,9 +20,11 @@ const mmPerInch = 25.4
 // edge 7/8" from the envelope's left and its bottom 1/2" above the
 // envelope's bottom. With the standard tri-fold (three panels of 3 2/3",
 // the address panel in front) the window falls about 2" below the top of
-// the sheet and 7/8" from its left. USPS Publication 25 (Designing Letter
-// and Reply Mail) asks for at least 1/8" between the address and every edge
-// of the window.
+// the sheet and 7/8" from its left. The USPS Domestic Mail Manual (601.6.3)
+// requires a clear space of at least 1/8" between the address block and
+// every edge of the window, kept when the insert moves to its limits; the
+// address is printed 1/8" inside the window's nominal position, so how far
+// the folded sheet can move in the envelope is the mail house's to check.
 const (
 	letterWindowLeft   = 7.0 / 8 * mmPerInch
 	letterWindowTop    = 2 * mmPerInch
@@ -32,13 +34,13 @@ const (
 )
 
 // A4 (210 × 297 mm) folded in three (DIN 5008 form B fold marks at 105 and
-// 210 mm) for a DL (110 × 220 mm) or C5/6 (114 × 229 mm) window envelope,
-// sizes of ISO 269. The window of DIN 680 is 90 × 45 mm, 20 mm from the
-// envelope's left edge and 15 mm above its bottom; DIN 5008 form B puts the
-// sheet's address field under it, 45 mm from the top and 20 mm from the
-// left, with the text starting 25 mm from the left. A 105 mm panel can sit
-// up to 5 mm higher in a 110 mm envelope, so the window's top edge may fall
-// anywhere from 45 to 50 mm on the sheet: the address starts at 50 mm.
+// 210 mm) for a DL window envelope (110 × 220 mm, ISO 269). The window of
+// DIN 680 is 90 × 45 mm, 20 mm from the envelope's left edge and 15 mm above
+// its bottom; DIN 5008 form B puts the sheet's address field under it, 45 mm
+// from the top and 20 mm from the left, with the text starting 25 mm from
+// the left. A 105 mm panel can sit up to 5 mm higher in a 110 mm envelope,
+// so the window's top edge may fall anywhere from 45 to 50 mm on the sheet:
+// the address starts at 50 mm.
 const (
 	a4WindowLeft   = 20.0
 	a4WindowTop    = 45.0
@@ -114,7 +116,7 @@ var a4Layout = paperLayout{
 	right:    20,
 	side:     125, // DIN 5008 form B: the information block starts 125 mm from the left
 	headTop:  10,
-	firstTop: 98.5, // DIN 5008 form B: the subject line
+	firstTop: 98.5, // below the address field, where DIN 5008 form B letters start their text
 	nextTop:  25,
 	bottom:   297 - 22,
 	footer:   297 - 12,

@@ -33,8 +33,8 @@ type LetterSender struct {
 
 // LetterInput is one letter to one person.
 type LetterInput struct {
-	Language string // "en" or "fr": the footer's wording
-	Paper    string // "Letter" (North America, #10 window envelope) or "A4" (DL or C5/6 window envelope)
+	Language string // "en" or "fr": the wording the layout adds (reference label, page numbers)
+	Paper    string // "Letter" (North America, #10 window envelope) or "A4" (DL window envelope)
 	// Recipient holds the address lines as they go on the envelope, the
 	// addressee first. Blank lines are left out; no line is ever shortened.
 	Recipient []string
