@@ -6,9 +6,6 @@ import (
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goitalic"
-	"golang.org/x/image/font/gofont/goregular"
 )
 
 const (
@@ -65,9 +62,7 @@ func newDoc(m docMeta) *doc {
 	p.SetTitle(clean(m.title), true)
 	p.SetAuthor(clean(m.org), true)
 	p.SetLang(m.w.code)
-	p.AddUTF8FontFromBytes(fontFamily, "", goregular.TTF)
-	p.AddUTF8FontFromBytes(fontFamily, "B", gobold.TTF)
-	p.AddUTF8FontFromBytes(fontFamily, "I", goitalic.TTF)
+	goFonts.register(p)
 	p.SetMargins(marginMM, 26, marginMM)
 	p.SetAutoPageBreak(true, 20)
 	p.AliasNbPages("{nb}")
