@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/mail"
@@ -29,6 +30,7 @@ type noticeEnv struct {
 	*apptest.Env
 	smtp              *mailtest.Server
 	po, legal, viewer string
+	admin             string
 	breach            int64
 	people            map[string]int64
 }
@@ -68,7 +70,7 @@ func newNoticeEnvWith(t *testing.T, dialect db.Dialect, set func(*config.Config)
 	})
 	org := e.Org("acme")
 	admin := e.User("admin@acme.example", org, auth.RoleAdmin)
-	n := &noticeEnv{Env: e, smtp: srv, people: map[string]int64{}}
+	n := &noticeEnv{Env: e, smtp: srv, people: map[string]int64{}, admin: admin}
 	n.po = e.User("po@acme.example", org, auth.RolePrivacyOfficer)
 	n.legal = e.User("legal@acme.example", org, auth.RoleLegal)
 	n.viewer = e.User("viewer@acme.example", org, auth.RoleViewer)
@@ -409,5 +411,119 @@ func bouncesApplied(t *testing.T, dialect db.Dialect) {
 	res := n.Do("POST", fmt.Sprintf("/api/v1/campaigns/%d/retry-failed", id), n.po, nil)
 	if res.Status != 200 || !strings.Contains(string(res.Body), `"queued_again":1`) {
 		t.Fatalf("retry failed: %d %s", res.Status, res.Body)
+	}
+}
+
+// obligationID finds the breach's obligation of a rule.
+func (n *noticeEnv) obligationID(t *testing.T, rule string) int64 {
+	t.Helper()
+	var l listView
+	n.Do("GET", fmt.Sprintf("/api/v1/breaches/%d/obligations", n.breach), n.po, nil).JSON(t, &l)
+	for _, o := range l.Obligations {
+		if o.RuleKey == rule {
+			return o.ID
+		}
+	}
+	t.Fatalf("no obligation %s", rule)
+	return 0
+}
+
+// TestLettersPrintedMailedAndReturned: the people without a usable e-mail
+// and the e-mails refused for good get letters, in print files with a
+// manifest; marking the file mailed completes the campaign, which then
+// records its obligation done; a returned letter is marked from the mail
+// house's list and its person is among those without a notice.
+func TestLettersPrintedMailedAndReturned(t *testing.T) {
+	for _, d := range dbtest.Dialects {
+		t.Run(string(d), func(t *testing.T) { lettersEndToEnd(t, d) })
+	}
+}
+
+func lettersEndToEnd(t *testing.T, dialect db.Dialect) {
+	n := newNoticeEnv(t, dialect)
+	id := n.createCampaign(t)
+	duty := n.obligationID(t, "CA-PIPEDA-IND")
+	if res := n.Do("PATCH", fmt.Sprintf("/api/v1/campaigns/%d", id), n.po, map[string]any{"obligation_id": duty}); res.Status != 200 {
+		t.Fatalf("link the obligation: %d %s", res.Status, res.Body)
+	}
+	n.approve(t, id)
+	n.smtp.Refuse("refused@example.org", 550, smtp.EnhancedCode{5, 1, 1}, "no such user")
+	if res := n.Do("POST", fmt.Sprintf("/api/v1/campaigns/%d/send", id), n.po, nil); res.Status != 200 {
+		t.Fatalf("send: %d %s", res.Status, res.Body)
+	}
+	n.runUntil(t, "e-mails", func() bool {
+		p := n.progress(t, id)
+		return p.ByStatus[notice.Sent] == 7 && p.ByStatus[notice.Letter] == 2
+	})
+	letters := fmt.Sprintf("/api/v1/campaigns/%d/letters", id)
+	if res := n.Do("POST", letters, n.po, nil); res.Status != http.StatusBadRequest || !strings.Contains(string(res.Body), "postal address") {
+		t.Fatalf("letters without a return address: %d %s", res.Status, res.Body)
+	}
+	if res := n.Do("PATCH", "/api/v1/organizations/acme", n.admin, map[string]any{"address": "1 Front St W\nToronto ON  M5J 2X5"}); res.Status != 200 {
+		t.Fatalf("address: %d %s", res.Status, res.Body)
+	}
+	if res := n.Do("POST", letters, n.viewer, nil); res.Status != http.StatusForbidden {
+		t.Fatalf("a viewer asked for letters: %d", res.Status)
+	}
+	if res := n.Do("POST", letters, n.po, nil); res.Status != http.StatusAccepted {
+		t.Fatalf("letters: %d %s", res.Status, res.Body)
+	}
+	var l notice.Letters
+	n.runUntil(t, "letters", func() bool {
+		n.Do("GET", letters, n.viewer, nil).JSON(t, &l)
+		return l.Due == 0 && !l.Requested && len(l.Batches) == 1
+	})
+	file := l.Batches[0]
+	if file.Letters != 2 || file.Pages < 2 {
+		t.Fatalf("print file: %+v", file)
+	}
+	pdfPath := fmt.Sprintf("%s/%d/pdf", letters, file.ID)
+	if res := n.Do("GET", pdfPath, n.viewer, nil); res.Status != http.StatusForbidden {
+		t.Fatalf("a viewer downloaded letters: %d", res.Status)
+	}
+	res := n.Do("GET", pdfPath, n.po, nil)
+	text := pdfToText(t, res.Body)
+	for _, want := range []string{"Gia Mott", "7 King St", "Eve Hart", "Org acme, 1 Front St W"} {
+		if !strings.Contains(text, want) {
+			t.Fatalf("the letters do not say %q: %s", want, text)
+		}
+	}
+	res = n.Do("GET", fmt.Sprintf("%s/%d/manifest.csv", letters, file.ID), n.po, nil)
+	rows, err := csv.NewReader(bytes.NewReader(res.Body)).ReadAll()
+	if err != nil || len(rows) != 3 || rows[0][3] != "delivery_id" {
+		t.Fatalf("manifest: %v %q", err, res.Body)
+	}
+	gia := rows[1][3]
+	if !strings.Contains(strings.Join(rows[1], ","), "Gia Mott") && strings.Contains(strings.Join(rows[2], ","), "Gia Mott") {
+		gia = rows[2][3]
+	}
+	for _, step := range []string{"printed", "mailed"} {
+		if res := n.Do("POST", fmt.Sprintf("%s/%d/%s", letters, file.ID, step), n.po, nil); res.Status != 200 {
+			t.Fatalf("%s: %d %s", step, res.Status, res.Body)
+		}
+	}
+	if p := n.progress(t, id); p.Status != notice.CampaignCompleted || p.ByStatus[notice.Mailed] != 2 {
+		t.Fatalf("after mailing: %s %v", p.Status, p.ByStatus)
+	}
+	if res := n.Do("POST", fmt.Sprintf("/api/v1/campaigns/%d/obligation-done", id), n.po, nil); res.Status != 200 {
+		t.Fatalf("obligation done: %d %s", res.Status, res.Body)
+	}
+	var ob struct{ Obligations []obligationView }
+	n.Do("GET", fmt.Sprintf("/api/v1/breaches/%d/obligations", n.breach), n.po, nil).JSON(t, &ob)
+	for _, o := range ob.Obligations {
+		if o.ID == duty && o.Status != "filed" {
+			t.Fatalf("the obligation is %s after its campaign completed and was recorded", o.Status)
+		}
+	}
+	res = n.Do("POST", fmt.Sprintf("/api/v1/campaigns/%d/returned", id), n.po, []byte("delivery_id,returned_on\n"+gia+",2026-12-01\n999999,\nx,\n"))
+	var ret notice.ReturnedMail
+	res.JSON(t, &ret)
+	if res.Status != 200 || ret.Marked != 1 || len(ret.Problems) != 2 || ret.Unreached != 2 {
+		t.Fatalf("returned mail: %d %s", res.Status, res.Body)
+	}
+	res = n.Do("GET", fmt.Sprintf("/api/v1/campaigns/%d/deliveries.csv?status=unreached", id), n.po, nil)
+	rows, _ = csv.NewReader(bytes.NewReader(res.Body)).ReadAll()
+	if len(rows) != 3 || !strings.Contains(string(res.Body), "Gia Mott") || !strings.Contains(string(res.Body), "Hal Nye") {
+		t.Fatalf("people without a notice: %s", res.Body)
 	}
 }

@@ -29,6 +29,8 @@ type tenant struct {
 	// key of the organization's own copy of a notice template set.
 	campaign  int64
 	templates string
+	// letters is a print file of the campaign's letters.
+	letters int64
 }
 
 func newTenant(t *testing.T, e *apptest.Env, slug string) *tenant {
@@ -91,6 +93,12 @@ func newTenant(t *testing.T, e *apptest.Env, slug string) *tenant {
 		t.Fatalf("campaign %d, templates %q", cp.ID, tn.templates)
 	}
 	tn.campaign = cp.ID
+	now := time.Now().UTC()
+	if err := e.App.DB.Gorm.Exec(`INSERT INTO letter_batches (campaign_id, seq, letters, pages, pdf, manifest, sha256, created_at)
+		VALUES (?, 1, 0, 0, ?, ?, '', ?)`, cp.ID, []byte("%PDF-"), []byte("letter\n"), now).Error; err != nil {
+		t.Fatal(err)
+	}
+	e.App.DB.Gorm.Raw("SELECT id FROM letter_batches WHERE campaign_id = ?", cp.ID).Scan(&tn.letters)
 	return tn
 }
 
@@ -182,21 +190,30 @@ var idRoutes = map[string]func() any{
 	"POST /api/v1/breaches/:id/campaigns": func() any {
 		return map[string]any{"name": "Second", "template_set": "general", "default_language": "en"}
 	},
-	"GET /api/v1/campaigns/:id":                 nil,
-	"PATCH /api/v1/campaigns/:id":               func() any { return map[string]any{"name": "Renamed"} },
-	"GET /api/v1/campaigns/:id/review":          nil,
-	"GET /api/v1/campaigns/:id/preview/:person": nil,
-	"POST /api/v1/campaigns/:id/approve":        func() any { return map[string]any{"content_hash": "0"} },
-	"POST /api/v1/campaigns/:id/send":           nil,
-	"POST /api/v1/campaigns/:id/pause":          func() any { return map[string]any{"reason": "checking"} },
-	"POST /api/v1/campaigns/:id/resume":         nil,
-	"POST /api/v1/campaigns/:id/cancel":         nil,
-	"POST /api/v1/campaigns/:id/retry-failed":   nil,
-	"GET /api/v1/campaigns/:id/progress":        nil,
-	"GET /api/v1/campaigns/:id/deliveries":      nil,
-	"GET /api/v1/campaigns/:id/evidence":        nil,
-	"GET /api/v1/campaigns/:id/substitute":      nil,
-	"GET /api/v1/campaigns/:id/bounces":         nil,
+	"GET /api/v1/campaigns/:id":                            nil,
+	"PATCH /api/v1/campaigns/:id":                          func() any { return map[string]any{"name": "Renamed"} },
+	"GET /api/v1/campaigns/:id/review":                     nil,
+	"GET /api/v1/campaigns/:id/preview/:person":            nil,
+	"POST /api/v1/campaigns/:id/approve":                   func() any { return map[string]any{"content_hash": "0"} },
+	"POST /api/v1/campaigns/:id/send":                      nil,
+	"POST /api/v1/campaigns/:id/pause":                     func() any { return map[string]any{"reason": "checking"} },
+	"POST /api/v1/campaigns/:id/resume":                    nil,
+	"POST /api/v1/campaigns/:id/cancel":                    nil,
+	"POST /api/v1/campaigns/:id/retry-failed":              nil,
+	"GET /api/v1/campaigns/:id/progress":                   nil,
+	"GET /api/v1/campaigns/:id/deliveries":                 nil,
+	"GET /api/v1/campaigns/:id/evidence":                   nil,
+	"GET /api/v1/campaigns/:id/substitute":                 nil,
+	"GET /api/v1/campaigns/:id/bounces":                    nil,
+	"POST /api/v1/campaigns/:id/obligation-done":           nil,
+	"GET /api/v1/campaigns/:id/deliveries.csv":             nil,
+	"GET /api/v1/campaigns/:id/letters":                    nil,
+	"POST /api/v1/campaigns/:id/letters":                   nil,
+	"GET /api/v1/campaigns/:id/letters/:file/pdf":          nil,
+	"GET /api/v1/campaigns/:id/letters/:file/manifest.csv": nil,
+	"POST /api/v1/campaigns/:id/letters/:file/printed":     nil,
+	"POST /api/v1/campaigns/:id/letters/:file/mailed":      nil,
+	"POST /api/v1/campaigns/:id/returned":                  func() any { return []byte("delivery_id\n1\n") },
 }
 
 // sharedRoutes have path parameters that name no organization's record.
@@ -226,6 +243,8 @@ func pathFor(route string, parent, child *tenant) string {
 			segs[i] = child.templates
 		case ":lang":
 			segs[i] = "en"
+		case ":file":
+			segs[i] = fmt.Sprint(child.letters)
 		case ":id":
 			doc := parent.document
 			if strings.HasSuffix(route, "/csv") {
@@ -306,7 +325,7 @@ func TestOtherOrganizationsRecordsAreNotFound(t *testing.T) {
 			method, route := splitRoute(r)
 			paths := []string{pathFor(route, b, b)}
 			if nested := pathFor(route, a, b); strings.Contains(route, ":event") || strings.Contains(route, ":oid") || strings.Contains(route, ":user") ||
-				strings.Contains(route, ":person") {
+				strings.Contains(route, ":person") || strings.Contains(route, ":file") {
 				paths = append(paths, nested)
 			}
 			for _, p := range paths {

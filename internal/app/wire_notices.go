@@ -16,6 +16,7 @@ import (
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/notice"
+	"github.com/breachline/breachline/internal/report"
 	"github.com/breachline/breachline/internal/roster"
 )
 
@@ -41,7 +42,10 @@ func (a *App) wireNotices(context.Context) error {
 		BaseURL: a.Cfg.BaseURL, MailFrom: a.Cfg.MailFrom, BounceAddress: a.Cfg.BounceAddress,
 		PerSecond: a.Cfg.NoticePerSecond, PerHour: a.Cfg.NoticePerHour, MaxAttempts: a.Cfg.NoticeMaxAttempts, RetryBase: a.Cfg.NoticeRetryBase,
 		PauseAfter: a.Cfg.NoticePauseAfter, LettersPerFile: a.Cfg.LettersPerFile,
-		RegionGroups: a.Rules.Vocabulary.RegionGroups, Log: a.Log,
+		// A print file holds many letters of a few pages each.
+		RenderLimits:  report.Limits{MaxPages: max(a.Cfg.RenderMaxPages, 12*a.Cfg.LettersPerFile)},
+		RenderTimeout: a.Cfg.RenderTimeout,
+		RegionGroups:  a.Rules.Vocabulary.RegionGroups, Log: a.Log,
 	})
 	if err != nil {
 		return err

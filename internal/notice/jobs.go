@@ -54,6 +54,39 @@ func (SendArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: sweepEvery}}
 }
 
+// LettersArgs asks for the print files of a campaign's letters due.
+type LettersArgs struct {
+	CampaignID int64 `json:"campaign_id"`
+}
+
+// Kind names the job.
+func (LettersArgs) Kind() string { return "notice_letters" }
+
+// InsertOpts keeps one letters job per campaign per minute; the sweep
+// starts another while the request stands (a job lost with its process).
+func (LettersArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: time.Minute}}
+}
+
+// LettersWorker makes print files.
+type LettersWorker struct {
+	river.WorkerDefaults[LettersArgs]
+	Service *Service
+}
+
+// Timeout bounds one run (ten thousand letters take seconds).
+func (w *LettersWorker) Timeout(*river.Job[LettersArgs]) time.Duration { return 30 * time.Minute }
+
+// Work makes the campaign's print files.
+func (w *LettersWorker) Work(ctx context.Context, job *river.Job[LettersArgs]) error {
+	n, err := w.Service.MakeLetters(ctx, job.Args.CampaignID)
+	if err != nil {
+		return err
+	}
+	w.Service.opts.Log.Info("letters made", slog.Int64("campaign", job.Args.CampaignID), slog.Int("files", n))
+	return nil
+}
+
 // SweepArgs asks for the sweep.
 type SweepArgs struct{}
 
@@ -125,6 +158,7 @@ func AddWorkers(w *river.Workers, s *Service) {
 	river.AddWorker(w, &ExpandWorker{Service: s})
 	river.AddWorker(w, &SendWorker{Service: s})
 	river.AddWorker(w, &SweepWorker{Service: s})
+	river.AddWorker(w, &LettersWorker{Service: s})
 }
 
 // Sweep keeps campaigns moving: it starts the expansion of campaigns being
@@ -135,6 +169,9 @@ func (s *Service) Sweep(ctx context.Context) error {
 	if err := s.db.Gorm.WithContext(ctx).Select("id", "status").Where("status IN ?", []string{CampaignPreparing, CampaignSending}).
 		Find(&active).Error; err != nil {
 		return fmt.Errorf("notice sweep: %w", err)
+	}
+	if err := s.sweepLetters(ctx); err != nil {
+		return err
 	}
 	for _, cp := range active {
 		if cp.Status == CampaignPreparing {
@@ -154,6 +191,21 @@ func (s *Service) Sweep(ctx context.Context) error {
 			if err := s.kick(ctx, cp.ID); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// sweepLetters starts a letters job for every standing request whose job
+// was lost (at most one per campaign per minute).
+func (s *Service) sweepLetters(ctx context.Context) error {
+	var ids []int64
+	if err := s.db.Gorm.WithContext(ctx).Model(&Campaign{}).Where("letters_requested_at IS NOT NULL").Pluck("id", &ids).Error; err != nil {
+		return fmt.Errorf("notice sweep: %w", err)
+	}
+	for _, id := range ids {
+		if _, err := s.deps.Jobs.Insert(ctx, LettersArgs{CampaignID: id}, nil); err != nil {
+			return fmt.Errorf("notice sweep: %w", err)
 		}
 	}
 	return nil

@@ -110,6 +110,10 @@ type Campaign struct {
 	UpdatedAt    time.Time         `json:"updated_at"`
 	StartedAt    *time.Time        `json:"started_at,omitempty"`
 	CompletedAt  *time.Time        `json:"completed_at,omitempty"`
+	// LettersRequestedAt is set while print files of the letters due are
+	// being made; LettersRequestedBy asked for them.
+	LettersRequestedAt *time.Time `json:"letters_requested_at,omitempty"`
+	LettersRequestedBy *int64     `json:"letters_requested_by,omitempty"`
 }
 
 // Approved reports whether legal approved exactly the current content.

@@ -2,7 +2,9 @@ package notice
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +14,8 @@ import (
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/errs"
+	"github.com/breachline/breachline/internal/obligation"
+	"github.com/breachline/breachline/internal/roster"
 )
 
 // Progress returns where a campaign's deliveries stand: counts only, which
@@ -32,6 +36,14 @@ type DeliveryRow struct {
 	Email string `json:"email,omitempty"`
 }
 
+// Unreached selects the deliveries whose person has no notice: the e-mail
+// failed or bounced with no letter to fall back on, the letter came back,
+// or there was no way to reach them. The substitute notice covers them.
+const Unreached = "unreached"
+
+// UnreachedStatuses are the final states of a person who has no notice.
+var UnreachedStatuses = []string{Failed, Bounced, Returned, Undeliverable}
+
 // DeliveryFilter narrows the ledger.
 type DeliveryFilter struct {
 	Status string
@@ -51,8 +63,8 @@ func (s *Service) Deliveries(ctx context.Context, c breach.Call, id int64, f Del
 		if err != nil {
 			return err
 		}
-		if f.Status != "" && !contains(Statuses, f.Status) {
-			return &errs.Invalid{Message: "unknown status", Fields: map[string]string{"status": "one of " + strings.Join(Statuses, ", ")}}
+		if f.Status != "" && f.Status != Unreached && !contains(Statuses, f.Status) {
+			return &errs.Invalid{Message: "unknown status", Fields: map[string]string{"status": "unreached or one of " + strings.Join(Statuses, ", ")}}
 		}
 		if out, err = s.deliveryPage(ctx, tx, &cp, f); err != nil {
 			return err
@@ -73,7 +85,11 @@ func (s *Service) deliveryPage(ctx context.Context, tx *gorm.DB, cp *Campaign, f
 	for len(out) < f.Limit {
 		var list []Delivery
 		q := tx.WithContext(ctx).Where("campaign_id = ? AND id > ?", cp.ID, after)
-		if f.Status != "" {
+		switch f.Status {
+		case "":
+		case Unreached:
+			q = q.Where("status IN ?", UnreachedStatuses)
+		default:
 			q = q.Where("status = ?", f.Status)
 		}
 		if err := q.Order("id").Limit(500).Find(&list).Error; err != nil {
@@ -147,14 +163,55 @@ func (s *Service) Evidence(ctx context.Context, p *auth.Principal, id int64) (Ev
 	ev := Evidence{CampaignID: cp.ID, ObligationID: cp.ObligationID, Status: cp.Status, StartedAt: cp.StartedAt,
 		CompletedAt: cp.CompletedAt, ByStatus: pr.ByStatus, Recipients: cp.Total,
 		Reference: "campaign " + strconv.FormatInt(cp.ID, 10) + " (" + cp.Name + ")"}
-	var span struct{ First, Last *time.Time }
-	err = s.db.Gorm.WithContext(ctx).Model(&Delivery{}).Select("MIN(sent_at) AS first, MAX(sent_at) AS last").
-		Where("campaign_id = ? AND sent_at IS NOT NULL", cp.ID).Scan(&span).Error
-	if err != nil {
-		return Evidence{}, fmt.Errorf("campaign evidence: %w", err)
+	// The first and the last by index order (an aggregate would lose the
+	// column's type on SQLite).
+	for _, end := range []struct {
+		order string
+		into  **time.Time
+	}{{"sent_at", &ev.FirstSent}, {"sent_at DESC", &ev.LastSent}} {
+		var d []Delivery
+		err := s.db.Gorm.WithContext(ctx).Select("sent_at").Where("campaign_id = ? AND sent_at IS NOT NULL", cp.ID).
+			Order(end.order).Limit(1).Find(&d).Error
+		if err != nil {
+			return Evidence{}, fmt.Errorf("campaign evidence: %w", err)
+		}
+		if len(d) == 1 {
+			*end.into = d[0].SentAt
+		}
 	}
-	ev.FirstSent, ev.LastSent = span.First, span.Last
 	return ev, nil
+}
+
+// MarkObligationDone records the campaign's obligation as done, dated when
+// the campaign completed and naming the campaign as its reference: the
+// obligation's history keeps who did it. Only a completed campaign linked
+// to an obligation can; privacy officers and admins.
+func (s *Service) MarkObligationDone(ctx context.Context, c breach.Call, id int64) (Evidence, error) {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		cp, err := s.campaign(ctx, tx, c.P, id, auth.Write)
+		if err != nil {
+			return err
+		}
+		switch {
+		case cp.ObligationID == nil:
+			return &errs.Conflict{Message: "the campaign answers no obligation; link it to one first"}
+		case cp.Status != CampaignCompleted || cp.CompletedAt == nil:
+			return &errs.Conflict{Message: "the campaign is " + cp.Status + ": an obligation is done only when every notice reached a final state"}
+		}
+		ref := "campaign " + strconv.FormatInt(cp.ID, 10) + " (" + cp.Name + ")"
+		done, err := s.deps.Duties.MarkFiled(ctx, tx, c, cp.BreachID, *cp.ObligationID, obligation.Filing{FiledAt: *cp.CompletedAt, Reference: ref})
+		if err != nil {
+			return err
+		}
+		if !done {
+			return &errs.Conflict{Message: "the obligation is already recorded as done"}
+		}
+		return s.audit(ctx, tx, c, &cp, "campaign.obligation_done", map[string]any{"obligation_id": *cp.ObligationID})
+	})
+	if err != nil {
+		return Evidence{}, err
+	}
+	return s.Evidence(ctx, c.P, id)
 }
 
 // CampaignsForObligation lists the campaigns that answer an obligation, for
@@ -173,4 +230,54 @@ func (s *Service) CampaignsForObligation(ctx context.Context, p *auth.Principal,
 		out[*c.ObligationID] = append(out[*c.ObligationID], c)
 	}
 	return out, nil
+}
+
+// DeliveriesCSV writes a campaign's ledger (one status, unreached, or all)
+// as CSV with people's names and addresses: the export permission, audited
+// once with the number of rows.
+func (s *Service) DeliveriesCSV(ctx context.Context, c breach.Call, id int64, status string, w io.Writer) error {
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		cp, err := s.campaign(ctx, tx, c.P, id, auth.ExportPersonalData)
+		if err != nil {
+			return err
+		}
+		if status != "" && status != Unreached && !contains(Statuses, status) {
+			return &errs.Invalid{Message: "unknown status", Fields: map[string]string{"status": "unreached or one of " + strings.Join(Statuses, ", ")}}
+		}
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"delivery_id", "status", "channel", "language", "name", "email", "smtp_code", "server_reply",
+			"sent_at", "mailed_at", "returned_at"})
+		rows, after := 0, int64(0)
+		for {
+			page, err := s.deliveryPage(ctx, tx, &cp, DeliveryFilter{Status: status, After: after, Limit: 500})
+			if err != nil {
+				return err
+			}
+			for _, d := range page {
+				rec := []string{strconv.FormatInt(d.ID, 10), d.Status, d.Channel, d.Language, d.Name, d.Email,
+					strconv.Itoa(d.SMTPCode), firstNonEmpty(d.SMTPReply, d.EmailFailure), csvTime(d.SentAt), csvTime(d.MailedAt), csvTime(d.ReturnedAt)}
+				for i := range rec {
+					rec[i] = roster.SafeCell(rec[i])
+				}
+				cw.Write(rec)
+			}
+			rows += len(page)
+			if len(page) < 500 {
+				break
+			}
+			after = page[len(page)-1].ID
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return fmt.Errorf("deliveries CSV: %w", err)
+		}
+		return s.audit(ctx, tx, c, &cp, "campaign.deliveries_exported", map[string]any{"status": status, "rows": rows})
+	})
+}
+
+func csvTime(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }

@@ -155,7 +155,7 @@ func (r *renderer) values(lang string, p roster.StoredPerson, code string) func(
 			n, _ := NormalizeCode(code)
 			return strings.TrimRight(r.s.opts.BaseURL, "/") + "/verify?code=" + n
 		case "postal_address":
-			return strings.Join(addressLines(p, lang), "\n")
+			return strings.Join(addressLines(p, lang, r.homeCountry()), "\n")
 		}
 		if col, ok := r.c.PersonFields[name]; ok {
 			return p.Attributes[col]
@@ -237,13 +237,14 @@ func salutation(p roster.StoredPerson, lang string) string {
 	return "Dear " + name + ","
 }
 
-// addressLines is the address block of a letter.
-func addressLines(p roster.StoredPerson, lang string) []string {
+// addressLines is the address block of a letter; the country is its last
+// line when the letter leaves the sender's country.
+func addressLines(p roster.StoredPerson, lang, home string) []string {
 	region := strings.TrimPrefix(p.Region, p.Country+"-")
 	last := joinNonEmpty("  ", joinNonEmpty(" ", p.City, region), p.PostalCode)
 	lines := []string{recipientName(p, lang), p.Address1, p.Address2, last}
-	if p.Country != "" && p.Country != "CA" && p.Country != "US" {
-		lines = append(lines, p.Country)
+	if p.Country != "" && !strings.EqualFold(p.Country, home) {
+		lines = append(lines, countryLine(p.Country, lang))
 	}
 	out := lines[:0]
 	for _, l := range lines {
@@ -252,6 +253,34 @@ func addressLines(p roster.StoredPerson, lang string) []string {
 		}
 	}
 	return out
+}
+
+// countryNames are the destination lines postal services expect (capitals,
+// in the sender's language or English) for the countries most letters go
+// to; any other country is printed as its code.
+var countryNames = map[string][2]string{
+	"CA": {"CANADA", "CANADA"}, "US": {"UNITED STATES", "ÉTATS-UNIS"}, "FR": {"FRANCE", "FRANCE"},
+	"GB": {"UNITED KINGDOM", "ROYAUME-UNI"}, "DE": {"GERMANY", "ALLEMAGNE"}, "IE": {"IRELAND", "IRLANDE"},
+	"BE": {"BELGIUM", "BELGIQUE"}, "CH": {"SWITZERLAND", "SUISSE"}, "MX": {"MEXICO", "MEXIQUE"},
+	"IT": {"ITALY", "ITALIE"}, "ES": {"SPAIN", "ESPAGNE"}, "NL": {"NETHERLANDS", "PAYS-BAS"},
+	"AU": {"AUSTRALIA", "AUSTRALIE"}, "JP": {"JAPAN", "JAPON"}, "IN": {"INDIA", "INDE"}, "CN": {"CHINA", "CHINE"},
+}
+
+func countryLine(code, lang string) string {
+	n, ok := countryNames[strings.ToUpper(code)]
+	switch {
+	case !ok:
+		return strings.ToUpper(code)
+	case lang == "fr":
+		return n[1]
+	}
+	return n[0]
+}
+
+// homeCountry is the country the organization sends from.
+func (r *renderer) homeCountry() string {
+	c, _, _ := strings.Cut(r.org.HomeJurisdiction, "-")
+	return c
 }
 
 var frMonths = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}

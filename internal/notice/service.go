@@ -16,6 +16,7 @@ import (
 	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/mail"
 	"github.com/breachline/breachline/internal/obligation"
+	"github.com/breachline/breachline/internal/report"
 	"github.com/breachline/breachline/internal/roster"
 )
 
@@ -45,6 +46,7 @@ type PeopleReader interface {
 // what a notice must contain (obligation.Service).
 type Duties interface {
 	ForBreach(ctx context.Context, tx *gorm.DB, breachID int64) ([]obligation.Obligation, error)
+	MarkFiled(ctx context.Context, tx *gorm.DB, c breach.Call, breachID, id int64, f obligation.Filing) (bool, error)
 }
 
 // JobInserter enqueues background jobs (a River client).
@@ -91,6 +93,10 @@ type Options struct {
 	Lease time.Duration
 	// LettersPerFile splits a campaign's letters into print files.
 	LettersPerFile int
+	// RenderLimits and RenderTimeout bound the rendering of one print file
+	// of letters.
+	RenderLimits  report.Limits
+	RenderTimeout time.Duration
 	// RegionGroups name the regions of a group jurisdiction (EU, EEA), from
 	// the regulation catalogue's vocabulary.
 	RegionGroups map[string][]string

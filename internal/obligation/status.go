@@ -89,6 +89,8 @@ func (s *Service) checkDocument(ctx context.Context, tx *gorm.DB, breachID int64
 
 // Filing is a document filed with a regulator that answers an obligation.
 type Filing struct {
+	// DocumentID is the filed document; 0 for a duty done another way (a
+	// notice campaign, whose reference names it).
 	DocumentID int64
 	FiledAt    time.Time
 	// Reference is the regulator's reference for the filing.
@@ -108,8 +110,11 @@ func (s *Service) MarkFiled(ctx context.Context, tx *gorm.DB, c breach.Call, bre
 	if o.Status == StatusFiled {
 		return false, nil
 	}
-	docID := f.DocumentID
-	in := StatusInput{Status: StatusFiled, Reference: f.Reference, DocumentID: &docID}
+	in := StatusInput{Status: StatusFiled, Reference: f.Reference}
+	if f.DocumentID != 0 {
+		docID := f.DocumentID
+		in.DocumentID = &docID
+	}
 	at := f.FiledAt.UTC()
 	_, err = s.setStatus(ctx, tx, c, breachID, id, in, &at)
 	return err == nil, err

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 
 	"gorm.io/gorm"
@@ -58,7 +59,7 @@ func NewWith(t testing.TB, d *db.DB, set func(*config.Config)) *Env {
 	if set != nil {
 		set(&cfg)
 	}
-	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), d)
+	a, err := app.New(context.Background(), cfg, testLogger(), d)
 	if err != nil {
 		t.Fatalf("app: %v", err)
 	}
@@ -166,4 +167,13 @@ func (e *Env) Do(method, path, token string, body any) Response {
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
 	return Response{Status: res.StatusCode, Body: raw, Header: res.Header}
+}
+
+// testLogger discards the application's log unless BREACHLINE_TEST_LOG is
+// set, when it writes it to standard error (to see why a request failed).
+func testLogger() *slog.Logger {
+	if os.Getenv("BREACHLINE_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }

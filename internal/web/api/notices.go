@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -38,6 +39,13 @@ type NoticeService interface {
 	Substitute(ctx context.Context, p *auth.Principal, id int64) (notice.Substitute, error)
 	ReceiveBounce(ctx context.Context, c breach.Call, raw io.Reader) (notice.BounceResult, error)
 	Bounces(ctx context.Context, c breach.Call, campaignID int64, limit int) ([]notice.Bounce, error)
+	MarkObligationDone(ctx context.Context, c breach.Call, id int64) (notice.Evidence, error)
+	LettersOf(ctx context.Context, p *auth.Principal, id int64) (notice.Letters, error)
+	RequestLetters(ctx context.Context, c breach.Call, id int64) (notice.Letters, error)
+	LetterFile(ctx context.Context, c breach.Call, campaignID, batchID int64, manifest bool) (notice.LetterBatch, error)
+	MarkLetterFile(ctx context.Context, c breach.Call, campaignID, batchID int64, step string, at time.Time) (notice.LetterBatch, error)
+	ImportReturned(ctx context.Context, c breach.Call, campaignID int64, r io.Reader) (notice.ReturnedMail, error)
+	DeliveriesCSV(ctx context.Context, c breach.Call, id int64, status string, w io.Writer) error
 }
 
 func (h *handlers) noticeRoutes(api *gin.RouterGroup) {
@@ -60,9 +68,18 @@ func (h *handlers) noticeRoutes(api *gin.RouterGroup) {
 	api.GET("/campaigns/:id/progress", h.campaignProgress)
 	api.GET("/campaigns/:id/deliveries", h.deliveries)
 	api.GET("/campaigns/:id/evidence", h.evidence)
+	api.POST("/campaigns/:id/obligation-done", h.obligationDone)
 	api.GET("/campaigns/:id/substitute", h.substitute)
 	api.GET("/campaigns/:id/bounces", h.campaignBounces)
 	api.POST("/bounces", h.receiveBounce)
+	api.GET("/campaigns/:id/deliveries.csv", h.deliveriesCSV)
+	api.GET("/campaigns/:id/letters", h.letters)
+	api.POST("/campaigns/:id/letters", h.requestLetters)
+	api.GET("/campaigns/:id/letters/:file/pdf", h.letterFile(false))
+	api.GET("/campaigns/:id/letters/:file/manifest.csv", h.letterFile(true))
+	api.POST("/campaigns/:id/letters/:file/printed", h.markLetters(notice.StepPrinted))
+	api.POST("/campaigns/:id/letters/:file/mailed", h.markLetters(notice.StepMailed))
+	api.POST("/campaigns/:id/returned", h.importReturned)
 }
 
 // receiveBounce takes a delivery status notification or automatic reply
@@ -392,4 +409,165 @@ func (h *handlers) substitute(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, sub)
+}
+
+func (h *handlers) obligationDone(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	ev, err := h.d.Notices.MarkObligationDone(c.Request.Context(), web.Call(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, ev)
+}
+
+func (h *handlers) deliveriesCSV(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	w := &downloadWriter{c: c, name: "campaign-" + strconv.FormatInt(id, 10) + "-deliveries.csv", contentType: "text/csv; charset=utf-8"}
+	err = h.d.Notices.DeliveriesCSV(c.Request.Context(), web.Call(c), id, c.Query("status"), w)
+	switch {
+	case err != nil && !w.started:
+		web.Fail(c, err)
+	case err != nil:
+		// The file is cut short; the client sees a broken download.
+		web.LogFailure(c, http.StatusInternalServerError, err)
+		c.Abort()
+	}
+}
+
+// downloadWriter streams a download, sending its headers with the first
+// bytes, so that an error found before then is still answered as one.
+type downloadWriter struct {
+	c                 *gin.Context
+	name, contentType string
+	started           bool
+}
+
+func (w *downloadWriter) Write(p []byte) (int, error) {
+	if !w.started {
+		w.started = true
+		h := w.c.Writer.Header()
+		h.Set("Content-Type", w.contentType)
+		h.Set("Content-Disposition", `attachment; filename="`+w.name+`"`)
+		h.Set("Cache-Control", "no-store")
+		w.c.Status(http.StatusOK)
+	}
+	return w.c.Writer.Write(p)
+}
+
+func (h *handlers) letters(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	l, err := h.d.Notices.LettersOf(c.Request.Context(), web.Principal(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, l)
+}
+
+func (h *handlers) requestLetters(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	l, err := h.d.Notices.RequestLetters(c.Request.Context(), web.Call(c), id)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, l)
+}
+
+// letterFile downloads a print file's PDF or its manifest.
+func (h *handlers) letterFile(manifest bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := web.ParamID(c, "id")
+		if err != nil {
+			web.Fail(c, err)
+			return
+		}
+		file, err := web.ParamID(c, "file")
+		if err != nil {
+			web.Fail(c, err)
+			return
+		}
+		b, err := h.d.Notices.LetterFile(c.Request.Context(), web.Call(c), id, file, manifest)
+		if err != nil {
+			web.Fail(c, err)
+			return
+		}
+		name := "campaign-" + strconv.FormatInt(id, 10) + "-letters-" + strconv.Itoa(b.Seq)
+		c.Header("Cache-Control", "no-store")
+		if manifest {
+			c.Header("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+			c.Data(http.StatusOK, "text/csv; charset=utf-8", b.Manifest)
+			return
+		}
+		c.Header("Content-Disposition", `attachment; filename="`+name+`.pdf"`)
+		c.Data(http.StatusOK, "application/pdf", b.PDF)
+	}
+}
+
+// markLetters records a print file printed or mailed, on a date given as
+// {"at": RFC 3339} (now when absent).
+func (h *handlers) markLetters(step string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := web.ParamID(c, "id")
+		if err != nil {
+			web.Fail(c, err)
+			return
+		}
+		file, err := web.ParamID(c, "file")
+		if err != nil {
+			web.Fail(c, err)
+			return
+		}
+		var in struct {
+			At *time.Time `json:"at"`
+		}
+		if c.Request.ContentLength != 0 {
+			if err := web.Decode(c, &in); err != nil {
+				web.Fail(c, err)
+				return
+			}
+		}
+		var at time.Time
+		if in.At != nil {
+			at = *in.At
+		}
+		b, err := h.d.Notices.MarkLetterFile(c.Request.Context(), web.Call(c), id, file, step, at)
+		if err != nil {
+			web.Fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, b)
+	}
+}
+
+// importReturned takes the mail house's returned-mail list (CSV body).
+func (h *handlers) importReturned(c *gin.Context) {
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	res, err := h.d.Notices.ImportReturned(c.Request.Context(), web.Call(c), id, c.Request.Body)
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
 }
