@@ -24,7 +24,7 @@ import (
 func (im *Importer) load(ctx context.Context, tx *gorm.DB, w peopleWriter, imp *Import, src io.Reader, opts RunOptions, dry bool) (Result, error) {
 	cur := *imp
 	if !dry {
-		locked, err := lockImport(ctx, tx, im.DB.Dialect, imp.ID)
+		locked, err := lockImport(ctx, tx, imp.ID)
 		if err != nil {
 			return Result{}, err
 		}
@@ -32,7 +32,7 @@ func (im *Importer) load(ctx context.Context, tx *gorm.DB, w peopleWriter, imp *
 			return resultOf(locked), nil
 		}
 		cur = locked
-		if err := lockBreachRoster(ctx, tx, im.DB.Dialect, cur.BreachID); err != nil {
+		if err := lockBreachRoster(ctx, tx, cur.BreachID); err != nil {
 			return Result{}, err
 		}
 	}
@@ -141,7 +141,7 @@ func (im *Importer) finish(ctx context.Context, tx *gorm.DB, cur *Import, bc bre
 	var dups int64
 	var err error
 	if mayRepeat {
-		if dups, err = flagDuplicates(ctx, tx, im.DB.Dialect, cur.BreachID, cur.ID); err != nil {
+		if dups, err = flagDuplicates(ctx, tx, cur.BreachID, cur.ID); err != nil {
 			return Result{}, err
 		}
 	}

@@ -249,11 +249,12 @@ func (s *Service) orgOf(ctx context.Context, breachID int64) int64 {
 	return org
 }
 
-// persistProgress writes progress to the imports row about once a second on
-// PostgreSQL, where another connection can; SQLite's one connection is held
-// by the import's transaction, so progress there is only kept in memory.
+// persistProgress writes progress to the imports row about once a second
+// where another connection can (PostgreSQL); SQLite's one connection is
+// held by the import's transaction, so progress there is only kept in
+// memory.
 func (s *Service) persistProgress(ctx context.Context, id int64, pr Progress, last time.Time) time.Time {
-	if s.DB.Dialect != db.Postgres || time.Since(last) < time.Second {
+	if s.DB.SingleConnection() || time.Since(last) < time.Second {
 		return last
 	}
 	now := time.Now().UTC()
