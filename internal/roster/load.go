@@ -18,6 +18,7 @@ import (
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/errs"
+	"github.com/breachline/breachline/internal/rosterfile"
 )
 
 // load reads the file and stores it as cur inside tx; see Run.
@@ -78,7 +79,7 @@ func hasPeople(ctx context.Context, tx *gorm.DB, breachID int64) (bool, error) {
 // stores the rejects. It returns the producer with the final tallies.
 func (im *Importer) read(ctx context.Context, tx *gorm.DB, w peopleWriter, cur *Import, bc breachContext, src io.Reader, opts RunOptions) (*producer, error) {
 	counter := &countingReader{r: src}
-	rd, err := NewReader(counter, readerOptions(bc, cur.Options, im.now()))
+	rd, err := rosterfile.NewReader(counter, readerOptions(bc, cur.Options, im.now()))
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +263,7 @@ func loadBreachContext(ctx context.Context, tx *gorm.DB, d db.Dialect, breachID 
 		for _, c := range list {
 			for _, label := range []string{c.ID, c.Name, c.NameFR, strings.ReplaceAll(c.ID, "_", " ")} {
 				if label != "" {
-					bc.Aliases[foldKey(label)] = c.ID
+					bc.Aliases[rosterfile.FoldKey(label)] = c.ID
 				}
 			}
 		}
@@ -271,15 +272,15 @@ func loadBreachContext(ctx context.Context, tx *gorm.DB, d db.Dialect, breachID 
 }
 
 // readerOptions combines the import's options with the breach's context.
-func readerOptions(bc breachContext, o ImportOptions, now time.Time) Options {
+func readerOptions(bc breachContext, o ImportOptions, now time.Time) rosterfile.Options {
 	country := o.DefaultCountry
 	if country == "" && bc.Home != "" {
 		country, _, _ = strings.Cut(bc.Home, "-")
-		if _, err := NormaliseCountry(country); err != nil {
+		if _, err := rosterfile.NormaliseCountry(country); err != nil {
 			country = ""
 		}
 	}
-	return Options{
+	return rosterfile.Options{
 		Format: o.Format, Sheet: o.Sheet, Mapping: o.Mapping, DateOrder: o.DateOrder,
 		BreachCategories: bc.Categories, CategoryAliases: bc.Aliases,
 		DefaultCountry: country, ReferenceDate: now,

@@ -1,4 +1,4 @@
-package roster
+package rosterfile
 
 // layout holds, for each field, the index of the column that feeds it, or -1.
 type layout struct {

@@ -1,7 +1,6 @@
-package roster
+package rosterfile
 
 import (
-	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -136,39 +135,12 @@ func TestNormalisePostalAndLanguageAndCountry(t *testing.T) {
 	}
 }
 
-func TestRejectErrorAndWriter(t *testing.T) {
+func TestRejectErrorAndMask(t *testing.T) {
 	r := Reject{Row: 1204, Column: "email", Reason: "not a valid address", Value: maskValue(FieldEmail, "jean@example.com")}
 	want(t, "error", r.Error(), "row 1,204, column `email`: not a valid address (j***@ex***)")
 	want(t, "millions", groupThousands(1234567), "1,234,567")
-	var buf bytes.Buffer
-	w := NewRejectsWriter(&buf)
-	if err := w.Write(r); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(Reject{Row: 3, Column: "=cmd", Reason: "x", Value: "-1***"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	want(t, "csv", buf.String(), "row,column,reason,value\n1204,email,not a valid address,j***@ex***\n3,'=cmd,x,'-1***\n")
 	want(t, "mask short", maskValue(FieldName, "Al"), "***")
 	want(t, "mask region shown", maskValue(FieldRegion, "CA"), "CA")
-	want(t, "SafeCell tab", SafeCell("\tx"), "'\tx")
-	want(t, "SafeCell plain", SafeCell("Jean"), "Jean")
-}
-
-func TestDedupKey(t *testing.T) {
-	a := &Person{Name: "Jean-Luc Côté", Email: "JL@Example.com", Address1: "12 Rue Principale", PostalCode: "H2X 1Y4", Country: "CA"}
-	b := &Person{Name: "jean luc cote", Email: "jl@example.com", Address1: "12 rue principale", PostalCode: "H2X1Y4", Country: "CA"}
-	ea, na := DedupKey(a)
-	eb, nb := DedupKey(b)
-	if ea != eb || na != nb || na == "" {
-		t.Errorf("keys differ: %q %q / %q %q", ea, na, eb, nb)
-	}
-	if e, n := DedupKey(&Person{Name: "X"}); e != "" || n != "" {
-		t.Errorf("keys without data: %q %q", e, n)
-	}
 }
 
 func TestFatalFiles(t *testing.T) {

@@ -1,4 +1,4 @@
-package roster
+package rosterfile
 
 import (
 	"errors"
@@ -34,7 +34,7 @@ var errLanguage = errors.New("not a language name or code")
 // NormaliseLanguage returns the BCP 47 primary language subtag: "English", "anglais",
 // "EN", "fr-CA", "fra" -> "en"/"fr".
 func NormaliseLanguage(value string) (string, error) {
-	k := foldKey(value)
+	k := FoldKey(value)
 	if code, ok := languageNames[k]; ok {
 		return code, nil
 	}

@@ -1,4 +1,4 @@
-package roster
+package rosterfile
 
 import (
 	"errors"
@@ -107,9 +107,9 @@ func findHeader(cols []column, name string) int {
 		}
 	}
 	found := -1
-	key := foldKey(name)
+	key := FoldKey(name)
 	for i, c := range cols {
-		if foldKey(c.header) == key {
+		if FoldKey(c.header) == key {
 			if found >= 0 {
 				return -1
 			}
@@ -130,7 +130,7 @@ func applyAliases(cols []column) {
 	}
 	hasGiven := taken[FieldGivenName]
 	for _, c := range cols {
-		if c.field == FieldNone && aliasField(foldKey(c.header), false) == FieldGivenName {
+		if c.field == FieldNone && aliasField(FoldKey(c.header), false) == FieldGivenName {
 			hasGiven = true
 		}
 	}
@@ -138,7 +138,7 @@ func applyAliases(cols []column) {
 		if cols[i].field != FieldNone {
 			continue
 		}
-		f := aliasField(foldKey(cols[i].header), hasGiven)
+		f := aliasField(FoldKey(cols[i].header), hasGiven)
 		if f != FieldNone && !taken[f] {
 			cols[i].field = f
 			taken[f] = true

@@ -1,4 +1,4 @@
-package roster
+package rosterfile
 
 import (
 	"fmt"
@@ -63,7 +63,7 @@ func ParseField(s string) (Field, error) {
 	return FieldNone, fmt.Errorf("unknown field %q (known fields: %s)", s, strings.Join(names, ", "))
 }
 
-// headerAliases maps folded header text (see foldKey) to a field, in English and French.
+// headerAliases maps folded header text (see FoldKey) to a field, in English and French.
 var headerAliases = map[string]Field{
 	"id": FieldExternalID, "externalid": FieldExternalID, "personid": FieldExternalID,
 	"customerid": FieldExternalID, "clientid": FieldExternalID, "memberid": FieldExternalID,

@@ -1,4 +1,4 @@
-package roster
+package rosterfile
 
 // sniffDelimiter picks comma, semicolon or tab: the one that occurs most often, outside
 // quotes, in the first non-blank line (the header). French Excel writes semicolons, Excel's

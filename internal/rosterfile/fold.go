@@ -1,4 +1,4 @@
-package roster
+package rosterfile
 
 import (
 	"strings"
@@ -8,14 +8,14 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// foldKey reduces s to lower-case ASCII letters and digits, dropping accents, spaces and
+// FoldKey reduces s to lower-case ASCII letters and digits, dropping accents, spaces and
 // punctuation, so that "E-mail", "e mail" and "EMAIL" compare equal and "État" equals "etat".
-func foldKey(s string) string {
+func FoldKey(s string) string {
 	return foldWith(s, 0)
 }
 
-// foldWords is foldKey that keeps word boundaries as single spaces: "Jean-Luc  Côté" -> "jean luc cote".
-func foldWords(s string) string {
+// FoldWords is FoldKey that keeps word boundaries as single spaces: "Jean-Luc  Côté" -> "jean luc cote".
+func FoldWords(s string) string {
 	return foldWith(s, ' ')
 }
 

@@ -1,4 +1,4 @@
-package roster
+package rosterfile
 
 import (
 	"errors"
@@ -71,7 +71,7 @@ func buildRegionIndex() regionIndex {
 }
 
 func (idx regionIndex) add(name string, p place) {
-	k := foldKey(name)
+	k := FoldKey(name)
 	if k == "" || slices.Contains(idx[k], p) {
 		return
 	}
@@ -87,7 +87,7 @@ var (
 // NormaliseCountry returns the ISO 3166-1 alpha-2 code for a country name (English or
 // French) or an alpha-2 or alpha-3 code.
 func NormaliseCountry(value string) (string, error) {
-	for _, p := range placeIndex()[foldKey(value)] {
+	for _, p := range placeIndex()[FoldKey(value)] {
 		if p.isCountry() || usTerritories[strings.TrimPrefix(p.region, "US-")] {
 			return p.country, nil
 		}
@@ -101,7 +101,7 @@ func NormaliseCountry(value string) (string, error) {
 // postal code; they resolve codes such as "CA" (California or Canada). What they cannot
 // resolve is an error, never a guess.
 func NormaliseRegion(value, country, postal string) (region, regionCountry string, err error) {
-	cands := placeIndex()[foldKey(value)]
+	cands := placeIndex()[FoldKey(value)]
 	if country != "" {
 		return regionInCountry(value, cands, country)
 	}

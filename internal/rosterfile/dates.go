@@ -1,4 +1,4 @@
-package roster
+package rosterfile
 
 import (
 	"errors"
@@ -76,7 +76,7 @@ func isMinorAt(dob, ref time.Time) bool {
 
 // parseFlag reads a yes/no cell in English or French.
 func parseFlag(value string) (bool, error) {
-	switch foldKey(value) {
+	switch FoldKey(value) {
 	case "yes", "y", "true", "t", "1", "x", "oui", "o", "vrai", "minor", "mineur":
 		return true, nil
 	case "no", "n", "false", "f", "0", "non", "faux", "adult", "adulte", "majeur":

@@ -1,4 +1,4 @@
-package roster
+package rosterfile
 
 import (
 	"fmt"
@@ -13,12 +13,12 @@ func splitCategories(cell string, aliases map[string]string) ([]string, error) {
 	parts := strings.FieldsFunc(cell, func(r rune) bool { return r == ';' || r == ',' || r == '|' })
 	out := make([]string, 0, len(parts))
 	for _, p := range parts {
-		id := foldWords(p)
+		id := FoldWords(p)
 		if id == "" {
 			continue
 		}
 		if aliases != nil {
-			mapped, ok := aliases[foldKey(p)]
+			mapped, ok := aliases[FoldKey(p)]
 			if !ok {
 				return nil, fmt.Errorf("unknown data category %q", strings.TrimSpace(p))
 			}

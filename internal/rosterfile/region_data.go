@@ -1,4 +1,4 @@
-package roster
+package rosterfile
 
 // subdivision is a Canadian province or territory or a US state, district or territory.
 type subdivision struct {
