@@ -35,6 +35,9 @@ type Importer struct {
 	// Now gives the reference date for minors and the timestamps.
 	Now func() time.Time
 	Log *slog.Logger
+	// plainInsert makes SQLite imports store their rows with plain INSERT
+	// statements, the fallback of the JSONB batches (for tests).
+	plainInsert bool
 }
 
 // RunOptions tune one run of an import.
@@ -123,7 +126,7 @@ func (im *Importer) DryRun(ctx context.Context, imp *Import, src io.Reader, opts
 // else the SQLite writer.
 func (im *Importer) inTx(ctx context.Context, fn func(tx *gorm.DB, w peopleWriter) error) error {
 	if !im.DB.SupportsCopy() {
-		return im.DB.Tx(ctx, func(tx *gorm.DB) error { return fn(tx, insertWriter) })
+		return im.DB.Tx(ctx, func(tx *gorm.DB) error { return fn(tx, im.sqliteWriter(ctx, tx)) })
 	}
 	return im.DB.TxOnConn(ctx, func(tx *gorm.DB, conn *sql.Conn) error { return fn(tx, copyWriter(im.DB, conn)) })
 }
