@@ -32,6 +32,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzNormaliseRegion$$' -fuzztime $(FUZZTIME) ./internal/rosterfile/
 	$(GO) test -run '^$$' -fuzz '^FuzzNormalisePhone$$' -fuzztime $(FUZZTIME) ./internal/rosterfile/
 	$(GO) test -run '^$$' -fuzz '^FuzzNormaliseEmail$$' -fuzztime $(FUZZTIME) ./internal/rosterfile/
+	$(GO) test -run '^$$' -fuzz '^FuzzXLSX$$' -fuzztime $(FUZZTIME) ./internal/rosterfile/
 	$(GO) test -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./internal/report/
 
 # Benchmarks: the obligation engine, PDF filings and registers, roster parsing.

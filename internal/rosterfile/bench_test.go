@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // benchCSV builds a realistic roster: names, email, phone, address, province, postal code,
@@ -54,4 +56,93 @@ func BenchmarkReaderCSV(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
 	b.ReportMetric(0, "ns/op")
+}
+
+// benchWorkbook writes the rows of benchCSV as a workbook, text as shared
+// strings, as a spreadsheet program saves them.
+func benchWorkbook(b *testing.B, rows int) []byte {
+	b.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines := bytes.Split(bytes.TrimSpace(benchCSV(rows)), []byte("\n"))
+	for i, line := range lines {
+		var cells []any
+		for _, c := range bytes.Split(line, []byte(",")) {
+			cells = append(cells, string(c))
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cell, cells); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// BenchmarkWorkbookRows reads the raw rows of a 100,000-row workbook with
+// the reader's own workbook source, and, as the baseline, with excelize's
+// row iterator, which the reader used before.
+func BenchmarkWorkbookRows(b *testing.B) {
+	const rows = 100_000
+	data := benchWorkbook(b, rows)
+	b.Run("rosterfile", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			src, err := newXLSXSource(bytes.NewReader(data), "", DefaultLimits())
+			if err != nil {
+				b.Fatal(err)
+			}
+			n := 0
+			for ; ; n++ {
+				if _, err := src.next(); err != nil {
+					if !errors.Is(err, io.EOF) {
+						b.Fatal(err)
+					}
+					break
+				}
+			}
+			src.close()
+			if n != rows+1 {
+				b.Fatalf("read %d rows", n)
+			}
+		}
+		b.ReportMetric(float64((rows+1)*b.N)/b.Elapsed().Seconds(), "rows/s")
+	})
+	b.Run("excelize", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			f, err := excelize.OpenReader(bytes.NewReader(data))
+			if err != nil {
+				b.Fatal(err)
+			}
+			it, err := f.Rows("Sheet1")
+			if err != nil {
+				b.Fatal(err)
+			}
+			n := 0
+			for ; it.Next(); n++ {
+				if _, err := it.Columns(excelize.Options{RawCellValue: true}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			it.Close()
+			f.Close()
+			if n != rows+1 {
+				b.Fatalf("read %d rows", n)
+			}
+		}
+		b.ReportMetric(float64((rows+1)*b.N)/b.Elapsed().Seconds(), "rows/s")
+	})
 }

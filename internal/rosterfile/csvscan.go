@@ -5,40 +5,36 @@ import (
 	"io"
 )
 
-const (
-	defaultMaxRowBytes = 1 << 20
-	scanBufSize        = 64 << 10
-)
+const scanBufSize = 64 << 10
 
 // csvScanner splits delimited text into records. It counts rows the way a spreadsheet shows
 // them: every record is one row, blank lines included, however many line breaks its quoted
 // cells contain. It accepts CRLF, LF and lone CR line ends, and is lenient about stray quotes
 // inside unquoted cells ("5" screen") the way spreadsheet programs are.
 type csvScanner struct {
-	r      io.Reader
-	data   []byte
-	pos    int
-	n      int
-	eof    bool
-	err    error
-	delim  byte
-	maxRow int
-	row    int // number of the last record returned
+	r     io.Reader
+	data  []byte
+	pos   int
+	n     int
+	eof   bool
+	err   error
+	delim byte
+	lim   Limits
+	row   int // number of the last record returned
 
 	buf     []byte // cell contents of the current record, concatenated
 	ends    []int  // end offset of each cell in buf
 	blank   bool   // the record is an empty line
 	started int    // row where the current record began
+	cellAt  int    // offset in buf where the current cell began
+	cells   int    // cells of the current record so far, dropped ones included
 }
 
 // errUnclosedQuote marks a quoted cell that runs to the end of the file.
 var errUnclosedQuote = errors.New("a quoted cell is never closed: the rest of the file would be read as one cell")
 
-func newCSVScanner(r io.Reader, maxRow int) *csvScanner {
-	if maxRow <= 0 {
-		maxRow = defaultMaxRowBytes
-	}
-	return &csvScanner{r: r, data: make([]byte, scanBufSize), maxRow: maxRow, delim: ','}
+func newCSVScanner(r io.Reader, lim Limits) *csvScanner {
+	return &csvScanner{r: r, data: make([]byte, scanBufSize), lim: lim.withDefaults(), delim: ','}
 }
 
 // prefill fills the buffer (or reads the whole input if smaller) for sniffing.
@@ -114,6 +110,7 @@ func (s *csvScanner) next() error {
 	}
 	s.row++
 	s.started = s.row
+	s.cellAt, s.cells = 0, 0
 	if c == '\n' || c == '\r' {
 		s.endLine(c)
 		s.blank = true
@@ -125,23 +122,64 @@ func (s *csvScanner) next() error {
 		if err != nil {
 			return err
 		}
-		s.ends = append(s.ends, len(s.buf))
-		if len(s.buf) > s.maxRow {
-			return fatalf(s.started, "row is larger than %d bytes; a quote is probably not closed", s.maxRow)
+		if err := s.endCell(); err != nil {
+			return err
 		}
 		if end {
 			return s.err
 		}
 		if c, ok = s.readByte(); !ok {
-			s.ends = append(s.ends, len(s.buf))
-			return s.err
+			return s.endRecord(s.err)
 		}
 		if c == '\n' || c == '\r' {
 			s.endLine(c)
-			s.ends = append(s.ends, len(s.buf))
-			return nil
+			return s.endRecord(nil)
 		}
 	}
+}
+
+// endRecord ends the record with an empty last cell (the line ended on a
+// delimiter) and returns err.
+func (s *csvScanner) endRecord(err error) error {
+	if cerr := s.endCell(); cerr != nil {
+		return cerr
+	}
+	return err
+}
+
+// endCell closes the cell being read. A row keeps at most MaxColumns cells:
+// an empty cell beyond them is dropped, anything else passes the limit.
+func (s *csvScanner) endCell() error {
+	s.cells++
+	if len(s.buf)+s.cells > s.lim.MaxRowBytes {
+		return s.limit(LimitRowBytes, int64(s.lim.MaxRowBytes), -1)
+	}
+	if len(s.ends) < s.lim.MaxColumns {
+		s.ends = append(s.ends, len(s.buf))
+		s.cellAt = len(s.buf)
+		return nil
+	}
+	if len(s.buf) > s.cellAt {
+		return s.limit(LimitColumns, int64(s.lim.MaxColumns), -1)
+	}
+	return nil
+}
+
+// checkSize fails once the current cell or the row (its cells and their
+// delimiters) has grown past its limit.
+func (s *csvScanner) checkSize() *FatalError {
+	if len(s.buf)-s.cellAt > s.lim.MaxCellBytes {
+		return s.limit(LimitCellBytes, int64(s.lim.MaxCellBytes), len(s.ends))
+	}
+	if len(s.buf)+s.cells > s.lim.MaxRowBytes {
+		return s.limit(LimitRowBytes, int64(s.lim.MaxRowBytes), -1)
+	}
+	return nil
+}
+
+// limit reports the current record past a limit, in column col (-1: none).
+func (s *csvScanner) limit(l Limit, max int64, col int) *FatalError {
+	return limitFatal(s.started, &LimitError{Limit: l, Max: max, Column: col}, columnNumber)
 }
 
 // endLine consumes the LF of a CRLF pair.
@@ -184,6 +222,9 @@ func (s *csvScanner) unquotedRest() (end bool, err error) {
 			if c == s.delim || c == '\n' || c == '\r' {
 				s.buf = append(s.buf, chunk[:i]...)
 				s.pos += i + 1
+				if err := s.checkSize(); err != nil {
+					return false, err
+				}
 				if c == s.delim {
 					return false, nil
 				}
@@ -193,8 +234,8 @@ func (s *csvScanner) unquotedRest() (end bool, err error) {
 		}
 		s.buf = append(s.buf, chunk...)
 		s.pos = s.n
-		if len(s.buf) > s.maxRow {
-			return false, fatalf(s.started, "row is larger than %d bytes; a quote is probably not closed", s.maxRow)
+		if err := s.checkSize(); err != nil {
+			return false, err
 		}
 		if _, ok := s.peekByte(); !ok {
 			return true, nil
@@ -226,8 +267,17 @@ func (s *csvScanner) quoted() error {
 			c = '\n'
 		}
 		s.buf = append(s.buf, c)
-		if len(s.buf) > s.maxRow {
-			return fatalf(s.started, "row is larger than %d bytes; a quote is probably not closed", s.maxRow)
+		if err := s.checkSize(); err != nil {
+			return unclosedNote(err)
 		}
 	}
+}
+
+// unclosedNote says of a limit passed inside a quoted cell that its quote
+// is probably not closed.
+func unclosedNote(err *FatalError) error {
+	if le, ok := err.Err.(*LimitError); ok {
+		le.Note = "a quote is probably not closed"
+	}
+	return err
 }

@@ -1,6 +1,8 @@
 package rosterfile
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
 	"io"
 	"strings"
@@ -22,7 +24,7 @@ func FuzzReader(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data string) {
-		rd, err := NewReader(strings.NewReader(data), Options{ReferenceDate: refDate, DefaultCountry: "CA", MaxRowBytes: 4096})
+		rd, err := NewReader(strings.NewReader(data), Options{ReferenceDate: refDate, DefaultCountry: "CA", Limits: Limits{MaxRowBytes: 4096, MaxCellBytes: 1024, MaxColumns: 64}})
 		if err != nil {
 			var fe *FatalError
 			if !errors.As(err, &fe) {
@@ -104,6 +106,45 @@ func FuzzNormaliseEmail(f *testing.F) {
 		}
 		if again, err := NormaliseEmail(e); err != nil || again != e {
 			t.Fatalf("%q does not normalise to itself: %q %v", e, again, err)
+		}
+	})
+}
+
+// FuzzXLSX reads workbooks whose sheet data and shared strings are
+// arbitrary: every outcome is rows with increasing numbers or a fatal
+// error, within small limits.
+func FuzzXLSX(f *testing.F) {
+	f.Add(handRows, handStrings)
+	f.Add(`<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>`, `<si><t>name</t></si><si><t>Ann</t></si>`)
+	f.Add(`<row r="2"><c r="ZZZZ2"><v>1</v></c></row><row r="1"></row>`, `<si><r><t>_x00</t></r></si>`)
+	f.Add(`<row><c t="inlineStr"><is><t>name</t></is></c></row><row><c t="s"><v>-1</v></c></row>`, ``)
+	f.Fuzz(func(t *testing.T, rows, strs string) {
+		data := zipWith(t, zip.Store, workbookParts(text("xl/worksheets/sheet1.xml", sheetHead+rows+sheetTail),
+			text("xl/sharedStrings.xml", sstHead+strs+sstTail))...)
+		opts := Options{ReferenceDate: refDate, Limits: Limits{MaxCellBytes: 256, MaxColumns: 16, MaxRowBytes: 1024, MaxExpandedBytes: 1 << 20}}
+		rd, err := NewReader(bytes.NewReader(data), opts)
+		if err != nil {
+			var fe *FatalError
+			if !errors.As(err, &fe) {
+				t.Fatalf("NewReader error is not fatal-typed: %v", err)
+			}
+			return
+		}
+		defer rd.Close()
+		last := rd.HeaderRow()
+		for {
+			row, err := rd.Next()
+			if err != nil {
+				var fe *FatalError
+				if !errors.Is(err, io.EOF) && !errors.As(err, &fe) {
+					t.Fatalf("Next error is not fatal-typed: %v", err)
+				}
+				return
+			}
+			if row.Number <= last {
+				t.Fatalf("row %d after row %d", row.Number, last)
+			}
+			last = row.Number
 		}
 	})
 }

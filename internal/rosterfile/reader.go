@@ -58,6 +58,7 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 }
 
 func checkOptions(opts *Options) error {
+	opts.Limits = opts.Limits.withDefaults()
 	switch opts.Format {
 	case FormatAuto, FormatCSV, FormatXLSX:
 	default:
@@ -80,7 +81,7 @@ func checkOptions(opts *Options) error {
 
 func (rd *Reader) open(br *bufio.Reader) error {
 	if rd.format == FormatXLSX {
-		src, err := newXLSXSource(br, rd.opts.Sheet)
+		src, err := newXLSXSource(br, rd.opts.Sheet, rd.opts.Limits)
 		if err != nil {
 			return err
 		}
@@ -131,8 +132,8 @@ func (rd *Reader) Next() (Row, error) {
 	}
 	rec, err := rd.src.next()
 	if err != nil {
-		rd.err = err
-		return Row{}, err
+		rd.err = rd.nameColumn(err)
+		return Row{}, rd.err
 	}
 	if rec.row <= rd.lastRow {
 		rd.err = fatalf(rec.row, "row numbers went backwards after row %d", rd.lastRow)
@@ -142,7 +143,20 @@ func (rd *Reader) Next() (Row, error) {
 	return rd.buildRow(rec), nil
 }
 
-// Close releases the file (temporary files of a large XLSX sheet).
+// nameColumn names the column of a cell past a limit by its header, when
+// the header has text for it.
+func (rd *Reader) nameColumn(err error) error {
+	var fe *FatalError
+	var le *LimitError
+	if errors.As(err, &fe) && errors.As(err, &le) && le.Column >= 0 && rd.lay != nil {
+		if h := rd.lay.header(le.Column, FieldNone); h != "" {
+			fe.Column = h
+		}
+	}
+	return err
+}
+
+// Close releases the file.
 func (rd *Reader) Close() error {
 	if err := rd.src.close(); err != nil {
 		return fmt.Errorf("closing the roster file: %w", err)

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // record is one non-blank row of the file.
@@ -37,7 +35,7 @@ func newCSVSource(br *bufio.Reader, opts Options) (*csvSource, error) {
 	if err != nil {
 		return nil, &FatalError{Err: err}
 	}
-	s := &csvSource{sc: newCSVScanner(text, opts.MaxRowBytes), dec: textDecoder{enc: enc}}
+	s := &csvSource{sc: newCSVScanner(text, opts.Limits), dec: textDecoder{enc: enc}}
 	sample := s.sc.prefill()
 	if s.sc.err != nil {
 		return nil, &FatalError{Err: fmt.Errorf("reading the file: %w", s.sc.err)}
@@ -125,63 +123,3 @@ func allBlank(cells []string) bool {
 	}
 	return true
 }
-
-// xlsxSource reads one worksheet through excelize's streaming row iterator. The zip archive
-// itself is read into memory by excelize (a zip needs random access); the sheet's rows are
-// streamed, and excelize spills large sheets to a temporary file.
-type xlsxSource struct {
-	f    *excelize.File
-	rows *excelize.Rows
-	row  int
-}
-
-func newXLSXSource(r io.Reader, sheet string) (*xlsxSource, error) {
-	f, err := excelize.OpenReader(r)
-	if err != nil {
-		return nil, &FatalError{Err: fmt.Errorf("opening the workbook: %w", err)}
-	}
-	sheets := f.GetSheetList()
-	if sheet == "" && len(sheets) > 0 {
-		sheet = sheets[0]
-	}
-	if idx, err := f.GetSheetIndex(sheet); err != nil || idx < 0 {
-		_ = f.Close()
-		return nil, fatalf(0, "the workbook has no sheet %q (sheets: %s)", sheet, strings.Join(sheets, ", "))
-	}
-	rows, err := f.Rows(sheet)
-	if err != nil {
-		_ = f.Close()
-		return nil, &FatalError{Err: fmt.Errorf("reading sheet %q: %w", sheet, err)}
-	}
-	return &xlsxSource{f: f, rows: rows}, nil
-}
-
-func (s *xlsxSource) next() (record, error) {
-	for s.rows.Next() {
-		s.row++
-		// Raw values: dates as serial numbers and long numbers in full, not as displayed
-		// with a two-digit year or in scientific notation.
-		cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return record{}, &FatalError{Row: s.row, Err: fmt.Errorf("reading the sheet: %w", err)}
-		}
-		if allBlank(cells) {
-			continue
-		}
-		return record{row: s.row, cells: cells}, nil
-	}
-	if err := s.rows.Error(); err != nil {
-		return record{}, &FatalError{Row: s.row, Err: fmt.Errorf("reading the sheet: %w", err)}
-	}
-	return record{}, io.EOF
-}
-
-func (s *xlsxSource) close() error {
-	err := s.rows.Close()
-	if cerr := s.f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-func (s *xlsxSource) shortRowsOK() bool { return true }

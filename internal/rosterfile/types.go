@@ -49,9 +49,9 @@ type Options struct {
 	ReferenceDate time.Time
 	// DateOrder resolves dates like 03/04/2010; see DateOrder.
 	DateOrder DateOrder
-	// MaxRowBytes caps the size of one CSV row (default 1 MiB); a larger row is a fatal error,
-	// usually caused by an unclosed quote.
-	MaxRowBytes int
+	// Limits bound the cells, rows and, for a workbook, the expanded size a file may have;
+	// zero fields take their defaults.
+	Limits Limits
 }
 
 // Row is one data row of the file: a Person when the row is accepted, otherwise its Rejects.
@@ -127,18 +127,32 @@ func (r Reject) Error() string {
 	return s
 }
 
-// FatalError stops the import of a whole file: it cannot be read, or the mapping is wrong.
+// FatalError stops the import of a whole file: it cannot be read, or the mapping is wrong, or
+// it goes past one of the Limits.
 type FatalError struct {
 	Row int // 0 when the problem is not tied to a row
-	Err error
+	// Column names the column when the problem is in one cell: its header, or its position
+	// (a number in a CSV file, letters in a workbook) in the header row.
+	Column string
+	Err    error
 }
 
-// Error describes the problem, with the row when there is one.
+// Error describes the problem, with the row and column when there are some.
 func (e *FatalError) Error() string {
+	where := ""
 	if e.Row > 0 {
-		return fmt.Sprintf("row %s: %v", groupThousands(e.Row), e.Err)
+		where = "row " + groupThousands(e.Row)
 	}
-	return e.Err.Error()
+	if e.Column != "" {
+		if where != "" {
+			where += ", "
+		}
+		where += "column `" + e.Column + "`"
+	}
+	if where == "" {
+		return e.Err.Error()
+	}
+	return where + ": " + e.Err.Error()
 }
 
 // Unwrap returns the underlying error.
@@ -149,11 +163,13 @@ func fatalf(row int, format string, args ...any) *FatalError {
 }
 
 // groupThousands renders 1204 as "1,204".
-func groupThousands(n int) string {
-	s := strconv.Itoa(n)
+func groupThousands(n int) string { return groupThousands64(int64(n)) }
+
+func groupThousands64(n int64) string {
 	if n < 0 {
-		return "-" + groupThousands(-n)
+		return "-" + groupThousands64(-n)
 	}
+	s := strconv.FormatInt(n, 10)
 	out := make([]byte, 0, len(s)+len(s)/3)
 	for i := range len(s) {
 		if i > 0 && (len(s)-i)%3 == 0 {
