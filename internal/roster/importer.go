@@ -15,6 +15,7 @@ import (
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/errs"
+	"github.com/breachline/breachline/internal/rosterfile"
 )
 
 // Reevaluator re-assesses a breach's obligations after its roster changed. It
@@ -34,7 +35,10 @@ type Importer struct {
 	TempDir string
 	// Now gives the reference date for minors and the timestamps.
 	Now func() time.Time
-	Log *slog.Logger
+	// Limits bound the cells, rows and workbooks of the files read; zero
+	// fields take rosterfile's defaults.
+	Limits rosterfile.Limits
+	Log    *slog.Logger
 	// plainInsert makes SQLite imports store their rows with plain INSERT
 	// statements, the fallback of the JSONB batches (for tests).
 	plainInsert bool

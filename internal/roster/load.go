@@ -79,7 +79,9 @@ func hasPeople(ctx context.Context, tx *gorm.DB, breachID int64) (bool, error) {
 // stores the rejects. It returns the producer with the final tallies.
 func (im *Importer) read(ctx context.Context, tx *gorm.DB, w peopleWriter, cur *Import, bc breachContext, src io.Reader, opts RunOptions) (*producer, error) {
 	counter := &countingReader{r: src}
-	rd, err := rosterfile.NewReader(counter, readerOptions(bc, cur.Options, im.now()))
+	ropts := readerOptions(bc, cur.Options, im.now())
+	ropts.Limits = im.Limits
+	rd, err := rosterfile.NewReader(counter, ropts)
 	if err != nil {
 		return nil, err
 	}
