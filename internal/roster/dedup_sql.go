@@ -59,10 +59,9 @@ func collectSharedKeys(ctx context.Context, tx *gorm.DB, breachID, importID int6
 	// now (see db.PrepareTempJoin): on SQLite, without an index on each key
 	// every row of the import scanned the whole table, and a repeated
 	// 200,000-row file ran for hours while holding the only connection.
+	// affected_people's statistics were refreshed after the import's rows
+	// were written (see Importer.finish).
 	if err := db.PrepareTempJoin(ctx, tx, "roster_shared_keys", "email_key", "name_key"); err != nil {
-		return 0, drop, fmt.Errorf("flag duplicates: %w", err)
-	}
-	if err := db.Analyze(ctx, tx, "affected_people"); err != nil {
 		return 0, drop, fmt.Errorf("flag duplicates: %w", err)
 	}
 	return shared, drop, nil
