@@ -141,12 +141,7 @@ func firstError(ctx context.Context, readErr, writeErr error) error {
 // duplicate search is skipped when it cannot find any (mayRepeat false: the
 // breach had no people before and no key of the file repeats).
 func (im *Importer) finish(ctx context.Context, tx *gorm.DB, cur *Import, bc breachContext, p *producer, mayRepeat bool, opts RunOptions) (Result, error) {
-	// The duplicate search, and the next import into the table, must be
-	// planned for the table as it now is: on statistics from before a
-	// large import, the search of a second 200,000-row import into a
-	// 200,000-person breach ran for over twenty minutes (nested loops over
-	// a table the planner believed held 219 rows) instead of seconds.
-	if err := db.AnalyzeAfterBulkWrite(ctx, tx, "affected_people", p.progress.Accepted); err != nil {
+	if err := refreshStatistics(ctx, tx, p.progress.Accepted); err != nil {
 		return Result{}, err
 	}
 	var dups int64
@@ -185,6 +180,20 @@ func (im *Importer) finish(ctx context.Context, tx *gorm.DB, cur *Import, bc bre
 		}
 	}
 	return res, nil
+}
+
+// refreshStatistics keeps the planner's picture of affected_people true
+// after an import added rows to it. The duplicate search, and the next
+// import into the table, must be planned for the table as it now is: on
+// statistics from before a large import, the search of a second
+// 200,000-row import into a 200,000-person breach ran for over twenty
+// minutes (nested loops over a table the planner believed held 219 rows)
+// instead of seconds.
+func refreshStatistics(ctx context.Context, tx *gorm.DB, added int64) error {
+	if err := db.AnalyzeAfterBulkWrite(ctx, tx, "affected_people", added); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	return nil
 }
 
 func isUnique(err error) bool { return errors.Is(err, gorm.ErrDuplicatedKey) }

@@ -30,6 +30,7 @@ type countingReader struct {
 	n atomic.Int64
 }
 
+// Read reads from the file, counting the bytes.
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n.Add(int64(n))

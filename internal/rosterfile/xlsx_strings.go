@@ -38,54 +38,72 @@ func (p *xlsxPackage) readSharedStrings(name string) (*sharedStrings, error) {
 		return nil, err
 	}
 	defer pr.close()
-	var all strings.Builder
-	var ends []uint32
-	var item []byte
-	var stack []string // elements open inside the current item
-	inItem := false
+	b := stringsBuilder{p: p, part: pr.name}
 	for {
 		tok, err := pr.token()
 		if errors.Is(err, io.EOF) {
-			return &sharedStrings{text: all.String(), ends: ends}, nil
+			return &sharedStrings{text: b.all.String(), ends: b.ends}, nil
 		}
 		if err != nil {
-			return nil, p.stringError(pr.name, len(ends), err)
+			return nil, p.stringError(pr.name, len(b.ends), err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if inItem {
-				stack = append(stack, t.Name.Local)
-			} else if t.Name.Local == "si" {
-				inItem, item, stack = true, item[:0], stack[:0]
-			}
-		case xml.EndElement:
-			if !inItem {
-				continue
-			}
-			if len(stack) > 0 {
-				stack = stack[:len(stack)-1]
-				continue
-			}
-			inItem = false
-			text := unescapeOOXML(string(item))
-			if len(text) > p.lim.MaxCellBytes {
-				return nil, p.stringError(pr.name, len(ends), errTokenTooLarge)
-			}
-			all.WriteString(text)
-			if all.Len() > 1<<32-1 {
-				return nil, limitFatal(0, &LimitError{Limit: LimitExpandedBytes, Max: p.lim.MaxExpandedBytes, Part: pr.name, Column: -1}, nil)
-			}
-			ends = append(ends, uint32(all.Len()))
-		case xml.CharData:
-			if inItem && isRunText(stack) {
-				// Escapes are at most seven bytes for one character: the
-				// exact size is checked once they are decoded.
-				if item = append(item, t...); len(item) > 7*p.lim.MaxCellBytes {
-					return nil, p.stringError(pr.name, len(ends), errTokenTooLarge)
-				}
+		if err := b.add(tok); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// stringsBuilder collects the string items of a shared strings part.
+type stringsBuilder struct {
+	p      *xlsxPackage
+	part   string
+	all    strings.Builder
+	ends   []uint32
+	item   []byte   // raw text of the current item
+	stack  []string // elements open inside the current item
+	inItem bool
+}
+
+// add files one token of the part.
+func (b *stringsBuilder) add(tok xml.Token) error {
+	switch t := tok.(type) {
+	case xml.StartElement:
+		if b.inItem {
+			b.stack = append(b.stack, t.Name.Local)
+		} else if t.Name.Local == "si" {
+			b.inItem, b.item, b.stack = true, b.item[:0], b.stack[:0]
+		}
+	case xml.EndElement:
+		if b.inItem && len(b.stack) > 0 {
+			b.stack = b.stack[:len(b.stack)-1]
+		} else if b.inItem {
+			return b.endItem()
+		}
+	case xml.CharData:
+		// Escapes are at most seven bytes for one character: the exact
+		// size is checked once they are decoded.
+		if b.inItem && isRunText(b.stack) {
+			if b.item = append(b.item, t...); len(b.item) > 7*b.p.lim.MaxCellBytes {
+				return b.p.stringError(b.part, len(b.ends), errTokenTooLarge)
 			}
 		}
 	}
+	return nil
+}
+
+// endItem adds the item just closed to the table.
+func (b *stringsBuilder) endItem() error {
+	b.inItem = false
+	text := unescapeOOXML(string(b.item))
+	if len(text) > b.p.lim.MaxCellBytes {
+		return b.p.stringError(b.part, len(b.ends), errTokenTooLarge)
+	}
+	b.all.WriteString(text)
+	if b.all.Len() > 1<<32-1 {
+		return limitFatal(0, &LimitError{Limit: LimitExpandedBytes, Max: b.p.lim.MaxExpandedBytes, Part: b.part, Column: -1}, nil)
+	}
+	b.ends = append(b.ends, uint32(b.all.Len()))
+	return nil
 }
 
 // stringError reports an error reading shared string i; one past the
