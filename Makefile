@@ -29,10 +29,11 @@ lint:
 
 # Each fuzz target runs briefly; the seed corpora also run in `make test`.
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) ./internal/roster/
-	$(GO) test -run '^$$' -fuzz '^FuzzNormaliseRegion$$' -fuzztime $(FUZZTIME) ./internal/roster/
-	$(GO) test -run '^$$' -fuzz '^FuzzNormalisePhone$$' -fuzztime $(FUZZTIME) ./internal/roster/
-	$(GO) test -run '^$$' -fuzz '^FuzzNormaliseEmail$$' -fuzztime $(FUZZTIME) ./internal/roster/
+	$(GO) test -run '^$$' -fuzz '^FuzzReader$$' -fuzztime $(FUZZTIME) ./internal/rosterfile/
+	$(GO) test -run '^$$' -fuzz '^FuzzNormaliseRegion$$' -fuzztime $(FUZZTIME) ./internal/rosterfile/
+	$(GO) test -run '^$$' -fuzz '^FuzzNormalisePhone$$' -fuzztime $(FUZZTIME) ./internal/rosterfile/
+	$(GO) test -run '^$$' -fuzz '^FuzzNormaliseEmail$$' -fuzztime $(FUZZTIME) ./internal/rosterfile/
+	$(GO) test -run '^$$' -fuzz '^FuzzXLSX$$' -fuzztime $(FUZZTIME) ./internal/rosterfile/
 	$(GO) test -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./internal/report/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseDSN$$' -fuzztime $(FUZZTIME) ./internal/mail/
 
@@ -42,7 +43,7 @@ fuzz:
 # skipped otherwise; each prints its baseline from the same run beside it.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -timeout 30m ./internal/report/ ./internal/rules/ ./internal/app/
-	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./internal/roster/ ./internal/obligation/ ./internal/mail/ ./internal/reminder/
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./internal/rosterfile/ ./internal/roster/ ./internal/obligation/ ./internal/mail/ ./internal/reminder/
 
 demo:
 	$(GO) run ./cmd/breachline demo

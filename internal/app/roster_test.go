@@ -13,6 +13,9 @@ import (
 
 	"github.com/breachline/breachline/internal/app/apptest"
 	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/config"
+	"github.com/breachline/breachline/internal/db"
+	"github.com/breachline/breachline/internal/db/dbtest"
 )
 
 const rosterCSV = "name,email,province\n" +
@@ -198,4 +201,21 @@ func TestRosterPeopleKeysetPaging(t *testing.T) {
 			t.Fatalf("%d pages: %v", pages, seen)
 		}
 	})
+}
+
+// TestRosterLimitsAreSettings: the roster file limits of the settings
+// reach the importer; a file past one fails with a message naming it.
+func TestRosterLimitsAreSettings(t *testing.T) {
+	e := apptest.NewWith(t, dbtest.OpenEmpty(t, db.SQLite), func(c *config.Config) { c.RosterMaxColumns = 10 })
+	po, _, _, b := rosterTenants(t, e)
+	head := "name,email,c3,c4,c5,c6,c7,c8,c9,c10,c11,c12\n"
+	res := uploadRoster(t, e, po, b.ID, "wide.csv", head+"Ann,ann@example.org,,,,,,,,,,x\n")
+	if res.Status != http.StatusAccepted {
+		t.Fatalf("upload: %d %s", res.Status, res.Body)
+	}
+	var queued importView
+	res.JSON(t, &queued)
+	if v := waitImport(t, e, po, queued.ID); v.Status != "failed" || !strings.Contains(strings.ToLower(v.Error), "column") {
+		t.Fatalf("a 12-column file under a 10-column limit: %+v", v)
+	}
 }

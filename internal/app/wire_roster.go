@@ -9,6 +9,7 @@ import (
 
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/roster"
+	"github.com/breachline/breachline/internal/rosterfile"
 )
 
 // wireRoster builds the roster import: the importer (re-evaluating the
@@ -17,6 +18,9 @@ import (
 func (a *App) wireRoster(context.Context) error {
 	im := roster.NewImporter(a.DB, roster.Deps{Breaches: a.Breaches, Orgs: auth.Reader{}, Changed: a.Obligations},
 		filepath.Join(a.Cfg.DataDir, "tmp"), a.Log)
+	im.Limits = rosterfile.Limits{MaxCellBytes: a.Cfg.RosterMaxCellBytes, MaxColumns: a.Cfg.RosterMaxColumns,
+		MaxRowBytes: a.Cfg.RosterMaxRowBytes, MaxExpandedBytes: a.Cfg.RosterMaxXLSXExpandedBytes,
+		MaxCompressionRatio: a.Cfg.RosterMaxXLSXRatio}
 	jobs, err := a.InsertOnlyJobs()
 	if err != nil {
 		return fmt.Errorf("roster: %w", err)

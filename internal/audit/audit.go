@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/breachline/breachline/internal/db"
 )
 
 // Entry is one audited action.
@@ -42,15 +44,17 @@ type Actor struct {
 	RequestID string
 }
 
+// chainLockClass is the first key of the advisory locks that keep each
+// organization's chain linear.
+const chainLockClass = 7010
+
 // Record appends an entry inside tx. details is marshalled to JSON. On
 // PostgreSQL a transaction-scoped advisory lock per organization keeps the
 // chain linear when several requests write at once; SQLite serialises writers.
 func Record(ctx context.Context, tx *gorm.DB, who Actor, orgID int64, action, objType, objID string, details any) error {
 	tx = tx.WithContext(ctx)
-	if tx.Dialector.Name() == "postgres" {
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(?, ?)", 7010, orgID).Error; err != nil {
-			return fmt.Errorf("audit lock: %w", err)
-		}
+	if err := db.AdvisoryXactLock(ctx, tx, chainLockClass, orgID); err != nil {
+		return fmt.Errorf("audit lock: %w", err)
 	}
 	var prev string
 	err := tx.Raw("SELECT hash FROM audit_log WHERE organization_id = ? ORDER BY id DESC LIMIT 1", orgID).Scan(&prev).Error

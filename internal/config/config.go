@@ -95,6 +95,18 @@ type Config struct {
 	RenderTimeout time.Duration `yaml:"render_timeout"`
 	// RenderMaxPages bounds the pages of one document.
 	RenderMaxPages int `yaml:"render_max_pages"`
+	// RosterMaxCellBytes bounds one cell of a roster file, in bytes.
+	RosterMaxCellBytes int `yaml:"roster_max_cell_bytes"`
+	// RosterMaxColumns bounds the columns of a roster row that hold anything.
+	RosterMaxColumns int `yaml:"roster_max_columns"`
+	// RosterMaxRowBytes bounds one row of a roster file (a CSV line), in bytes.
+	RosterMaxRowBytes int `yaml:"roster_max_row_bytes"`
+	// RosterMaxXLSXExpandedBytes bounds what a roster workbook (XLSX)
+	// expands to, all of its parts together, in bytes.
+	RosterMaxXLSXExpandedBytes int64 `yaml:"roster_max_xlsx_expanded_bytes"`
+	// RosterMaxXLSXRatio bounds how many times its compressed size a part
+	// of a roster workbook may expand to (zip bombs).
+	RosterMaxXLSXRatio int `yaml:"roster_max_xlsx_ratio"`
 }
 
 // Closure is a one-off closure of a holiday calendar.
@@ -139,6 +151,12 @@ func Defaults() Config {
 		NoticeRetryBase:   30 * time.Second,
 		NoticePauseAfter:  50,
 		LettersPerFile:    500,
+		// The roster file limits; rosterfile.DefaultLimits has the same.
+		RosterMaxCellBytes:         128 << 10,
+		RosterMaxColumns:           1000,
+		RosterMaxRowBytes:          1 << 20,
+		RosterMaxXLSXExpandedBytes: 512 << 20,
+		RosterMaxXLSXRatio:         100,
 	}
 }
 
@@ -232,6 +250,11 @@ func settings() []setting {
 		{"LETTERS_PER_FILE", false, func(c *Config, v string) error { return parseInt(v, &c.LettersPerFile) }},
 		{"RENDER_TIMEOUT", false, func(c *Config, v string) error { return parseDuration(v, &c.RenderTimeout) }},
 		{"RENDER_MAX_PAGES", false, func(c *Config, v string) error { return parseInt(v, &c.RenderMaxPages) }},
+		{"ROSTER_MAX_CELL_BYTES", false, func(c *Config, v string) error { return parseInt(v, &c.RosterMaxCellBytes) }},
+		{"ROSTER_MAX_COLUMNS", false, func(c *Config, v string) error { return parseInt(v, &c.RosterMaxColumns) }},
+		{"ROSTER_MAX_ROW_BYTES", false, func(c *Config, v string) error { return parseInt(v, &c.RosterMaxRowBytes) }},
+		{"ROSTER_MAX_XLSX_EXPANDED_BYTES", false, func(c *Config, v string) error { return parseInt64(v, &c.RosterMaxXLSXExpandedBytes) }},
+		{"ROSTER_MAX_XLSX_RATIO", false, func(c *Config, v string) error { return parseInt(v, &c.RosterMaxXLSXRatio) }},
 		{"WORKERS", false, func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			c.Workers = n
@@ -368,6 +391,9 @@ func (c Config) validateRest() error {
 	if c.RenderMaxPages < 10 || c.RenderMaxPages > 100000 {
 		return &Error{Setting: "BREACHLINE_RENDER_MAX_PAGES", Problem: "want 10 to 100000"}
 	}
+	if err := c.validateRosterLimits(); err != nil {
+		return err
+	}
 	if err := validateClosures(c.Closures); err != nil {
 		return err
 	}
@@ -395,6 +421,34 @@ func (c Config) validateNotices() error {
 	}
 	if c.BounceAddress != "" && !strings.Contains(c.BounceAddress, "@") {
 		return &Error{Setting: "BREACHLINE_BOUNCE_ADDRESS", Problem: "want an address such as bounces@example.org"}
+	}
+	return nil
+}
+
+// validateRosterLimits keeps the roster file limits within what a roster
+// can need and what a server can afford: a cell up to Excel's 32,767
+// characters of any script, rows of Excel's 16,384 columns, workbooks of a
+// million rows.
+func (c Config) validateRosterLimits() error {
+	checks := []struct {
+		setting  string
+		value    int64
+		min, max int64
+		want     string
+	}{
+		{"BREACHLINE_ROSTER_MAX_CELL_BYTES", int64(c.RosterMaxCellBytes), 1 << 10, 64 << 20, "want 1024 to 67108864 bytes"},
+		{"BREACHLINE_ROSTER_MAX_COLUMNS", int64(c.RosterMaxColumns), 10, 16384, "want 10 to 16384 columns"},
+		{"BREACHLINE_ROSTER_MAX_ROW_BYTES", int64(c.RosterMaxRowBytes), 4 << 10, 256 << 20, "want 4096 to 268435456 bytes"},
+		{"BREACHLINE_ROSTER_MAX_XLSX_EXPANDED_BYTES", c.RosterMaxXLSXExpandedBytes, 1 << 20, 4 << 30, "want 1048576 to 4294967296 bytes"},
+		{"BREACHLINE_ROSTER_MAX_XLSX_RATIO", int64(c.RosterMaxXLSXRatio), 10, 10000, "want 10 to 10000"},
+	}
+	for _, ch := range checks {
+		if ch.value < ch.min || ch.value > ch.max {
+			return &Error{Setting: ch.setting, Problem: ch.want}
+		}
+	}
+	if c.RosterMaxCellBytes > c.RosterMaxRowBytes {
+		return &Error{Setting: "BREACHLINE_ROSTER_MAX_CELL_BYTES", Problem: "must not exceed BREACHLINE_ROSTER_MAX_ROW_BYTES"}
 	}
 	return nil
 }

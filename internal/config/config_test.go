@@ -140,3 +140,30 @@ func TestClosuresFromEnvAndValidation(t *testing.T) {
 		t.Fatalf("bad date: %v", err)
 	}
 }
+
+func TestRosterLimits(t *testing.T) {
+	cfg, err := Load("", []string{"BREACHLINE_ROSTER_MAX_CELL_BYTES=65536", "BREACHLINE_ROSTER_MAX_COLUMNS=200",
+		"BREACHLINE_ROSTER_MAX_ROW_BYTES=2097152", "BREACHLINE_ROSTER_MAX_XLSX_EXPANDED_BYTES=1073741824", "BREACHLINE_ROSTER_MAX_XLSX_RATIO=250"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.RosterMaxCellBytes != 65536 || cfg.RosterMaxColumns != 200 || cfg.RosterMaxRowBytes != 2<<20 ||
+		cfg.RosterMaxXLSXExpandedBytes != 1<<30 || cfg.RosterMaxXLSXRatio != 250 {
+		t.Fatalf("roster limits %+v", cfg)
+	}
+	for env, setting := range map[string]string{
+		"BREACHLINE_ROSTER_MAX_CELL_BYTES=100":                   "BREACHLINE_ROSTER_MAX_CELL_BYTES",
+		"BREACHLINE_ROSTER_MAX_CELL_BYTES=lots":                  "BREACHLINE_ROSTER_MAX_CELL_BYTES",
+		"BREACHLINE_ROSTER_MAX_CELL_BYTES=4194304":               "BREACHLINE_ROSTER_MAX_CELL_BYTES",
+		"BREACHLINE_ROSTER_MAX_COLUMNS=50000":                    "BREACHLINE_ROSTER_MAX_COLUMNS",
+		"BREACHLINE_ROSTER_MAX_ROW_BYTES=0":                      "BREACHLINE_ROSTER_MAX_ROW_BYTES",
+		"BREACHLINE_ROSTER_MAX_XLSX_EXPANDED_BYTES=107374182400": "BREACHLINE_ROSTER_MAX_XLSX_EXPANDED_BYTES",
+		"BREACHLINE_ROSTER_MAX_XLSX_RATIO=1":                     "BREACHLINE_ROSTER_MAX_XLSX_RATIO",
+	} {
+		_, err := Load("", []string{env})
+		var ce *Error
+		if !errors.As(err, &ce) || ce.Setting != setting {
+			t.Errorf("%s: got %v, want an error naming %s", env, err, setting)
+		}
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/breachline/breachline/internal/errs"
 	"github.com/breachline/breachline/internal/report"
 	"github.com/breachline/breachline/internal/roster"
+	"github.com/breachline/breachline/internal/rosterfile"
 )
 
 // Letters is where a campaign's postal letters stand: how many are due
@@ -327,7 +328,7 @@ func letterManifest(letters []dueLetter, inputs []report.LetterInput, stats repo
 			row = append(row, line)
 		}
 		for j := range row {
-			row[j] = roster.SafeCell(row[j])
+			row[j] = rosterfile.SafeCell(row[j])
 		}
 		w.Write(row)
 	}

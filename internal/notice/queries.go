@@ -15,7 +15,7 @@ import (
 	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/errs"
 	"github.com/breachline/breachline/internal/obligation"
-	"github.com/breachline/breachline/internal/roster"
+	"github.com/breachline/breachline/internal/rosterfile"
 )
 
 // Progress returns where a campaign's deliveries stand: counts only, which
@@ -257,7 +257,7 @@ func (s *Service) DeliveriesCSV(ctx context.Context, c breach.Call, id int64, st
 				rec := []string{strconv.FormatInt(d.ID, 10), d.Status, d.Channel, d.Language, d.Name, d.Email,
 					strconv.Itoa(d.SMTPCode), firstNonEmpty(d.SMTPReply, d.EmailFailure), csvTime(d.SentAt), csvTime(d.MailedAt), csvTime(d.ReturnedAt)}
 				for i := range rec {
-					rec[i] = roster.SafeCell(rec[i])
+					rec[i] = rosterfile.SafeCell(rec[i])
 				}
 				cw.Write(rec)
 			}

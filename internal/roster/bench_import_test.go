@@ -37,7 +37,13 @@ func benchRows(b *testing.B, def int) int {
 // writeBenchFile streams a realistic roster of rows rows to a file and
 // returns its path and size.
 func writeBenchFile(b *testing.B, rows int) (string, int64) {
-	path := filepath.Join(b.TempDir(), "roster.csv")
+	return writePeopleFile(b, "roster.csv", 0, rows)
+}
+
+// writePeopleFile streams a roster of the people numbered from first to
+// first+rows-1 to the file name and returns its path and size.
+func writePeopleFile(b *testing.B, name string, first, rows int) (string, int64) {
+	path := filepath.Join(b.TempDir(), name)
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
@@ -46,7 +52,7 @@ func writeBenchFile(b *testing.B, rows int) (string, int64) {
 	w.WriteString("id,first name,last name,email,phone,address,city,province,postal code,language,member since,notes\n")
 	provs := []string{"ON", "Ontario", "QC", "Québec", "BC", "AB", "NS", "MB"}
 	posts := []string{"K1A 0B1", "M5V 2T6", "H2X 1Y4", "G1R 4P5", "V6B 1A1", "T2P 1J9", "B3H 1A1", "R3C 0V8"}
-	for i := range rows {
+	for i := first; i < first+rows; i++ {
 		k := i % len(provs)
 		fmt.Fprintf(w, "%d,Jean%d,Tremblay%d,jean.tremblay%d@example.com,(416) 555-%04d,%d rue Principale,Ville%d,%s,%s,%s,2019-01-01,client %d\n",
 			i, i, i%997, i, i%10000, i%500, i%300, provs[k], posts[k], []string{"en", "fr"}[i%2], i%7)
@@ -212,4 +218,57 @@ func runBenchFile(b *testing.B, im *Importer, breachID int64, path string, size 
 		b.Fatal(err)
 	}
 	return res
+}
+
+// BenchmarkImportSecondPostgres imports 200,000 people into a breach, then
+// a second roster of 200,000 into the same breach: other people
+// ("distinct"), or the same people spelt otherwise, every row a duplicate
+// ("repeat"). It reports both times and the second's as a multiple of the
+// first's (ratio; the target is at most 2). BREACHLINE_BENCH_ROWS sets the
+// size. Before them, as on a server in use, a small roster of 219 people
+// is imported and autovacuum's ANALYZE has seen it: the statistics then
+// describe a table of 219 rows until autovacuum's next round, a minute or
+// more after the first large import commits.
+func BenchmarkImportSecondPostgres(b *testing.B) {
+	rows := benchRows(b, 200_000)
+	small, smallSize := writePeopleFile(b, "small.csv", 10*rows, 219)
+	first, size := writePeopleFile(b, "first.csv", 0, rows)
+	distinct, _ := writePeopleFile(b, "distinct.csv", rows, rows)
+	raw, err := os.ReadFile(first)
+	if err != nil {
+		b.Fatal(err)
+	}
+	repeat := filepath.Join(b.TempDir(), "repeat.csv")
+	if err := os.WriteFile(repeat, []byte(strings.ReplaceAll(string(raw), "Jean", "JEAN")), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, second string
+		dups         int64
+	}{{"distinct", distinct, 0}, {"repeat", repeat, int64(rows)}} {
+		b.Run(c.name, func(b *testing.B) {
+			d := dbtest.Open(b, db.Postgres)
+			for n := 0; b.Loop(); n++ {
+				im := &Importer{DB: d, TempDir: b.TempDir(), Now: time.Now}
+				runBenchFile(b, im, seedBreach(b, d, "small-"+strconv.Itoa(n)), small, smallSize)
+				if err := d.Gorm.Exec("ANALYZE affected_people").Error; err != nil {
+					b.Fatal(err)
+				}
+				breachID := seedBreach(b, d, "second-"+strconv.Itoa(n))
+				start := time.Now()
+				runBenchFile(b, im, breachID, first, size)
+				one := time.Since(start)
+				start = time.Now()
+				res := runBenchFile(b, im, breachID, c.second, size)
+				two := time.Since(start)
+				if res.Accepted != int64(rows) || res.Duplicates != c.dups {
+					b.Fatalf("second import: accepted %d, duplicates %d", res.Accepted, res.Duplicates)
+				}
+				b.ReportMetric(one.Seconds(), "first-s")
+				b.ReportMetric(two.Seconds(), "second-s")
+				b.ReportMetric(two.Seconds()/one.Seconds(), "ratio")
+			}
+			b.ReportMetric(0, "ns/op")
+		})
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/breachline/breachline/internal/rosterfile"
 )
 
 // personColumns are the affected_people columns an import writes, in the
@@ -25,7 +27,7 @@ type rowMeta struct {
 }
 
 // personValues appends one row's values to dst in personColumns order.
-func personValues(dst []any, m rowMeta, number int, p *Person) []any {
+func personValues(dst []any, m rowMeta, number int, p *rosterfile.Person) []any {
 	emailKey, nameKey := DedupKey(p)
 	guardian := p.GuardianEmail
 	if guardian == "" {

@@ -19,27 +19,17 @@ import (
 // are the import's rows that carry them rewritten, each pointed at the
 // first person with the same email or, failing that, the same name and
 // address. A roster without duplicates costs the aggregations alone.
-func flagDuplicates(ctx context.Context, tx *gorm.DB, d db.Dialect, breachID, importID int64) (int64, error) {
+func flagDuplicates(ctx context.Context, tx *gorm.DB, breachID, importID int64) (int64, error) {
 	tx = tx.WithContext(ctx)
-	prep := []string{"DROP TABLE IF EXISTS roster_shared_keys"}
-	create := "CREATE TEMPORARY TABLE roster_shared_keys AS "
-	if d == db.Postgres {
-		// The aggregations hash a million keys: give them the memory to do
-		// it without spilling, and skip compiling expressions for one pass.
-		prep = append(prep, "SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off")
-		create = "CREATE TEMPORARY TABLE roster_shared_keys ON COMMIT DROP AS "
-	}
-	for _, q := range prep {
-		if err := tx.Exec(q).Error; err != nil {
+	// The aggregations hash a million keys: give them the memory to do it
+	// without spilling, and skip compiling expressions for one pass.
+	for _, set := range [][2]string{{"work_mem", "'64MB'"}, {"jit", "off"}} {
+		if err := db.SetLocal(ctx, tx, set[0], set[1]); err != nil {
 			return 0, fmt.Errorf("flag duplicates: %w", err)
 		}
 	}
-	defer func() {
-		if d != db.Postgres {
-			_ = tx.Exec("DROP TABLE IF EXISTS roster_shared_keys").Error
-		}
-	}()
-	shared, err := collectSharedKeys(tx, d, create, breachID, importID)
+	shared, drop, err := collectSharedKeys(ctx, tx, breachID, importID)
+	defer drop()
 	if err != nil || shared == 0 {
 		return 0, err
 	}
@@ -50,39 +40,31 @@ func flagDuplicates(ctx context.Context, tx *gorm.DB, d db.Dialect, breachID, im
 	return r.RowsAffected, nil
 }
 
-// collectSharedKeys fills roster_shared_keys (created with create) and
-// readies it for the join, returning how many keys are shared.
-func collectSharedKeys(tx *gorm.DB, d db.Dialect, create string, breachID, importID int64) (int64, error) {
-	if err := tx.Exec(create+sharedKeysSQL, breachID, breachID, importID, breachID, breachID, importID).Error; err != nil {
-		return 0, fmt.Errorf("flag duplicates: %w", err)
+// collectSharedKeys fills the temporary table roster_shared_keys and
+// readies it for the join, returning how many keys are shared and how to
+// drop the table.
+func collectSharedKeys(ctx context.Context, tx *gorm.DB, breachID, importID int64) (int64, func(), error) {
+	drop, err := db.CreateTempTableAs(ctx, tx, "roster_shared_keys", sharedKeysSQL, breachID, breachID, importID, breachID, breachID, importID)
+	if err != nil {
+		return 0, drop, fmt.Errorf("flag duplicates: %w", err)
 	}
 	var shared int64
 	if err := tx.Raw("SELECT COUNT(*) FROM roster_shared_keys").Row().Scan(&shared); err != nil {
-		return 0, fmt.Errorf("flag duplicates: %w", err)
+		return 0, drop, fmt.Errorf("flag duplicates: %w", err)
 	}
 	if shared == 0 {
-		return 0, nil
+		return 0, drop, nil
 	}
-	for _, q := range sharedKeysPrep[d] {
-		if err := tx.Exec(q).Error; err != nil {
-			return 0, fmt.Errorf("flag duplicates: %w", err)
-		}
+	// The join that flags rows needs plans made for the tables as they are
+	// now (see db.PrepareTempJoin): on SQLite, without an index on each key
+	// every row of the import scanned the whole table, and a repeated
+	// 200,000-row file ran for hours while holding the only connection.
+	// affected_people's statistics were refreshed after the import's rows
+	// were written (see Importer.finish).
+	if err := db.PrepareTempJoin(ctx, tx, "roster_shared_keys", "email_key", "name_key"); err != nil {
+		return 0, drop, fmt.Errorf("flag duplicates: %w", err)
 	}
-	return shared, nil
-}
-
-// sharedKeysPrep readies the shared keys for the join that flags rows.
-// PostgreSQL hash-joins them once its statistics describe the loaded
-// tables (a plan made for an empty table joins a million rows in nested
-// loops). SQLite joins only in nested loops: without an index on each key
-// every row of the import scanned the whole table, and a repeated
-// 200,000-row file ran for hours while holding the only connection.
-var sharedKeysPrep = map[db.Dialect][]string{
-	db.Postgres: {"ANALYZE roster_shared_keys", "ANALYZE affected_people"},
-	db.SQLite: {
-		"CREATE INDEX temp.roster_shared_keys_email ON roster_shared_keys (email_key)",
-		"CREATE INDEX temp.roster_shared_keys_name ON roster_shared_keys (name_key)",
-	},
+	return shared, drop, nil
 }
 
 // sharedKeysSQL collects the keys of the import's rows that more than one

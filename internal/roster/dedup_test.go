@@ -88,8 +88,9 @@ func TestFlaggingSearchesSharedKeysByIndexOnSQLite(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = d.Gorm.Transaction(func(tx *gorm.DB) error {
-		defer tx.Exec("DROP TABLE IF EXISTS roster_shared_keys")
-		if shared, err := collectSharedKeys(tx, db.SQLite, "CREATE TEMPORARY TABLE roster_shared_keys AS ", b, res.ImportID); err != nil || shared == 0 {
+		shared, drop, err := collectSharedKeys(context.Background(), tx, b, res.ImportID)
+		defer drop()
+		if err != nil || shared == 0 {
 			t.Fatalf("shared keys %d: %v", shared, err)
 		}
 		rows, err := tx.Raw("EXPLAIN QUERY PLAN "+flagSharedSQL, ReviewDuplicate, b, int64(1)).Rows()

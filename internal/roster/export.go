@@ -5,21 +5,9 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-)
 
-// SafeCell neutralises a value for a CSV or spreadsheet export: a value starting with = + - @,
-// a tab or a carriage return would be run as a formula by a spreadsheet, so it is prefixed
-// with a single quote and shown as text.
-func SafeCell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
-}
+	"github.com/breachline/breachline/internal/rosterfile"
+)
 
 // RejectsWriter writes rejects as CSV with the columns row, column, reason, value (masked).
 type RejectsWriter struct {
@@ -40,7 +28,7 @@ func (rw *RejectsWriter) Write(r Reject) error {
 		}
 		rw.header = true
 	}
-	rec := []string{strconv.Itoa(r.Row), SafeCell(r.Column), SafeCell(r.Reason), SafeCell(r.Value)}
+	rec := []string{strconv.Itoa(r.Row), rosterfile.SafeCell(r.Column), rosterfile.SafeCell(r.Reason), rosterfile.SafeCell(r.Value)}
 	if err := rw.w.Write(rec); err != nil {
 		return fmt.Errorf("rejects: %w", err)
 	}

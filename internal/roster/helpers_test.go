@@ -1,57 +1,31 @@
 package roster
 
 import (
-	"errors"
-	"io"
-	"os"
+	"bytes"
+	"fmt"
 	"path/filepath"
-	"testing"
 	"time"
 )
 
-// refDate is the reference date used for ages in the corpus.
+// refDate is the reference date used for ages in the tests' imports.
 var refDate = time.Date(2025, 6, 15, 0, 0, 0, 0, time.UTC)
 
-// readAll reads every row of r, failing the test on a fatal error.
-func readAll(t *testing.T, r io.Reader, opts Options) (*Reader, []Row) {
-	t.Helper()
-	rd, err := NewReader(r, opts)
-	if err != nil {
-		t.Fatalf("NewReader: %v", err)
-	}
-	t.Cleanup(func() { _ = rd.Close() })
-	var rows []Row
-	for {
-		row, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			return rd, rows
-		}
-		if err != nil {
-			t.Fatalf("Next: %v", err)
-		}
-		rows = append(rows, row)
-	}
+// corpus names a file of rosterfile's corpus of messy roster files.
+func corpus(name string) string {
+	return filepath.Join("..", "rosterfile", "testdata", name)
 }
 
-func readFile(t *testing.T, name string, opts Options) (*Reader, []Row) {
-	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
+// benchCSV builds a realistic roster: names, email, phone, address, province, postal code,
+// language and one unmapped column.
+func benchCSV(rows int) []byte {
+	var b bytes.Buffer
+	b.WriteString("id,first name,last name,email,phone,address,city,province,postal code,language,member since\n")
+	provs := []string{"ON", "Ontario", "QC", "Québec", "BC", "AB", "NS", "MB"}
+	posts := []string{"K1A 0B1", "M5V 2T6", "H2X 1Y4", "G1R 4P5", "V6B 1A1", "T2P 1J9", "B3H 1A1", "R3C 0V8"}
+	for i := range rows {
+		k := i % len(provs)
+		fmt.Fprintf(&b, "%d,Jean%d,Tremblay%d,jean.tremblay%d@example.com,(416) 555-%04d,%d rue Principale,Ville%d,%s,%s,%s,2019-01-01\n",
+			i, i, i%997, i, i%10000, i%500, i%300, provs[k], posts[k], []string{"en", "fr"}[i%2])
 	}
-	t.Cleanup(func() { _ = f.Close() })
-	return readAll(t, f, opts)
-}
-
-// split returns the accepted people and the rejects of rows.
-func split(rows []Row) ([]*Person, []Reject) {
-	var people []*Person
-	var rejects []Reject
-	for _, r := range rows {
-		if r.Person != nil {
-			people = append(people, r.Person)
-		}
-		rejects = append(rejects, r.Rejects...)
-	}
-	return people, rejects
+	return b.Bytes()
 }

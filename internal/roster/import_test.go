@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -86,7 +85,7 @@ func queue(t testing.TB, d *db.DB, breachID int64, name, sum string) *Import {
 
 func runFile(t *testing.T, im *Importer, breachID int64, name string, opts RunOptions) (Result, error) {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("testdata", name))
+	raw, err := os.ReadFile(corpus(name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +301,12 @@ func TestImportHoldsItsBreachUntilCommit(t *testing.T) {
 		return tx.Exec("DELETE FROM breaches WHERE id = ?", b).Error
 	})
 	if err == nil || !strings.Contains(err.Error(), "lock timeout") {
-		t.Fatalf("deleting the breach during its import: %v, want a lock timeout", err)
+		var outcome error
+		select {
+		case outcome = <-done:
+		default:
+		}
+		t.Fatalf("deleting the breach during its import: %v, want a lock timeout (import so far: %v)", err, outcome)
 	}
 	close(gate)
 	if err := <-done; err != nil {

@@ -2,6 +2,7 @@ package roster
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/errs"
+	"github.com/breachline/breachline/internal/rosterfile"
 )
 
 // FactsChanged is told, inside the transaction of every change to a
@@ -56,7 +58,13 @@ type Importer struct {
 	TempDir string
 	// Now gives the reference date for minors and the timestamps.
 	Now func() time.Time
-	Log *slog.Logger
+	// Limits bound the cells, rows and workbooks of the files read; zero
+	// fields take rosterfile's defaults.
+	Limits rosterfile.Limits
+	Log    *slog.Logger
+	// plainInsert makes SQLite imports store their rows with plain INSERT
+	// statements, the fallback of the JSONB batches (for tests).
+	plainInsert bool
 }
 
 // NewImporter builds an importer; every dependency is required.
@@ -148,21 +156,14 @@ func (im *Importer) DryRun(ctx context.Context, imp *Import, src io.Reader, opts
 	return Result{}, err
 }
 
-// inTx runs fn in a transaction with the people writer for the dialect. On
-// PostgreSQL the transaction is pinned to one connection so that COPY runs
-// inside it.
+// inTx runs fn in a transaction with the people writer for the database:
+// COPY on a connection pinned to the transaction where the database has it,
+// else the SQLite writer.
 func (im *Importer) inTx(ctx context.Context, fn func(tx *gorm.DB, w peopleWriter) error) error {
-	if im.DB.Dialect != db.Postgres {
-		return im.DB.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return fn(tx, insertWriter) })
+	if !im.DB.SupportsCopy() {
+		return im.DB.Tx(ctx, func(tx *gorm.DB) error { return fn(tx, im.sqliteWriter(ctx, tx)) })
 	}
-	conn, err := im.DB.SQL.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
-	defer conn.Close()
-	g := im.DB.Gorm.WithContext(ctx).Session(&gorm.Session{NewDB: true})
-	g.Statement.ConnPool = conn
-	return g.Transaction(func(tx *gorm.DB) error { return fn(tx, copyWriter(conn)) })
+	return im.DB.TxOnConn(ctx, func(tx *gorm.DB, conn *sql.Conn) error { return fn(tx, copyWriter(im.DB, conn)) })
 }
 
 // markFailed records why a run committed nothing; a cancelled run says so.
@@ -208,11 +209,9 @@ func IsInternal(err error) bool {
 
 // lockImport serialises runs of the same import across processes (a
 // rescued job and a slow first attempt) and returns its current row.
-func lockImport(ctx context.Context, tx *gorm.DB, d db.Dialect, id int64) (Import, error) {
-	if d == db.Postgres {
-		if err := tx.WithContext(ctx).Exec("SELECT pg_advisory_xact_lock(?, ?)", rosterLockClass, int32(id)).Error; err != nil {
-			return Import{}, fmt.Errorf("lock import %d: %w", id, err)
-		}
+func lockImport(ctx context.Context, tx *gorm.DB, id int64) (Import, error) {
+	if err := db.AdvisoryXactLock(ctx, tx, rosterLockClass, id); err != nil {
+		return Import{}, fmt.Errorf("lock import %d: %w", id, err)
 	}
 	var cur Import
 	if err := tx.WithContext(ctx).Take(&cur, id).Error; err != nil {
@@ -223,13 +222,10 @@ func lockImport(ctx context.Context, tx *gorm.DB, d db.Dialect, id int64) (Impor
 
 // lockBreachRoster makes imports into one breach commit one after another:
 // each looks for duplicates among the people already committed, so two
-// imports running side by side would not see each other's rows. SQLite's
-// single writer already serialises them.
-func lockBreachRoster(ctx context.Context, tx *gorm.DB, d db.Dialect, breachID int64) error {
-	if d != db.Postgres {
-		return nil
-	}
-	if err := tx.WithContext(ctx).Exec("SELECT pg_advisory_xact_lock(?, ?)", breachLockClass, int32(breachID)).Error; err != nil {
+// imports running side by side would not see each other's rows. (SQLite's
+// single writer already serialises them.)
+func lockBreachRoster(ctx context.Context, tx *gorm.DB, breachID int64) error {
+	if err := db.AdvisoryXactLock(ctx, tx, breachLockClass, breachID); err != nil {
 		return fmt.Errorf("lock roster of breach %d: %w", breachID, err)
 	}
 	return nil

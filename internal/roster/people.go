@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/rosterfile"
 )
 
 // PeopleFilter selects a page of a breach's roster.
@@ -175,7 +176,7 @@ func exportRecord(sp *StoredPerson) []string {
 		sp.GuardianName, sp.GuardianEmail, sp.GuardianPhone, sp.Channel, strings.Join(sp.DataCategories, ";"),
 		sp.Review, id(sp.DuplicateOf)}
 	for i := range rec {
-		rec[i] = SafeCell(rec[i])
+		rec[i] = rosterfile.SafeCell(rec[i])
 	}
 	return rec
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
+
+	"github.com/breachline/breachline/internal/rosterfile"
 )
 
 // batchRows is how many rows travel together from the reader to the
@@ -28,6 +30,7 @@ type countingReader struct {
 	n atomic.Int64
 }
 
+// Read reads from the file, counting the bytes.
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n.Add(int64(n))
@@ -37,7 +40,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // producer reads the file on its own goroutine so that parsing and
 // normalising overlap with the database writing the previous batch.
 type producer struct {
-	rd       *Reader
+	rd       *rosterfile.Reader
 	meta     rowMeta
 	counter  *countingReader
 	total    int64

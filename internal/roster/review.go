@@ -109,7 +109,7 @@ func (s *Service) holdForReview(ctx context.Context, tx *gorm.DB, p *auth.Princi
 		}
 		return 0, err
 	}
-	if err := lockBreachRoster(ctx, tx, s.DB.Dialect, breachID); err != nil {
+	if err := lockBreachRoster(ctx, tx, breachID); err != nil {
 		return 0, err
 	}
 	return b.OrganizationID, nil

@@ -82,8 +82,8 @@ type Upload struct {
 }
 
 // StartImport records a queued import of an uploaded file and enqueues the
-// job that runs it, in one transaction. The same file already imported (or
-// queued) into the breach is refused.
+// job that runs it, in one transaction. A file an import has already
+// committed into the breach is refused (see Queue).
 func (s *Service) StartImport(ctx context.Context, p *auth.Principal, requestID string, breachID int64, up Upload) (Import, error) {
 	var imp Import
 	err := s.DB.Tx(ctx, func(tx *gorm.DB) error {
@@ -111,18 +111,16 @@ func (s *Service) StartImport(ctx context.Context, p *auth.Principal, requestID 
 	return imp, err
 }
 
-// Queue inserts a queued import after checking that the breach has no
-// queued, running or committed import of the same file.
+// Queue inserts a queued import after checking that no import of the same
+// file into the breach has committed ("already imported"). An import of it
+// that is queued, running, stalled or failed does not count: it may never
+// commit. The file is queued again, and of two imports of one file only the
+// first to commit stores it; the other then fails as a repeat (see
+// checkDuplicateFile), so a file is never stored twice.
 func Queue(ctx context.Context, tx *gorm.DB, p *auth.Principal, breachID int64, up Upload) (Import, error) {
 	if up.SHA256 != "" {
-		var prev Import
-		err := tx.WithContext(ctx).Where("breach_id = ? AND sha256 = ? AND status IN ?", breachID, up.SHA256,
-			[]string{StatusQueued, StatusRunning, StatusDone}).Order("id").Take(&prev).Error
-		if err == nil {
-			return Import{}, duplicateFileConflictWith(prev)
-		}
-		if !errors.Is(err, gorm.ErrRecordNotFound) {
-			return Import{}, fmt.Errorf("check for a repeated file: %w", err)
+		if err := checkDuplicateFile(ctx, tx, Import{BreachID: breachID, SHA256: up.SHA256}); err != nil {
+			return Import{}, err
 		}
 	}
 	imp := Import{BreachID: breachID, FileName: up.FileName, SHA256: up.SHA256, Format: string(up.Options.Format),
@@ -261,11 +259,12 @@ func (s *Service) orgOf(ctx context.Context, breachID int64) (int64, error) {
 	return b.OrganizationID, nil
 }
 
-// persistProgress writes progress to the imports row about once a second on
-// PostgreSQL, where another connection can; SQLite's one connection is held
-// by the import's transaction, so progress there is only kept in memory.
+// persistProgress writes progress to the imports row about once a second
+// where another connection can (PostgreSQL); SQLite's one connection is
+// held by the import's transaction, so progress there is only kept in
+// memory.
 func (s *Service) persistProgress(ctx context.Context, id int64, pr Progress, last time.Time) time.Time {
-	if s.DB.Dialect != db.Postgres || time.Since(last) < time.Second {
+	if s.DB.SingleConnection() || time.Since(last) < time.Second {
 		return last
 	}
 	now := time.Now().UTC()

@@ -13,7 +13,7 @@ import (
 	"gorm.io/gorm"
 )
 
-// insertWriter stores the rows in SQLite. Each batch travels as ONE JSON
+// jsonbWriter stores the rows in SQLite. Each batch travels as ONE JSON
 // parameter, in SQLite's binary JSONB form so that SQLite need not parse
 // it, that jsonb_each unpacks inside SQLite: the pure-Go driver
 // re-parses a statement on every execution and binds parameters in time
@@ -24,7 +24,7 @@ import (
 // its default in every row of a batch is left to the default. The JSONB is
 // encoded on its own goroutine, so that SQLite only ever waits for rows
 // when the reader is behind.
-func insertWriter(ctx context.Context, tx *gorm.DB, p *producer) (int64, error) {
+func jsonbWriter(ctx context.Context, tx *gorm.DB, p *producer) (int64, error) {
 	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
 	if !ok {
 		return 0, errors.New("insert people: not inside a transaction")

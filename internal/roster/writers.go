@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
+
+	"github.com/breachline/breachline/internal/db"
 )
 
 // peopleWriter stores the accepted rows a producer sends, inside the
@@ -17,19 +17,10 @@ type peopleWriter func(ctx context.Context, tx *gorm.DB, p *producer) (int64, er
 
 // copyWriter streams the rows into affected_people with PostgreSQL's COPY on
 // the connection that holds the transaction.
-func copyWriter(conn *sql.Conn) peopleWriter {
+func copyWriter(d *db.DB, conn *sql.Conn) peopleWriter {
 	return func(ctx context.Context, _ *gorm.DB, p *producer) (int64, error) {
-		var n int64
-		err := conn.Raw(func(dc any) error {
-			sc, ok := dc.(*stdlib.Conn)
-			if !ok {
-				return fmt.Errorf("copy: driver connection is %T, not pgx", dc)
-			}
-			src := &copySource{in: p.out, p: p, cols: len(personColumns)}
-			var err error
-			n, err = sc.Conn().CopyFrom(ctx, pgx.Identifier{"affected_people"}, personColumns, src)
-			return err
-		})
+		src := &copySource{in: p.out, p: p, cols: len(personColumns)}
+		n, err := d.CopyFrom(ctx, conn, "affected_people", personColumns, src)
 		if err != nil {
 			return 0, fmt.Errorf("copy people: %w", err)
 		}
