@@ -3,8 +3,12 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/csv"
 	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/mail"
 	"strings"
@@ -392,6 +396,11 @@ func bouncesApplied(t *testing.T, dialect db.Dialect) {
 	if r := post(other, dsn(bo.From, "bo@example.org", "failed", "5.1.1", bo.MessageID)); r.Matched || r.Applied || r.DeliveryID != 0 {
 		t.Fatalf("another organization's bounce: %+v", r)
 	}
+	// The installation's operator (a relay serving every organization) may.
+	op := n.User(apptest.OperatorEmail, n.Org("ops"), auth.RoleViewer)
+	if r := post(op, dsn(bo.From, "bo@example.org", "failed", "5.1.1", "")); !r.Applied || r.Status != notice.Letter {
+		t.Fatalf("the operator's bounce: %+v", r)
+	}
 	if res := n.Do("POST", "/api/v1/bounces", n.viewer, dsn(bo.From, "bo@example.org", "failed", "5.1.1", "")); res.Status != http.StatusForbidden {
 		t.Fatalf("a viewer posted a bounce: %d", res.Status)
 	}
@@ -399,13 +408,13 @@ func bouncesApplied(t *testing.T, dialect db.Dialect) {
 		t.Fatalf("garbage: %d %s", res.Status, res.Body)
 	}
 	p := n.progress(t, id)
-	if p.ByStatus[notice.Sent] != 6 || p.ByStatus[notice.Letter] != 2 || p.ByStatus[notice.Bounced] != 1 {
+	if p.ByStatus[notice.Sent] != 5 || p.ByStatus[notice.Letter] != 3 || p.ByStatus[notice.Bounced] != 1 {
 		t.Fatalf("after the bounces: %v", p.ByStatus)
 	}
 	var list struct{ Bounces []notice.Bounce }
 	n.Do("GET", fmt.Sprintf("/api/v1/campaigns/%d/bounces", id), n.po, nil).JSON(t, &list)
-	if len(list.Bounces) != 5 {
-		t.Fatalf("the campaign lists %d bounces, want the 5 matched to it: %+v", len(list.Bounces), list.Bounces)
+	if len(list.Bounces) != 6 {
+		t.Fatalf("the campaign lists %d bounces, want the 6 matched to it: %+v", len(list.Bounces), list.Bounces)
 	}
 	// Retry failed sends the bounced e-mail again, and only that one.
 	res := n.Do("POST", fmt.Sprintf("/api/v1/campaigns/%d/retry-failed", id), n.po, nil)
@@ -526,4 +535,125 @@ func lettersEndToEnd(t *testing.T, dialect db.Dialect) {
 	if len(rows) != 3 || !strings.Contains(string(res.Body), "Gia Mott") || !strings.Contains(string(res.Body), "Hal Nye") {
 		t.Fatalf("people without a notice: %s", res.Body)
 	}
+}
+
+// TestNoticesSurviveAMisbehavingServer: the server drops the connection in
+// the middle of one message and stalls past the client's timeout on
+// another, while the names in the roster try to inject markup, headers,
+// direction overrides and formulas. Every e-mail is sent in the end; the
+// message that was cut off arrives once, the stalled one at most twice with
+// one Message-ID (the retry of a message the server kept without saying
+// so), and every hostile value arrives inert.
+func TestNoticesSurviveAMisbehavingServer(t *testing.T) {
+	for _, d := range dbtest.Dialects {
+		t.Run(string(d), func(t *testing.T) { misbehavingServer(t, d) })
+	}
+}
+
+const hostileRoster = `id,name,email,province,language,address,city,postal code,country
+H1,"Eve
+Bcc: victim@evil.example",eve@example.org,ON,en,1 King St,Toronto,M5H 1A1,CA
+H2,"<img src=x onerror=alert(1)>",img@example.org,ON,en,2 King St,Toronto,M5H 1A1,CA
+H3,` + "\"Ann \u202Egnp.exe\"" + `,rlo@example.org,ON,en,3 King St,Toronto,M5H 1A1,CA
+H4,"=HYPERLINK(""http://evil.example"",""x"")",formula@example.org,ON,en,,,,CA
+`
+
+func misbehavingServer(t *testing.T, dialect db.Dialect) {
+	n := newNoticeEnvWith(t, dialect, func(c *config.Config) { c.SMTPTimeout = 700 * time.Millisecond })
+	n.importRoster(t, hostileRoster)
+	id := n.createCampaign(t)
+	n.approve(t, id)
+	n.smtp.DropInData("bo@example.org", 1)
+	n.smtp.Stall("ann@example.org", 2*time.Second, 1)
+	if res := n.Do("POST", fmt.Sprintf("/api/v1/campaigns/%d/send", id), n.po, nil); res.Status != 200 {
+		t.Fatalf("send: %d %s", res.Status, res.Body)
+	}
+	n.runUntil(t, "sending", func() bool {
+		p := n.progress(t, id)
+		if p.ByStatus[notice.Failed] > 0 {
+			var rows []struct {
+				PersonID  int64
+				SMTPReply string
+			}
+			n.App.DB.Gorm.Raw("SELECT person_id, smtp_reply FROM deliveries WHERE status = 'failed'").Scan(&rows)
+			t.Fatalf("failed: %+v", rows)
+		}
+		return p.ByStatus[notice.Sent] == 12
+	})
+	if got := n.smtp.To("bo@example.org"); len(got) != 1 {
+		t.Fatalf("the message cut off mid-DATA arrived %d times", len(got))
+	}
+	if got := n.smtp.To("ann@example.org"); len(got) < 1 || len(got) > 2 || got[0].MessageID != got[len(got)-1].MessageID {
+		t.Fatalf("the stalled message arrived %d times", len(got))
+	}
+	for _, m := range n.smtp.Messages() {
+		if len(n.smtp.ByMessageID(m.MessageID)) > 1 && m.To[0] != "ann@example.org" {
+			t.Fatalf("%s received a message twice", m.To[0])
+		}
+	}
+	checkInert(t, n)
+}
+
+// checkInert reads the hostile people's messages as a mail program would.
+func checkInert(t *testing.T, n *noticeEnv) {
+	t.Helper()
+	for _, addr := range []string{"eve@example.org", "img@example.org", "rlo@example.org", "formula@example.org"} {
+		got := n.smtp.To(addr)
+		if len(got) != 1 {
+			t.Fatalf("%s received %d messages", addr, len(got))
+		}
+		msg, err := mail.ReadMessage(bytes.NewReader(got[0].Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got[0].To) != 1 || msg.Header.Get("Bcc") != "" || len(msg.Header["To"]) != 1 {
+			t.Fatalf("%s: headers were injected: %v to %v", addr, msg.Header, got[0].To)
+		}
+		if msg.Header.Get("Auto-Submitted") != "auto-generated" {
+			t.Fatalf("%s: Auto-Submitted is %q", addr, msg.Header.Get("Auto-Submitted"))
+		}
+		parts := mimeParts(t, msg)
+		if !strings.Contains(parts["text/html"], "<html") || parts["text/plain"] == "" {
+			t.Fatalf("%s: parts %v", addr, parts)
+		}
+		if strings.Contains(parts["text/html"], "<img src=x") {
+			t.Fatalf("%s: the HTML carries the roster's markup", addr)
+		}
+		for typ, body := range parts {
+			if strings.ContainsRune(body, '\u202E') {
+				t.Fatalf("%s: the %s part carries a direction override", addr, typ)
+			}
+		}
+	}
+}
+
+// mimeParts decodes a message's text parts by content type.
+func mimeParts(t *testing.T, msg *mail.Message) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var walk func(r *multipart.Reader)
+	walk = func(r *multipart.Reader) {
+		for {
+			p, err := r.NextPart()
+			if err != nil {
+				return
+			}
+			typ, sub, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+			if strings.HasPrefix(typ, "multipart/") {
+				walk(multipart.NewReader(p, sub["boundary"]))
+				continue
+			}
+			body, _ := io.ReadAll(p) // multipart decodes quoted-printable
+			if p.Header.Get("Content-Transfer-Encoding") == "base64" {
+				body, _ = base64.StdEncoding.DecodeString(strings.Join(strings.Fields(string(body)), ""))
+			}
+			out[typ] = string(body)
+		}
+	}
+	walk(multipart.NewReader(msg.Body, params["boundary"]))
+	return out
 }

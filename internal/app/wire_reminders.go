@@ -40,7 +40,7 @@ func newSender(a *App) (mail.Sender, error) {
 	}
 	if a.Cfg.SMTPURL != "" {
 		s, err := mail.NewPool(mail.PoolOptions{Size: a.Cfg.SMTPPoolSize,
-			SMTPOptions: mail.SMTPOptions{URL: a.Cfg.SMTPURL, From: a.Cfg.MailFrom, DKIM: dkim}})
+			SMTPOptions: mail.SMTPOptions{URL: a.Cfg.SMTPURL, From: a.Cfg.MailFrom, DKIM: dkim, Timeout: a.Cfg.SMTPTimeout}})
 		if err != nil {
 			return nil, fmt.Errorf("BREACHLINE_SMTP_URL: %w", err)
 		}

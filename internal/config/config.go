@@ -37,6 +37,9 @@ type Config struct {
 	// SMTPPoolSize is how many connections to the SMTP server one process
 	// keeps open and reuses.
 	SMTPPoolSize int `yaml:"smtp_pool_size"`
+	// SMTPTimeout bounds the connection and each step of a message; a
+	// server that stalls longer is given up on and the message retried.
+	SMTPTimeout time.Duration `yaml:"smtp_timeout"`
 	// DKIMKeyFile names a PEM private key (RSA or Ed25519) that signs every
 	// message, for DKIMDomain under DKIMSelector. All three or none; empty:
 	// no signing. The file's content is a secret and is never shown.
@@ -135,6 +138,7 @@ func Defaults() Config {
 		BaseURL:           "http://127.0.0.1:8080",
 		MailFrom:          "Breachline <breachline@localhost>",
 		SMTPPoolSize:      4,
+		SMTPTimeout:       30 * time.Second,
 		LogLevel:          "info",
 		LogFormat:         "auto",
 		BodyLimit:         1 << 20,
@@ -220,6 +224,7 @@ func settings() []setting {
 		{"SMTP_URL", true, str(func(c *Config) *string { return &c.SMTPURL })},
 		{"MAIL_FROM", false, str(func(c *Config) *string { return &c.MailFrom })},
 		{"SMTP_POOL_SIZE", false, func(c *Config, v string) error { return parseInt(v, &c.SMTPPoolSize) }},
+		{"SMTP_TIMEOUT", false, func(c *Config, v string) error { return parseDuration(v, &c.SMTPTimeout) }},
 		{"DKIM_KEY_FILE", false, str(func(c *Config) *string { return &c.DKIMKeyFile })},
 		{"DKIM_SELECTOR", false, str(func(c *Config) *string { return &c.DKIMSelector })},
 		{"DKIM_DOMAIN", false, str(func(c *Config) *string { return &c.DKIMDomain })},
@@ -349,6 +354,9 @@ func (c Config) Validate() error {
 	}
 	if c.SMTPPoolSize < 1 || c.SMTPPoolSize > 50 {
 		return &Error{Setting: "BREACHLINE_SMTP_POOL_SIZE", Problem: "want 1 to 50"}
+	}
+	if c.SMTPTimeout < 100*time.Millisecond || c.SMTPTimeout > 10*time.Minute {
+		return &Error{Setting: "BREACHLINE_SMTP_TIMEOUT", Problem: "want a duration from 100ms to 10m"}
 	}
 	if err := c.validateDKIM(); err != nil {
 		return err

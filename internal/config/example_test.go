@@ -1,9 +1,11 @@
 package config
 
 import (
+	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -18,5 +20,16 @@ func TestExampleFileLoads(t *testing.T) {
 	}
 	if !reflect.DeepEqual(cfg, Defaults()) {
 		t.Fatalf("example file should show the defaults:\n got %+v\nwant %+v", cfg, Defaults())
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ := reflect.TypeOf(Config{})
+	for i := range typ.NumField() {
+		key, _, _ := strings.Cut(typ.Field(i).Tag.Get("yaml"), ",")
+		if key != "" && key != "-" && !strings.Contains(string(raw), key+":") {
+			t.Errorf("setting %s is not described in the example file", key)
+		}
 	}
 }

@@ -190,7 +190,9 @@ func addRecipient(msg *gomail.Msg, m *Message) (string, error) {
 		return "", fmt.Errorf("recipient address: %w", ErrInvalidMessage)
 	}
 	if m.ToName != "" {
-		err = msg.AddToFormat(m.ToName, addr.Address)
+		// net/mail quotes (or encodes) any display name, quotes and
+		// commas included; go-mail's own formatting does not escape them.
+		err = msg.To((&mail.Address{Name: m.ToName, Address: addr.Address}).String())
 	} else {
 		err = msg.To(addr.Address)
 	}

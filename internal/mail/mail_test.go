@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -255,5 +256,37 @@ func TestOutboxWritesParseableFiles(t *testing.T) {
 	}
 	if found != 1 {
 		t.Fatalf("message %s not found in outbox", res[0].MessageID)
+	}
+}
+
+// TestDisplayNamesOfAnyShape: a recipient's name with quotes, commas,
+// parentheses, angle brackets or accents reaches the server as one
+// recipient whose To header reads back as that name.
+func TestDisplayNamesOfAnyShape(t *testing.T) {
+	srv := mailtest.Start(t, mailtest.Options{})
+	s := newSMTP(t, srv.URL())
+	names := []string{`=HYPERLINK("http://evil.example","x")`, `Ann "the boss" Lee`, `Roy, Chloé`, `<script>x</script>`, `Zoë (personal)`}
+	var msgs []*bmail.Message
+	for i, n := range names {
+		msgs = append(msgs, &bmail.Message{To: fmt.Sprintf("p%d@example.org", i), ToName: n, Subject: "s", Text: "t"})
+	}
+	for i, r := range s.Send(context.Background(), msgs) {
+		if r.Class != bmail.Delivered {
+			t.Fatalf("%q: %v", names[i], r.Err)
+		}
+	}
+	for i, n := range names {
+		got := srv.To(fmt.Sprintf("p%d@example.org", i))
+		if len(got) != 1 || len(got[0].To) != 1 {
+			t.Fatalf("%q: %d messages", n, len(got))
+		}
+		m, err := mail.ReadMessage(bytes.NewReader(got[0].Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := m.Header.AddressList("To")
+		if err != nil || len(list) != 1 || list[0].Name != n {
+			t.Fatalf("%q reads back as %v (%v)", n, list, err)
+		}
 	}
 }

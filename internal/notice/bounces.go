@@ -46,14 +46,29 @@ type BounceResult struct {
 // it. A report is matched to its delivery by the notice's own bounce
 // address (VERP) or its Message-ID, and applied only to deliveries of
 // organizations where the caller may write; any other report is recorded
-// as unmatched, revealing nothing. A final failure marks the delivery
+// as unmatched, revealing nothing. An operator's bounces apply to every
+// organization (one relay serving the installation). A final failure marks the delivery
 // bounced (hard or soft), and a person with a postal address gets a letter
 // instead; a delay or an automatic reply is recorded, not applied.
 func (s *Service) ReceiveBounce(ctx context.Context, c breach.Call, raw io.Reader) (BounceResult, error) {
+	if s.isOperator(c.P) {
+		return s.receiveBounce(ctx, c, raw, func(int64) bool { return true })
+	}
 	if len(c.P.OrgIDsWith(auth.Write)) == 0 {
 		return BounceResult{}, fmt.Errorf("bounce from a caller who may not write: %w", errs.ErrForbidden)
 	}
 	return s.receiveBounce(ctx, c, raw, func(orgID int64) bool { return c.P.Require(orgID, auth.Write) == nil })
+}
+
+// isOperator reports whether the caller is one of the installation's
+// operators, whose relay may post the bounces of every organization.
+func (s *Service) isOperator(p *auth.Principal) bool {
+	for _, e := range s.opts.Operators {
+		if strings.EqualFold(e, p.User.Email) {
+			return true
+		}
+	}
+	return false
 }
 
 // ReceiveBounceAsOperator is ReceiveBounce with the installation

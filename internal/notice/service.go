@@ -100,7 +100,10 @@ type Options struct {
 	// RegionGroups name the regions of a group jurisdiction (EU, EEA), from
 	// the regulation catalogue's vocabulary.
 	RegionGroups map[string][]string
-	Log          *slog.Logger
+	// Operators are the installation's operators' e-mail addresses: their
+	// bounces apply to every organization.
+	Operators []string
+	Log       *slog.Logger
 }
 
 // Service runs notice templates, campaigns and their ledger.
