@@ -122,7 +122,7 @@ func TestFrenchTypography(t *testing.T) {
 // {{tn "key" n}}, (t "key") in templates; .T("key" and .N("key" in Go.
 var (
 	templateKey = regexp.MustCompile(`[{(\s]tn?\s+"([a-z0-9_.]+)"`)
-	goKey       = regexp.MustCompile(`\.(?:T|N)\(\s*"([a-z0-9_.]+)"`)
+	goKey       = regexp.MustCompile(`\.(?:T|N)\(\s*"([a-z0-9_.]+)"\s*[,)]`)
 )
 
 // TestEveryUsedKeyExists scans the page templates and the Go sources for
