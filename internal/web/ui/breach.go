@@ -104,7 +104,7 @@ func (u *pages) breachView(ctx context.Context, l *i18n.Locale, p *auth.Principa
 	if err := u.addImports(ctx, l, p, v); err != nil {
 		return nil, err
 	}
-	return v, u.addDocuments(ctx, p, v)
+	return v, u.addDocuments(ctx, l, p, v)
 }
 
 // describe fills the organization, its zone, labels in l's language and
@@ -167,7 +167,7 @@ func (u *pages) addDuties(ctx context.Context, p *auth.Principal, v *breachView)
 }
 
 // addDocuments lists the breach's documents with their sizes.
-func (u *pages) addDocuments(ctx context.Context, p *auth.Principal, v *breachView) error {
+func (u *pages) addDocuments(ctx context.Context, l *i18n.Locale, p *auth.Principal, v *breachView) error {
 	list, err := u.d.Documents.List(ctx, p, v.ID)
 	if err != nil {
 		return fmt.Errorf("documents: %w", err)
@@ -175,7 +175,7 @@ func (u *pages) addDocuments(ctx context.Context, p *auth.Principal, v *breachVi
 	loc, name := zoneOf(v.Zone)
 	rows := make([]docRow, 0, len(list))
 	for _, d := range list {
-		rows = append(rows, docRow{Document: d, Size: byteSize(d.Size), Generated: newInstant(d.GeneratedAt, loc, name)})
+		rows = append(rows, docRow{Document: d, Size: byteSize(l, d.Size), Generated: newInstant(d.GeneratedAt, loc, name)})
 	}
 	v.Documents = &docSection{Rows: rows}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -231,13 +232,20 @@ func dict(kv ...any) (map[string]any, error) {
 // "unauthorized access") when no label is known.
 func humanize(id string) string { return strings.ReplaceAll(id, "_", " ") }
 
-// byteSize writes a size for people ("12.3 kB").
-func byteSize(n int64) string {
+// byteSize writes a size for people: "12.3 kB", "12,3 ko".
+func byteSize(l *i18n.Locale, n int64) string {
+	one := func(f float64) string {
+		s := strconv.FormatFloat(f, 'f', 1, 64)
+		if l.Lang() == "fr" {
+			s = strings.Replace(s, ".", ",", 1)
+		}
+		return s
+	}
 	switch {
 	case n < 1000:
-		return fmt.Sprintf("%d B", n)
+		return l.T("size.bytes", "N", l.Int(n))
 	case n < 1000*1000:
-		return fmt.Sprintf("%.1f kB", float64(n)/1000)
+		return l.T("size.kilobytes", "N", one(float64(n)/1000))
 	}
-	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	return l.T("size.megabytes", "N", one(float64(n)/1e6))
 }
