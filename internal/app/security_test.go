@@ -363,6 +363,7 @@ func TestOtherOrganizationsRecordsAreNotFound(t *testing.T) {
 var selfService = map[string]bool{
 	"POST /api/v1/tokens":              true,
 	"POST /api/v1/me/password":         true,
+	"PATCH /api/v1/me":                 true,
 	"DELETE /api/v1/tokens/:id":        true,
 	"POST /api/v1/me/calendar-token":   true,
 	"DELETE /api/v1/me/calendar-token": true,

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/breachline/breachline/internal/errs"
+	"github.com/breachline/breachline/internal/i18n"
 	"github.com/breachline/breachline/internal/mail"
 )
 
@@ -130,7 +131,8 @@ func (s *Service) sendInvitation(ctx context.Context, inv *Invitation, token str
 	if err != nil {
 		inv.SendError = "organization not found"
 	} else {
-		r := s.mail.Send(ctx, []*mail.Message{invitationMessage(o, *inv, s.InvitationLink(token))})[0]
+		lang := s.mailLanguage(ctx, inv.Email, o)
+		r := s.mail.Send(ctx, []*mail.Message{invitationMessage(i18n.For(lang), o, *inv, s.InvitationLink(token))})[0]
 		if r.Err != nil {
 			inv.SendError = "the mail server did not accept the message (" + r.Class.String() + ")"
 		} else {
@@ -147,14 +149,11 @@ func (s *Service) InvitationLink(token string) string {
 	return strings.TrimRight(s.baseURL, "/") + "/invitations/" + url.PathEscape(token)
 }
 
-func invitationMessage(o Organization, inv Invitation, link string) *mail.Message {
-	subject := "Invitation to join " + o.Name + " on Breachline"
-	text := fmt.Sprintf("You are invited to join %s on Breachline as %s.\n\n"+
-		"To accept, open this link (it can be used once, until %s UTC):\n%s\n\n"+
-		"If you have a Breachline account with this address, you will be asked to sign in; "+
-		"if not, you will choose your own password.\n\n"+
-		"If you did not expect this invitation, ignore this message: nothing happens unless the link is used.\n",
-		o.Name, RoleLabel(inv.Role), inv.ExpiresAt.UTC().Format("2006-01-02 15:04"), link)
+// invitationMessage writes the invitation in the language of l.
+func invitationMessage(l *i18n.Locale, o Organization, inv Invitation, link string) *mail.Message {
+	subject := l.T("invite.subject", "Org", o.Name)
+	text := l.T("invite.body", "Org", o.Name, "Role", l.Term("role", string(inv.Role)),
+		"Expires", l.UTC(inv.ExpiresAt), "Link", link)
 	return &mail.Message{To: inv.Email, Subject: subject, Text: text}
 }
 

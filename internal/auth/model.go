@@ -81,6 +81,10 @@ type Organization struct {
 	Address             string    `json:"address"`
 	CreatedAt           time.Time `json:"created_at"`
 	UpdatedAt           time.Time `json:"updated_at"`
+
+	// DefaultLanguage is the language of the pages and e-mails of members
+	// who have not chosen one ("" for none: their browser decides).
+	DefaultLanguage string `json:"default_language"`
 }
 
 // User is a person who signs in or holds API tokens.
@@ -93,6 +97,10 @@ type User struct {
 	DisabledAt        *time.Time `json:"disabled_at,omitempty"`
 	CreatedAt         time.Time  `json:"created_at"`
 	UpdatedAt         time.Time  `json:"updated_at"`
+
+	// Language is the user's choice of language for pages and e-mails ("" for
+	// none: the organization's default, then the browser, decide).
+	Language string `json:"language"`
 }
 
 // Membership gives a user a role in an organization.

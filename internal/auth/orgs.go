@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/breachline/breachline/internal/errs"
+	"github.com/breachline/breachline/internal/i18n"
 )
 
 // OrgInput is the editable part of an organization. Nil fields are left as
@@ -29,6 +30,7 @@ type OrgInput struct {
 	ContactEmail        *string   `json:"contact_email"`
 	ContactPhone        *string   `json:"contact_phone"`
 	Address             *string   `json:"address"`
+	DefaultLanguage     *string   `json:"default_language"`
 }
 
 var (
@@ -79,6 +81,12 @@ func (in OrgInput) apply(o *Organization, terms OrgTerms, creating bool) error {
 	}
 	in.applyLists(o, terms, f)
 	in.applyZone(o, f)
+	if in.DefaultLanguage != nil {
+		o.DefaultLanguage = strings.TrimSpace(*in.DefaultLanguage)
+		if o.DefaultLanguage != "" && !i18n.Supported(o.DefaultLanguage) {
+			f.Add("default_language", "one of "+strings.Join(i18n.Languages, ", ")+", or empty")
+		}
+	}
 	return f.Err()
 }
 

@@ -52,6 +52,10 @@ type Contact struct {
 	UserID         int64
 	Email          string
 	Name           string
+	// Language is the member's own choice of language and OrgLanguage the
+	// organization's default; either may be empty (i18n.Pick decides).
+	Language    string
+	OrgLanguage string
 }
 
 // Contacts lists the enabled members of the organizations who hold one of
@@ -62,8 +66,8 @@ func (Reader) Contacts(ctx context.Context, tx *gorm.DB, orgIDs []int64, roles [
 	}
 	var out []Contact
 	err := tx.WithContext(ctx).Table("memberships m").
-		Select("m.organization_id, m.role, u.id AS user_id, u.email, u.name").
-		Joins("JOIN users u ON u.id = m.user_id").
+		Select("m.organization_id, m.role, u.id AS user_id, u.email, u.name, u.language, o.default_language AS org_language").
+		Joins("JOIN users u ON u.id = m.user_id").Joins("JOIN organizations o ON o.id = m.organization_id").
 		Where("m.organization_id IN ? AND m.role IN ? AND u.disabled_at IS NULL AND u.email <> ''", orgIDs, roles).
 		Order("m.organization_id, u.id").Scan(&out).Error
 	if err != nil {

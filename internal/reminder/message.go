@@ -5,44 +5,57 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/i18n"
 	"github.com/breachline/breachline/internal/mail"
 )
 
-// compose writes the reminder e-mail: plain text with the breach reference,
-// the recipient of the duty, the due time in the organization's zone and in
-// UTC, the citation and a link.
+// compose writes the reminder e-mail in the person's language (their own
+// choice, else their organization's default): plain text with the breach
+// reference, the recipient of the duty, the due time in the organization's
+// zone and in UTC, the citation and a link.
 func compose(d due, p person, row *sendRow, now time.Time, baseURL string) *mail.Message {
+	l := i18n.For(i18n.Pick(p.Language, p.OrgLanguage))
 	name := d.Recipient
+	if name == "" {
+		name = l.T("reminder.unnamed_recipient")
+	}
 	link := fmt.Sprintf("%s/breaches/%d", strings.TrimRight(baseURL, "/"), d.BreachID)
-	when := timing(d.DueAt, now)
+	span, overdue := timing(l, d.DueAt, now)
 	var b strings.Builder
-	greet := p.Name
-	if greet == "" || greet == p.Email {
-		greet = "Hello"
-	} else {
-		greet = "Hello " + greet
+	greet := l.T("reminder.hello")
+	if p.Name != "" && p.Name != p.Email {
+		greet = l.T("reminder.hello_name", "Name", p.Name)
 	}
 	fmt.Fprintf(&b, "%s,\n\n", greet)
-	fmt.Fprintf(&b, "A deadline for breach %s (%s) %s.\n\n", d.Reference, d.Title, when)
-	fmt.Fprintf(&b, "Notify:       %s\n", name)
-	fmt.Fprintf(&b, "Due:          %s\n", localTime(d.DueAt, d.TimeZone))
-	fmt.Fprintf(&b, "              %s\n", d.DueAt.UTC().Format("Mon 2 Jan 2006 15:04 UTC"))
-	if d.Standard != "" {
-		fmt.Fprintf(&b, "Standard:     %s\n", d.Standard)
+	intro, subject := "reminder.intro_due", "reminder.subject_due"
+	if overdue {
+		intro, subject = "reminder.intro_overdue", "reminder.subject_overdue"
 	}
-	fmt.Fprintf(&b, "Citation:     %s\n", d.Citation)
-	fmt.Fprintf(&b, "Rule:         %s (%s)\n", d.RuleID, d.RuleStatus)
-	fmt.Fprintf(&b, "Organization: %s\n\n", d.OrgName)
-	fmt.Fprintf(&b, "Open the breach: %s\n\n", link)
-	b.WriteString("When the notice has been given, mark the obligation filed to stop these reminders.\n")
-	fmt.Fprintf(&b, "You receive this as %s of %s.\n", roleName(p.Role), d.OrgName)
+	b.WriteString(l.T(intro, "Ref", d.Reference, "Title", d.Title, "Span", span) + "\n\n")
+	rows := [][2]string{
+		{l.T("reminder.notify"), name},
+		{l.T("reminder.due"), localTime(l, d.DueAt, d.TimeZone)},
+		{"", l.FullDateTime(d.DueAt.UTC())},
+	}
+	if d.Standard != "" {
+		rows = append(rows, [2]string{l.T("reminder.standard"), d.Standard})
+	}
+	rows = append(rows,
+		[2]string{l.T("reminder.citation"), d.Citation},
+		[2]string{l.T("reminder.rule"), d.RuleID + " (" + l.Term("rule_status", d.RuleStatus) + ")"},
+		[2]string{l.T("reminder.organization"), d.OrgName})
+	writeAligned(&b, rows)
+	b.WriteString("\n" + l.T("reminder.open", "Link", link) + "\n\n")
+	b.WriteString(l.T("reminder.stop") + "\n")
+	b.WriteString(l.T(roleReason(p.Role), "Org", d.OrgName) + "\n")
 	return &mail.Message{
 		ID:      row.MessageID,
 		To:      p.Email,
 		ToName:  displayName(p),
-		Subject: fmt.Sprintf("%s: %s %s", d.Reference, name, when),
+		Subject: l.T(subject, "Ref", d.Reference, "Recipient", name, "Span", span),
 		Text:    b.String(),
 		Headers: map[string]string{
 			"X-Breachline-Obligation": strconv.FormatInt(d.ID, 10),
@@ -51,56 +64,63 @@ func compose(d due, p person, row *sendRow, now time.Time, baseURL string) *mail
 	}
 }
 
-// timing says how far the deadline is, in words.
-func timing(dueAt, now time.Time) string {
+// writeAligned writes label, value lines with the values in one column.
+func writeAligned(b *strings.Builder, rows [][2]string) {
+	width := 0
+	for _, r := range rows {
+		width = max(width, utf8.RuneCountInString(r[0]))
+	}
+	for _, r := range rows {
+		pad := width - utf8.RuneCountInString(r[0]) + 1
+		fmt.Fprintf(b, "%s%s%s\n", r[0], strings.Repeat(" ", pad), r[1])
+	}
+}
+
+// timing says how far the deadline is, in words, and whether it has passed.
+func timing(l *i18n.Locale, dueAt, now time.Time) (string, bool) {
 	left := dueAt.Sub(now)
 	if left <= 0 {
-		return "is OVERDUE by " + span(-left)
+		return span(l, -left), true
 	}
-	return "is due in " + span(left)
+	return span(l, left), false
 }
 
 // span rounds a duration to days and hours (minutes under an hour).
-func span(d time.Duration) string {
+func span(l *i18n.Locale, d time.Duration) string {
 	if d < time.Hour {
-		return plural(int(d.Round(time.Minute)/time.Minute), "minute")
+		return l.N("span.minutes", int64(d.Round(time.Minute)/time.Minute))
 	}
-	h := int(d.Round(time.Hour) / time.Hour)
+	h := int64(d.Round(time.Hour) / time.Hour)
 	if h < 48 {
-		return plural(h, "hour")
+		return l.N("span.hours", h)
 	}
 	days, rest := h/24, h%24
 	if rest == 0 {
-		return plural(days, "day")
+		return l.N("span.days", days)
 	}
-	return plural(days, "day") + " " + plural(rest, "hour")
+	return l.N("span.days", days) + " " + l.N("span.hours", rest)
 }
 
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return strconv.Itoa(n) + " " + unit + "s"
-}
-
-func localTime(at time.Time, zone string) string {
+// localTime writes the due time in the organization's zone, naming it.
+func localTime(l *i18n.Locale, at time.Time, zone string) string {
 	loc, err := time.LoadLocation(zone)
 	if err != nil || zone == "" {
 		loc, zone = time.UTC, "UTC"
 	}
-	return at.In(loc).Format("Mon 2 Jan 2006 15:04 MST") + " (" + zone + ")"
+	return l.FullDateTime(at.In(loc)) + " (" + zone + ")"
 }
 
-func roleName(role auth.Role) string {
+// roleReason is the message that says why the person receives reminders.
+func roleReason(role auth.Role) string {
 	switch role {
 	case auth.RolePrivacyOfficer:
-		return "a privacy officer"
+		return "reminder.why.privacy_officer"
 	case auth.RoleLegal:
-		return "a legal reviewer"
+		return "reminder.why.legal"
 	case auth.RoleAdmin:
-		return "an administrator (the organization has no privacy officer)"
+		return "reminder.why.admin"
 	}
-	return string(role)
+	return "reminder.why.other"
 }
 
 func displayName(p person) string {

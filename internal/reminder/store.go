@@ -35,6 +35,9 @@ type person struct {
 	UserID         int64
 	Email          string
 	Name           string
+	// Language is the person's choice, OrgLanguage their organization's
+	// default; the reminder is written in the first that is set.
+	Language, OrgLanguage string
 }
 
 // sendRow is a row of reminder_sends.
@@ -74,9 +77,6 @@ func (r *Runner) dueObligations(ctx context.Context, now time.Time, maxLead time
 		if name == "" {
 			name = d.Recipient.Kind
 		}
-		if name == "" {
-			name = "the recipient named in the obligation"
-		}
 		out[i] = due{ID: d.ID, OrganizationID: d.OrganizationID, BreachID: d.BreachID, Reference: d.BreachReference,
 			Title: d.BreachTitle, OrgName: d.OrganizationName, TimeZone: d.TimeZone, RuleID: d.RuleID, Recipient: name,
 			DueAt: *d.DueAt, Standard: d.Standard, Citation: d.Citation, RuleStatus: d.RuleStatus}
@@ -110,7 +110,7 @@ func (r *Runner) recipients(ctx context.Context, orgIDs []int64) (map[int64][]pe
 			continue
 		}
 		out[p.OrganizationID] = append(out[p.OrganizationID], person{OrganizationID: p.OrganizationID, Role: p.Role,
-			UserID: p.UserID, Email: p.Email, Name: p.Name})
+			UserID: p.UserID, Email: p.Email, Name: p.Name, Language: p.Language, OrgLanguage: p.OrgLanguage})
 	}
 	return out, nil
 }

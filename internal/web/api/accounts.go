@@ -28,10 +28,12 @@ type AuthService interface {
 	CreateToken(ctx context.Context, by *auth.Principal, requestID string, userID int64, name string, expires *time.Time) (string, auth.Token, error)
 	Tokens(ctx context.Context, userID int64) ([]auth.Token, error)
 	RevokeToken(ctx context.Context, by *auth.Principal, requestID string, userID, tokenID int64) error
+	SetLanguage(ctx context.Context, p *auth.Principal, requestID, lang string) (auth.User, error)
 }
 
 func (h *handlers) accountRoutes(api *gin.RouterGroup) {
 	api.GET("/me", h.me)
+	api.PATCH("/me", h.updateMe)
 	api.GET("/organizations", h.listOrganizations)
 	api.POST("/organizations", h.createOrganization)
 	api.GET("/organizations/:org", h.getOrganization)
@@ -64,6 +66,28 @@ func (h *handlers) me(c *gin.Context) {
 		ms[i] = membership{Organization: o, Role: p.Memberships[o.ID]}
 	}
 	c.JSON(http.StatusOK, gin.H{"user": p.User, "memberships": ms, "via": p.Via})
+}
+
+// meRequest is what callers may change of their own account.
+type meRequest struct {
+	// Language of pages and e-mails: "en", "fr", or "" for none.
+	Language *string `json:"language"`
+}
+
+// updateMe changes the caller's own settings and answers as GET /me does.
+func (h *handlers) updateMe(c *gin.Context) {
+	var in meRequest
+	if err := web.Decode(c, &in); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	if in.Language != nil {
+		if _, err := h.d.Auth.SetLanguage(c.Request.Context(), web.Principal(c), web.RequestID(c), *in.Language); err != nil {
+			web.Fail(c, err)
+			return
+		}
+	}
+	h.me(c)
 }
 
 func (h *handlers) listOrganizations(c *gin.Context) {

@@ -11,6 +11,7 @@ import (
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/document"
+	"github.com/breachline/breachline/internal/i18n"
 	"github.com/breachline/breachline/internal/obligation"
 	"github.com/breachline/breachline/internal/rules"
 	"github.com/breachline/breachline/internal/web"
@@ -55,12 +56,12 @@ func (u *pages) breachPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	v, err := u.breachView(c.Request.Context(), p, b)
+	v, err := u.breachView(c.Request.Context(), u.locale(c), p, b)
 	if err != nil {
 		u.fail(c, err)
 		return
 	}
-	u.render(c, http.StatusOK, "breach", breachData{layout: signedIn(c, b.Reference+" "+b.Title, "breaches"), Breach: v})
+	u.render(c, http.StatusOK, "breach", breachData{layout: u.signedIn(c, b.Reference+" "+b.Title, "breaches"), Breach: v})
 }
 
 // breachData is the breach page.
@@ -86,9 +87,9 @@ func (u *pages) pageBreach(c *gin.Context) (p *auth.Principal, b breach.Breach, 
 }
 
 // breachView gathers the sections of the breach page.
-func (u *pages) breachView(ctx context.Context, p *auth.Principal, b breach.Breach) (*breachView, error) {
+func (u *pages) breachView(ctx context.Context, l *i18n.Locale, p *auth.Principal, b breach.Breach) (*breachView, error) {
 	v := &breachView{Breach: b}
-	if err := u.describe(ctx, p, v); err != nil {
+	if err := u.describe(ctx, l, p, v); err != nil {
 		return nil, err
 	}
 	if err := u.addDuties(ctx, p, v); err != nil {
@@ -100,14 +101,15 @@ func (u *pages) breachView(ctx context.Context, p *auth.Principal, b breach.Brea
 	}
 	v.Counts = newCountView(t)
 	v.Counts.CanReview = p.Require(b.OrganizationID, auth.ExportPersonalData) == nil
-	if err := u.addImports(ctx, p, v); err != nil {
+	if err := u.addImports(ctx, l, p, v); err != nil {
 		return nil, err
 	}
-	return v, u.addDocuments(ctx, p, v)
+	return v, u.addDocuments(ctx, l, p, v)
 }
 
-// describe fills the organization, its zone, labels and the timeline.
-func (u *pages) describe(ctx context.Context, p *auth.Principal, v *breachView) error {
+// describe fills the organization, its zone, labels in l's language and
+// the timeline.
+func (u *pages) describe(ctx context.Context, l *i18n.Locale, p *auth.Principal, v *breachView) error {
 	org, err := u.organization(ctx, p, v.OrganizationID)
 	if err != nil {
 		return err
@@ -118,25 +120,29 @@ func (u *pages) describe(ctx context.Context, p *auth.Principal, v *breachView) 
 	if err != nil {
 		return fmt.Errorf("data categories: %w", err)
 	}
-	v.Categories = categoryNames(v.DataCategories, cats)
-	l := u.labels()
+	v.Categories = categoryNames(l, v.DataCategories, cats)
+	names := u.labels(l)
 	for _, k := range v.Breach.Kinds {
-		v.Kinds = append(v.Kinds, l.kind(k))
+		v.Kinds = append(v.Kinds, names.kind(k))
 	}
 	loc, name := zoneOf(zone)
 	v.Zone = name
 	for _, e := range v.Events {
-		v.Timeline = append(v.Timeline, eventRow{Kind: humanize(e.Kind), Label: l.event(e.Kind), Note: e.Note,
+		v.Timeline = append(v.Timeline, eventRow{Kind: l.Term("event", e.Kind), Label: names.event(e.Kind), Note: e.Note,
 			At: newInstant(e.At, loc, name), RecordedZone: e.Zone})
 	}
 	return nil
 }
 
-// categoryNames names the breach's data categories (an unknown id is shown as is).
-func categoryNames(ids []string, cats []breach.Category) []string {
+// categoryNames names the breach's data categories in l's language (an
+// unknown id is shown as is).
+func categoryNames(l *i18n.Locale, ids []string, cats []breach.Category) []string {
 	names := make(map[string]string, len(cats))
 	for _, c := range cats {
 		names[c.ID] = c.Name
+		if l.Lang() == "fr" && c.NameFR != "" {
+			names[c.ID] = c.NameFR
+		}
 	}
 	out := make([]string, 0, len(ids))
 	for _, id := range ids {
@@ -161,7 +167,7 @@ func (u *pages) addDuties(ctx context.Context, p *auth.Principal, v *breachView)
 }
 
 // addDocuments lists the breach's documents with their sizes.
-func (u *pages) addDocuments(ctx context.Context, p *auth.Principal, v *breachView) error {
+func (u *pages) addDocuments(ctx context.Context, l *i18n.Locale, p *auth.Principal, v *breachView) error {
 	list, err := u.d.Documents.List(ctx, p, v.ID)
 	if err != nil {
 		return fmt.Errorf("documents: %w", err)
@@ -169,22 +175,29 @@ func (u *pages) addDocuments(ctx context.Context, p *auth.Principal, v *breachVi
 	loc, name := zoneOf(v.Zone)
 	rows := make([]docRow, 0, len(list))
 	for _, d := range list {
-		rows = append(rows, docRow{Document: d, Size: byteSize(d.Size), Generated: newInstant(d.GeneratedAt, loc, name)})
+		rows = append(rows, docRow{Document: d, Size: byteSize(l, d.Size), Generated: newInstant(d.GeneratedAt, loc, name)})
 	}
 	v.Documents = &docSection{Rows: rows}
 	return nil
 }
 
-// labels names vocabulary ids from the regulation catalogue.
-type labels struct{ v *rules.Vocabulary }
-
-func (u *pages) labels() labels {
-	return labels{v: &u.d.Obligations.Catalogue().Vocabulary}
+// labels names vocabulary ids: from the message catalogue of the page's
+// language, else from the regulation catalogue (English).
+type labels struct {
+	l *i18n.Locale
+	v *rules.Vocabulary
 }
 
-func (l labels) kind(id string) string {
-	if l.v != nil {
-		for _, t := range l.v.Kinds {
+func (u *pages) labels(l *i18n.Locale) labels {
+	return labels{l: l, v: &u.d.Obligations.Catalogue().Vocabulary}
+}
+
+func (n labels) kind(id string) string {
+	if n.l.Has("kind." + id) {
+		return n.l.T("kind." + id)
+	}
+	if n.v != nil {
+		for _, t := range n.v.Kinds {
 			if t.ID == id {
 				return t.Label
 			}
@@ -193,12 +206,15 @@ func (l labels) kind(id string) string {
 	return humanize(id)
 }
 
-// event is the catalogue's description of a clock event ("" if unknown).
-// A label that repeats the id ("aware: reasonable certainty …") is
+// event is the description of a clock event ("" if unknown). A regulation
+// catalogue label that repeats the id ("aware: reasonable certainty …") is
 // shortened to its description.
-func (l labels) event(id string) string {
-	if l.v != nil {
-		for _, t := range l.v.Events {
+func (n labels) event(id string) string {
+	if n.l.Has("event_help." + id) {
+		return n.l.T("event_help." + id)
+	}
+	if n.v != nil {
+		for _, t := range n.v.Events {
 			if t.ID == id {
 				return strings.TrimPrefix(t.Label, id+": ")
 			}

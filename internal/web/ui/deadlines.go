@@ -41,7 +41,7 @@ func (u *pages) deadlinesPage(c *gin.Context) {
 		return
 	}
 	v.Rows, v.Overdue = deadlineRows(list)
-	u.render(c, http.StatusOK, "deadlines", deadlinesData{layout: signedIn(c, "Deadlines", "deadlines"), Deadlines: v})
+	u.render(c, http.StatusOK, "deadlines", deadlinesData{layout: u.signedIn(c, u.locale(c).T("deadlines.title"), "deadlines"), Deadlines: v})
 }
 
 // deadlineRows shapes the service's list and counts the overdue duties.

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/i18n"
 	"github.com/breachline/breachline/internal/roster"
 	"github.com/breachline/breachline/internal/web"
 )
@@ -35,6 +36,9 @@ type importView struct {
 	importRow
 	BreachRef   string
 	BreachTitle string
+	// StalledText says, in the page's language, why an import that should
+	// have moved by now has not.
+	StalledText string
 }
 
 // importData is the import page.
@@ -48,7 +52,7 @@ type importData struct {
 const importRefresh = 2
 
 // addImports fills the breach page's imports and upload form.
-func (u *pages) addImports(ctx context.Context, p *auth.Principal, v *breachView) error {
+func (u *pages) addImports(ctx context.Context, l *i18n.Locale, p *auth.Principal, v *breachView) error {
 	list, err := u.d.Roster.ListImports(ctx, p, v.ID)
 	if err != nil {
 		return fmt.Errorf("imports: %w", err)
@@ -56,19 +60,37 @@ func (u *pages) addImports(ctx context.Context, p *auth.Principal, v *breachView
 	loc, name := zoneOf(v.Zone)
 	sec := &importSection{CanUpload: p.Require(v.OrganizationID, auth.Write) == nil}
 	for _, imp := range list {
-		sec.Rows = append(sec.Rows, newImportRow(imp, loc, name))
+		sec.Rows = append(sec.Rows, newImportRow(l, imp, loc, name))
 	}
 	v.Imports = sec
 	return nil
 }
 
-func newImportRow(imp roster.Import, loc *time.Location, zone string) importRow {
+func newImportRow(l *i18n.Locale, imp roster.Import, loc *time.Location, zone string) importRow {
 	r := importRow{Import: imp, Created: newInstant(imp.CreatedAt, loc, zone)}
 	r.Active = imp.Status == roster.StatusQueued || imp.Status == roster.StatusRunning
 	if imp.Status == roster.StatusRunning && imp.BytesTotal > 0 {
-		r.Percent = strconv.FormatFloat(100*float64(imp.BytesRead)/float64(imp.BytesTotal), 'f', 0, 64) + "%"
+		r.Percent = l.T("import.percent", "N", strconv.FormatFloat(100*float64(imp.BytesRead)/float64(imp.BytesTotal), 'f', 0, 64))
 	}
 	return r
+}
+
+// stalledText says why an import has not moved, in l's language, when the
+// roster service found it stalled.
+func stalledText(l *i18n.Locale, imp roster.Import) string {
+	if imp.Stalled == "" {
+		return ""
+	}
+	if imp.Status == roster.StatusQueued {
+		return l.T("import.stalled_queued")
+	}
+	last := imp.CreatedAt
+	for _, t := range []*time.Time{imp.StartedAt, imp.ProgressAt} {
+		if t != nil && t.After(last) {
+			last = *t
+		}
+	}
+	return l.T("import.stalled_running", "Since", l.Clock(last.UTC())+" UTC")
 }
 
 // uploadRoster receives the breach page's upload form and shows the new
@@ -126,8 +148,9 @@ func (u *pages) importPage(c *gin.Context) {
 		return
 	}
 	loc, name := zoneOf(org.TimeZone)
-	v := &importView{importRow: newImportRow(imp, loc, name), BreachRef: b.Reference, BreachTitle: b.Title}
-	d := importData{layout: signedIn(c, "Import "+strconv.FormatInt(imp.ID, 10)+" · "+b.Reference, "breaches"), Import: v}
+	l := u.locale(c)
+	v := &importView{importRow: newImportRow(l, imp, loc, name), BreachRef: b.Reference, BreachTitle: b.Title, StalledText: stalledText(l, imp)}
+	d := importData{layout: u.signedIn(c, l.T("import.title", "ID", imp.ID, "Ref", b.Reference), "breaches"), Import: v}
 	if v.Active {
 		d.Refresh = importRefresh
 	}

@@ -22,9 +22,10 @@ type invitationData struct {
 // whether the person sets a password or signs in.
 type invitationView struct {
 	auth.InvitationView
-	RoleLabel string
-	Token     string
-	Name      string
+	Token string
+	Name  string
+	// MinPassword is the shortest password accepted.
+	MinPassword int
 	// SignedInAs is the address of the browser's current session, if any.
 	SignedInAs string
 	Fields     map[string]string
@@ -43,8 +44,9 @@ func (u *pages) invitationPage(c *gin.Context) {
 }
 
 func (u *pages) renderInvitation(c *gin.Context, status int, v auth.InvitationView, token, name string, fields map[string]string) {
-	iv := &invitationView{InvitationView: v, RoleLabel: auth.RoleLabel(v.Role), Token: token, Name: name, Fields: fields}
-	d := invitationData{layout: layout{Title: "Invitation to " + v.Organization}, Invitation: iv}
+	l := u.locale(c)
+	iv := &invitationView{InvitationView: v, Token: token, Name: name, Fields: fieldText(l, fields), MinPassword: auth.MinPasswordLength}
+	d := invitationData{layout: u.base(c, l.T("invitation.title", "Org", v.Organization)), Invitation: iv}
 	// The form is protected like the sign-in form: a session's token when
 	// signed in, else a pre-session double-submit cookie.
 	if p, csrf, ok := u.s.SessionPrincipal(c); ok {
@@ -62,8 +64,9 @@ func (u *pages) invitationInvalid(c *gin.Context, err error) {
 		u.fail(c, err)
 		return
 	}
-	u.render(c, http.StatusNotFound, "error", errorData{layout: layout{Title: "Invitation not valid"}, Code: http.StatusNotFound,
-		Error: "This invitation link is not valid: it may have expired, been used, or been withdrawn. Ask the organization's administrator for a new one."})
+	l := u.locale(c)
+	u.render(c, http.StatusNotFound, "error", errorData{layout: u.base(c, l.T("invitation.invalid_title")), Code: http.StatusNotFound,
+		Error: l.T("invitation.invalid_text")})
 }
 
 // acceptInvitation uses the link once: a new account is created with the
@@ -87,7 +90,7 @@ func (u *pages) acceptInvitation(c *gin.Context) {
 	name := strings.TrimSpace(c.PostForm("name"))
 	in := auth.AcceptInput{Name: name, Password: c.PostForm("password")}
 	if !v.HasAccount && in.Password != c.PostForm("password_again") {
-		u.renderInvitation(c, http.StatusBadRequest, v, token, name, map[string]string{"password_again": "The two passwords differ."})
+		u.renderInvitation(c, http.StatusBadRequest, v, token, name, map[string]string{"password_again": u.locale(c).T("invitation.passwords_differ")})
 		return
 	}
 	user, err := u.d.Auth.AcceptInvitation(c.Request.Context(), token, p, web.RequestID(c), in)

@@ -55,7 +55,7 @@ func (u *pages) reviewPage(c *gin.Context) {
 	if int64(v.Last) < q.Total {
 		v.Next = v.Last
 	}
-	u.render(c, http.StatusOK, "review", reviewData{layout: signedIn(c, "Review duplicates · "+b.Reference, "breaches"), Review: v})
+	u.render(c, http.StatusOK, "review", reviewData{layout: u.signedIn(c, u.locale(c).T("review.title", "Ref", b.Reference), "breaches"), Review: v})
 }
 
 // reviewDecision records the decision a review page's form sent about one

@@ -21,6 +21,7 @@ import (
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/document"
+	"github.com/breachline/breachline/internal/i18n"
 	"github.com/breachline/breachline/internal/obligation"
 	"github.com/breachline/breachline/internal/roster"
 	"github.com/breachline/breachline/internal/rules"
@@ -36,6 +37,7 @@ type AuthService interface {
 	Organizations(ctx context.Context, p *auth.Principal) ([]auth.Organization, error)
 	Invitation(ctx context.Context, token string) (auth.InvitationView, error)
 	AcceptInvitation(ctx context.Context, token string, by *auth.Principal, requestID string, in auth.AcceptInput) (auth.User, error)
+	SetLanguage(ctx context.Context, p *auth.Principal, requestID, lang string) (auth.User, error)
 }
 
 // BreachService is what the pages need of breaches (breach.Service).
@@ -84,11 +86,14 @@ type Deps struct {
 	SessionTTL time.Duration
 }
 
-// pages holds the parsed templates, one set per page, and the services.
+// pages holds the parsed templates, one set per page and language, and
+// the services.
 type pages struct {
-	s      *web.Server
-	d      Deps
-	byName map[string]*template.Template
+	s *web.Server
+	d Deps
+	// byLang holds, for each language, the page templates by name; their
+	// t, tn, term and date functions write in that language.
+	byLang map[string]map[string]*template.Template
 	static http.FileSystem
 }
 
@@ -98,13 +103,22 @@ func Register(s *web.Server, d Deps) error {
 	if d.Auth == nil || d.Breaches == nil || d.Obligations == nil || d.Documents == nil || d.Roster == nil {
 		panic("ui.Register: every service is required")
 	}
-	u := &pages{s: s, d: d, byName: map[string]*template.Template{}}
+	u := &pages{s: s, d: d, byLang: map[string]map[string]*template.Template{}}
 	for _, name := range []string{"signin", "breaches", "breach", "deadlines", "import", "review", "error", "invitation"} {
-		t, err := template.New(name).Funcs(pageFuncs()).ParseFS(templates.FS, "pages/layout.html", "pages/partials.html", "pages/"+name+".html")
+		t, err := template.New(name).Funcs(pageFuncs(i18n.For(i18n.Default))).ParseFS(templates.FS, "pages/layout.html", "pages/partials.html", "pages/"+name+".html")
 		if err != nil {
 			return err
 		}
-		u.byName[name] = t
+		for _, lang := range i18n.Languages {
+			if u.byLang[lang] == nil {
+				u.byLang[lang] = map[string]*template.Template{}
+			}
+			clone, err := t.Clone()
+			if err != nil {
+				return err
+			}
+			u.byLang[lang][name] = clone.Funcs(pageFuncs(i18n.For(lang)))
+		}
 	}
 	sub, err := fs.Sub(templates.FS, "static")
 	if err != nil {
@@ -126,19 +140,42 @@ type layout struct {
 	// Refresh, when set, reloads the page after that many seconds (an
 	// import in progress; no script needed).
 	Refresh int
+	// Lang is the page's language (<html lang>); OtherLanguages are the
+	// language switcher's choices, Path the page it returns to and
+	// LangCSRF its form token (the session's, empty before sign-in).
+	Lang           string
+	OtherLanguages []*i18n.Locale
+	Path           string
+	LangCSRF       string
+}
+
+// base is the layout of a page for whoever asks, signed in or not.
+func (u *pages) base(c *gin.Context, title string) layout {
+	l := u.locale(c)
+	_, csrf := u.caller(c)
+	lay := layout{Title: title, Lang: l.Lang(), Path: returnPath(c.Request.URL), LangCSRF: csrf}
+	for _, lang := range i18n.Languages {
+		if lang != l.Lang() {
+			lay.OtherLanguages = append(lay.OtherLanguages, i18n.For(lang))
+		}
+	}
+	return lay
 }
 
 // signedIn is the layout of a page for the signed-in caller.
-func signedIn(c *gin.Context, title, nav string) layout {
+func (u *pages) signedIn(c *gin.Context, title, nav string) layout {
+	lay := u.base(c, title)
 	p := web.Principal(c)
-	return layout{Title: title, Nav: nav, User: &p.User, CSRF: web.CSRF(c)}
+	lay.Nav, lay.User, lay.CSRF = nav, &p.User, web.CSRF(c)
+	return lay
 }
 
 // render executes a page into a buffer first, so a template error becomes a
 // clean 500 rather than half a page.
 func (u *pages) render(c *gin.Context, status int, name string, data any) {
 	var buf bytes.Buffer
-	if err := u.byName[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+	c.Header("Content-Language", u.locale(c).Lang())
+	if err := u.byLang[u.locale(c).Lang()][name].ExecuteTemplate(&buf, "layout", data); err != nil {
 		web.LogFailure(c, http.StatusInternalServerError, err)
 		c.AbortWithStatus(http.StatusInternalServerError)
 		return
@@ -157,6 +194,7 @@ func (u *pages) routes() {
 	forms.GET("/signin", u.signinPage)
 	forms.POST("/signin", u.signin)
 	forms.POST("/signout", u.signout)
+	forms.POST("/language", u.setLanguage)
 	forms.GET("/invitations/:token", u.invitationPage)
 	forms.POST("/invitations/:token", u.acceptInvitation)
 	forms.GET("/breaches", u.requirePage, u.breachesPage)
@@ -181,7 +219,9 @@ type signinData struct {
 func (u *pages) signinPage(c *gin.Context) {
 	token := web.NewID() + web.NewID()
 	u.s.SetCookie(c, preSessionCookie, token, 3600)
-	u.render(c, http.StatusOK, "signin", signinData{layout: layout{Title: "Sign in", CSRF: token}, Next: localPath(c.Query("next"))})
+	lay := u.base(c, u.locale(c).T("signin.title"))
+	lay.CSRF = token
+	u.render(c, http.StatusOK, "signin", signinData{layout: lay, Next: localPath(c.Query("next"))})
 }
 
 func (u *pages) signin(c *gin.Context) {
@@ -193,8 +233,11 @@ func (u *pages) signin(c *gin.Context) {
 	email := strings.TrimSpace(c.PostForm("email"))
 	user, err := u.d.Auth.Authenticate(c.Request.Context(), email, c.PostForm("password"))
 	if err != nil {
-		u.render(c, http.StatusUnauthorized, "signin", signinData{layout: layout{Title: "Sign in", CSRF: pre}, Email: email,
-			Next: localPath(c.PostForm("next")), Error: "That e-mail and password do not match an account."})
+		l := u.locale(c)
+		lay := u.base(c, l.T("signin.title"))
+		lay.CSRF = pre
+		u.render(c, http.StatusUnauthorized, "signin", signinData{layout: lay, Email: email,
+			Next: localPath(c.PostForm("next")), Error: l.T("signin.error")})
 		return
 	}
 	cookie, _, err := u.d.Auth.CreateSession(c.Request.Context(), user.ID, u.d.SessionTTL)
@@ -233,9 +276,13 @@ type errorData struct {
 func (u *pages) fail(c *gin.Context, err error) {
 	p := web.Classify(err)
 	web.LogFailure(c, p.Status, err)
-	d := errorData{layout: layout{Title: http.StatusText(p.Status)}, Code: p.Status, Error: p.Message}
-	if p.Status >= http.StatusInternalServerError {
-		d.Error = "Something went wrong on our side. Quote request " + web.RequestID(c) + " when reporting it."
+	l := u.locale(c)
+	d := errorData{layout: u.base(c, statusTitle(l, p.Status)), Code: p.Status, Error: problemText(l, p)}
+	switch {
+	case p.Status == http.StatusNotFound:
+		d.Error = l.T("error.not_found_text")
+	case p.Status >= http.StatusInternalServerError:
+		d.Error = l.T("error.internal", "ID", web.RequestID(c))
 	}
 	if v, ok := c.Get("principal"); ok {
 		d.User, d.CSRF = &v.(*auth.Principal).User, web.CSRF(c)
@@ -292,7 +339,7 @@ func (u *pages) breachesPage(c *gin.Context) {
 	for _, o := range orgs {
 		names[o.ID] = o.Name
 	}
-	u.render(c, http.StatusOK, "breaches", breachesData{layout: signedIn(c, "Breaches", "breaches"),
+	u.render(c, http.StatusOK, "breaches", breachesData{layout: u.signedIn(c, u.locale(c).T("breaches.title"), "breaches"),
 		Breaches: list, Total: total, OrgNames: names, Query: f.Query, Status: f.Status, Statuses: breach.Statuses})
 }
 

@@ -4,36 +4,27 @@ import (
 	"fmt"
 	"html/template"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/breachline/breachline/internal/i18n"
 	"github.com/breachline/breachline/internal/obligation"
 	"github.com/breachline/breachline/internal/roster"
 )
 
-// Layouts of the instants the pages show. Each shown instant also carries
-// its UTC form in a title (on hover) and a machine-readable datetime.
-const (
-	localLayout = "2006-01-02 15:04 MST"
-	utcLayout   = "2006-01-02 15:04 UTC"
-)
-
-// instant is a point in time as a page shows it.
+// instant is a point in time as a page shows it: in the zone it belongs
+// to, written by the page's language (the "datetime" function), with its
+// UTC form in a title (on hover) and a machine-readable datetime.
 type instant struct {
-	Local    string // in the zone it belongs to, e.g. "2024-05-03 17:00 EDT"
-	Zone     string // the zone's name, e.g. "America/Toronto"
-	UTC      string // "2024-05-03 21:00 UTC"
-	Datetime string // RFC 3339 in UTC, for <time datetime>
+	At       time.Time // in the zone it belongs to
+	Zone     string    // the zone's name, e.g. "America/Toronto"
+	Datetime string    // RFC 3339 in UTC, for <time datetime>
 }
 
 // newInstant shows t in loc, named zone.
 func newInstant(t time.Time, loc *time.Location, zone string) *instant {
-	return &instant{
-		Local:    t.In(loc).Format(localLayout),
-		Zone:     zone,
-		UTC:      t.UTC().Format(utcLayout),
-		Datetime: t.UTC().Format(time.RFC3339),
-	}
+	return &instant{At: t.In(loc), Zone: zone, Datetime: t.UTC().Format(time.RFC3339)}
 }
 
 // zoneOf resolves an IANA zone name; an empty or unknown name is UTC.
@@ -149,9 +140,63 @@ func tallies(m map[string]int64) []tally {
 	return out
 }
 
-// pageFuncs are the helpers the templates call.
-func pageFuncs() template.FuncMap {
-	return template.FuncMap{"words": humanize, "dict": dict, "address": postalAddress}
+// pageFuncs are the helpers the templates call, writing in l's language:
+//
+//	{{t "key" "Field" value ...}}  a message (fields fill {{.Field}})
+//	{{tn "key" n ...}}              a message whose form depends on the count n
+//	{{term "group" id}}             a vocabulary id in words ("breach_status" "open")
+//	{{num n}}                       a whole number with the language's separators
+//	{{date t}} {{datetime t}}       a day, or a day and time with the zone, in the zone t carries
+//	{{utc t}}                       the same instant in UTC
+//	{{catlang}}                     lang="en" on text from the English-only regulation catalogue, when the page is not English
+func pageFuncs(l *i18n.Locale) template.FuncMap {
+	catalogueLang := template.HTMLAttr("")
+	if l.Lang() != "en" {
+		catalogueLang = ` lang="en"`
+	}
+	return template.FuncMap{"words": humanize, "dict": dict, "address": postalAddress,
+		"t": l.T,
+		"tn": func(key string, n any, args ...any) (string, error) {
+			c, err := count(n)
+			return l.N(key, c, args...), err
+		},
+		"term": func(group string, id any) string { return l.Term(group, fmt.Sprint(id)) },
+		"num": func(n any) (string, error) {
+			c, err := count(n)
+			return l.Int(c), err
+		},
+		"date":     func(t any) (string, error) { return formatTime(t, l.Date) },
+		"datetime": func(t any) (string, error) { return formatTime(t, l.DateTime) },
+		"utc":      func(t any) (string, error) { return formatTime(t, l.UTC) },
+		"catlang":  func() template.HTMLAttr { return catalogueLang },
+	}
+}
+
+// count reads a template's whole number.
+func count(n any) (int64, error) {
+	switch v := n.(type) {
+	case int:
+		return int64(v), nil
+	case int64:
+		return v, nil
+	case int32:
+		return int64(v), nil
+	}
+	return 0, fmt.Errorf("not a whole number: %T", n)
+}
+
+// formatTime writes a time.Time or *time.Time (nil: nothing).
+func formatTime(t any, f func(time.Time) string) (string, error) {
+	switch v := t.(type) {
+	case time.Time:
+		return f(v), nil
+	case *time.Time:
+		if v == nil {
+			return "", nil
+		}
+		return f(*v), nil
+	}
+	return "", fmt.Errorf("not a time: %T", t)
 }
 
 // postalAddress writes a person's address on one line, leaving out the
@@ -187,13 +232,20 @@ func dict(kv ...any) (map[string]any, error) {
 // "unauthorized access") when no label is known.
 func humanize(id string) string { return strings.ReplaceAll(id, "_", " ") }
 
-// byteSize writes a size for people ("12.3 kB").
-func byteSize(n int64) string {
+// byteSize writes a size for people: "12.3 kB", "12,3 ko".
+func byteSize(l *i18n.Locale, n int64) string {
+	one := func(f float64) string {
+		s := strconv.FormatFloat(f, 'f', 1, 64)
+		if l.Lang() == "fr" {
+			s = strings.Replace(s, ".", ",", 1)
+		}
+		return s
+	}
 	switch {
 	case n < 1000:
-		return fmt.Sprintf("%d B", n)
+		return l.T("size.bytes", "N", l.Int(n))
 	case n < 1000*1000:
-		return fmt.Sprintf("%.1f kB", float64(n)/1000)
+		return l.T("size.kilobytes", "N", one(float64(n)/1000))
 	}
-	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	return l.T("size.megabytes", "N", one(float64(n)/1e6))
 }

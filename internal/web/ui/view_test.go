@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachline/breachline/internal/i18n"
 	"github.com/breachline/breachline/internal/obligation"
 )
 
@@ -46,11 +47,13 @@ func TestKeptZoneShowsTheDeadlinesZone(t *testing.T) {
 	}
 	at := time.Date(2025, 10, 27, 10, 0, 0, 0, toronto)
 	got := keptZone(&at)
-	if got.Local != "2025-10-27 10:00 EDT" || got.Zone != "America/Toronto" || got.UTC != "2025-10-27 14:00 UTC" || got.Datetime != "2025-10-27T14:00:00Z" {
+	en, fr := i18n.For("en"), i18n.For("fr")
+	if en.DateTime(got.At) != "2025-10-27 10:00 EDT" || got.Zone != "America/Toronto" || en.UTC(got.At) != "2025-10-27 14:00 UTC" ||
+		got.Datetime != "2025-10-27T14:00:00Z" || fr.DateTime(got.At) != "27 octobre 2025 à 10\u00a0h HAE" {
 		t.Fatalf("Toronto: %+v", got)
 	}
 	fixed := time.Date(2025, 1, 2, 9, 30, 0, 0, time.FixedZone("", 5*3600+1800))
-	if got := keptZone(&fixed); got.Zone != "UTC+05:30" || got.UTC != "2025-01-02 04:00 UTC" {
+	if got := keptZone(&fixed); got.Zone != "UTC+05:30" || en.UTC(got.At) != "2025-01-02 04:00 UTC" {
 		t.Fatalf("fixed offset: %+v", got)
 	}
 	if keptZone(nil) != nil {
