@@ -9,6 +9,7 @@ import (
 	"github.com/breachline/breachline/internal/i18n"
 	"github.com/breachline/breachline/internal/obligation"
 	"github.com/breachline/breachline/internal/roster"
+	"github.com/breachline/breachline/internal/rosterfile"
 	"github.com/breachline/breachline/internal/rules"
 )
 
@@ -29,7 +30,7 @@ func TestEveryVocabularyTermIsTranslated(t *testing.T) {
 		"required":          {requiredWord(nil), requiredWord(new(bool)), "yes"},
 		"import_status":     {roster.StatusQueued, roster.StatusRunning, roster.StatusDone, roster.StatusFailed, roster.StatusCancelled},
 		"stage":             {document.StagePreliminary, document.StageUpdate, document.StageFinal},
-		"channel":           {roster.ChannelEmail, roster.ChannelPostal, roster.ChannelNone, roster.UnknownValue},
+		"channel":           {rosterfile.ChannelEmail, rosterfile.ChannelPostal, rosterfile.ChannelNone, roster.UnknownValue},
 		"language":          {roster.UnknownValue, "en", "fr"},
 		"region":            {roster.UnknownValue},
 	}
