@@ -24,13 +24,23 @@ var sameInFrench = map[string]bool{
 // messages reads a catalogue file as key -> text (plural forms joined).
 func messages(t *testing.T, lang string) map[string]string {
 	t.Helper()
-	raw, err := fs.ReadFile(locales.FS, lang+".yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := yaml.Unmarshal(raw, &m); err != nil {
-		t.Fatalf("%s.yaml: %v", lang, err)
+	m := map[string]any{}
+	where := map[string]string{}
+	for _, name := range locales.Files(lang) {
+		raw, err := fs.ReadFile(locales.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var part map[string]any
+		if err := yaml.Unmarshal(raw, &part); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for k, v := range part {
+			if other, dup := where[k]; dup {
+				t.Errorf("%s is in both %s and %s", k, other, name)
+			}
+			m[k], where[k] = v, name
+		}
 	}
 	out := make(map[string]string, len(m))
 	for k, v := range m {

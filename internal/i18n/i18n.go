@@ -57,13 +57,15 @@ var load = sync.OnceValue(func() *catalogue {
 	b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
 	c := &catalogue{bundle: b, locales: map[string]*Locale{}}
 	for _, lang := range Languages {
-		f, err := b.LoadMessageFileFS(locales.FS, lang+".yaml")
-		if err != nil {
-			panic(fmt.Sprintf("i18n: locales/%s.yaml: %v", lang, err))
-		}
-		keys := make(map[string]bool, len(f.Messages))
-		for _, m := range f.Messages {
-			keys[m.ID] = true
+		keys := map[string]bool{}
+		for _, name := range locales.Files(lang) {
+			f, err := b.LoadMessageFileFS(locales.FS, name)
+			if err != nil {
+				panic(fmt.Sprintf("i18n: locales/%s: %v", name, err))
+			}
+			for _, m := range f.Messages {
+				keys[m.ID] = true
+			}
 		}
 		c.locales[lang] = &Locale{lang: lang, loc: goi18n.NewLocalizer(b, lang), keys: keys}
 	}
