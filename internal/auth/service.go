@@ -392,11 +392,17 @@ func (s *Service) PrincipalFromToken(ctx context.Context, plain string) (*Princi
 	var t Token
 	err := s.db.WithContext(ctx).Where("hash = ?", sha(plain)).Take(&t).Error
 	now := s.now()
-	if err != nil || t.RevokedAt != nil || (t.ExpiresAt != nil && now.After(*t.ExpiresAt)) {
+	if err := lookupError(err); err != nil {
+		return nil, err
+	}
+	if t.RevokedAt != nil || (t.ExpiresAt != nil && now.After(*t.ExpiresAt)) {
 		return nil, errs.ErrUnauthorized
 	}
 	var u User
-	if err := s.db.WithContext(ctx).Take(&u, t.UserID).Error; err != nil || u.DisabledAt != nil {
+	if err := lookupError(s.db.WithContext(ctx).Take(&u, t.UserID).Error); err != nil {
+		return nil, err
+	}
+	if u.DisabledAt != nil {
 		return nil, errs.ErrUnauthorized
 	}
 	// Record use at most once a minute to keep reads from becoming writes.
@@ -408,6 +414,19 @@ func (s *Service) PrincipalFromToken(ctx context.Context, plain string) (*Princi
 		p.Session = t.SessionHash
 	}
 	return p, err
+}
+
+// lookupError is a credential lookup's error as the caller must see it: no
+// such token or session is unauthorized; a store that failed is its own
+// error (a 503, never "sign in"), wrapped with what was looked up.
+func lookupError(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return errs.ErrUnauthorized
+	}
+	return fmt.Errorf("credential lookup: %w", err)
 }
 
 // CreateSession signs a user in; it returns the cookie value and CSRF token.
@@ -425,11 +444,17 @@ func (s *Service) CreateSession(ctx context.Context, userID int64, ttl time.Dura
 // PrincipalFromSession authenticates a session cookie, returning its CSRF token.
 func (s *Service) PrincipalFromSession(ctx context.Context, cookie string) (*Principal, string, error) {
 	var sess Session
-	if err := s.db.WithContext(ctx).Where("hash = ?", sha(cookie)).Take(&sess).Error; err != nil || s.now().After(sess.ExpiresAt) {
+	if err := lookupError(s.db.WithContext(ctx).Where("hash = ?", sha(cookie)).Take(&sess).Error); err != nil {
+		return nil, "", err
+	}
+	if s.now().After(sess.ExpiresAt) {
 		return nil, "", errs.ErrUnauthorized
 	}
 	var u User
-	if err := s.db.WithContext(ctx).Take(&u, sess.UserID).Error; err != nil || u.DisabledAt != nil {
+	if err := lookupError(s.db.WithContext(ctx).Take(&u, sess.UserID).Error); err != nil {
+		return nil, "", err
+	}
+	if u.DisabledAt != nil {
 		return nil, "", errs.ErrUnauthorized
 	}
 	p, err := s.Principal(ctx, u, "session", 0)

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -17,7 +20,14 @@ import (
 // Decode reads a JSON body strictly: unknown fields, trailing data and
 // oversized bodies are errors that name the problem.
 func Decode(c *gin.Context, dst any) error {
-	dec := json.NewDecoder(c.Request.Body)
+	raw, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return decodeError(err)
+	}
+	if field, ok := nulField(raw); ok {
+		return &errs.Invalid{Message: "text may not contain NUL characters", Fields: map[string]string{field: "contains a NUL character (\\u0000)"}}
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err)
@@ -26,6 +36,57 @@ func Decode(c *gin.Context, dst any) error {
 		return &errs.Invalid{Message: "the body must hold exactly one JSON value"}
 	}
 	return nil
+}
+
+// nulField finds the first JSON string (a value or a key) holding a NUL
+// character, which no stored text may hold (PostgreSQL refuses it), and
+// names it by its path ("events.2.note"). Bodies without an escaped NUL,
+// nearly all, are not decoded twice.
+func nulField(raw []byte) (string, bool) {
+	if !bytes.Contains(bytes.ToLower(raw), []byte(`\u0000`)) {
+		return "", false
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return "", false // the decoder reports the syntax error
+	}
+	return findNUL(v, "")
+}
+
+func findNUL(v any, path string) (string, bool) {
+	name := func(k string) string {
+		if path == "" {
+			return k
+		}
+		return path + "." + k
+	}
+	switch x := v.(type) {
+	case string:
+		if strings.ContainsRune(x, 0) {
+			return cmp.Or(path, "body"), true
+		}
+	case []any:
+		for i, e := range x {
+			if p, ok := findNUL(e, name(strconv.Itoa(i))); ok {
+				return p, true
+			}
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if strings.ContainsRune(k, 0) {
+				return cmp.Or(path, "body"), true
+			}
+			if p, ok := findNUL(x[k], name(k)); ok {
+				return p, true
+			}
+		}
+	}
+	return "", false
 }
 
 func decodeError(err error) error {

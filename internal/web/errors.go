@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/errs"
 )
 
@@ -17,6 +18,10 @@ type apiError struct {
 	Fields    map[string]string `json:"fields,omitempty"`
 	RequestID string            `json:"request_id,omitempty"`
 }
+
+// retryAfter is how long a client should wait, in seconds, when the
+// database is unavailable.
+const retryAfter = "5"
 
 // errTooLarge marks a body over the configured limit.
 var errTooLarge = errors.New("request body too large")
@@ -41,6 +46,8 @@ func Classify(err error) Problem {
 	var tooBig *http.MaxBytesError
 	var limit *errs.Limit
 	switch {
+	case db.Unavailable(err):
+		return Problem{http.StatusServiceUnavailable, "unavailable", "the service cannot reach its database; try again shortly", nil}
 	case errors.As(err, &limit):
 		return Problem{http.StatusUnprocessableEntity, "limit", limit.Message, nil}
 	case errors.As(err, &inv):
@@ -68,6 +75,9 @@ func Classify(err error) Problem {
 func Fail(c *gin.Context, err error) {
 	p := Classify(err)
 	LogFailure(c, p.Status, err)
+	if p.Status == http.StatusServiceUnavailable {
+		c.Header("Retry-After", retryAfter)
+	}
 	c.AbortWithStatusJSON(p.Status, gin.H{"error": apiError{Code: p.Code, Message: p.Message, Fields: p.Fields, RequestID: RequestID(c)}})
 }
 

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -101,16 +103,16 @@ func (s *Server) authenticate(c *gin.Context) {
 		}
 		p, err := s.opts.Sessions.PrincipalFromToken(c.Request.Context(), strings.TrimSpace(token))
 		if err != nil {
-			Fail(c, errs.ErrUnauthorized)
+			Fail(c, credentialError(err))
 			return
 		}
 		SetPrincipal(c, p, "")
 		c.Next()
 		return
 	}
-	p, csrf, ok := s.SessionPrincipal(c)
-	if !ok {
-		Fail(c, errs.ErrUnauthorized)
+	p, csrf, err := s.Session(c)
+	if err != nil {
+		Fail(c, credentialError(err))
 		return
 	}
 	if !safeMethod(c.Request.Method) && !CSRFMatches(c.GetHeader("X-CSRF-Token"), csrf) {
@@ -124,17 +126,73 @@ func (s *Server) authenticate(c *gin.Context) {
 // SessionPrincipal is the signed-in user of the browser's session cookie,
 // with the session's form token; ok is false without a valid session.
 func (s *Server) SessionPrincipal(c *gin.Context) (*auth.Principal, string, bool) {
+	p, csrf, err := s.Session(c)
+	return p, csrf, err == nil
+}
+
+// Session is SessionPrincipal with its error: errs.ErrUnauthorized without
+// a valid session, or the store's error when the session could not be
+// looked up (the caller answers that with a 503, not a sign-in).
+func (s *Server) Session(c *gin.Context) (*auth.Principal, string, error) {
 	cookie, err := c.Cookie(SessionCookie)
 	if err != nil || cookie == "" {
-		return nil, "", false
+		return nil, "", errs.ErrUnauthorized
 	}
-	p, csrf, err := s.opts.Sessions.PrincipalFromSession(c.Request.Context(), cookie)
-	if err != nil {
-		return nil, "", false
+	return s.opts.Sessions.PrincipalFromSession(c.Request.Context(), cookie)
+}
+
+// credentialError makes any refusal of credentials a plain 401 that says
+// nothing of why, and keeps a store failure as it is: a 503 when the
+// database is unavailable, never "sign in".
+func credentialError(err error) error {
+	if errors.Is(err, errs.ErrUnauthorized) {
+		return errs.ErrUnauthorized
 	}
-	return p, csrf, true
+	return err
 }
 
 func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// rejectNUL refuses a request whose path or query holds a NUL character,
+// naming the parameter: no stored text may hold one, and a search for one
+// fails in PostgreSQL. JSON bodies are checked by Decode, form posts by
+// RejectNULForm.
+func (s *Server) rejectNUL(c *gin.Context) {
+	if strings.ContainsRune(c.Request.URL.Path, 0) {
+		s.fail(c, &errs.Invalid{Message: "the path may not contain NUL characters", Fields: map[string]string{"path": "contains a NUL character"}})
+		return
+	}
+	if name, ok := nulValue(c.Request.URL.Query()); ok {
+		s.fail(c, &errs.Invalid{Message: "text may not contain NUL characters", Fields: map[string]string{name: "contains a NUL character"}})
+		return
+	}
+	c.Next()
+}
+
+// RejectNULForm refuses a form post with a NUL character in a field,
+// naming the field; it goes after the body limit of the routes it guards.
+func (s *Server) RejectNULForm(c *gin.Context) {
+	if c.Request.Method == http.MethodPost && c.ContentType() == "application/x-www-form-urlencoded" {
+		if err := c.Request.ParseForm(); err == nil {
+			if name, ok := nulValue(c.Request.PostForm); ok {
+				s.fail(c, &errs.Invalid{Message: "text may not contain NUL characters", Fields: map[string]string{name: "contains a NUL character"}})
+				return
+			}
+		}
+	}
+	c.Next()
+}
+
+// nulValue names the first parameter whose name or value holds a NUL.
+func nulValue(v url.Values) (string, bool) {
+	for k, vals := range v {
+		for _, val := range vals {
+			if strings.ContainsRune(k, 0) || strings.ContainsRune(val, 0) {
+				return strings.ReplaceAll(k, "\x00", ""), true
+			}
+		}
+	}
+	return "", false
 }

@@ -77,7 +77,7 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{opts: o, openapi: spec, Engine: gin.New()}
 	s.Engine.HandleMethodNotAllowed = true
-	s.Engine.Use(withRequestID(o.Logger), s.recover, accessLog, securityHeaders)
+	s.Engine.Use(withRequestID(o.Logger), s.recover, accessLog, securityHeaders, s.rejectNUL)
 	s.Engine.NoRoute(func(c *gin.Context) { s.fail(c, errs.ErrNotFound) })
 	s.Engine.NoMethod(func(c *gin.Context) {
 		if s.isPage(c) {

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/subtle"
+	"errors"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/document"
+	"github.com/breachline/breachline/internal/errs"
 	"github.com/breachline/breachline/internal/i18n"
 	"github.com/breachline/breachline/internal/obligation"
 	"github.com/breachline/breachline/internal/roster"
@@ -189,7 +191,7 @@ const preSessionCookie = "breachline_csrf"
 func (u *pages) routes() {
 	r := u.s.Engine
 	r.StaticFS("/static", u.static)
-	forms := r.Group("/", web.LimitBody(64<<10))
+	forms := r.Group("/", web.LimitBody(64<<10), u.s.RejectNULForm)
 	forms.GET("/", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/breaches") })
 	forms.GET("/signin", u.signinPage)
 	forms.POST("/signin", u.signin)
@@ -281,6 +283,9 @@ func (u *pages) fail(c *gin.Context, err error) {
 	switch {
 	case p.Status == http.StatusNotFound:
 		d.Error = l.T("error.not_found_text")
+	case p.Status == http.StatusServiceUnavailable:
+		d.Error = l.T("error.unavailable")
+		c.Header("Retry-After", "5")
 	case p.Status >= http.StatusInternalServerError:
 		d.Error = l.T("error.internal", "ID", web.RequestID(c))
 	}
@@ -294,8 +299,12 @@ func (u *pages) fail(c *gin.Context, err error) {
 // requirePage sends a browser without a session to the sign-in page, which
 // returns it to the page it asked for (a breach linked from a reminder).
 func (u *pages) requirePage(c *gin.Context) {
-	p, csrf, ok := u.s.SessionPrincipal(c)
-	if !ok {
+	p, csrf, err := u.s.Session(c)
+	if err != nil && !errors.Is(err, errs.ErrUnauthorized) {
+		u.fail(c, err) // the store failed: 503, not a sign-in
+		return
+	}
+	if err != nil {
 		target := "/signin"
 		if next := localPath(c.Request.URL.Path); next != "" && next != "/breaches" {
 			target += "?next=" + url.QueryEscape(next)
