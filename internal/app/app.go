@@ -258,6 +258,11 @@ func (a *App) jobClient(workers int) (*jobs.Client, error) {
 
 // RunWorkers processes background jobs until ctx is cancelled.
 func (a *App) RunWorkers(ctx context.Context) error {
+	if n, err := a.Roster.RecoverInterrupted(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		a.Log.Info("imports interrupted by the last stop queued again", slog.Int("imports", n))
+	}
 	c, err := a.jobClient(a.Cfg.Workers)
 	if err != nil {
 		return err

@@ -219,3 +219,56 @@ func TestRosterLimitsAreSettings(t *testing.T) {
 		t.Fatalf("a 12-column file under a 10-column limit: %+v", v)
 	}
 }
+
+// TestImportOfADeadWorkerStartsAgainWithinAMinute: an import left running
+// by a worker that died (its lease lapsed on PostgreSQL; the process gone
+// on SQLite) is queued again and done within a minute, says what
+// happened, and a live worker's import is never taken from it.
+func TestImportOfADeadWorkerStartsAgainWithinAMinute(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *apptest.Env) {
+		acme := e.Org("acme")
+		po := e.User("po@acme.example", acme, auth.RolePrivacyOfficer)
+		var b struct{ ID int64 }
+		e.Do("POST", "/api/v1/breaches", po, newBreach).JSON(t, &b)
+		res := uploadRoster(t, e, po, b.ID, "people.csv", rosterCSV)
+		var queued importView
+		res.JSON(t, &queued)
+		g := e.App.DB.Gorm
+		// A live worker holds it: the import is not taken.
+		future := time.Now().UTC().Add(time.Minute)
+		g.Exec("UPDATE imports SET status = 'running', claimed_by = 'alive', lease_until = ? WHERE id = ?", future, queued.ID)
+		if e.App.DB.Dialect == db.Postgres {
+			if _, err := e.App.Roster.RunQueued(context.Background(), queued.ID); err != nil {
+				t.Fatal(err)
+			}
+			var owner string
+			g.Raw("SELECT claimed_by FROM imports WHERE id = ?", queued.ID).Scan(&owner)
+			if owner != "alive" {
+				t.Fatalf("a live worker's import was taken by %q", owner)
+			}
+		}
+		// Its worker dies: the lease lapses (PostgreSQL) or the process
+		// that held the database is gone (SQLite).
+		past := time.Now().UTC().Add(-time.Second)
+		lease := any(past)
+		if e.App.DB.Dialect == db.SQLite {
+			lease = nil
+		}
+		g.Exec("UPDATE imports SET claimed_by = 'dead', lease_until = ?, started_at = ? WHERE id = ?", lease, past, queued.ID)
+		// Its job is the dead worker's too: running, as the job queue sees
+		// it, until its own rescue an hour later.
+		if err := g.Exec("UPDATE river_job SET state = 'running', attempt = 1, attempted_at = ? WHERE kind = 'roster_import'", past).Error; err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		startWorkers(t, e)
+		v := waitImport(t, e, po, queued.ID)
+		took := time.Since(start)
+		var restarts int
+		g.Raw("SELECT restarts FROM imports WHERE id = ?", queued.ID).Scan(&restarts)
+		if v.Status != "done" || v.Accepted != 3 || restarts != 1 || took > time.Minute {
+			t.Fatalf("after its worker died: %+v, restarts %d, in %v", v, restarts, took)
+		}
+		t.Logf("done again %v after the workers started", took)
+	})
+}

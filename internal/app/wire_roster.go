@@ -29,6 +29,8 @@ func (a *App) wireRoster(context.Context) error {
 	a.Roster = svc
 	a.workerFn = append(a.workerFn, func(w *river.Workers) {
 		river.AddWorker(w, &roster.ImportWorker{Service: svc})
+		river.AddWorker(w, &roster.RescueWorker{Service: svc})
 	})
+	a.periodic = append(a.periodic, roster.RescuePeriodic())
 	return nil
 }

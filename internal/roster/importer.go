@@ -2,12 +2,15 @@ package roster
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -116,12 +119,12 @@ func (im *Importer) log() *slog.Logger {
 // crash, it starts from the beginning; run after the import is done, it
 // returns the stored result without reading src.
 func (im *Importer) Run(ctx context.Context, imp *Import, src io.Reader, opts RunOptions) (Result, error) {
-	started := im.now()
-	err := im.DB.Gorm.WithContext(ctx).Model(&Import{}).Where("id = ? AND status <> ?", imp.ID, StatusDone).
-		Updates(map[string]any{"status": StatusRunning, "started_at": started, "error": ""}).Error
+	owner, err := im.claim(ctx, imp.ID)
 	if err != nil {
-		return Result{}, fmt.Errorf("import %d: %w", imp.ID, err)
+		return Result{}, err
 	}
+	stop := im.holdLease(ctx, imp.ID, owner)
+	defer stop()
 	var res Result
 	err = im.inTx(ctx, func(tx *gorm.DB, w peopleWriter) error {
 		var err error
@@ -133,6 +136,69 @@ func (im *Importer) Run(ctx context.Context, imp *Import, src io.Reader, opts Ru
 		return Result{}, err
 	}
 	return res, nil
+}
+
+// ErrHeld is returned by Run when another worker is running the import
+// and its lease has not lapsed.
+var ErrHeld = errors.New("another worker is running this import")
+
+// claim marks the import running under a lease held by a new owner name;
+// an import already done, or running under a live lease, is not taken.
+func (im *Importer) claim(ctx context.Context, id int64) (string, error) {
+	now := im.now()
+	owner := workerName()
+	set := map[string]any{"status": StatusRunning, "started_at": now, "error": "", "claimed_by": owner, "lease_until": nil}
+	if !im.DB.SingleConnection() {
+		set["lease_until"] = now.Add(importLease)
+	}
+	res := im.DB.Gorm.WithContext(ctx).Model(&Import{}).Where("id = ? AND status <> ?", id, StatusDone).
+		Where("NOT (status = ? AND lease_until IS NOT NULL AND lease_until > ?)", StatusRunning, now).Updates(set)
+	if res.Error != nil {
+		return "", fmt.Errorf("import %d: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return "", fmt.Errorf("import %d: %w", id, ErrHeld)
+	}
+	return owner, nil
+}
+
+// holdLease renews the import's lease until stop is called. SQLite's one
+// connection is the import's own until it commits, so there the lease is
+// not kept: a single process holds an SQLite database, and a restarted
+// one queues its interrupted imports again (RecoverInterrupted).
+func (im *Importer) holdLease(ctx context.Context, id int64, owner string) (stop func()) {
+	if im.DB.SingleConnection() {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(importLease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				err := im.DB.Gorm.WithContext(ctx).Model(&Import{}).Where("id = ? AND claimed_by = ? AND status = ?", id, owner, StatusRunning).
+					Update("lease_until", im.now().Add(importLease)).Error
+				if err != nil && ctx.Err() == nil {
+					im.log().Warn("import lease not renewed", slog.Int64("import", id), slog.String("error", err.Error()))
+				}
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// workerName names a worker in the imports table: host, process and a
+// random part, unique per run.
+func workerName() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return host + ":" + strconv.Itoa(os.Getpid()) + ":" + hex.EncodeToString(b)
 }
 
 // DryRun reads src into a breach as an import would, reports what it would

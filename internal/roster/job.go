@@ -10,6 +10,9 @@ import (
 // ImportArgs asks a worker to run a queued import.
 type ImportArgs struct {
 	ImportID int64 `json:"import_id"`
+	// Restart counts the times the import was queued again after its
+	// worker died, so that the new job is not taken for the dead one.
+	Restart int `json:"restart,omitempty"`
 }
 
 // Kind names the job.
@@ -33,4 +36,32 @@ func (w *ImportWorker) Work(ctx context.Context, job *river.Job[ImportArgs]) err
 		return err
 	}
 	return river.JobCancel(err)
+}
+
+// RescueArgs asks for the rescue of imports whose worker died.
+type RescueArgs struct{}
+
+// Kind names the job.
+func (RescueArgs) Kind() string { return "roster_rescue" }
+
+// RescueWorker runs the rescue.
+type RescueWorker struct {
+	river.WorkerDefaults[RescueArgs]
+	Service *Service
+}
+
+// Work rescues.
+func (w *RescueWorker) Work(ctx context.Context, _ *river.Job[RescueArgs]) error {
+	_, err := w.Service.RescueImports(ctx)
+	return err
+}
+
+// RescuePeriodic schedules the rescue, so a dead worker's import is
+// started again within a minute.
+func RescuePeriodic() *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(rescueEvery),
+		func() (river.JobArgs, *river.InsertOpts) {
+			return RescueArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: rescueEvery}}
+		},
+		&river.PeriodicJobOpts{RunOnStart: true})
 }

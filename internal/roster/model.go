@@ -38,6 +38,12 @@ type Import struct {
 	StartedAt  *time.Time    `json:"started_at,omitempty"`
 	ProgressAt *time.Time    `json:"progress_at,omitempty"`
 	FinishedAt *time.Time    `json:"finished_at,omitempty"`
+	// ClaimedBy names the worker running the import, which holds it until
+	// LeaseUntil and renews the lease while it reads; Restarts counts the
+	// times a worker died with it and it was queued again.
+	ClaimedBy  string     `json:"-"`
+	LeaseUntil *time.Time `json:"-"`
+	Restarts   int        `json:"restarts"`
 	// Stalled, when set, explains why an import that should have moved by
 	// now has not (see stalledReason); it is not stored.
 	Stalled string `gorm:"-" json:"stalled,omitempty"`
@@ -164,10 +170,22 @@ const (
 // reporting progress, before it is reported as stalled.
 const stallAfter = 2 * time.Minute
 
+// importLease is how long a worker holds a running import without renewing
+// the hold; a worker renews it every third of that while it reads. An
+// import whose lease lapsed is queued again by the rescue, which runs every
+// rescueEvery: a dead worker's import is started again within a minute.
+const (
+	importLease = 30 * time.Second
+	rescueEvery = 15 * time.Second
+	// maxRestarts stops a file that kills its worker every time (memory)
+	// from being started forever.
+	maxRestarts = 5
+)
+
 // stalledReason says why an import that should have moved by now has not:
 // no worker has taken it, or its worker has stopped reporting (a worker
-// that dies mid-file commits nothing, and River retries the job an hour
-// after it started).
+// that dies mid-file commits nothing, and the import is queued again within
+// a minute).
 func stalledReason(imp Import, now time.Time) string {
 	switch imp.Status {
 	case StatusQueued:
@@ -182,7 +200,7 @@ func stalledReason(imp Import, now time.Time) string {
 			}
 		}
 		if now.Sub(last) > stallAfter {
-			return "No progress reported since " + last.UTC().Format("15:04 UTC") + ". The worker running it may have stopped; nothing is stored until the whole file is read, and the import is retried automatically an hour after it started."
+			return "No progress reported since " + last.UTC().Format("15:04 UTC") + ". The worker running it may have stopped; nothing is stored until the whole file is read, and the import is started again automatically within a minute of its worker stopping."
 		}
 	}
 	return ""

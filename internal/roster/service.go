@@ -240,10 +240,98 @@ func (s *Service) RunQueued(ctx context.Context, id int64) (Result, error) {
 		s.live.Store(id, liveProgress{orgID: orgID, imp: snap})
 		last = s.persistProgress(ctx, id, pr, last)
 	}})
+	if errors.Is(err, ErrHeld) {
+		// A live worker has it (this job was started again after a rescue
+		// that raced the worker's lease renewal): nothing to do here.
+		return resultOf(imp), nil
+	}
 	if err == nil || !IsInternal(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		_ = os.Remove(imp.FilePath)
 	}
 	return res, err
+}
+
+// RescueImports queues again every running import whose worker stopped
+// renewing its lease (the worker died), with a new job, and says so on the
+// import; an import whose workers died maxRestarts times fails instead
+// (a file that kills its worker). It returns the imports rescued.
+func (s *Service) RescueImports(ctx context.Context) (int, error) {
+	var lapsed []Import
+	err := s.DB.Gorm.WithContext(ctx).Select("id", "restarts", "lease_until").
+		Where("status = ? AND lease_until IS NOT NULL AND lease_until < ?", StatusRunning, time.Now().UTC()).Find(&lapsed).Error
+	if err != nil {
+		return 0, fmt.Errorf("rescue imports: %w", err)
+	}
+	n := 0
+	for _, imp := range lapsed {
+		ok, err := s.requeue(ctx, imp, "status = ? AND lease_until IS NOT NULL AND lease_until < ?", StatusRunning, time.Now().UTC())
+		if err != nil {
+			return n, err
+		}
+		if ok {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// RecoverInterrupted queues again the imports left running by a process
+// that stopped. Only for SQLite, which one process holds at a time (so a
+// running import at start is one its last process was running); uploads
+// of the command line, which have no stored file, are left alone.
+func (s *Service) RecoverInterrupted(ctx context.Context) (int, error) {
+	if !s.DB.SingleConnection() {
+		return 0, nil
+	}
+	var left []Import
+	if err := s.DB.Gorm.WithContext(ctx).Select("id", "restarts").Where("status = ? AND file_path <> ''", StatusRunning).
+		Find(&left).Error; err != nil {
+		return 0, fmt.Errorf("recover imports: %w", err)
+	}
+	n := 0
+	for _, imp := range left {
+		ok, err := s.requeue(ctx, imp, "status = ?", StatusRunning)
+		if err != nil {
+			return n, err
+		}
+		if ok {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// requeue queues an import again with a new job in one transaction, if it
+// still matches the guard; past maxRestarts it fails it instead.
+func (s *Service) requeue(ctx context.Context, imp Import, guard string, args ...any) (bool, error) {
+	now := time.Now().UTC()
+	restarted := false
+	err := s.DB.Tx(ctx, func(tx *gorm.DB) error {
+		set := map[string]any{"status": StatusQueued, "restarts": imp.Restarts + 1, "claimed_by": "", "lease_until": nil,
+			"error": "The worker running this import stopped at " + now.Format("15:04 UTC") + "; nothing was stored, and the import is starting again."}
+		if imp.Restarts+1 >= maxRestarts {
+			set = map[string]any{"status": StatusFailed, "claimed_by": "", "lease_until": nil, "finished_at": now,
+				"error": fmt.Sprintf("The workers running this import stopped %d times; nothing was stored. The file may be too large for the workers' memory: split it, or ask an administrator.", maxRestarts)}
+		}
+		res := tx.WithContext(ctx).Model(&Import{}).Where("id = ?", imp.ID).Where(guard, args...).Updates(set)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		restarted = set["status"] == StatusQueued
+		if !restarted {
+			return nil
+		}
+		sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+		if !ok {
+			return errors.New("requeue import: not in a transaction")
+		}
+		_, err := s.Jobs.InsertTx(ctx, sqlTx, ImportArgs{ImportID: imp.ID, Restart: imp.Restarts + 1}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}})
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("requeue import %d: %w", imp.ID, err)
+	}
+	return restarted, nil
 }
 
 // orgOf is the organization of a breach.
