@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -30,12 +29,14 @@ import (
 
 // AuthService is what the pages need of accounts (auth.Service).
 type AuthService interface {
-	Authenticate(ctx context.Context, email, password string) (auth.User, error)
+	SignIn(ctx context.Context, in auth.SignInInput) (auth.SignInResult, error)
+	SignInSecondStep(ctx context.Context, in auth.SecondStepInput) (auth.SignInResult, error)
 	CreateSession(ctx context.Context, userID int64, ttl time.Duration) (string, string, error)
 	DeleteSession(ctx context.Context, cookie string) error
 	Organizations(ctx context.Context, p *auth.Principal) ([]auth.Organization, error)
 	Invitation(ctx context.Context, token string) (auth.InvitationView, error)
 	AcceptInvitation(ctx context.Context, token string, by *auth.Principal, requestID string, in auth.AcceptInput) (auth.User, error)
+	AccountService
 }
 
 // BreachService is what the pages need of breaches (breach.Service).
@@ -82,6 +83,9 @@ type Deps struct {
 	Uploads web.RosterUploads
 	// SessionTTL is the length of a sign-in.
 	SessionTTL time.Duration
+	// TokenMaxTTL is the longest an API token made on the account page
+	// may last.
+	TokenMaxTTL time.Duration
 }
 
 // pages holds the parsed templates, one set per page, and the services.
@@ -99,7 +103,8 @@ func Register(s *web.Server, d Deps) error {
 		panic("ui.Register: every service is required")
 	}
 	u := &pages{s: s, d: d, byName: map[string]*template.Template{}}
-	for _, name := range []string{"signin", "breaches", "breach", "deadlines", "import", "review", "error", "invitation"} {
+	for _, name := range []string{"signin", "signin_code", "breaches", "breach", "deadlines", "import", "review", "error", "invitation",
+		"message", "forgot", "reset", "unlock", "account", "two_step"} {
 		t, err := template.New(name).Funcs(pageFuncs()).ParseFS(templates.FS, "pages/layout.html", "pages/partials.html", "pages/"+name+".html")
 		if err != nil {
 			return err
@@ -147,8 +152,6 @@ func (u *pages) render(c *gin.Context, status int, name string, data any) {
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
-const preSessionCookie = "breachline_csrf"
-
 func (u *pages) routes() {
 	r := u.s.Engine
 	r.StaticFS("/static", u.static)
@@ -156,7 +159,9 @@ func (u *pages) routes() {
 	forms.GET("/", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/breaches") })
 	forms.GET("/signin", u.signinPage)
 	forms.POST("/signin", u.signin)
+	forms.POST("/signin/code", u.signinCode)
 	forms.POST("/signout", u.signout)
+	u.accountRoutes(forms)
 	forms.GET("/invitations/:token", u.invitationPage)
 	forms.POST("/invitations/:token", u.acceptInvitation)
 	forms.GET("/breaches", u.requirePage, u.breachesPage)
@@ -171,53 +176,25 @@ func (u *pages) routes() {
 	r.POST("/breaches/:id/imports", web.LimitBodies(64<<10, u.s.UploadLimit()), u.requirePage, u.uploadRoster)
 }
 
-// signinData is the sign-in page.
-type signinData struct {
-	layout
-	Error, Email, Next string
-}
+const preSessionCookie = "breachline_csrf"
 
-// signinPage sets a pre-session CSRF cookie (double submit) for the form.
-func (u *pages) signinPage(c *gin.Context) {
+// preSession gives a form shown before signing in a double-submit token
+// (a cookie and the same value in the form).
+func (u *pages) preSession(c *gin.Context) string {
 	token := web.NewID() + web.NewID()
 	u.s.SetCookie(c, preSessionCookie, token, 3600)
-	u.render(c, http.StatusOK, "signin", signinData{layout: layout{Title: "Sign in", CSRF: token}, Next: localPath(c.Query("next"))})
+	return token
 }
 
-func (u *pages) signin(c *gin.Context) {
-	pre, _ := c.Cookie(preSessionCookie)
-	if pre == "" || subtle.ConstantTimeCompare([]byte(pre), []byte(c.PostForm("csrf_token"))) != 1 {
-		c.Redirect(http.StatusSeeOther, "/signin")
-		return
+// preSessionOK checks a form posted before signing in: its token is the
+// cookie's, or the signed-in session's.
+func (u *pages) preSessionOK(c *gin.Context) bool {
+	got := c.PostForm("csrf_token")
+	if pre, _ := c.Cookie(preSessionCookie); pre != "" && subtle.ConstantTimeCompare([]byte(pre), []byte(got)) == 1 {
+		return true
 	}
-	email := strings.TrimSpace(c.PostForm("email"))
-	user, err := u.d.Auth.Authenticate(c.Request.Context(), email, c.PostForm("password"))
-	if err != nil {
-		u.render(c, http.StatusUnauthorized, "signin", signinData{layout: layout{Title: "Sign in", CSRF: pre}, Email: email,
-			Next: localPath(c.PostForm("next")), Error: "That e-mail and password do not match an account."})
-		return
-	}
-	cookie, _, err := u.d.Auth.CreateSession(c.Request.Context(), user.ID, u.d.SessionTTL)
-	if err != nil {
-		u.fail(c, err)
-		return
-	}
-	u.s.SetCookie(c, web.SessionCookie, cookie, int(u.d.SessionTTL.Seconds()))
-	u.s.SetCookie(c, preSessionCookie, "", -1)
-	dest := localPath(c.PostForm("next"))
-	if dest == "" {
-		dest = "/breaches"
-	}
-	c.Redirect(http.StatusSeeOther, dest)
-}
-
-func (u *pages) signout(c *gin.Context) {
-	if _, csrf, ok := u.s.SessionPrincipal(c); ok && web.CSRFMatches(c.PostForm("csrf_token"), csrf) {
-		cookie, _ := c.Cookie(web.SessionCookie)
-		u.d.Auth.DeleteSession(c.Request.Context(), cookie)
-	}
-	u.s.SetCookie(c, web.SessionCookie, "", -1)
-	c.Redirect(http.StatusSeeOther, "/signin")
+	_, csrf, ok := u.s.SessionPrincipal(c)
+	return ok && web.CSRFMatches(got, csrf)
 }
 
 // errorData is the error page.
@@ -233,6 +210,7 @@ type errorData struct {
 func (u *pages) fail(c *gin.Context, err error) {
 	p := web.Classify(err)
 	web.LogFailure(c, p.Status, err)
+	web.SetRetryAfter(c, p)
 	d := errorData{layout: layout{Title: http.StatusText(p.Status)}, Code: p.Status, Error: p.Message}
 	if p.Status >= http.StatusInternalServerError {
 		d.Error = "Something went wrong on our side. Quote request " + web.RequestID(c) + " when reporting it."
