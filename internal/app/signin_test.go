@@ -25,14 +25,14 @@ import (
 
 // browser is a client that keeps its cookies and never follows redirects.
 type browser struct {
-	t       *testing.T
+	t       testing.TB
 	e       *apptest.Env
 	cookies map[string]string
 	// ip, when set, is sent as X-Forwarded-For (which must be ignored).
 	ip string
 }
 
-func newBrowser(t *testing.T, e *apptest.Env) *browser {
+func newBrowser(t testing.TB, e *apptest.Env) *browser {
 	return &browser{t: t, e: e, cookies: map[string]string{}}
 }
 
@@ -348,7 +348,7 @@ func TestOldBcryptHashIsReplacedAtSignIn(t *testing.T) {
 // configT is the configuration a test environment may change.
 type configT = config.Config
 
-func openSQLite(t *testing.T) *db.DB { return dbtest.OpenEmpty(t, db.SQLite) }
+func openSQLite(t testing.TB) *db.DB { return dbtest.OpenEmpty(t, db.SQLite) }
 
 func sortDurations(ds []time.Duration) {
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })

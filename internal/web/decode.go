@@ -1,11 +1,13 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -14,10 +16,18 @@ import (
 	"github.com/breachline/breachline/internal/errs"
 )
 
-// Decode reads a JSON body strictly: unknown fields, trailing data and
-// oversized bodies are errors that name the problem.
+// Decode reads a JSON body strictly: unknown fields (and fields named in
+// another case), repeated keys, trailing data and oversized bodies are
+// errors that name the problem.
 func Decode(c *gin.Context, dst any) error {
-	dec := json.NewDecoder(c.Request.Body)
+	raw, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return decodeError(err)
+	}
+	if err := checkKeys(raw, reflect.TypeOf(dst)); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err)
