@@ -304,3 +304,21 @@ func TestAccountTokensShownOnce(t *testing.T) {
 		t.Fatalf("revoke without the form's token: %d", r.Status)
 	}
 }
+
+// TestHTTPSSettings: with an https base URL, answers carry HSTS and the
+// session cookie is Secure; over http neither.
+func TestHTTPSSettings(t *testing.T) {
+	for _, base := range []string{"http://127.0.0.1:8080", "https://breachline.example.org"} {
+		e := apptest.NewWith(t, openSQLite(t), func(c *configT) { c.BaseURL = base })
+		e.User("po@acme.example", e.Org("acme"), auth.RolePrivacyOfficer)
+		r := newBrowser(t, e).signIn("po@acme.example", "correct horse battery")
+		https := strings.HasPrefix(base, "https")
+		cookies := strings.Join(r.Header.Values("Set-Cookie"), "\n")
+		if (r.Header.Get("Strict-Transport-Security") != "") != https || strings.Contains(cookies, "Secure") != https {
+			t.Errorf("%s: HSTS %q, cookies %s", base, r.Header.Get("Strict-Transport-Security"), cookies)
+		}
+		if !strings.Contains(r.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") || r.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: security headers missing", base)
+		}
+	}
+}
