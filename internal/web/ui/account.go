@@ -65,16 +65,23 @@ func (u *pages) requireForm(c *gin.Context) {
 // accountData is the account page: password, two-step sign-in, tokens.
 type accountData struct {
 	layout
-	Notice string
-	Fields map[string]string
+	problem
+	// Notice says what was just done; the template words it:
+	// password-changed (Ended sessions, Revoked tokens), two-step-on,
+	// two-step-off, token-created (TokenName) or token-revoked.
+	Notice         string
+	Ended, Revoked int64
+	Fields         map[string]string
 	// TwoStep: the second factor is on; RecoveryLeft unused codes remain.
 	TwoStep      bool
 	RecoveryLeft int64
 	// RecoveryCodes and NewToken are shown once, right after being made.
 	RecoveryCodes []string
 	NewToken      string
-	Tokens        []tokenRow
-	Expiries      []expiryChoice
+	// CreatedToken names the token just made.
+	CreatedToken string
+	Tokens       []tokenRow
+	Expiries     []expiryChoice
 	// Form keeps what was typed in the token form after a refusal.
 	TokenName, TokenScope string
 }
@@ -88,10 +95,9 @@ type tokenRow struct {
 	LastUsedUTC                string
 }
 
-// expiryChoice is one lifetime a new token can be given.
+// expiryChoice is one lifetime a new token can be given, in days.
 type expiryChoice struct {
-	Days  int
-	Label string
+	Days int
 }
 
 func (u *pages) accountPage(c *gin.Context) {
@@ -121,7 +127,7 @@ func (u *pages) renderAccount(c *gin.Context, status int, d accountData) {
 	}
 	for _, days := range []int{1, 7, 30, 90, 365} {
 		if time.Duration(days)*24*time.Hour <= u.d.TokenMaxTTL {
-			d.Expiries = append(d.Expiries, expiryChoice{Days: days, Label: plural(days, "day")})
+			d.Expiries = append(d.Expiries, expiryChoice{Days: days})
 		}
 	}
 	if d.TokenScope == "" {
@@ -156,28 +162,32 @@ func stamp(t *time.Time) string {
 	return t.UTC().Format(utcLayout)
 }
 
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return strconv.Itoa(n) + " " + unit + "s"
-}
-
-// fieldsOf are the per-field problems of an invalid request; other errors
-// are shown as the error page.
-func fieldsOf(err error) (map[string]string, bool) {
+// refused sorts a refusal the account page shows again: per-field
+// problems, or too many attempts (with Retry-After); ok is false for any
+// other error, shown as the error page.
+func refused(c *gin.Context, err error) (d accountData, ok bool) {
 	var inv *errs.Invalid
 	if errors.As(err, &inv) {
+		d.Fields = inv.Fields
 		if len(inv.Fields) == 0 {
-			return map[string]string{"form": inv.Message}, true
+			d.Fields = map[string]string{"form": inv.Message}
 		}
-		return inv.Fields, true
+		return d, true
 	}
-	var tooMany *errs.TooMany
-	if errors.As(err, &tooMany) {
-		return map[string]string{"current_password": "Too many attempts; " + tooMany.Message + "."}, true
+	if p := web.Classify(err); p.Status == http.StatusTooManyRequests {
+		web.SetRetryAfter(c, p)
+		d.problem = throttled(p)
+		return d, true
 	}
-	return nil, false
+	return d, false
+}
+
+// refusedStatus is the status of a refusal the page shows again.
+func refusedStatus(d accountData) int {
+	if d.Problem == "throttled" {
+		return http.StatusTooManyRequests
+	}
+	return http.StatusBadRequest
 }
 
 // changePassword sets the caller's password: their other sessions end and
@@ -185,23 +195,22 @@ func fieldsOf(err error) (map[string]string, bool) {
 func (u *pages) changePassword(c *gin.Context) {
 	next := c.PostForm("new_password")
 	if next != c.PostForm("new_password_again") {
-		u.renderAccount(c, http.StatusBadRequest, accountData{Fields: map[string]string{"new_password_again": "The two new passwords differ."}})
+		u.renderAccount(c, http.StatusBadRequest, accountData{Fields: map[string]string{"new_password_again": "differ"}})
 		return
 	}
 	out, err := u.d.Auth.ChangePassword(c.Request.Context(), web.Principal(c), web.RequestID(c), c.PostForm("current_password"), next)
-	if fields, ok := fieldsOf(err); ok {
-		if msg, ok := fields["password"]; ok {
-			fields["new_password"] = msg
+	if d, ok := refused(c, err); ok {
+		if msg, ok := d.Fields["password"]; ok {
+			d.Fields["new_password"] = msg
 		}
-		u.renderAccount(c, http.StatusBadRequest, accountData{Fields: fields})
+		u.renderAccount(c, refusedStatus(d), d)
 		return
 	}
 	if err != nil {
 		u.fail(c, err)
 		return
 	}
-	u.renderAccount(c, http.StatusOK, accountData{Notice: fmt.Sprintf("Your password was changed. %s signed out and %s revoked.",
-		plural(int(out.SessionsEnded), "other session"), plural(int(out.TokensRevoked), "token"))})
+	u.renderAccount(c, http.StatusOK, accountData{Notice: "password-changed", Ended: out.SessionsEnded, Revoked: out.TokensRevoked})
 }
 
 // twoStepData is the page that sets up the authenticator app.
@@ -210,11 +219,12 @@ type twoStepData struct {
 	Secret string
 	URI    string
 	QR     template.URL
-	Error  string
+	// Wrong: the confirmation code was not right.
+	Wrong bool
 }
 
-func (u *pages) renderTwoStep(c *gin.Context, status int, e auth.TOTPEnrolment, problem string) {
-	d := twoStepData{layout: signedIn(c, "Set up two-step sign-in", "account"), Secret: e.Secret, URI: e.URI, Error: problem,
+func (u *pages) renderTwoStep(c *gin.Context, status int, e auth.TOTPEnrolment, wrong bool) {
+	d := twoStepData{layout: signedIn(c, "Set up two-step sign-in", "account"), Secret: e.Secret, URI: e.URI, Wrong: wrong,
 		// The PNG is made here, never from input: safe as a data: URL.
 		QR: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(e.QR))}
 	u.render(c, status, "two_step", d)
@@ -228,7 +238,7 @@ func (u *pages) startTwoStep(c *gin.Context) {
 		u.fail(c, err)
 		return
 	}
-	u.renderTwoStep(c, http.StatusOK, e, "")
+	u.renderTwoStep(c, http.StatusOK, e, false)
 }
 
 // confirmTwoStep turns two-step sign-in on with a first code and shows the
@@ -243,7 +253,7 @@ func (u *pages) confirmTwoStep(c *gin.Context) {
 			u.fail(c, perr)
 			return
 		}
-		u.renderTwoStep(c, http.StatusBadRequest, e, "That code is not right. Enter the six digits your app shows now.")
+		u.renderTwoStep(c, http.StatusBadRequest, e, true)
 		return
 	}
 	if err != nil {
@@ -252,15 +262,16 @@ func (u *pages) confirmTwoStep(c *gin.Context) {
 	}
 	now := time.Now()
 	p.User.TOTPEnabledAt = &now
-	u.renderAccount(c, http.StatusOK, accountData{Notice: "Two-step sign-in is on.", RecoveryCodes: codes})
+	u.renderAccount(c, http.StatusOK, accountData{Notice: "two-step-on", RecoveryCodes: codes})
 }
 
 // disableTwoStep turns two-step sign-in off after checking the password.
 func (u *pages) disableTwoStep(c *gin.Context) {
 	p := web.Principal(c)
 	err := u.d.Auth.DisableTOTP(c.Request.Context(), p, web.RequestID(c), c.ClientIP(), c.PostForm("current_password"))
-	if fields, ok := fieldsOf(err); ok {
-		u.renderAccount(c, http.StatusBadRequest, accountData{Fields: map[string]string{"disable_password": fields["current_password"]}})
+	if d, ok := refused(c, err); ok {
+		d.Fields = map[string]string{"disable_password": d.Fields["current_password"]}
+		u.renderAccount(c, refusedStatus(d), d)
 		return
 	}
 	if err != nil {
@@ -268,7 +279,7 @@ func (u *pages) disableTwoStep(c *gin.Context) {
 		return
 	}
 	p.User.TOTPEnabledAt = nil
-	u.renderAccount(c, http.StatusOK, accountData{Notice: "Two-step sign-in is off."})
+	u.renderAccount(c, http.StatusOK, accountData{Notice: "two-step-off"})
 }
 
 // createToken issues a token and shows it once.
@@ -280,15 +291,16 @@ func (u *pages) createToken(c *gin.Context) {
 		in.ExpiresAt = &at
 	}
 	plain, _, err := u.d.Auth.IssueToken(c.Request.Context(), p, web.RequestID(c), p.User.ID, in)
-	if fields, ok := fieldsOf(err); ok {
-		u.renderAccount(c, http.StatusBadRequest, accountData{Fields: prefixed("token_", fields), TokenName: in.Name, TokenScope: string(in.Scope)})
+	if d, ok := refused(c, err); ok {
+		d.Fields, d.TokenName, d.TokenScope = prefixed("token_", d.Fields), in.Name, string(in.Scope)
+		u.renderAccount(c, refusedStatus(d), d)
 		return
 	}
 	if err != nil {
 		u.fail(c, err)
 		return
 	}
-	u.renderAccount(c, http.StatusCreated, accountData{NewToken: plain, Notice: "Token " + strings.TrimSpace(in.Name) + " created."})
+	u.renderAccount(c, http.StatusCreated, accountData{NewToken: plain, Notice: "token-created", CreatedToken: strings.TrimSpace(in.Name)})
 }
 
 func prefixed(prefix string, fields map[string]string) map[string]string {
@@ -311,5 +323,5 @@ func (u *pages) revokeToken(c *gin.Context) {
 		u.fail(c, err)
 		return
 	}
-	u.renderAccount(c, http.StatusOK, accountData{Notice: "The token was revoked."})
+	u.renderAccount(c, http.StatusOK, accountData{Notice: "token-revoked"})
 }

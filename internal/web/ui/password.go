@@ -14,7 +14,8 @@ import (
 // forgotData is the "forgot password" page.
 type forgotData struct {
 	layout
-	Email, Error string
+	problem
+	Email string
 }
 
 // forgotPage asks for the address to send a reset link to.
@@ -32,30 +33,28 @@ func (u *pages) forgot(c *gin.Context) {
 	email := strings.TrimSpace(c.PostForm("email"))
 	err := u.d.Auth.RequestPasswordReset(c.Request.Context(), email, c.ClientIP(), web.RequestID(c))
 	var inv *errs.Invalid
-	var tooMany *errs.TooMany
+	p := web.Classify(err)
 	switch {
 	case errors.As(err, &inv):
 		u.render(c, http.StatusBadRequest, "forgot", forgotData{layout: layout{Title: "Forgot your password", CSRF: c.PostForm("csrf_token")},
-			Email: email, Error: "Enter the e-mail address you sign in with."})
+			Email: email, problem: problem{Problem: "invalid"}})
 		return
-	case errors.As(err, &tooMany):
-		p := web.Classify(err)
+	case p.Status == http.StatusTooManyRequests:
 		web.SetRetryAfter(c, p)
-		u.render(c, http.StatusTooManyRequests, "forgot", forgotData{layout: layout{Title: "Forgot your password", CSRF: c.PostForm("csrf_token")},
-			Email: email, Error: "Too many requests from your network. Try again later."})
+		u.render(c, p.Status, "forgot", forgotData{layout: layout{Title: "Forgot your password", CSRF: c.PostForm("csrf_token")},
+			Email: email, problem: throttled(p)})
 		return
 	case err != nil:
 		u.fail(c, err)
 		return
 	}
-	u.render(c, http.StatusOK, "message", messageData{layout: layout{Title: "Check your e-mail"}, Heading: "Check your e-mail",
-		Text: "If an account uses that address, we have sent it a link to choose a new password. The link works once, within an hour.",
-		Link: "/signin", LinkText: "Back to sign-in"})
+	u.render(c, http.StatusOK, "message", messageData{layout: layout{Title: "Check your e-mail"}, Kind: "reset-sent"})
 }
 
 // resetData is the page where a reset link sets a new password.
 type resetData struct {
 	layout
+	problem
 	Token, Email string
 	NeedsCode    bool
 	Fields       map[string]string
@@ -67,8 +66,7 @@ func (u *pages) badLink(c *gin.Context, err error) {
 		u.fail(c, err)
 		return
 	}
-	u.render(c, http.StatusNotFound, "message", messageData{layout: layout{Title: "Link not valid"}, Heading: "This link is not valid",
-		Text: "It may have expired or been used already.", Link: "/password/forgot", LinkText: "Ask for a new password reset link"})
+	u.render(c, http.StatusNotFound, "message", messageData{layout: layout{Title: "Link not valid"}, Kind: "bad-link"})
 }
 
 func (u *pages) resetPage(c *gin.Context) {
@@ -97,33 +95,32 @@ func (u *pages) reset(c *gin.Context) {
 		u.badLink(c, err)
 		return
 	}
-	again := func(status int, fields map[string]string) {
+	again := func(status int, fields map[string]string, why problem) {
 		u.render(c, status, "reset", resetData{layout: layout{Title: "Choose a new password", CSRF: c.PostForm("csrf_token")},
-			Token: token, Email: v.Email, NeedsCode: v.NeedsCode, Fields: fields})
+			problem: why, Token: token, Email: v.Email, NeedsCode: v.NeedsCode, Fields: fields})
 	}
 	password := c.PostForm("password")
 	if password != c.PostForm("password_again") {
-		again(http.StatusBadRequest, map[string]string{"password_again": "The two passwords differ."})
+		again(http.StatusBadRequest, map[string]string{"password_again": "differ"}, problem{})
 		return
 	}
 	err = u.d.Auth.CompletePasswordReset(c.Request.Context(), token, password, c.PostForm("code"), c.ClientIP(), web.RequestID(c))
 	var inv *errs.Invalid
-	var tooMany *errs.TooMany
+	p := web.Classify(err)
 	switch {
 	case errors.As(err, &inv):
-		again(http.StatusBadRequest, inv.Fields)
+		again(http.StatusBadRequest, inv.Fields, problem{})
 		return
-	case errors.As(err, &tooMany):
-		web.SetRetryAfter(c, web.Classify(err))
-		again(http.StatusTooManyRequests, map[string]string{"code": "Too many attempts. " + tooMany.Message + "."})
+	case p.Status == http.StatusTooManyRequests:
+		web.SetRetryAfter(c, p)
+		again(p.Status, nil, throttled(p))
 		return
 	case err != nil:
 		u.badLink(c, err)
 		return
 	}
 	u.s.SetCookie(c, web.SessionCookie, "", -1)
-	u.render(c, http.StatusOK, "message", messageData{layout: layout{Title: "Password changed"}, Heading: "Your password was changed",
-		Text: "Every browser signed in to the account was signed out, and its API tokens were revoked.", Link: "/signin", LinkText: "Sign in"})
+	u.render(c, http.StatusOK, "message", messageData{layout: layout{Title: "Password changed"}, Kind: "password-reset"})
 }
 
 // unlockData is the page of an unlock link.
@@ -156,7 +153,5 @@ func (u *pages) unlock(c *gin.Context) {
 		u.badLink(c, err)
 		return
 	}
-	u.render(c, http.StatusOK, "message", messageData{layout: layout{Title: "Sign-in unlocked"}, Heading: "Sign-in unlocked",
-		Text: "You can sign in again. If the failed attempts were not yours, choose a new password and turn on two-step sign-in.",
-		Link: "/signin", LinkText: "Sign in"})
+	u.render(c, http.StatusOK, "message", messageData{layout: layout{Title: "Sign-in unlocked"}, Kind: "unlocked"})
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -15,14 +16,24 @@ import (
 // signinData is the sign-in page.
 type signinData struct {
 	layout
-	Error, Email, Next string
+	problem
+	Email, Next string
 }
 
 // signinCodeData is the second step of a sign-in: a code from the
 // authenticator app, or a recovery code.
 type signinCodeData struct {
 	layout
-	Error string
+	problem
+}
+
+// problem is why a form is shown again; the template words it: wrong
+// (password), wrong-code, throttled (try again in Retry seconds), expired (the
+// pending sign-in), invalid (the input), or internal (quote RequestID).
+type problem struct {
+	Problem   string
+	Retry     int
+	RequestID string
 }
 
 // challengeCookie holds a sign-in awaiting its second step.
@@ -46,8 +57,8 @@ func (u *pages) signin(c *gin.Context) {
 	res, err := u.d.Auth.SignIn(c.Request.Context(), auth.SignInInput{Email: email, Password: c.PostForm("password"), IP: c.ClientIP(),
 		RequestID: web.RequestID(c), Next: next, Replace: current, TTL: u.d.SessionTTL})
 	if err != nil {
-		status, msg := u.signinProblem(c, err, "That e-mail and password do not match an account.")
-		u.render(c, status, "signin", signinData{layout: layout{Title: "Sign in", CSRF: pre}, Email: email, Next: next, Error: msg})
+		status, why := u.signinProblem(c, err, "wrong")
+		u.render(c, status, "signin", signinData{layout: layout{Title: "Sign in", CSRF: pre}, problem: why, Email: email, Next: next})
 		return
 	}
 	if res.Challenge != "" {
@@ -74,33 +85,36 @@ func (u *pages) signinCode(c *gin.Context) {
 	switch {
 	case errors.Is(err, auth.ErrChallengeOver):
 		u.clearChallenge(c)
-		u.render(c, http.StatusUnauthorized, "signin", signinData{layout: layout{Title: "Sign in", CSRF: pre},
-			Error: "The sign-in was not completed in time. Sign in again."})
+		u.render(c, http.StatusUnauthorized, "signin", signinData{layout: layout{Title: "Sign in", CSRF: pre}, problem: problem{Problem: "expired"}})
 		return
 	case err != nil:
-		status, msg := u.signinProblem(c, err, "That code is not right. Enter the code your app shows now, or one of your recovery codes.")
-		u.render(c, status, "signin_code", signinCodeData{layout: layout{Title: "Two-step sign-in", CSRF: pre}, Error: msg})
+		status, why := u.signinProblem(c, err, "wrong-code")
+		u.render(c, status, "signin_code", signinCodeData{layout: layout{Title: "Two-step sign-in", CSRF: pre}, problem: why})
 		return
 	}
 	u.clearChallenge(c)
 	u.startSession(c, res)
 }
 
-// signinProblem is the status and message of a refused sign-in step; a
+// signinProblem is the status and problem of a refused sign-in step; a
 // throttled one also sends Retry-After.
-func (u *pages) signinProblem(c *gin.Context, err error, wrong string) (int, string) {
+func (u *pages) signinProblem(c *gin.Context, err error, wrong string) (int, problem) {
 	p := web.Classify(err)
 	web.LogFailure(c, p.Status, err)
-	var tooMany *errs.TooMany
 	var inv *errs.Invalid
 	switch {
-	case errors.As(err, &tooMany):
+	case p.Status == http.StatusTooManyRequests:
 		web.SetRetryAfter(c, p)
-		return http.StatusTooManyRequests, "Too many attempts. " + strings.ToUpper(tooMany.Message[:1]) + tooMany.Message[1:] + "."
+		return p.Status, throttled(p)
 	case errors.Is(err, errs.ErrUnauthorized), errors.As(err, &inv):
-		return http.StatusUnauthorized, wrong
+		return http.StatusUnauthorized, problem{Problem: wrong}
 	}
-	return p.Status, "Something went wrong on our side. Quote request " + web.RequestID(c) + " when reporting it."
+	return p.Status, problem{Problem: "internal", RequestID: web.RequestID(c)}
+}
+
+// throttled is the problem of a 429, with whole seconds to wait.
+func throttled(p web.Problem) problem {
+	return problem{Problem: "throttled", Retry: max(1, int((p.RetryAfter+time.Second-1)/time.Second))}
 }
 
 func (u *pages) clearChallenge(c *gin.Context) {
@@ -128,8 +142,7 @@ func (u *pages) signout(c *gin.Context) {
 	p, csrf, ok := u.s.SessionPrincipal(c)
 	if ok && !web.CSRFMatches(c.PostForm("csrf_token"), csrf) {
 		web.SetPrincipal(c, p, csrf)
-		u.render(c, http.StatusForbidden, "message", messageData{layout: signedIn(c, "Sign out", ""),
-			Heading: "Sign out", Text: "The sign-out form was out of date, so you are still signed in. Use the Sign out button above to sign out."})
+		u.render(c, http.StatusForbidden, "message", messageData{layout: signedIn(c, "Sign out", ""), Kind: "signout-stale"})
 		return
 	}
 	if ok {
@@ -143,9 +156,9 @@ func (u *pages) signout(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/signin")
 }
 
-// messageData is a page that tells one thing, with an optional link.
+// messageData is a page that tells one thing: the template words each
+// Kind (signout-stale, reset-sent, bad-link, password-reset, unlocked).
 type messageData struct {
 	layout
-	Heading, Text  string
-	Link, LinkText string
+	Kind string
 }
