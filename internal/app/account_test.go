@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -321,4 +322,36 @@ func TestHTTPSSettings(t *testing.T) {
 			t.Errorf("%s: security headers missing", base)
 		}
 	}
+}
+
+// TestPurgeEndedAccountRecords: the hourly purge deletes idle and expired
+// sessions, old sign-in counts and old links, and keeps live ones.
+func TestPurgeEndedAccountRecords(t *testing.T) {
+	eachDialect(t, func(t *testing.T, e *apptest.Env) {
+		clock := withClock(e)
+		e.User("po@acme.example", e.Org("acme"), auth.RolePrivacyOfficer)
+		b := newBrowser(t, e)
+		b.signIn("po@acme.example", "wrong password")
+		b.signIn("po@acme.example", "correct horse battery")
+		newBrowser(t, e).signIn("nobody@acme.example", "wrong password")
+		newBrowser(t, e).post("/password/forgot", "/password/forgot", url.Values{"email": {"po@acme.example"}})
+		e.App.Auth.Wait()
+		count := func(table string) (n int64) {
+			e.App.DB.Gorm.Raw("SELECT count(*) FROM " + table).Scan(&n)
+			return n
+		}
+		if _, err := e.App.Auth.PurgeSessions(context.Background(), clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if count("sessions") != 1 || count("signin_throttle") == 0 || count("account_links") != 1 {
+			t.Fatalf("live records purged: %d sessions, %d counts, %d links", count("sessions"), count("signin_throttle"), count("account_links"))
+		}
+		later := clock.Now().Add(8 * 24 * time.Hour)
+		if _, err := e.App.Auth.PurgeSessions(context.Background(), later); err != nil {
+			t.Fatal(err)
+		}
+		if count("sessions") != 0 || count("signin_throttle") != 0 || count("account_links") != 0 {
+			t.Fatalf("ended records kept: %d sessions, %d counts, %d links", count("sessions"), count("signin_throttle"), count("account_links"))
+		}
+	})
 }
