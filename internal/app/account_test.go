@@ -355,3 +355,21 @@ func TestPurgeEndedAccountRecords(t *testing.T) {
 		}
 	})
 }
+
+// TestPasswordChangeIsThrottled: wrong current passwords on the API count
+// as failed sign-ins, so a stolen token cannot guess the password.
+func TestPasswordChangeIsThrottled(t *testing.T) {
+	e := apptest.New(t, "sqlite")
+	tok := e.User("po@acme.example", e.Org("acme"), auth.RolePrivacyOfficer)
+	body := map[string]string{"current_password": "a wrong guess", "new_password": "river stone ladder"}
+	for i := range auth.DefaultThrottle.AccountFree {
+		if res := e.Do("POST", "/api/v1/me/password", tok, body); res.Status != http.StatusBadRequest {
+			t.Fatalf("wrong current password %d: %d", i+1, res.Status)
+		}
+	}
+	body["current_password"] = "correct horse battery"
+	res := e.Do("POST", "/api/v1/me/password", tok, body)
+	if res.Status != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		t.Fatalf("right password after wrong ones: %d %s", res.Status, res.Body)
+	}
+}

@@ -248,15 +248,19 @@ type PasswordChange struct {
 }
 
 // ChangePassword replaces the caller's own password after checking the
-// current one. Every other session of theirs ends, and every token not
-// created in the session they are using is revoked.
-func (s *Service) ChangePassword(ctx context.Context, p *Principal, requestID, current, next string) (PasswordChange, error) {
-	var u User
-	if err := s.db.WithContext(ctx).Take(&u, p.User.ID).Error; err != nil {
-		return PasswordChange{}, fmt.Errorf("user: %w", err)
+// current one (a wrong one counts as a failed sign-in, from ip). Every
+// other session of theirs ends, and every token not created in the session
+// they are using is revoked.
+func (s *Service) ChangePassword(ctx context.Context, p *Principal, requestID, ip, current, next string) (PasswordChange, error) {
+	u, err := s.user(ctx, p.User.ID)
+	if err != nil {
+		return PasswordChange{}, err
 	}
-	if ok, _ := s.hasher.verify(u.PasswordHash, current); !ok {
-		return PasswordChange{}, &errs.Invalid{Message: "the current password is not right", Fields: map[string]string{"current_password": "not right"}}
+	if err := CheckPassword(next, u.Email, u.Name); err != nil {
+		return PasswordChange{}, err
+	}
+	if err := s.checkPassword(ctx, u, current, ip, requestID); err != nil {
+		return PasswordChange{}, err
 	}
 	h, err := s.hashPassword(next, u.Email, u.Name)
 	if err != nil {

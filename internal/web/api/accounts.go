@@ -23,7 +23,7 @@ type AuthService interface {
 	Invitations(ctx context.Context, p *auth.Principal, orgID int64) ([]auth.Invitation, error)
 	RevokeInvitation(ctx context.Context, p *auth.Principal, requestID string, orgID, id int64) error
 	ResendInvitation(ctx context.Context, p *auth.Principal, requestID string, orgID, id int64) (auth.Invitation, error)
-	ChangePassword(ctx context.Context, p *auth.Principal, requestID, current, next string) (auth.PasswordChange, error)
+	ChangePassword(ctx context.Context, p *auth.Principal, requestID, ip, current, next string) (auth.PasswordChange, error)
 	IssueToken(ctx context.Context, by *auth.Principal, requestID string, userID int64, in auth.TokenInput) (string, auth.Token, error)
 	Tokens(ctx context.Context, userID int64) ([]auth.Token, error)
 	RevokeToken(ctx context.Context, by *auth.Principal, requestID string, userID, tokenID int64) error
@@ -224,7 +224,7 @@ func (h *handlers) changePassword(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	out, err := h.d.Auth.ChangePassword(c.Request.Context(), web.Principal(c), web.RequestID(c), in.Current, in.New)
+	out, err := h.d.Auth.ChangePassword(c.Request.Context(), web.Principal(c), web.RequestID(c), c.ClientIP(), in.Current, in.New)
 	if err != nil {
 		web.Fail(c, err)
 		return

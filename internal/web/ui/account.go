@@ -26,7 +26,7 @@ type AccountService interface {
 	CompletePasswordReset(ctx context.Context, token, password, code, ip, requestID string) error
 	UnlockView(ctx context.Context, token string) (string, error)
 	Unlock(ctx context.Context, token, ip, requestID string) error
-	ChangePassword(ctx context.Context, p *auth.Principal, requestID, current, next string) (auth.PasswordChange, error)
+	ChangePassword(ctx context.Context, p *auth.Principal, requestID, ip, current, next string) (auth.PasswordChange, error)
 	StartTOTP(ctx context.Context, p *auth.Principal) (auth.TOTPEnrolment, error)
 	PendingTOTP(ctx context.Context, p *auth.Principal) (auth.TOTPEnrolment, error)
 	ConfirmTOTP(ctx context.Context, p *auth.Principal, requestID, code string) ([]string, error)
@@ -198,7 +198,7 @@ func (u *pages) changePassword(c *gin.Context) {
 		u.renderAccount(c, http.StatusBadRequest, accountData{Fields: map[string]string{"new_password_again": "differ"}})
 		return
 	}
-	out, err := u.d.Auth.ChangePassword(c.Request.Context(), web.Principal(c), web.RequestID(c), c.PostForm("current_password"), next)
+	out, err := u.d.Auth.ChangePassword(c.Request.Context(), web.Principal(c), web.RequestID(c), c.ClientIP(), c.PostForm("current_password"), next)
 	if d, ok := refused(c, err); ok {
 		if msg, ok := d.Fields["password"]; ok {
 			d.Fields["new_password"] = msg
