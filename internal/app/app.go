@@ -135,7 +135,12 @@ func (a *App) wire(ctx context.Context) error {
 		return err
 	}
 	a.Breaches = breach.NewService(a.DB.Gorm, a.Obligations.Terms(), a.Obligations)
-	a.Auth = auth.NewService(a.DB.Gorm, auth.Deps{Terms: a.Obligations.Terms(), Changed: a.Obligations, Mail: sender, BaseURL: a.Cfg.BaseURL})
+	secret, err := a.secretKey()
+	if err != nil {
+		return err
+	}
+	a.Auth = auth.NewService(a.DB.Gorm, auth.Deps{Terms: a.Obligations.Terms(), Changed: a.Obligations, Mail: sender,
+		BaseURL: a.Cfg.BaseURL, Secret: secret, Options: a.accountOptions()})
 	for _, step := range []func(context.Context) error{
 		a.wireHousekeeping,
 		a.wireReminders,
@@ -148,6 +153,17 @@ func (a *App) wire(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// accountOptions are the account settings of the configuration.
+func (a *App) accountOptions() auth.Options {
+	return auth.Options{
+		Argon2: auth.Argon2Params{Memory: uint32(a.Cfg.PasswordMemoryKiB), Iterations: uint32(a.Cfg.PasswordIterations),
+			Parallelism: uint8(a.Cfg.PasswordParallelism)},
+		SessionIdle: a.Cfg.SessionIdle,
+		TokenMaxTTL: a.Cfg.TokenMaxTTL,
+		Throttle:    auth.ThrottlePolicy{LockAfter: a.Cfg.SigninLockAfter, LockFor: a.Cfg.SigninLockFor},
+	}
 }
 
 // loadCatalogue loads the holiday calendars and the regulation catalogue and
@@ -187,8 +203,12 @@ func (a *App) migrate(ctx context.Context) error {
 	return breach.SeedCategories(ctx, a.DB.Gorm, cats)
 }
 
-// Close releases the mail connections and the database.
+// Close waits for the account e-mails still being sent, then releases the
+// mail connections and the database.
 func (a *App) Close() error {
+	if a.Auth != nil {
+		a.Auth.Wait()
+	}
 	if c, ok := a.Mail.(io.Closer); ok {
 		c.Close() // idle SMTP connections; nothing is lost if this fails
 	}
@@ -220,7 +240,7 @@ func (a *App) InsertOnlyJobs() (*jobs.Client, error) { return a.jobClient(0) }
 func (a *App) Router() (*web.Server, error) {
 	srv, err := web.New(web.Options{
 		Sessions: a.Auth, Ready: a, Logger: a.Log, BodyLimit: a.Cfg.BodyLimit, UploadLimit: a.Cfg.UploadLimit,
-		SecureCookies: strings.HasPrefix(a.Cfg.BaseURL, "https://"), Version: Version,
+		SecureCookies: strings.HasPrefix(a.Cfg.BaseURL, "https://"), TrustedProxies: a.Cfg.TrustedProxies, Version: Version,
 	})
 	if err != nil {
 		return nil, err
@@ -229,7 +249,7 @@ func (a *App) Router() (*web.Server, error) {
 	api.Register(srv, api.Deps{Auth: a.Auth, Breaches: a.Breaches, Obligations: a.Obligations, Documents: a.Documents,
 		Roster: a.Roster, Feed: a.Feed, Notices: a.Notices, Uploads: uploads})
 	err = ui.Register(srv, ui.Deps{Auth: a.Auth, Breaches: a.Breaches, Obligations: a.Obligations, Documents: a.Documents,
-		Roster: a.Roster, Uploads: uploads, SessionTTL: a.Cfg.SessionTTL})
+		Roster: a.Roster, Uploads: uploads, SessionTTL: a.Cfg.SessionTTL, TokenMaxTTL: a.Cfg.TokenMaxTTL})
 	if err != nil {
 		return nil, err
 	}
@@ -270,6 +290,16 @@ func (a *App) RunWorkers(ctx context.Context) error {
 	return jobs.Run(ctx, c, a.Cfg.ShutdownTimeout)
 }
 
+// httpServer is the HTTP server with its limits: a client has 10 s to send
+// its headers (at most 64 kB) and 10 minutes for a body (roster uploads
+// are large), and an idle keep-alive connection is closed after 2 minutes.
+// Responses have no write deadline: exports stream for as long as they
+// take, bounded by the client reading them.
+func (a *App) httpServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 10 * time.Minute,
+		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10, ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+}
+
 // Serve runs the HTTP server and, unless withWorkers is false, the job
 // workers in the same process, until ctx is cancelled; it then drains both.
 // ready, if not nil, receives the bound address once listening.
@@ -282,8 +312,7 @@ func (a *App) Serve(ctx context.Context, withWorkers bool, ready func(addr strin
 	if err != nil {
 		return fmt.Errorf("listen on %s (BREACHLINE_LISTEN): %w", a.Cfg.Listen, err)
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 10 * time.Minute,
-		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	hs := a.httpServer(srv.Handler())
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -361,6 +361,20 @@ func bouncesApplied(t *testing.T, dialect db.Dialect) {
 		res.JSON(t, &out)
 		return out
 	}
+	// A relay's token with the bounce scope may post bounces and do
+	// nothing else.
+	var relay struct{ Token string }
+	if res := n.Do("POST", "/api/v1/tokens", n.po, map[string]any{"name": "relay", "scope": "bounce"}); res.Status != http.StatusCreated {
+		t.Fatalf("bounce token: %d %s", res.Status, res.Body)
+	} else {
+		res.JSON(t, &relay)
+	}
+	if res := n.Do("GET", "/api/v1/breaches", relay.Token, nil); res.Status != http.StatusForbidden {
+		t.Fatalf("a bounce token read breaches: %d", res.Status)
+	}
+	if r := post(relay.Token, dsn("postmaster@acme.example", "nobody@example.org", "failed", "5.1.1", "")); r.Matched {
+		t.Fatalf("bounce token: %+v", r)
+	}
 	ann, gone := msg("ann@example.org"), msg("gone@example.org")
 	if !strings.HasPrefix(ann.From, "bounces+") || !strings.HasSuffix(ann.From, "@acme.example") {
 		t.Fatalf("envelope sender %q is not the notice's own bounce address", ann.From)

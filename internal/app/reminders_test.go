@@ -229,7 +229,6 @@ func TestCalendarTokenNeverLogged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.Auth.BcryptCost = 4
 	srv, err := a.Router()
 	if err != nil {
 		t.Fatal(err)

@@ -27,7 +27,6 @@ func TestGracefulShutdownDrainsRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.Auth.BcryptCost = 4
 	u, err := a.Auth.CreateUser(ctx, a.DB.Gorm, "ops@example.org", "", "")
 	if err != nil {
 		t.Fatal(err)

@@ -20,8 +20,8 @@ import (
 // owners names the one package that may write SQL naming each table.
 var owners = map[string]string{
 	"organizations": "auth", "users": "auth", "memberships": "auth", "api_tokens": "auth", "sessions": "auth",
-	"invitations": "auth",
-	"breaches":    "breach", "breach_events": "breach", "assessment_answers": "breach", "data_categories": "breach",
+	"invitations": "auth", "signin_throttle": "auth", "account_links": "auth", "signin_challenges": "auth", "recovery_codes": "auth",
+	"breaches": "breach", "breach_events": "breach", "assessment_answers": "breach", "data_categories": "breach",
 	"affected_people": "roster", "imports": "roster", "import_rejects": "roster", "roster_counts": "roster",
 	"obligations": "obligation", "obligation_history": "obligation", "calendar_closures": "obligation",
 	"documents": "document", "audit_log": "audit", "reminder_sends": "reminder",

@@ -95,8 +95,13 @@ type User struct {
 	PasswordHash      string     `json:"-"`
 	CalendarTokenHash string     `json:"-"`
 	DisabledAt        *time.Time `json:"disabled_at,omitempty"`
-	CreatedAt         time.Time  `json:"created_at"`
-	UpdatedAt         time.Time  `json:"updated_at"`
+	// TOTPSecret is the encrypted TOTP secret (empty: none); TOTPEnabledAt
+	// is set once the user confirmed a code from it.
+	TOTPSecret    string     `gorm:"column:totp_secret" json:"-"`
+	TOTPEnabledAt *time.Time `gorm:"column:totp_enabled_at" json:"totp_enabled_at,omitempty"`
+	TOTPLastStep  int64      `gorm:"column:totp_last_step" json:"-"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
 
 	// Language is the user's choice of language for pages and e-mails ("" for
 	// none: the organization's default, then the browser, decide).
@@ -116,12 +121,15 @@ type Token struct {
 	ID         int64      `gorm:"primaryKey" json:"id"`
 	UserID     int64      `json:"user_id"`
 	Name       string     `json:"name"`
+	Scope      Scope      `json:"scope"`
 	Prefix     string     `json:"prefix"`
 	Hash       string     `json:"-"`
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	// ParentID is the token this one was created with; it never outlives it.
+	ParentID *int64 `json:"parent_id,omitempty"`
 	// SessionHash is the session the token was created in (directly, or
 	// through a token created in it); empty when made on the command line.
 	SessionHash string `json:"-"`
@@ -131,10 +139,13 @@ type Token struct {
 func (Token) TableName() string { return "api_tokens" }
 
 // Session is a signed-in browser; only the SHA-256 of its cookie is stored.
+// It ends at ExpiresAt (the absolute timeout) or after the idle timeout
+// without a request (LastSeenAt).
 type Session struct {
-	Hash      string `gorm:"primaryKey"`
-	UserID    int64
-	CSRF      string `gorm:"column:csrf"`
-	CreatedAt time.Time
-	ExpiresAt time.Time
+	Hash       string `gorm:"primaryKey"`
+	UserID     int64
+	CSRF       string `gorm:"column:csrf"`
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastSeenAt *time.Time
 }

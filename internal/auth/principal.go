@@ -17,6 +17,9 @@ type Principal struct {
 	// Session is the hash of the session the caller signed in with, or of
 	// the session their token was created in; empty otherwise.
 	Session string
+	// Scope limits a token caller ("" for sessions and the command line,
+	// which are not limited).
+	Scope Scope
 }
 
 // RoleIn returns the caller's role in an organization.

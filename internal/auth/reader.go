@@ -104,11 +104,27 @@ func (s *Service) SetCalendarHash(ctx context.Context, tx *gorm.DB, userID int64
 	return nil
 }
 
-// PurgeSessions deletes the sessions that expired before now.
+// PurgeSessions deletes what has ended before now: sessions past their
+// absolute or idle timeout, pending second steps, sign-in counts no longer
+// held against anyone, and account links expired or used a week ago. It
+// returns how many sessions it deleted.
 func (s *Service) PurgeSessions(ctx context.Context, now time.Time) (int64, error) {
-	res := s.db.WithContext(ctx).Where("expires_at < ?", now.UTC()).Delete(&Session{})
+	now = now.UTC()
+	db := s.db.WithContext(ctx)
+	res := db.Where("expires_at < ? OR last_seen_at < ?", now, now.Add(-s.opts.SessionIdle)).Delete(&Session{})
 	if res.Error != nil {
 		return 0, fmt.Errorf("purge sessions: %w", res.Error)
+	}
+	if err := db.Where("expires_at < ?", now).Delete(&signinChallenge{}).Error; err != nil {
+		return res.RowsAffected, fmt.Errorf("purge sign-in challenges: %w", err)
+	}
+	if err := db.Where("last_attempt_at < ? AND (blocked_until IS NULL OR blocked_until < ?)", now.Add(-s.opts.Throttle.Forget), now).
+		Delete(&throttleRow{}).Error; err != nil {
+		return res.RowsAffected, fmt.Errorf("purge sign-in counts: %w", err)
+	}
+	week := now.Add(-7 * 24 * time.Hour)
+	if err := db.Where("expires_at < ? OR used_at < ?", week, week).Delete(&accountLink{}).Error; err != nil {
+		return res.RowsAffected, fmt.Errorf("purge account links: %w", err)
 	}
 	return res.RowsAffected, nil
 }

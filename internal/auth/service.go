@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
 	"github.com/breachline/breachline/internal/audit"
@@ -25,14 +24,20 @@ import (
 // Service stores and checks users, memberships, tokens and sessions.
 type Service struct {
 	Reader
-	db *gorm.DB
-	// BcryptCost is the password hashing cost; tests lower it.
-	BcryptCost int
-	terms      OrgTerms
-	changed    OrgChanged
-	mail       sender.Sender
-	baseURL    string
-	now        func() time.Time
+	db      *gorm.DB
+	terms   OrgTerms
+	changed OrgChanged
+	mail    sender.Sender
+	baseURL string
+	opts    Options
+	hasher  *passwordHasher
+	// totpKey encrypts TOTP secrets at rest (derived from the
+	// installation's secret key).
+	totpKey []byte
+	now     func() time.Time
+	// background holds the e-mails sent after an answer was given, so that
+	// the answer's timing does not depend on whether an account exists.
+	background sync.WaitGroup
 }
 
 // OrgChanged is told, inside the transaction of every change to an
@@ -45,12 +50,50 @@ type OrgChanged interface {
 
 // Deps are what the auth service needs: the catalogue's vocabulary for
 // organization sectors and roles, the change seam, the mail sender for
-// invitations and the public address their links start with.
+// invitations and account links, the public address their links start
+// with, the installation's secret key and the account settings.
 type Deps struct {
 	Terms   OrgTerms
 	Changed OrgChanged
 	Mail    sender.Sender
 	BaseURL string
+	Secret  []byte
+	Options Options
+}
+
+// Options are the account settings; zero values take the defaults.
+type Options struct {
+	// Argon2 is the cost of password hashes (DefaultArgon2).
+	Argon2 Argon2Params
+	// SessionIdle ends a session after this long without a request
+	// (DefaultSessionIdle).
+	SessionIdle time.Duration
+	// TokenMaxTTL is the longest an API token created in a session may
+	// last, and how long it lasts when no expiry is asked
+	// (DefaultTokenMaxTTL).
+	TokenMaxTTL time.Duration
+	// Throttle paces sign-in attempts (DefaultThrottle).
+	Throttle ThrottlePolicy
+}
+
+// Defaults of the account settings.
+const (
+	DefaultSessionIdle = 30 * time.Minute
+	DefaultTokenMaxTTL = 90 * 24 * time.Hour
+)
+
+func (o Options) withDefaults() Options {
+	if o.Argon2 == (Argon2Params{}) {
+		o.Argon2 = DefaultArgon2
+	}
+	if o.SessionIdle <= 0 {
+		o.SessionIdle = DefaultSessionIdle
+	}
+	if o.TokenMaxTTL <= 0 {
+		o.TokenMaxTTL = DefaultTokenMaxTTL
+	}
+	o.Throttle = o.Throttle.withDefaults()
+	return o
 }
 
 // OrgTerms is the closed vocabulary of organization sectors and roles (the
@@ -62,17 +105,37 @@ type OrgTerms interface {
 	RoleIDs() []string
 }
 
-// NewService returns a Service on db; every dependency is required.
+// NewService returns a Service on db; every dependency but the options is
+// required.
 func NewService(db *gorm.DB, d Deps) *Service {
-	if d.Terms == nil || d.Changed == nil || d.Mail == nil || d.BaseURL == "" {
-		panic("auth.NewService: terms, changed, mail and base URL are required")
+	if d.Terms == nil || d.Changed == nil || d.Mail == nil || d.BaseURL == "" || len(d.Secret) == 0 {
+		panic("auth.NewService: terms, changed, mail, base URL and secret are required")
 	}
-	return &Service{db: db, BcryptCost: 12, terms: d.Terms, changed: d.Changed, mail: d.Mail, baseURL: d.BaseURL,
+	opts := d.Options.withDefaults()
+	return &Service{db: db, terms: d.Terms, changed: d.Changed, mail: d.Mail, baseURL: d.BaseURL,
+		opts: opts, hasher: newPasswordHasher(opts.Argon2), totpKey: deriveKey(d.Secret, "breachline totp secret v1"),
 		now: func() time.Time { return time.Now().UTC() }}
 }
 
-// MinPasswordLength is the shortest password accepted.
-const MinPasswordLength = 12
+// SetClock replaces the service's clock (tests move time forward).
+func (s *Service) SetClock(now func() time.Time) {
+	s.now = func() time.Time { return now().UTC() }
+}
+
+// Wait waits for the e-mails the service is still sending in the
+// background (the application does before closing).
+func (s *Service) Wait() { s.background.Wait() }
+
+// inBackground runs fn after the answer, with its own deadline.
+func (s *Service) inBackground(ctx context.Context, fn func(ctx context.Context)) {
+	s.background.Add(1)
+	go func() {
+		defer s.background.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		fn(ctx)
+	}()
+}
 
 // TokenPrefix starts every API token, so that leaked tokens are recognisable.
 const TokenPrefix = "blt_"
@@ -102,7 +165,7 @@ func (s *Service) CreateUser(ctx context.Context, tx *gorm.DB, email, name, pass
 	}
 	u := User{Email: email, Name: strings.TrimSpace(name)}
 	if password != "" {
-		if u.PasswordHash, err = s.hashPassword(password); err != nil {
+		if u.PasswordHash, err = s.hashPassword(password, email, u.Name); err != nil {
 			return User{}, err
 		}
 	}
@@ -115,35 +178,47 @@ func (s *Service) CreateUser(ctx context.Context, tx *gorm.DB, email, name, pass
 	return u, nil
 }
 
-func (s *Service) hashPassword(password string) (string, error) {
-	if len([]rune(password)) < MinPasswordLength {
-		return "", &errs.Invalid{Message: "password too short", Fields: map[string]string{"password": fmt.Sprintf("at least %d characters", MinPasswordLength)}}
+// hashPassword applies the password policy (with the person's own
+// address and name as words to avoid) and hashes the password.
+func (s *Service) hashPassword(password string, personal ...string) (string, error) {
+	if err := CheckPassword(password, personal...); err != nil {
+		return "", err
 	}
-	if len(password) > 72 {
-		return "", &errs.Invalid{Message: "password too long", Fields: map[string]string{"password": "at most 72 bytes"}}
-	}
-	h, err := bcrypt.GenerateFromPassword([]byte(password), s.BcryptCost)
+	h, err := s.hasher.hash(password)
 	if err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
-	return string(h), nil
+	return h, nil
 }
 
 // ResetPassword replaces a user's password as the installation's operator
 // does: every session of the user ends and every token is revoked, so that
 // whoever knew the old password (or signed in with it) is shut out.
 func (s *Service) ResetPassword(ctx context.Context, tx *gorm.DB, userID int64, password string) error {
-	h, err := s.hashPassword(password)
+	tx = tx.WithContext(ctx)
+	var u User
+	if err := tx.Take(&u, userID).Error; err != nil {
+		return fmt.Errorf("user %d: %w", userID, errs.ErrNotFound)
+	}
+	h, err := s.hashPassword(password, u.Email, u.Name)
 	if err != nil {
 		return err
 	}
-	tx = tx.WithContext(ctx)
-	if err := tx.Model(&User{}).Where("id = ?", userID).
-		Updates(map[string]any{"password_hash": h, "updated_at": s.now()}).Error; err != nil {
-		return fmt.Errorf("set password: %w", err)
+	if err := s.setPasswordHash(tx, userID, h); err != nil {
+		return err
 	}
 	_, _, err = s.endOtherAccess(tx, userID, "")
 	return err
+}
+
+// setPasswordHash stores a new hash; the account's unused password-reset
+// links stop working with the password they were sent to replace.
+func (s *Service) setPasswordHash(tx *gorm.DB, userID int64, hash string) error {
+	if err := tx.Model(&User{}).Where("id = ?", userID).
+		Updates(map[string]any{"password_hash": hash, "updated_at": s.now()}).Error; err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	return s.expireLinks(tx, userID, linkPasswordReset)
 }
 
 // endOtherAccess deletes the user's sessions other than keep and revokes
@@ -173,24 +248,28 @@ type PasswordChange struct {
 }
 
 // ChangePassword replaces the caller's own password after checking the
-// current one. Every other session of theirs ends, and every token not
-// created in the session they are using is revoked.
-func (s *Service) ChangePassword(ctx context.Context, p *Principal, requestID, current, next string) (PasswordChange, error) {
-	var u User
-	if err := s.db.WithContext(ctx).Take(&u, p.User.ID).Error; err != nil {
-		return PasswordChange{}, fmt.Errorf("user: %w", err)
+// current one (a wrong one counts as a failed sign-in, from ip). Every
+// other session of theirs ends, and every token not created in the session
+// they are using is revoked.
+func (s *Service) ChangePassword(ctx context.Context, p *Principal, requestID, ip, current, next string) (PasswordChange, error) {
+	u, err := s.user(ctx, p.User.ID)
+	if err != nil {
+		return PasswordChange{}, err
 	}
-	if u.PasswordHash == "" || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(current)) != nil {
-		return PasswordChange{}, &errs.Invalid{Message: "the current password is not right", Fields: map[string]string{"current_password": "not right"}}
+	if err := CheckPassword(next, u.Email, u.Name); err != nil {
+		return PasswordChange{}, err
 	}
-	h, err := s.hashPassword(next)
+	if err := s.checkPassword(ctx, u, current, ip, requestID); err != nil {
+		return PasswordChange{}, err
+	}
+	h, err := s.hashPassword(next, u.Email, u.Name)
 	if err != nil {
 		return PasswordChange{}, err
 	}
 	var out PasswordChange
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{"password_hash": h, "updated_at": s.now()}).Error; err != nil {
-			return fmt.Errorf("set password: %w", err)
+		if err := s.setPasswordHash(tx, u.ID, h); err != nil {
+			return err
 		}
 		var err error
 		if out.SessionsEnded, out.TokensRevoked, err = s.endOtherAccess(tx, u.ID, p.Session); err != nil {
@@ -235,27 +314,39 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (User, error) {
 	return u, err
 }
 
-// dummyHash makes a sign-in for an unknown address take as long as one for a
-// known address, so response times do not reveal which addresses exist. It
-// is computed on first use: hashing at package init would cost every
-// command of the binary a few hundred milliseconds.
-var dummyHash = sync.OnceValue(func() []byte {
-	h, _ := bcrypt.GenerateFromPassword([]byte("breachline-timing-equaliser"), 12)
-	return h
-})
-
-// Authenticate checks an e-mail and password.
+// Authenticate checks an e-mail and password, taking as long whether or
+// not the address has an account, and whether or not the account has a
+// password or is disabled. It neither throttles nor audits: sign-in pages
+// call SignIn. A hash from before the current parameters (or bcrypt) is
+// replaced after a match.
 func (s *Service) Authenticate(ctx context.Context, email, password string) (User, error) {
 	u, err := s.UserByEmail(ctx, email)
 	if err != nil {
-		bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		if !errors.Is(err, errs.ErrNotFound) {
+			return User{}, err
+		}
+		s.hasher.burn(password)
 		return User{}, errs.ErrUnauthorized
 	}
-	if u.DisabledAt != nil || u.PasswordHash == "" ||
-		bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+	ok, rehash := s.hasher.verify(u.PasswordHash, password)
+	if !ok || u.DisabledAt != nil {
 		return User{}, errs.ErrUnauthorized
+	}
+	if rehash {
+		s.rehash(ctx, u.ID, u.PasswordHash, password)
 	}
 	return u, nil
+}
+
+// rehash replaces a matched hash made with older parameters (or bcrypt)
+// by an argon2id hash of the current ones, unless it changed meanwhile. A
+// failure leaves the old hash, which still verifies.
+func (s *Service) rehash(ctx context.Context, userID int64, old, password string) {
+	h, err := s.hasher.hash(password)
+	if err != nil {
+		return
+	}
+	s.db.WithContext(ctx).Model(&User{}).Where("id = ? AND password_hash = ?", userID, old).Update("password_hash", h)
 }
 
 // SetMembership gives a user a role in an organization (replacing any other).
@@ -291,23 +382,53 @@ func (s *Service) RemoveMembership(ctx context.Context, tx *gorm.DB, userID, org
 	})
 }
 
-// Members lists an organization's users with their roles.
+// Members lists an organization's users with their roles, addresses and
+// whether they use a second factor, unchecked (for the application).
 func (s *Service) Members(ctx context.Context, orgID int64) ([]MemberView, error) {
-	var out []MemberView
+	var rows []struct {
+		MemberView
+		TOTPEnabledAt *time.Time `gorm:"column:totp_enabled_at"`
+	}
 	err := s.db.WithContext(ctx).Table("memberships m").
-		Select("u.id AS user_id, u.email, u.name, m.role, m.created_at").
+		Select("u.id AS user_id, u.email, u.name, m.role, m.created_at, u.totp_enabled_at").
 		Joins("JOIN users u ON u.id = m.user_id").
-		Where("m.organization_id = ?", orgID).Order("u.email").Scan(&out).Error
+		Where("m.organization_id = ?", orgID).Order("u.email").Scan(&rows).Error
+	out := make([]MemberView, len(rows))
+	for i, r := range rows {
+		out[i] = r.MemberView
+		on := r.TOTPEnabledAt != nil
+		out[i].TwoStep = &on
+	}
 	return out, err
 }
 
-// MemberView is a member as listed to an administrator.
+// MembersFor lists an organization's members as the caller may see them:
+// administrators see each member's address and whether they use two-step
+// sign-in; other members see names and roles only.
+func (s *Service) MembersFor(ctx context.Context, p *Principal, orgID int64) ([]MemberView, error) {
+	if err := p.Require(orgID, Read); err != nil {
+		return nil, err
+	}
+	list, err := s.Members(ctx, orgID)
+	if err != nil || p.Require(orgID, Administer) == nil {
+		return list, err
+	}
+	for i := range list {
+		list[i].Email, list[i].TwoStep = "", nil
+	}
+	return list, nil
+}
+
+// MemberView is a member of an organization. Email and TwoStep are shown
+// to administrators only.
 type MemberView struct {
 	UserID    int64     `json:"user_id"`
-	Email     string    `json:"email"`
+	Email     string    `json:"email,omitempty"`
 	Name      string    `json:"name"`
 	Role      Role      `json:"role"`
 	CreatedAt time.Time `json:"created_at"`
+	// TwoStep: the member signs in with a second factor.
+	TwoStep *bool `json:"two_step,omitempty" gorm:"-"`
 }
 
 // Principal loads a user's memberships into a Principal.
@@ -334,139 +455,6 @@ func randomToken(n int) string {
 func sha(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
-}
-
-// CreateToken issues an API token for a user, recording in the audit log
-// that by did (nil: the system). The plaintext is returned once and never stored.
-func (s *Service) CreateToken(ctx context.Context, by *Principal, requestID string, userID int64, name string, expires *time.Time) (string, Token, error) {
-	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 100 {
-		return "", Token{}, &errs.Invalid{Message: "invalid token", Fields: map[string]string{"name": "required, at most 100 characters"}}
-	}
-	plain := TokenPrefix + randomToken(32)
-	t := Token{UserID: userID, Name: name, Prefix: plain[:len(TokenPrefix)+6], Hash: sha(plain), ExpiresAt: expires}
-	if by != nil {
-		t.SessionHash = by.Session
-	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&t).Error; err != nil {
-			return fmt.Errorf("create token: %w", err)
-		}
-		return Audit(ctx, tx, by, requestID, 0, "api_token.create", "api_token", strconv.FormatInt(t.ID, 10),
-			map[string]any{"user_id": userID, "name": name, "prefix": t.Prefix, "expires_at": expires})
-	})
-	if err != nil {
-		return "", Token{}, err
-	}
-	return plain, t, nil
-}
-
-// Tokens lists a user's tokens (never their secrets).
-func (s *Service) Tokens(ctx context.Context, userID int64) ([]Token, error) {
-	var out []Token
-	err := s.db.WithContext(ctx).Where("user_id = ?", userID).Order("id").Find(&out).Error
-	return out, err
-}
-
-// RevokeToken revokes one of a user's tokens, recording in the audit log
-// that by did.
-func (s *Service) RevokeToken(ctx context.Context, by *Principal, requestID string, userID, tokenID int64) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&Token{}).Where("id = ? AND user_id = ? AND revoked_at IS NULL", tokenID, userID).Update("revoked_at", s.now())
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return fmt.Errorf("token %d: %w", tokenID, errs.ErrNotFound)
-		}
-		return Audit(ctx, tx, by, requestID, 0, "api_token.revoke", "api_token", strconv.FormatInt(tokenID, 10),
-			map[string]any{"user_id": userID})
-	})
-}
-
-// PrincipalFromToken authenticates a bearer token.
-func (s *Service) PrincipalFromToken(ctx context.Context, plain string) (*Principal, error) {
-	if !strings.HasPrefix(plain, TokenPrefix) {
-		return nil, errs.ErrUnauthorized
-	}
-	var t Token
-	err := s.db.WithContext(ctx).Where("hash = ?", sha(plain)).Take(&t).Error
-	now := s.now()
-	if err := lookupError(err); err != nil {
-		return nil, err
-	}
-	if t.RevokedAt != nil || (t.ExpiresAt != nil && now.After(*t.ExpiresAt)) {
-		return nil, errs.ErrUnauthorized
-	}
-	var u User
-	if err := lookupError(s.db.WithContext(ctx).Take(&u, t.UserID).Error); err != nil {
-		return nil, err
-	}
-	if u.DisabledAt != nil {
-		return nil, errs.ErrUnauthorized
-	}
-	// Record use at most once a minute to keep reads from becoming writes.
-	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
-		s.db.WithContext(ctx).Model(&Token{}).Where("id = ?", t.ID).Update("last_used_at", now)
-	}
-	p, err := s.Principal(ctx, u, "token", t.ID)
-	if p != nil {
-		p.Session = t.SessionHash
-	}
-	return p, err
-}
-
-// lookupError is a credential lookup's error as the caller must see it: no
-// such token or session is unauthorized; a store that failed is its own
-// error (a 503, never "sign in"), wrapped with what was looked up.
-func lookupError(err error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, gorm.ErrRecordNotFound):
-		return errs.ErrUnauthorized
-	}
-	return fmt.Errorf("credential lookup: %w", err)
-}
-
-// CreateSession signs a user in; it returns the cookie value and CSRF token.
-func (s *Service) CreateSession(ctx context.Context, userID int64, ttl time.Duration) (cookie, csrf string, err error) {
-	cookie, csrf = randomToken(32), randomToken(24)
-	now := s.now()
-	sess := Session{Hash: sha(cookie), UserID: userID, CSRF: csrf, CreatedAt: now, ExpiresAt: now.Add(ttl)}
-	if err := s.db.WithContext(ctx).Create(&sess).Error; err != nil {
-		return "", "", fmt.Errorf("create session: %w", err)
-	}
-	s.db.WithContext(ctx).Where("expires_at < ?", now).Delete(&Session{})
-	return cookie, csrf, nil
-}
-
-// PrincipalFromSession authenticates a session cookie, returning its CSRF token.
-func (s *Service) PrincipalFromSession(ctx context.Context, cookie string) (*Principal, string, error) {
-	var sess Session
-	if err := lookupError(s.db.WithContext(ctx).Where("hash = ?", sha(cookie)).Take(&sess).Error); err != nil {
-		return nil, "", err
-	}
-	if s.now().After(sess.ExpiresAt) {
-		return nil, "", errs.ErrUnauthorized
-	}
-	var u User
-	if err := lookupError(s.db.WithContext(ctx).Take(&u, sess.UserID).Error); err != nil {
-		return nil, "", err
-	}
-	if u.DisabledAt != nil {
-		return nil, "", errs.ErrUnauthorized
-	}
-	p, err := s.Principal(ctx, u, "session", 0)
-	if p != nil {
-		p.Session = sess.Hash
-	}
-	return p, sess.CSRF, err
-}
-
-// DeleteSession signs a browser out.
-func (s *Service) DeleteSession(ctx context.Context, cookie string) error {
-	return s.db.WithContext(ctx).Where("hash = ?", sha(cookie)).Delete(&Session{}).Error
 }
 
 // Audit records an action by p in tx.

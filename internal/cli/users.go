@@ -180,7 +180,7 @@ func ensureOrg(ctx context.Context, a *app.App, tx *gorm.DB, slug, name string) 
 
 func (e *env) tokenCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "token", Short: "Manage API tokens"}
-	var email, name string
+	var email, name, scope string
 	create := &cobra.Command{
 		Use:   "create",
 		Short: "Create an API token for a user; it is printed once",
@@ -196,7 +196,8 @@ func (e *env) tokenCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("no user with e-mail %s", email)
 			}
-			plain, _, err := a.Auth.CreateToken(ctx, &auth.Principal{User: auth.User{Email: "cli"}}, "", u.ID, name, nil)
+			plain, _, err := a.Auth.IssueToken(ctx, &auth.Principal{User: auth.User{Email: "cli"}, Via: "cli"}, "", u.ID,
+				auth.TokenInput{Name: name, Scope: auth.Scope(scope)})
 			if err != nil {
 				return err
 			}
@@ -207,6 +208,7 @@ func (e *env) tokenCmd() *cobra.Command {
 	}
 	create.Flags().StringVar(&email, "email", "", "the user's e-mail (required)")
 	create.Flags().StringVar(&name, "name", "", "what the token is for (required)")
+	create.Flags().StringVar(&scope, "scope", "write", "read (GET routes only), write (everything the user's roles allow) or bounce (bounce reports only)")
 	create.MarkFlagRequired("email")
 	create.MarkFlagRequired("name")
 	cmd.AddCommand(create)

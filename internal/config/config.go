@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -58,8 +59,26 @@ type Config struct {
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 	// Workers is the number of background job workers a process runs.
 	Workers int `yaml:"workers"`
-	// SessionTTL is how long a web sign-in lasts.
+	// SessionTTL is how long a web sign-in lasts at most (the absolute
+	// timeout).
 	SessionTTL time.Duration `yaml:"session_ttl"`
+	// SessionIdle ends a web sign-in after this long without a request.
+	SessionIdle time.Duration `yaml:"session_idle"`
+	// TokenMaxTTL is the longest an API token created in a browser session
+	// (or with another token) may last.
+	TokenMaxTTL time.Duration `yaml:"token_max_ttl"`
+	// PasswordMemoryKiB, PasswordIterations and PasswordParallelism are
+	// the argon2id cost of password hashes (see the README).
+	PasswordMemoryKiB   int `yaml:"password_memory_kib"`
+	PasswordIterations  int `yaml:"password_iterations"`
+	PasswordParallelism int `yaml:"password_parallelism"`
+	// SigninLockAfter failed sign-ins lock an account for SigninLockFor,
+	// or until its owner uses the link e-mailed to them.
+	SigninLockAfter int           `yaml:"signin_lock_after"`
+	SigninLockFor   time.Duration `yaml:"signin_lock_for"`
+	// TrustedProxies are the reverse proxies (addresses or CIDR ranges)
+	// whose X-Forwarded-For header names the client; none by default.
+	TrustedProxies []string `yaml:"trusted_proxies"`
 	// ReminderLeads are how long before a due time deadline reminders are
 	// e-mailed (overdue obligations are reminded daily regardless).
 	ReminderLeads []time.Duration `yaml:"reminder_leads"`
@@ -133,28 +152,36 @@ func (e *Error) Error() string {
 // the outbox, listening on loopback.
 func Defaults() Config {
 	return Config{
-		Listen:            "127.0.0.1:8080",
-		DataDir:           "./breachline-data",
-		BaseURL:           "http://127.0.0.1:8080",
-		MailFrom:          "Breachline <breachline@localhost>",
-		SMTPPoolSize:      4,
-		SMTPTimeout:       30 * time.Second,
-		LogLevel:          "info",
-		LogFormat:         "auto",
-		BodyLimit:         1 << 20,
-		UploadLimit:       2 << 30,
-		ShutdownTimeout:   30 * time.Second,
-		Workers:           10,
-		SessionTTL:        12 * time.Hour,
-		ReminderLeads:     []time.Duration{72 * time.Hour, 24 * time.Hour, 4 * time.Hour},
-		RenderTimeout:     60 * time.Second,
-		RenderMaxPages:    3000,
-		NoticePerSecond:   0,
-		NoticePerHour:     0,
-		NoticeMaxAttempts: 8,
-		NoticeRetryBase:   30 * time.Second,
-		NoticePauseAfter:  50,
-		LettersPerFile:    500,
+		Listen:          "127.0.0.1:8080",
+		DataDir:         "./breachline-data",
+		BaseURL:         "http://127.0.0.1:8080",
+		MailFrom:        "Breachline <breachline@localhost>",
+		SMTPPoolSize:    4,
+		SMTPTimeout:     30 * time.Second,
+		LogLevel:        "info",
+		LogFormat:       "auto",
+		BodyLimit:       1 << 20,
+		UploadLimit:     2 << 30,
+		ShutdownTimeout: 30 * time.Second,
+		Workers:         10,
+		SessionTTL:      12 * time.Hour,
+		SessionIdle:     30 * time.Minute,
+		TokenMaxTTL:     90 * 24 * time.Hour,
+		// argon2id: 46 MiB, one pass, one lane (README, "Passwords").
+		PasswordMemoryKiB:   46 * 1024,
+		PasswordIterations:  1,
+		PasswordParallelism: 1,
+		SigninLockAfter:     10,
+		SigninLockFor:       time.Hour,
+		ReminderLeads:       []time.Duration{72 * time.Hour, 24 * time.Hour, 4 * time.Hour},
+		RenderTimeout:       60 * time.Second,
+		RenderMaxPages:      3000,
+		NoticePerSecond:     0,
+		NoticePerHour:       0,
+		NoticeMaxAttempts:   8,
+		NoticeRetryBase:     30 * time.Second,
+		NoticePauseAfter:    50,
+		LettersPerFile:      500,
 		// The roster file limits; rosterfile.DefaultLimits has the same.
 		RosterMaxCellBytes:         128 << 10,
 		RosterMaxColumns:           1000,
@@ -234,6 +261,22 @@ func settings() []setting {
 		{"UPLOAD_LIMIT", false, func(c *Config, v string) error { return parseInt64(v, &c.UploadLimit) }},
 		{"SHUTDOWN_TIMEOUT", false, func(c *Config, v string) error { return parseDuration(v, &c.ShutdownTimeout) }},
 		{"SESSION_TTL", false, func(c *Config, v string) error { return parseDuration(v, &c.SessionTTL) }},
+		{"SESSION_IDLE", false, func(c *Config, v string) error { return parseDuration(v, &c.SessionIdle) }},
+		{"TOKEN_MAX_TTL", false, func(c *Config, v string) error { return parseDuration(v, &c.TokenMaxTTL) }},
+		{"PASSWORD_MEMORY_KIB", false, func(c *Config, v string) error { return parseInt(v, &c.PasswordMemoryKiB) }},
+		{"PASSWORD_ITERATIONS", false, func(c *Config, v string) error { return parseInt(v, &c.PasswordIterations) }},
+		{"PASSWORD_PARALLELISM", false, func(c *Config, v string) error { return parseInt(v, &c.PasswordParallelism) }},
+		{"SIGNIN_LOCK_AFTER", false, func(c *Config, v string) error { return parseInt(v, &c.SigninLockAfter) }},
+		{"SIGNIN_LOCK_FOR", false, func(c *Config, v string) error { return parseDuration(v, &c.SigninLockFor) }},
+		{"TRUSTED_PROXIES", false, func(c *Config, v string) error {
+			c.TrustedProxies = nil
+			for _, p := range strings.Split(v, ",") {
+				if p = strings.TrimSpace(p); p != "" {
+					c.TrustedProxies = append(c.TrustedProxies, p)
+				}
+			}
+			return nil
+		}},
 		{"CLOSURES", false, parseClosures},
 		{"OPERATORS", false, func(c *Config, v string) error {
 			c.Operators = nil
@@ -387,6 +430,9 @@ func (c Config) validateRest() error {
 	if c.SessionTTL < time.Minute {
 		return &Error{Setting: "BREACHLINE_SESSION_TTL", Problem: "must be at least 1m"}
 	}
+	if err := c.validateAccounts(); err != nil {
+		return err
+	}
 	if c.Workers < 1 || c.Workers > 1000 {
 		return &Error{Setting: "BREACHLINE_WORKERS", Problem: "want 1 to 1000"}
 	}
@@ -406,6 +452,38 @@ func (c Config) validateRest() error {
 		return err
 	}
 	return validateLeads(c.ReminderLeads)
+}
+
+func (c Config) validateAccounts() error {
+	if c.SessionIdle < time.Minute || c.SessionIdle > c.SessionTTL {
+		return &Error{Setting: "BREACHLINE_SESSION_IDLE", Problem: "must be at least 1m and at most BREACHLINE_SESSION_TTL"}
+	}
+	if c.TokenMaxTTL < time.Hour {
+		return &Error{Setting: "BREACHLINE_TOKEN_MAX_TTL", Problem: "must be at least 1h"}
+	}
+	if c.PasswordMemoryKiB < 1024 || c.PasswordMemoryKiB > 4<<20 {
+		return &Error{Setting: "BREACHLINE_PASSWORD_MEMORY_KIB", Problem: "want 1024 to 4194304 (KiB)"}
+	}
+	if c.PasswordIterations < 1 || c.PasswordIterations > 100 {
+		return &Error{Setting: "BREACHLINE_PASSWORD_ITERATIONS", Problem: "want 1 to 100"}
+	}
+	if c.PasswordParallelism < 1 || c.PasswordParallelism > 64 {
+		return &Error{Setting: "BREACHLINE_PASSWORD_PARALLELISM", Problem: "want 1 to 64"}
+	}
+	if c.SigninLockAfter < 3 || c.SigninLockAfter > 1000 {
+		return &Error{Setting: "BREACHLINE_SIGNIN_LOCK_AFTER", Problem: "want 3 to 1000"}
+	}
+	if c.SigninLockFor < time.Minute {
+		return &Error{Setting: "BREACHLINE_SIGNIN_LOCK_FOR", Problem: "must be at least 1m"}
+	}
+	for _, p := range c.TrustedProxies {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return &Error{Setting: "BREACHLINE_TRUSTED_PROXIES", Problem: fmt.Sprintf("%q is not an address or CIDR range", p)}
+			}
+		}
+	}
+	return nil
 }
 
 func (c Config) validateNotices() error {

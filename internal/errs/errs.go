@@ -6,6 +6,7 @@ import (
 	"errors"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Sentinel domain errors. Wrap them with %w to add context for logs; clients
@@ -75,3 +76,12 @@ type Limit struct {
 }
 
 func (e *Limit) Error() string { return e.Message }
+
+// TooMany refuses a request until RetryAfter has passed (sign-in
+// throttling); the message is safe to show.
+type TooMany struct {
+	Message    string
+	RetryAfter time.Duration
+}
+
+func (e *TooMany) Error() string { return e.Message }

@@ -19,6 +19,7 @@ import (
 var sameInFrench = map[string]bool{
 	"breach.description": true, "breach.cause": true, "timeline.col_note": true, "review.note": true,
 	"duties.title": true, "docs.title": true, "docs.col_document": true, "span.minutes": true,
+	"account.tokens.col_action": true,
 }
 
 // messages reads a catalogue file as key -> text (plural forms joined).

@@ -169,8 +169,10 @@ func isContentField(name string) bool {
 	return false
 }
 
-// applyLinks checks the obligation and the earlier campaign belong to the
-// same breach.
+// applyLinks checks that every record the input names by id (the
+// obligation, the earlier campaign, the audience's imports) belongs to the
+// campaign's breach: an id of another breach or organization, or of
+// nothing, is refused like one that does not exist.
 func (s *Service) applyLinks(ctx context.Context, tx *gorm.DB, cp *Campaign, in CampaignInput, creating bool, f errs.Fields) error {
 	if in.ObligationID != nil {
 		cp.ObligationID = in.ObligationID
@@ -204,6 +206,17 @@ func (s *Service) applyLinks(ctx context.Context, tx *gorm.DB, cp *Campaign, in 
 		}
 		if n == 0 {
 			f.Add("follows_id", "an earlier campaign of this breach")
+		}
+	}
+	if len(cp.Audience.Imports) > 0 {
+		own, err := s.deps.People.ImportsOfBreach(ctx, tx, cp.BreachID, cp.Audience.Imports)
+		if err != nil {
+			return err
+		}
+		for _, id := range cp.Audience.Imports {
+			if !own[id] {
+				f.Add("audience.imports", "imports of this breach")
+			}
 		}
 	}
 	return nil

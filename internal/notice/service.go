@@ -40,6 +40,7 @@ type PeopleReader interface {
 	Recipients(ctx context.Context, tx *gorm.DB, breachID int64, f roster.AudienceFilter, after int64, limit int) ([]roster.Recipient, error)
 	CountAudience(ctx context.Context, tx *gorm.DB, breachID int64, f roster.AudienceFilter) (roster.AudienceSize, error)
 	ByIDs(ctx context.Context, tx *gorm.DB, breachID int64, ids []int64) (map[int64]roster.StoredPerson, error)
+	ImportsOfBreach(ctx context.Context, tx *gorm.DB, breachID int64, ids []int64) (map[int64]bool, error)
 }
 
 // Duties lists a breach's obligations, whose rules to individuals decide

@@ -51,6 +51,23 @@ func (PeopleReader) Audience(ctx context.Context, tx *gorm.DB, breachID int64, f
 	return out, nil
 }
 
+// ImportsOfBreach returns which of ids are imports of the breach, so that
+// a campaign's audience can name only its own breach's imports.
+func (PeopleReader) ImportsOfBreach(ctx context.Context, tx *gorm.DB, breachID int64, ids []int64) (map[int64]bool, error) {
+	out := make(map[int64]bool, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var found []int64
+	if err := tx.WithContext(ctx).Model(&Import{}).Where("breach_id = ? AND id IN ?", breachID, ids).Pluck("id", &found).Error; err != nil {
+		return nil, fmt.Errorf("imports of breach %d: %w", breachID, err)
+	}
+	for _, id := range found {
+		out[id] = true
+	}
+	return out, nil
+}
+
 // AudienceSize counts the people f chooses, by region, language and channel.
 type AudienceSize struct {
 	Total     int64            `json:"total"`

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,8 +18,9 @@ import (
 	"github.com/breachline/breachline/internal/errs"
 )
 
-// Decode reads a JSON body strictly: unknown fields, trailing data and
-// oversized bodies are errors that name the problem.
+// Decode reads a JSON body strictly: unknown fields (and fields named in
+// another case), repeated keys, trailing data and oversized bodies are
+// errors that name the problem.
 func Decode(c *gin.Context, dst any) error {
 	raw, err := io.ReadAll(c.Request.Body)
 	if err != nil {
@@ -26,6 +28,9 @@ func Decode(c *gin.Context, dst any) error {
 	}
 	if field, ok := nulField(raw); ok {
 		return &errs.Invalid{Message: "text may not contain NUL characters", Fields: map[string]string{field: "contains a NUL character (\\u0000)"}}
+	}
+	if err := checkKeys(raw, reflect.TypeOf(dst)); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()

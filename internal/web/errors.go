@@ -4,6 +4,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -19,9 +21,9 @@ type apiError struct {
 	RequestID string            `json:"request_id,omitempty"`
 }
 
-// retryAfter is how long a client should wait, in seconds, when the
-// database is unavailable.
-const retryAfter = "5"
+// retryAfter is how long a client should wait when the database is
+// unavailable.
+const retryAfter = 5 * time.Second
 
 // errTooLarge marks a body over the configured limit.
 var errTooLarge = errors.New("request body too large")
@@ -36,6 +38,8 @@ type Problem struct {
 	Code    string
 	Message string
 	Fields  map[string]string
+	// RetryAfter, when set, is sent as the Retry-After header (429, 503).
+	RetryAfter time.Duration
 }
 
 // Classify maps a domain error to the problem a client sees. Anything
@@ -45,29 +49,34 @@ func Classify(err error) Problem {
 	var conflict *errs.Conflict
 	var tooBig *http.MaxBytesError
 	var limit *errs.Limit
+	var tooMany *errs.TooMany
 	switch {
 	case db.Unavailable(err):
-		return Problem{http.StatusServiceUnavailable, "unavailable", "the service cannot reach its database; try again shortly", nil}
+		return Problem{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the service cannot reach its database; try again shortly", RetryAfter: retryAfter}
+	case errors.As(err, &tooMany):
+		return Problem{Status: http.StatusTooManyRequests, Code: "too_many_requests", Message: tooMany.Message, RetryAfter: tooMany.RetryAfter}
 	case errors.As(err, &limit):
-		return Problem{http.StatusUnprocessableEntity, "limit", limit.Message, nil}
+		return Problem{Status: http.StatusUnprocessableEntity, Code: "limit", Message: limit.Message}
 	case errors.As(err, &inv):
-		return Problem{http.StatusBadRequest, "invalid", inv.Message, inv.Fields}
+		return Problem{Status: http.StatusBadRequest, Code: "invalid", Message: inv.Message, Fields: inv.Fields}
 	case errors.As(err, &tooBig), errors.Is(err, errTooLarge):
-		return Problem{http.StatusRequestEntityTooLarge, "too_large", "the request body is larger than allowed", nil}
+		return Problem{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "the request body is larger than allowed"}
 	case errors.Is(err, errs.ErrUnauthorized):
-		return Problem{http.StatusUnauthorized, "unauthorized", "sign in or send a valid API token", nil}
+		return Problem{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "sign in or send a valid API token"}
 	case errors.Is(err, errs.ErrNotFound):
-		return Problem{http.StatusNotFound, "not_found", "not found", nil}
+		return Problem{Status: http.StatusNotFound, Code: "not_found", Message: "not found"}
+	case errors.Is(err, errScope):
+		return Problem{Status: http.StatusForbidden, Code: "forbidden", Message: "the token's scope does not allow this"}
 	case errors.Is(err, errs.ErrForbidden):
-		return Problem{http.StatusForbidden, "forbidden", "your role does not allow this", nil}
+		return Problem{Status: http.StatusForbidden, Code: "forbidden", Message: "your role does not allow this"}
 	case errors.Is(err, errMethod):
-		return Problem{http.StatusMethodNotAllowed, "method_not_allowed", "method not allowed", nil}
+		return Problem{Status: http.StatusMethodNotAllowed, Code: "method_not_allowed", Message: "method not allowed"}
 	case errors.As(err, &conflict):
-		return Problem{http.StatusConflict, "conflict", conflict.Message, nil}
+		return Problem{Status: http.StatusConflict, Code: "conflict", Message: conflict.Message}
 	case errors.Is(err, errs.ErrConflict):
-		return Problem{http.StatusConflict, "conflict", "the request conflicts with the current state", nil}
+		return Problem{Status: http.StatusConflict, Code: "conflict", Message: "the request conflicts with the current state"}
 	}
-	return Problem{http.StatusInternalServerError, "internal", "internal error; quote the request id when reporting it", nil}
+	return Problem{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error; quote the request id when reporting it"}
 }
 
 // Fail writes err as the API's JSON error shape; internal errors are
@@ -75,9 +84,7 @@ func Classify(err error) Problem {
 func Fail(c *gin.Context, err error) {
 	p := Classify(err)
 	LogFailure(c, p.Status, err)
-	if p.Status == http.StatusServiceUnavailable {
-		c.Header("Retry-After", retryAfter)
-	}
+	SetRetryAfter(c, p)
 	c.AbortWithStatusJSON(p.Status, gin.H{"error": apiError{Code: p.Code, Message: p.Message, Fields: p.Fields, RequestID: RequestID(c)}})
 }
 
@@ -89,4 +96,11 @@ func LogFailure(c *gin.Context, status int, err error) {
 		return
 	}
 	Logger(c).Debug("request refused", slog.Int("status", status), slog.String("error", err.Error()))
+}
+
+// SetRetryAfter sends a throttled answer's Retry-After header (seconds).
+func SetRetryAfter(c *gin.Context, p Problem) {
+	if p.RetryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(int((p.RetryAfter+time.Second-1)/time.Second)))
+	}
 }

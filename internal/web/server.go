@@ -39,8 +39,13 @@ type Options struct {
 	// BodyLimit caps JSON and form bodies, UploadLimit multipart uploads.
 	BodyLimit   int64
 	UploadLimit int64
-	// SecureCookies marks cookies Secure (when the base URL is https).
+	// SecureCookies marks cookies Secure and sends HSTS (when the base URL
+	// is https).
 	SecureCookies bool
+	// TrustedProxies are the addresses (or CIDR ranges) of reverse proxies
+	// whose X-Forwarded-For names the client; none by default, so that no
+	// client can choose the address its sign-ins are throttled by.
+	TrustedProxies []string
 	// Version is printed by /healthz.
 	Version string
 }
@@ -58,6 +63,8 @@ type Server struct {
 	// PageError shows an error as an HTML page; nil until the pages are
 	// registered (errors then answer JSON).
 	PageError func(c *gin.Context, err error)
+	// scopes are the token scopes API routes declared with Handle.
+	scopes map[string]auth.Scope
 }
 
 // New builds the engine with its middleware, the health and OpenAPI routes
@@ -75,9 +82,12 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("openapi: %w", err)
 	}
-	s := &Server{opts: o, openapi: spec, Engine: gin.New()}
+	s := &Server{opts: o, openapi: spec, Engine: gin.New(), scopes: map[string]auth.Scope{}}
+	if err := s.Engine.SetTrustedProxies(o.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
 	s.Engine.HandleMethodNotAllowed = true
-	s.Engine.Use(withRequestID(o.Logger), s.recover, accessLog, securityHeaders, s.rejectNUL)
+	s.Engine.Use(withRequestID(o.Logger), s.recover, accessLog, s.securityHeaders, s.rejectNUL)
 	s.Engine.NoRoute(func(c *gin.Context) { s.fail(c, errs.ErrNotFound) })
 	s.Engine.NoMethod(func(c *gin.Context) {
 		if s.isPage(c) {
@@ -133,6 +143,9 @@ func (s *Server) readyz(c *gin.Context) {
 func (s *Server) serveOpenAPI(c *gin.Context) {
 	c.Data(http.StatusOK, "application/yaml; charset=utf-8", s.openapi)
 }
+
+// SecureCookies reports whether cookies are marked Secure (https).
+func (s *Server) SecureCookies() bool { return s.opts.SecureCookies }
 
 // SetCookie sets an HttpOnly, SameSite=Lax cookie on the whole site (Secure
 // when the site is served over https); maxAge < 0 deletes it.

@@ -26,6 +26,10 @@ import (
 // OperatorEmail is the test user who operates the installation.
 const OperatorEmail = "admin@acme.example"
 
+// FastPasswordMemoryKiB is the argon2id memory of the tests' password
+// hashes (a millisecond each instead of tens).
+const FastPasswordMemoryKiB = 1024
+
 // Env is one application under test.
 type Env struct {
 	T      testing.TB
@@ -56,6 +60,8 @@ func NewWith(t testing.TB, d *db.DB, set func(*config.Config)) *Env {
 	// The acme administrator of the tests also operates the installation
 	// (may add calendar closures, which affect every organization).
 	cfg.Operators = []string{OperatorEmail}
+	// Cheap password hashes: tests create many users.
+	cfg.PasswordMemoryKiB, cfg.PasswordIterations = FastPasswordMemoryKiB, 1
 	if set != nil {
 		set(&cfg)
 	}
@@ -63,7 +69,6 @@ func NewWith(t testing.TB, d *db.DB, set func(*config.Config)) *Env {
 	if err != nil {
 		t.Fatalf("app: %v", err)
 	}
-	a.Auth.BcryptCost = 4
 	srv, err := a.Router()
 	if err != nil {
 		t.Fatalf("router: %v", err)

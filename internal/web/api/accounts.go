@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -18,14 +17,14 @@ type AuthService interface {
 	Organization(ctx context.Context, p *auth.Principal, ref string) (auth.Organization, error)
 	CreateOrganization(ctx context.Context, p *auth.Principal, requestID string, in auth.OrgInput) (auth.Organization, error)
 	UpdateOrganization(ctx context.Context, p *auth.Principal, requestID string, id int64, in auth.OrgInput) (auth.Organization, error)
-	Members(ctx context.Context, orgID int64) ([]auth.MemberView, error)
+	MembersFor(ctx context.Context, p *auth.Principal, orgID int64) ([]auth.MemberView, error)
 	AddMember(ctx context.Context, p *auth.Principal, requestID string, orgID int64, in auth.MemberInput) (auth.MemberResult, error)
 	RemoveMember(ctx context.Context, p *auth.Principal, requestID string, orgID, userID int64) error
 	Invitations(ctx context.Context, p *auth.Principal, orgID int64) ([]auth.Invitation, error)
 	RevokeInvitation(ctx context.Context, p *auth.Principal, requestID string, orgID, id int64) error
 	ResendInvitation(ctx context.Context, p *auth.Principal, requestID string, orgID, id int64) (auth.Invitation, error)
-	ChangePassword(ctx context.Context, p *auth.Principal, requestID, current, next string) (auth.PasswordChange, error)
-	CreateToken(ctx context.Context, by *auth.Principal, requestID string, userID int64, name string, expires *time.Time) (string, auth.Token, error)
+	ChangePassword(ctx context.Context, p *auth.Principal, requestID, ip, current, next string) (auth.PasswordChange, error)
+	IssueToken(ctx context.Context, by *auth.Principal, requestID string, userID int64, in auth.TokenInput) (string, auth.Token, error)
 	Tokens(ctx context.Context, userID int64) ([]auth.Token, error)
 	RevokeToken(ctx context.Context, by *auth.Principal, requestID string, userID, tokenID int64) error
 	SetLanguage(ctx context.Context, p *auth.Principal, requestID, lang string) (auth.User, error)
@@ -154,7 +153,7 @@ func (h *handlers) listMembers(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	members, err := h.d.Auth.Members(c.Request.Context(), o.ID)
+	members, err := h.d.Auth.MembersFor(c.Request.Context(), web.Principal(c), o.ID)
 	if err != nil {
 		web.Fail(c, err)
 		return
@@ -249,7 +248,7 @@ func (h *handlers) changePassword(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	out, err := h.d.Auth.ChangePassword(c.Request.Context(), web.Principal(c), web.RequestID(c), in.Current, in.New)
+	out, err := h.d.Auth.ChangePassword(c.Request.Context(), web.Principal(c), web.RequestID(c), c.ClientIP(), in.Current, in.New)
 	if err != nil {
 		web.Fail(c, err)
 		return
@@ -284,22 +283,16 @@ func (h *handlers) listTokens(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"tokens": ts})
 }
 
-type tokenRequest struct {
-	Name      string     `json:"name"`
-	ExpiresAt *time.Time `json:"expires_at"`
-}
-
+// createToken issues a token for the caller: scoped (read, write or
+// bounce; write when not given) and expiring (see auth.Service.IssueToken).
 func (h *handlers) createToken(c *gin.Context) {
-	var in tokenRequest
+	var in auth.TokenInput
 	if err := web.Decode(c, &in); err != nil {
 		web.Fail(c, err)
 		return
 	}
-	if in.ExpiresAt != nil && !in.ExpiresAt.After(time.Now()) {
-		web.Fail(c, &errs.Invalid{Message: "invalid token", Fields: map[string]string{"expires_at": "must be in the future"}})
-		return
-	}
-	plain, t, err := h.d.Auth.CreateToken(c.Request.Context(), web.Principal(c), web.RequestID(c), web.Principal(c).User.ID, in.Name, in.ExpiresAt)
+	p := web.Principal(c)
+	plain, t, err := h.d.Auth.IssueToken(c.Request.Context(), p, web.RequestID(c), p.User.ID, in)
 	if err != nil {
 		web.Fail(c, err)
 		return

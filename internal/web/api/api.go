@@ -8,10 +8,12 @@ package api
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/errs"
 
 	"github.com/breachline/breachline/internal/web"
@@ -44,6 +46,8 @@ func Register(s *web.Server, d Deps) {
 	} {
 		routes(s.API)
 	}
+	// A bounce token (a relay's webhook) may call this route and no other.
+	s.Handle(http.MethodPost, "/bounces", auth.ScopeBounce, h.receiveBounce)
 	h.feedRoutes(s.Engine)
 }
 

@@ -71,7 +71,6 @@ func (h *handlers) noticeRoutes(api *gin.RouterGroup) {
 	api.POST("/campaigns/:id/obligation-done", h.obligationDone)
 	api.GET("/campaigns/:id/substitute", h.substitute)
 	api.GET("/campaigns/:id/bounces", h.campaignBounces)
-	api.POST("/bounces", h.receiveBounce)
 	api.GET("/campaigns/:id/deliveries.csv", h.deliveriesCSV)
 	api.GET("/campaigns/:id/letters", h.letters)
 	api.POST("/campaigns/:id/letters", h.requestLetters)

@@ -161,18 +161,33 @@ func problemText(l *i18n.Locale, p web.Problem) string {
 	return p.Message
 }
 
-// fieldText translates the services' messages about the password field of
-// the invitation form; others are shown as they are.
+// fieldMessages are the services' messages about a form's fields that the
+// pages show, by the catalogue key that words them in each language.
+var fieldMessages = map[string]string{
+	"this is one of the most common passwords; choose another":                                                             "account.field.common",
+	"too easy to guess: avoid repeated or sequential characters, common words with digits added, and your name or address": "account.field.guessable",
+	"a current code from your authenticator app, or an unused recovery code":                                               "account.field.code",
+	"the six digits your authenticator app shows now":                                                                      "account.field.six_digits",
+	"not right":                        "account.field.not_right",
+	"required, at most 100 characters": "account.field.name",
+	"one of read, write, bounce":       "account.field.scope",
+}
+
+// fieldText translates the services' messages about a form's fields; one
+// the catalogue does not know is shown as it is.
 func fieldText(l *i18n.Locale, fields map[string]string) map[string]string {
 	if len(fields) == 0 {
 		return fields
 	}
 	out := make(map[string]string, len(fields))
 	for f, msg := range fields {
-		switch {
-		case f == "password" && strings.HasPrefix(msg, "at least"):
+		password := strings.Contains(f, "password")
+		switch key, known := fieldMessages[msg]; {
+		case known:
+			msg = l.T(key)
+		case password && strings.HasPrefix(msg, "at least"):
 			msg = l.T("invitation.password_short", "Min", auth.MinPasswordLength)
-		case f == "password" && strings.HasPrefix(msg, "at most"):
+		case password && strings.HasPrefix(msg, "at most"):
 			msg = l.T("invitation.password_long")
 		}
 		out[f] = msg

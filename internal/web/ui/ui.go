@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -33,13 +32,15 @@ import (
 
 // AuthService is what the pages need of accounts (auth.Service).
 type AuthService interface {
-	Authenticate(ctx context.Context, email, password string) (auth.User, error)
+	SignIn(ctx context.Context, in auth.SignInInput) (auth.SignInResult, error)
+	SignInSecondStep(ctx context.Context, in auth.SecondStepInput) (auth.SignInResult, error)
 	CreateSession(ctx context.Context, userID int64, ttl time.Duration) (string, string, error)
 	DeleteSession(ctx context.Context, cookie string) error
 	Organizations(ctx context.Context, p *auth.Principal) ([]auth.Organization, error)
 	Invitation(ctx context.Context, token string) (auth.InvitationView, error)
 	AcceptInvitation(ctx context.Context, token string, by *auth.Principal, requestID string, in auth.AcceptInput) (auth.User, error)
 	SetLanguage(ctx context.Context, p *auth.Principal, requestID, lang string) (auth.User, error)
+	AccountService
 }
 
 // BreachService is what the pages need of breaches (breach.Service).
@@ -86,6 +87,9 @@ type Deps struct {
 	Uploads web.RosterUploads
 	// SessionTTL is the length of a sign-in.
 	SessionTTL time.Duration
+	// TokenMaxTTL is the longest an API token made on the account page
+	// may last.
+	TokenMaxTTL time.Duration
 }
 
 // pages holds the parsed templates, one set per page and language, and
@@ -106,7 +110,8 @@ func Register(s *web.Server, d Deps) error {
 		panic("ui.Register: every service is required")
 	}
 	u := &pages{s: s, d: d, byLang: map[string]map[string]*template.Template{}}
-	for _, name := range []string{"signin", "breaches", "breach", "deadlines", "import", "review", "error", "invitation"} {
+	for _, name := range []string{"signin", "signin_code", "breaches", "breach", "deadlines", "import", "review", "error", "invitation",
+		"message", "forgot", "reset", "unlock", "account", "two_step"} {
 		t, err := template.New(name).Funcs(pageFuncs(i18n.For(i18n.Default))).ParseFS(templates.FS, "pages/layout.html", "pages/partials.html", "pages/"+name+".html")
 		if err != nil {
 			return err
@@ -164,6 +169,14 @@ func (u *pages) base(c *gin.Context, title string) layout {
 	return lay
 }
 
+// anon is the layout of a page shown before (or without) signing in: its
+// title from the catalogue, and the form's token when it has a form.
+func (u *pages) anon(c *gin.Context, titleKey, csrf string) layout {
+	lay := u.base(c, u.locale(c).T(titleKey))
+	lay.CSRF = csrf
+	return lay
+}
+
 // signedIn is the layout of a page for the signed-in caller.
 func (u *pages) signedIn(c *gin.Context, title, nav string) layout {
 	lay := u.base(c, title)
@@ -186,8 +199,6 @@ func (u *pages) render(c *gin.Context, status int, name string, data any) {
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
-const preSessionCookie = "breachline_csrf"
-
 func (u *pages) routes() {
 	r := u.s.Engine
 	r.StaticFS("/static", u.static)
@@ -195,8 +206,10 @@ func (u *pages) routes() {
 	forms.GET("/", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/breaches") })
 	forms.GET("/signin", u.signinPage)
 	forms.POST("/signin", u.signin)
+	forms.POST("/signin/code", u.signinCode)
 	forms.POST("/signout", u.signout)
 	forms.POST("/language", u.setLanguage)
+	u.accountRoutes(forms)
 	forms.GET("/invitations/:token", u.invitationPage)
 	forms.POST("/invitations/:token", u.acceptInvitation)
 	forms.GET("/breaches", u.requirePage, u.breachesPage)
@@ -211,58 +224,25 @@ func (u *pages) routes() {
 	r.POST("/breaches/:id/imports", web.LimitBodies(64<<10, u.s.UploadLimit()), u.requirePage, u.uploadRoster)
 }
 
-// signinData is the sign-in page.
-type signinData struct {
-	layout
-	Error, Email, Next string
-}
+const preSessionCookie = "breachline_csrf"
 
-// signinPage sets a pre-session CSRF cookie (double submit) for the form.
-func (u *pages) signinPage(c *gin.Context) {
+// preSession gives a form shown before signing in a double-submit token
+// (a cookie and the same value in the form).
+func (u *pages) preSession(c *gin.Context) string {
 	token := web.NewID() + web.NewID()
 	u.s.SetCookie(c, preSessionCookie, token, 3600)
-	lay := u.base(c, u.locale(c).T("signin.title"))
-	lay.CSRF = token
-	u.render(c, http.StatusOK, "signin", signinData{layout: lay, Next: localPath(c.Query("next"))})
+	return token
 }
 
-func (u *pages) signin(c *gin.Context) {
-	pre, _ := c.Cookie(preSessionCookie)
-	if pre == "" || subtle.ConstantTimeCompare([]byte(pre), []byte(c.PostForm("csrf_token"))) != 1 {
-		c.Redirect(http.StatusSeeOther, "/signin")
-		return
+// preSessionOK checks a form posted before signing in: its token is the
+// cookie's, or the signed-in session's.
+func (u *pages) preSessionOK(c *gin.Context) bool {
+	got := c.PostForm("csrf_token")
+	if pre, _ := c.Cookie(preSessionCookie); pre != "" && subtle.ConstantTimeCompare([]byte(pre), []byte(got)) == 1 {
+		return true
 	}
-	email := strings.TrimSpace(c.PostForm("email"))
-	user, err := u.d.Auth.Authenticate(c.Request.Context(), email, c.PostForm("password"))
-	if err != nil {
-		l := u.locale(c)
-		lay := u.base(c, l.T("signin.title"))
-		lay.CSRF = pre
-		u.render(c, http.StatusUnauthorized, "signin", signinData{layout: lay, Email: email,
-			Next: localPath(c.PostForm("next")), Error: l.T("signin.error")})
-		return
-	}
-	cookie, _, err := u.d.Auth.CreateSession(c.Request.Context(), user.ID, u.d.SessionTTL)
-	if err != nil {
-		u.fail(c, err)
-		return
-	}
-	u.s.SetCookie(c, web.SessionCookie, cookie, int(u.d.SessionTTL.Seconds()))
-	u.s.SetCookie(c, preSessionCookie, "", -1)
-	dest := localPath(c.PostForm("next"))
-	if dest == "" {
-		dest = "/breaches"
-	}
-	c.Redirect(http.StatusSeeOther, dest)
-}
-
-func (u *pages) signout(c *gin.Context) {
-	if _, csrf, ok := u.s.SessionPrincipal(c); ok && web.CSRFMatches(c.PostForm("csrf_token"), csrf) {
-		cookie, _ := c.Cookie(web.SessionCookie)
-		u.d.Auth.DeleteSession(c.Request.Context(), cookie)
-	}
-	u.s.SetCookie(c, web.SessionCookie, "", -1)
-	c.Redirect(http.StatusSeeOther, "/signin")
+	_, csrf, ok := u.s.SessionPrincipal(c)
+	return ok && web.CSRFMatches(got, csrf)
 }
 
 // errorData is the error page.
@@ -278,6 +258,7 @@ type errorData struct {
 func (u *pages) fail(c *gin.Context, err error) {
 	p := web.Classify(err)
 	web.LogFailure(c, p.Status, err)
+	web.SetRetryAfter(c, p)
 	l := u.locale(c)
 	d := errorData{layout: u.base(c, statusTitle(l, p.Status)), Code: p.Status, Error: problemText(l, p)}
 	switch {
@@ -285,7 +266,6 @@ func (u *pages) fail(c *gin.Context, err error) {
 		d.Error = l.T("error.not_found_text")
 	case p.Status == http.StatusServiceUnavailable:
 		d.Error = l.T("error.unavailable")
-		c.Header("Retry-After", "5")
 	case p.Status >= http.StatusInternalServerError:
 		d.Error = l.T("error.internal", "ID", web.RequestID(c))
 	}
