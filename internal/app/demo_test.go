@@ -14,6 +14,7 @@ import (
 // look at the product shows: signed-in users, breaches with timelines,
 // roster counts that match the people stored, and obligations worked out.
 func TestDemoShowsALivingProduct(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		l := &demo.Loader{DB: e.App.DB.Gorm, Auth: e.App.Auth, Breaches: e.App.Breaches, Now: time.Now()}

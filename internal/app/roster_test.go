@@ -95,6 +95,7 @@ func rosterTenants(t *testing.T, e *apptest.Env) (po, viewer, outsider string, b
 }
 
 func TestRosterImportThroughWorker(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		po, viewer, outsider, b := rosterTenants(t, e)
 
@@ -161,6 +162,7 @@ func checkRosterReads(t *testing.T, e *apptest.Env, breachID, importID int64, po
 // Reading a roster through page by page with next_after returns every
 // person once, in order.
 func TestRosterPeopleKeysetPaging(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		po, _, _, b := rosterTenants(t, e)
 		file := "name,email\nA One,a@example.com\nB Two,b@example.com\nC Three,c@example.com\nD Four,d@example.com\nE Five,e@example.com\n"

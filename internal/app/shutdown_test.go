@@ -20,6 +20,7 @@ import (
 // does) while a request is in flight: the request completes, then Serve
 // returns cleanly and the port stops accepting.
 func TestGracefulShutdownDrainsRequests(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cfg := config.Defaults()
 	cfg.Listen, cfg.DataDir, cfg.ShutdownTimeout = "127.0.0.1:0", t.TempDir(), 10*time.Second

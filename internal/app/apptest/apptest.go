@@ -33,10 +33,13 @@ type Env struct {
 	HTTP   *httptest.Server
 }
 
-// New builds an application on a fresh database of the dialect.
+// New builds an application on a fresh migrated database of the dialect
+// (a copy of a template, see dbtest.Open; app.New finds nothing to migrate).
+// Tests that build their Env this way may call t.Parallel: nothing in an Env
+// is shared with another.
 func New(t testing.TB, dialect db.Dialect) *Env {
 	t.Helper()
-	d := dbtest.OpenEmpty(t, dialect)
+	d := dbtest.Open(t, dialect)
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()
 	// The acme administrator of the tests also operates the installation

@@ -1,6 +1,6 @@
 // Package browsertest starts Debian's headless Chromium for UI tests through
 // chromedp. Without Chromium the tests skip, except in CI (CI=true), where a
-// missing browser is a failure.
+// missing browser is a failure. Under -short they skip.
 package browsertest
 
 import (
@@ -13,9 +13,19 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// New returns a browser tab context that lives until the test ends.
-func New(t *testing.T) context.Context {
+// turn admits one browser at a time. Browser tests may run in parallel with
+// the rest, but two Chromiums at once on a small machine only slow each
+// other down and eat into each other's time budget.
+var turn = make(chan struct{}, 1)
+
+// Require skips the test under -short and returns the path of Chromium,
+// skipping when it is missing except in CI, where that is a failure. Browser
+// tests call it first, before building what the browser will look at.
+func Require(t testing.TB) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test skipped under -short")
+	}
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		if os.Getenv("CI") == "true" {
@@ -23,6 +33,17 @@ func New(t *testing.T) context.Context {
 		}
 		t.Skip("chromium not installed: browser tests skipped")
 	}
+	return path
+}
+
+// New returns a browser tab context that lives until the test ends. Each
+// test gets its own Chromium (its own profile, so no cookies are shared);
+// a test waits here while another test's browser is open.
+func New(t *testing.T) context.Context {
+	t.Helper()
+	path := Require(t)
+	turn <- struct{}{}
+	t.Cleanup(func() { <-turn }) // runs last: after the browser has closed
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox,
