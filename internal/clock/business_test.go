@@ -6,6 +6,7 @@ import (
 )
 
 func TestAddBusinessDays(t *testing.T) {
+	t.Parallel()
 	reg := defaultRegistry(t)
 	tests := []struct {
 		name, cal, from string
@@ -41,6 +42,7 @@ func TestAddBusinessDays(t *testing.T) {
 }
 
 func TestNextBusinessDay(t *testing.T) {
+	t.Parallel()
 	reg := defaultRegistry(t)
 	tests := []struct{ cal, from, want string }{
 		{"US-FEDERAL", "2025-12-03", "2025-12-03"},
@@ -68,6 +70,7 @@ func TestNextBusinessDay(t *testing.T) {
 // Whatever the start, a business-day count never ends on a weekend,
 // holiday or closure.
 func TestBusinessDaysNeverLandOnClosures(t *testing.T) {
+	t.Parallel()
 	reg := defaultRegistry(t)
 	for _, id := range []string{"US-SEC-EDGAR", "JP", "CA-ON-LEGISLATION"} {
 		cal := mustCalendar(t, reg, id)
@@ -84,6 +87,7 @@ func TestBusinessDaysNeverLandOnClosures(t *testing.T) {
 }
 
 func TestAddClosureConcurrently(t *testing.T) {
+	t.Parallel()
 	reg := defaultRegistry(t)
 	fed := mustCalendar(t, reg, "US-FEDERAL")
 	edgar := mustCalendar(t, reg, "US-SEC-EDGAR")
