@@ -59,8 +59,12 @@ func hostileInput(s string) Input {
 // hostile text, quickly, in bounded memory, with the characters the fonts
 // lack shown as their code points.
 //
-// It is not parallel: peakHeap reads the whole process's heap.
+// It is not parallel: peakHeap reads the whole process's heap. It renders
+// every kind with every text (about ten seconds), so -short skips it.
 func TestCharactersOutsideTheFontRender(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders every kind with every hostile text: skipped under -short")
+	}
 	for _, s := range hostileTexts {
 		for _, k := range Kinds() {
 			in := hostileInput(s)
