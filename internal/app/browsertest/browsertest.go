@@ -13,11 +13,6 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// turn admits one browser at a time. Browser tests may run in parallel with
-// the rest, but two Chromiums at once on a small machine only slow each
-// other down and eat into each other's time budget.
-var turn = make(chan struct{}, 1)
-
 // Require skips the test under -short and returns the path of Chromium,
 // skipping when it is missing except in CI, where that is a failure. Browser
 // tests call it first, before building what the browser will look at.
@@ -37,13 +32,11 @@ func Require(t testing.TB) string {
 }
 
 // New returns a browser tab context that lives until the test ends. Each
-// test gets its own Chromium (its own profile, so no cookies are shared);
-// a test waits here while another test's browser is open.
+// test gets its own Chromium with its own profile, so parallel browser
+// tests share no cookies, storage or process.
 func New(t *testing.T) context.Context {
 	t.Helper()
 	path := Require(t)
-	turn <- struct{}{}
-	t.Cleanup(func() { <-turn }) // runs last: after the browser has closed
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox,
