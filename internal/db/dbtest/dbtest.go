@@ -2,6 +2,13 @@
 // SQLite always, PostgreSQL when BREACHLINE_TEST_DATABASE_URL is set. With
 // BREACHLINE_TEST_REQUIRE_POSTGRES=1 (as CI sets it) a missing PostgreSQL fails
 // the test instead of skipping it.
+//
+// Every database is the test's own, so tests using it may call t.Parallel.
+// The migrations run once per schema, not once per test: a PostgreSQL test
+// database is created from a migrated template (bl_tmpl_<hash of the
+// migrations>), and an SQLite one is a copy of a migrated file in
+// $TMPDIR/breachline-dbtest. OpenEmpty and Options still give an
+// unmigrated database, for tests of the migrations themselves.
 package dbtest
 
 import (
