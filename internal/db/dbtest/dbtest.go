@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -195,11 +196,10 @@ func createFromTemplate(t testing.TB) string {
 // createDatabase creates the database on the server at base, as a copy of
 // template when one is named.
 func createDatabase(base, name, template string) error {
-	admin, err := sql.Open("pgx", base)
+	admin, err := adminPool(base)
 	if err != nil {
 		return err
 	}
-	defer admin.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	stmt := "CREATE DATABASE " + name
@@ -220,14 +220,35 @@ func databaseURL(base, name string) string {
 	return u.String()
 }
 
+// adminPools holds one connection pool per server URL for the CREATE and
+// DROP DATABASE statements of the whole test binary, so that each test
+// database does not cost two more server connections. The pools live as
+// long as the binary.
+var adminPools sync.Map // base URL -> *sql.DB
+
+func adminPool(base string) (*sql.DB, error) {
+	if p, ok := adminPools.Load(base); ok {
+		return p.(*sql.DB), nil
+	}
+	p, err := sql.Open("pgx", base)
+	if err != nil {
+		return nil, err
+	}
+	p.SetMaxIdleConns(4)
+	if prev, loaded := adminPools.LoadOrStore(base, p); loaded {
+		p.Close()
+		return prev.(*sql.DB), nil
+	}
+	return p, nil
+}
+
 func newDatabaseName() string { return "bl_test_" + randomSuffix() }
 
 func dropDatabase(base, name string) {
-	admin, err := sql.Open("pgx", base)
+	admin, err := adminPool(base)
 	if err != nil {
 		return
 	}
-	defer admin.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
