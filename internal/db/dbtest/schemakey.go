@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"hash"
 	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
 	"sort"
 	"sync"
 
@@ -25,10 +28,12 @@ const templateFormat = "breachline-dbtest-1"
 var schemaKeys sync.Map // db.Dialect -> string
 
 // schemaKey returns a short hash of everything the migrations of the dialect
-// install: the embedded goose SQL files (names and contents) and the SQL of
-// River's own migrations. Equal keys mean equal migrated schemas, so a
-// migrated template or file can be shared between test binaries and runs; a
-// changed or added migration gives a new key and a new template.
+// install: the embedded goose SQL files (names and contents), the SQL of
+// River's own migrations, and the source of internal/db/migrate.go, which
+// says which River version each goose step installs. Equal keys mean equal
+// migrated schemas, so a migrated template or file can be shared between
+// test binaries and runs; a changed or added migration gives a new key and
+// a new template.
 func schemaKey(dialect db.Dialect) (string, error) {
 	if k, ok := schemaKeys.Load(dialect); ok {
 		return k.(string), nil
@@ -45,6 +50,7 @@ func schemaKey(dialect db.Dialect) (string, error) {
 	if err := hashRiverMigrations(h, dialect); err != nil {
 		return "", err
 	}
+	hashGoSteps(h)
 	k := hex.EncodeToString(h.Sum(nil))[:16]
 	schemaKeys.Store(dialect, k)
 	return k, nil
@@ -91,4 +97,19 @@ func hashRiverMigrations(h hash.Hash, dialect db.Dialect) error {
 		fmt.Fprintf(h, "river %d\x00%s\x00%s\x00", m.Version, m.SQLUp, m.SQLDown)
 	}
 	return nil
+}
+
+// hashGoSteps writes internal/db/migrate.go to h: its goose steps written in
+// Go (River's schema versions) are part of the schema too. The file is found
+// beside this package's source; in a binary built with -trimpath it cannot
+// be, and only a River upgrade or a changed SQL file renews the template.
+func hashGoSteps(h hash.Hash) {
+	_, self, _, ok := runtime.Caller(0)
+	if !ok {
+		return
+	}
+	if src, err := os.ReadFile(filepath.Join(filepath.Dir(self), "..", "migrate.go")); err == nil {
+		fmt.Fprintf(h, "go steps\x00%d\x00", len(src))
+		h.Write(src)
+	}
 }
