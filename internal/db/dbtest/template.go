@@ -2,7 +2,9 @@ package dbtest
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -15,7 +17,7 @@ import (
 )
 
 // templatePrefix starts the name of every migrated template on the server;
-// the schema key follows it.
+// the schema key and a tag of the owning role follow it.
 const templatePrefix = "bl_tmpl_"
 
 // templateLock is the advisory lock (in the database of the server URL)
@@ -46,11 +48,10 @@ func postgresTemplate(ctx context.Context, base string) (string, error) {
 	if name, ok := pgTemplates.ready[base]; ok {
 		return name, nil
 	}
-	key, err := schemaKey(db.Postgres)
+	name, err := templateName(ctx, base)
 	if err != nil {
-		return "", fmt.Errorf("schema key: %w", err)
+		return "", err
 	}
-	name := templatePrefix + key
 	if err := ensureTemplate(ctx, base, name); err != nil {
 		return "", fmt.Errorf("template %s: %w", name, err)
 	}
@@ -59,6 +60,26 @@ func postgresTemplate(ctx context.Context, base string) (string, error) {
 	}
 	pgTemplates.ready[base] = name
 	return name, nil
+}
+
+// templateName names the template of the current schema for the role the
+// server URL connects as: a database created from a template keeps the
+// template owner's tables, which another role may not be allowed to use.
+func templateName(ctx context.Context, base string) (string, error) {
+	key, err := schemaKey(db.Postgres)
+	if err != nil {
+		return "", fmt.Errorf("schema key: %w", err)
+	}
+	admin, err := adminPool(base)
+	if err != nil {
+		return "", err
+	}
+	var role string
+	if err := admin.QueryRowContext(ctx, "SELECT current_user").Scan(&role); err != nil {
+		return "", fmt.Errorf("test server role: %w", err)
+	}
+	tag := sha256.Sum256([]byte(role))
+	return templatePrefix + key + "_" + hex.EncodeToString(tag[:4]), nil
 }
 
 // forgetTemplate makes the next postgresTemplate look for the template
