@@ -103,9 +103,13 @@ func TestSchemaKeyFollowsMigrations(t *testing.T) {
 // TestTemplateBuiltOnceByConcurrentBinaries has several goroutines (standing
 // for test binaries started together) ask for one new template at once, on
 // top of what a build that died half way left: all of them get the finished
-// template, and databases created from it are migrated.
+// template, and databases created from it are migrated. It migrates a
+// template from scratch, so -short skips it.
 func TestTemplateBuiltOnceByConcurrentBinaries(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds a template from scratch: skipped under -short")
+	}
 	base := PostgresURL(t)
 	ctx := context.Background()
 	name := templatePrefix + "test_" + randomSuffix()
