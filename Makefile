@@ -1,6 +1,8 @@
 # Breachline developer commands. `make run` serves on 127.0.0.1:8080 with the
 # embedded SQLite database and mail to ./breachline-data/outbox; `make test`
-# runs every test (PostgreSQL ones too when BREACHLINE_TEST_DATABASE_URL is set).
+# runs every test (PostgreSQL ones too when BREACHLINE_TEST_DATABASE_URL is set);
+# `make test-short` leaves out the browser tests and the slow ones (-short).
+# Test databases are copies of one migrated per schema (internal/db/dbtest).
 
 GO       ?= go
 PKGS     ?= ./...

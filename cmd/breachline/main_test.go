@@ -37,6 +37,7 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	code, out, _ := runCLI(t, "version")
 	if code != 0 || !strings.HasPrefix(out, "breachline ") {
 		t.Fatalf("version: %d %q", code, out)

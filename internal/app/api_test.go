@@ -13,9 +13,14 @@ import (
 	"github.com/breachline/breachline/internal/db/dbtest"
 )
 
+// eachDialect runs fn once per dialect on its own application, the
+// dialects in parallel: the calling test must not do anything after it.
 func eachDialect(t *testing.T, fn func(t *testing.T, e *apptest.Env)) {
 	for _, d := range dbtest.Dialects {
-		t.Run(string(d), func(t *testing.T) { fn(t, apptest.New(t, d)) })
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			fn(t, apptest.New(t, d))
+		})
 	}
 }
 
@@ -32,6 +37,7 @@ var newBreach = map[string]any{
 }
 
 func TestBreachCreateReadUpdate(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		org := e.Org("acme")
 		tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
@@ -93,6 +99,7 @@ func TestBreachCreateReadUpdate(t *testing.T) {
 }
 
 func TestAccessControl(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		acme, other := e.Org("acme"), e.Org("other")
 		po := e.User("po@acme.example", acme, auth.RolePrivacyOfficer)
@@ -138,6 +145,7 @@ func TestAccessControl(t *testing.T) {
 }
 
 func TestValidationErrorsPerField(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		org := e.Org("acme")
 		tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
@@ -179,6 +187,7 @@ func TestValidationErrorsPerField(t *testing.T) {
 }
 
 func TestStrictJSON(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t, db.SQLite)
 	org := e.Org("acme")
 	tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
@@ -216,6 +225,7 @@ func TestStrictJSON(t *testing.T) {
 }
 
 func TestTokensAndMembersAPI(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		org := e.Org("acme")
 		admin := e.User("admin@acme.example", org, auth.RoleAdmin)
@@ -262,6 +272,7 @@ func TestTokensAndMembersAPI(t *testing.T) {
 }
 
 func TestInternalErrorsHideDetails(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t, db.SQLite)
 	org := e.Org("acme")
 	tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
@@ -290,6 +301,7 @@ func TestInternalErrorsHideDetails(t *testing.T) {
 }
 
 func TestUploadLimitAppliesToMultipartOnly(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t, db.SQLite)
 	org := e.Org("acme")
 	tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
@@ -318,6 +330,7 @@ func TestUploadLimitAppliesToMultipartOnly(t *testing.T) {
 }
 
 func TestBreachSearchTreatsWildcardsLiterally(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		org := e.Org("acme")
 		tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)

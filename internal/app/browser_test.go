@@ -18,6 +18,8 @@ import (
 // TestBrowserSignInAndBreachList signs in through the real page in Chromium
 // and checks that a hostile breach title is shown as text, not run.
 func TestBrowserSignInAndBreachList(t *testing.T) {
+	t.Parallel()
+	browsertest.Require(t)
 	e := apptest.New(t, db.SQLite)
 	org := e.Org("acme")
 	tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)

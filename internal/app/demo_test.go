@@ -15,6 +15,7 @@ import (
 // look at the product shows: signed-in users, breaches with timelines,
 // roster counts that match the people stored, and obligations worked out.
 func TestDemoShowsALivingProduct(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		l := demo.NewLoader(e.App.DB.Gorm, e.App.Auth, e.App.Breaches, e.App.Roster, time.Now())

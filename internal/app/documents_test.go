@@ -118,6 +118,7 @@ func countAudit(t *testing.T, e *apptest.Env, action string, docID int64) int {
 }
 
 func TestDocumentGeneratedStoredAndReadBack(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		org := e.Org("acme")
 		tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
@@ -158,6 +159,7 @@ func TestDocumentGeneratedStoredAndReadBack(t *testing.T) {
 }
 
 func TestDocumentMissingContent(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		org := e.Org("acme")
 		tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
@@ -187,6 +189,7 @@ func TestDocumentMissingContent(t *testing.T) {
 }
 
 func TestDocumentFilingStagesAndImmutability(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		org := e.Org("acme")
 		tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
@@ -265,6 +268,7 @@ func TestDocumentFilingStagesAndImmutability(t *testing.T) {
 }
 
 func TestDocumentPermissions(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		org := e.Org("acme")
 		tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
@@ -316,6 +320,7 @@ func TestDocumentPermissions(t *testing.T) {
 }
 
 func TestRegisterAndStatisticsCSV(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		org := e.Org("acme")
 		tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
@@ -463,6 +468,7 @@ func BenchmarkRegisterStored10k(b *testing.B) {
 // breach's IPC obligation and checks the obligation is marked filed with the
 // regulator's reference and the document.
 func TestDocumentFilingMarksObligation(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		org := e.Org("acme")
 		admin := e.User("admin@acme.example", org, auth.RoleAdmin)
@@ -519,6 +525,7 @@ func TestDocumentFilingMarksObligation(t *testing.T) {
 // API and finds it in the filing, so a privacy officer can close every gap
 // the missing list names.
 func TestContentAnswersFillTheFiling(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t, db.SQLite)
 	org := e.Org("acme")
 	tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
@@ -559,6 +566,7 @@ func TestContentAnswersFillTheFiling(t *testing.T) {
 // TestFilingsLeaveDuplicatesOut checks that a filing states the number of
 // people the roster counts, without the rows flagged as duplicates.
 func TestFilingsLeaveDuplicatesOut(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		org := e.Org("acme")
 		tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
@@ -588,6 +596,7 @@ func TestFilingsLeaveDuplicatesOut(t *testing.T) {
 // report of a breach whose description held 😀: the summary grew without
 // bound until the kernel killed the server, and every filing answered 500.
 func TestEmojiInABreachDoesNotTakeTheServerDown(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		org := e.Org("acme")
 		tok := e.User("po@acme.example", org, auth.RolePrivacyOfficer)
@@ -624,6 +633,7 @@ func TestEmojiInABreachDoesNotTakeTheServerDown(t *testing.T) {
 // TestDocumentOverItsPageLimitIsAClearError: a document past the page
 // limit fails the one request with a message naming the limit.
 func TestDocumentOverItsPageLimitIsAClearError(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t, db.SQLite)
 	e.App.Documents.Limits.MaxPages = 1
 	org := e.Org("acme")

@@ -100,6 +100,7 @@ func postBrowserForm(t *testing.T, e *apptest.Env, path, cookie, preCSRF string,
 // read B's roster. Admins now only invite; the person sets their own
 // password from the link sent to their address.
 func TestAdminCannotTakeOverAnotherOrganizationsAccount(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		a, b := e.Org("org-a"), e.Org("org-b")
 		adminA := e.User("admin@a.example", a, auth.RoleAdmin)
@@ -166,6 +167,7 @@ func TestAdminCannotTakeOverAnotherOrganizationsAccount(t *testing.T) {
 // TestInvitingRevealsNothingAboutOtherOrganizations: inviting an address
 // with an account elsewhere answers exactly as inviting a new address.
 func TestInvitingRevealsNothingAboutOtherOrganizations(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t, "sqlite")
 	a, b := e.Org("org-a"), e.Org("org-b")
 	adminA := e.User("admin@a.example", a, auth.RoleAdmin)
@@ -201,6 +203,7 @@ func mapKeys[V any](m map[string]V) []string {
 // as the invited address and accepts; signed in as someone else, they
 // cannot.
 func TestExistingAccountAcceptsWhenSignedIn(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t, "sqlite")
 	a, b := e.Org("org-a"), e.Org("org-b")
 	adminA := e.User("admin@a.example", a, auth.RoleAdmin)
@@ -232,6 +235,7 @@ func TestExistingAccountAcceptsWhenSignedIn(t *testing.T) {
 // TestInvitationsExpireAndCanBeWithdrawn: an expired or withdrawn link is
 // not valid; resending replaces the link; invitations are audited.
 func TestInvitationsExpireAndCanBeWithdrawn(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t, "sqlite")
 	a := e.Org("org-a")
 	adminA := e.User("admin@a.example", a, auth.RoleAdmin)
@@ -271,6 +275,7 @@ func TestInvitationsExpireAndCanBeWithdrawn(t *testing.T) {
 // TestPasswordChangeEndsOtherSessionsAndTheirTokens: whoever signed in
 // with the old password loses their session and the tokens they made.
 func TestPasswordChangeEndsOtherSessionsAndTheirTokens(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		a := e.Org("org-a")
 		e.User("po@a.example", a, auth.RolePrivacyOfficer)

@@ -64,7 +64,7 @@ func newNoticeEnv(t *testing.T, dialect db.Dialect) *noticeEnv {
 func newNoticeEnvWith(t *testing.T, dialect db.Dialect, set func(*config.Config)) *noticeEnv {
 	t.Helper()
 	srv := mailtest.Start(t, mailtest.Options{})
-	e := apptest.NewWith(t, dbtest.OpenEmpty(t, dialect), func(c *config.Config) {
+	e := apptest.NewWith(t, dbtest.Open(t, dialect), func(c *config.Config) {
 		c.SMTPURL = srv.URL()
 		c.MailFrom = "Acme Privacy <privacy@acme.example>"
 		c.NoticeRetryBase = 50 * time.Millisecond
@@ -202,8 +202,9 @@ func (n *noticeEnv) progress(t *testing.T, id int64) notice.Progress {
 // every person's delivery ends in the state the server's answers call for:
 // the ledger agrees with what the server received, message by message.
 func TestNoticeCampaignEndToEnd(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Dialects {
-		t.Run(string(d), func(t *testing.T) { noticeEndToEnd(t, d) })
+		t.Run(string(d), func(t *testing.T) { t.Parallel(); noticeEndToEnd(t, d) })
 	}
 }
 
@@ -331,8 +332,9 @@ func dsn(to, recipient, action, status, id string) []byte {
 // bounce address and another organization's notice change nothing and are
 // kept.
 func TestBouncesAreMatchedAndApplied(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Dialects {
-		t.Run(string(d), func(t *testing.T) { bouncesApplied(t, d) })
+		t.Run(string(d), func(t *testing.T) { t.Parallel(); bouncesApplied(t, d) })
 	}
 }
 
@@ -457,8 +459,9 @@ func (n *noticeEnv) obligationID(t *testing.T, rule string) int64 {
 // records its obligation done; a returned letter is marked from the mail
 // house's list and its person is among those without a notice.
 func TestLettersPrintedMailedAndReturned(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Dialects {
-		t.Run(string(d), func(t *testing.T) { lettersEndToEnd(t, d) })
+		t.Run(string(d), func(t *testing.T) { t.Parallel(); lettersEndToEnd(t, d) })
 	}
 }
 
@@ -559,8 +562,9 @@ func lettersEndToEnd(t *testing.T, dialect db.Dialect) {
 // one Message-ID (the retry of a message the server kept without saying
 // so), and every hostile value arrives inert.
 func TestNoticesSurviveAMisbehavingServer(t *testing.T) {
+	t.Parallel()
 	for _, d := range dbtest.Dialects {
-		t.Run(string(d), func(t *testing.T) { misbehavingServer(t, d) })
+		t.Run(string(d), func(t *testing.T) { t.Parallel(); misbehavingServer(t, d) })
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 // member, an answer, a page's search and form) is a 400 naming the field,
 // on both databases, and nothing is stored.
 func TestNULCharactersAreRefusedByName(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		a := newTenant(t, e, "acme")
 		nul := "x\u0000y"

@@ -141,6 +141,7 @@ func (o *obligationsEnv) find(t *testing.T, id int64, key string) obligationView
 }
 
 func TestObligationsFollowTheBreach(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		o := newObligationsEnv(t, e)
 		bad := o.Do("POST", "/api/v1/breaches", o.po, map[string]any{"organization": "acme", "title": "x", "kinds": []string{"misdirected"}})
@@ -241,6 +242,7 @@ func (o *obligationsEnv) history(t *testing.T, id, oid int64, tok string) []hist
 }
 
 func TestDeadlinesSoonestFirst(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		o := newObligationsEnv(t, e)
 		now := time.Now()
@@ -326,6 +328,7 @@ func TestDeadlinesSoonestFirst(t *testing.T) {
 }
 
 func TestAssessmentsEqualTheCommandLine(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t, db.SQLite)
 	o := newObligationsEnv(t, e)
 	facts := `{"organization":{"sectors":["health"],"roles":["hic"],"home":"CA-ON","time_zone":"America/Toronto"},
@@ -370,6 +373,7 @@ func TestAssessmentsEqualTheCommandLine(t *testing.T) {
 }
 
 func TestCalendarClosureSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		o := newObligationsEnv(t, e)
 		if res := o.Do("PATCH", "/api/v1/organizations/acme", o.admin, map[string]any{"roles": []string{"controller", "hic"}, "sectors": []string{"health"}}); res.Status != http.StatusOK {
@@ -518,6 +522,7 @@ func TestClosuresSharedAcrossProcesses(t *testing.T) {
 // settings is part of the calendar at start, and that an unknown calendar
 // stops start-up naming the setting.
 func TestConfiguredClosureMovesBusinessDays(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cfg := config.Defaults()
 	cfg.DataDir = t.TempDir()

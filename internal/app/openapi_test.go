@@ -16,6 +16,7 @@ var ginParam = regexp.MustCompile(`[:*]([A-Za-z_]+)`)
 // TestOpenAPICoversEveryRoute fails when a registered route is missing from
 // the served OpenAPI document, so the document cannot drift from the router.
 func TestOpenAPICoversEveryRoute(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t, db.SQLite)
 	res := e.Do("GET", "/api/openapi.yaml", "", nil)
 	if res.Status != 200 {

@@ -24,6 +24,7 @@ import (
 // answers 503 rather than sending the browser to sign in; and the service
 // answers 200 again within seconds of the database's return.
 func TestDatabaseOutageIsA503NeverASignIn(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("an outage of a few seconds")
 	}

@@ -89,6 +89,7 @@ func mustContain(t *testing.T, body string, want ...string) {
 // roster counts, the documents with a download that works with the
 // session, and the deadlines page links back to it.
 func TestBreachPageShowsDuties(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t, db.SQLite)
 	o := newObligationsEnv(t, e)
 	id := o.breach(t, "2025-10-24T10:00:00-04:00", "risk")
@@ -158,6 +159,7 @@ func TestBreachPageShowsDuties(t *testing.T) {
 // TestBreachPageIsScopedToTheOrganization: another organization's breach,
 // a missing one and a malformed id are all the same 404 page.
 func TestBreachPageIsScopedToTheOrganization(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		o := newObligationsEnv(t, e)
 		id := o.breach(t, "2025-10-24T10:00:00-04:00", "")
@@ -181,6 +183,7 @@ func TestBreachPageIsScopedToTheOrganization(t *testing.T) {
 // sign in, which then returns it to the page it asked for, and only to a
 // page of this site.
 func TestPagesNeedASession(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t, db.SQLite)
 	want := map[string]string{"/breaches/1": "/signin?next=%2Fbreaches%2F1", "/deadlines": "/signin?next=%2Fdeadlines", "/breaches": "/signin"}
 	for path, to := range want {
@@ -225,6 +228,7 @@ func signInForm(t *testing.T, e *apptest.Env, next string) string {
 
 // TestBreachPageEscapesText: what people typed is shown as text.
 func TestBreachPageEscapesText(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t, db.SQLite)
 	o := newObligationsEnv(t, e)
 	hostile := `<script>alert(1)</script><img src=x onerror=alert(2)>"'&`
@@ -322,6 +326,8 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // in Chromium, as a privacy officer following a reminder does, and checks
 // the pages run under the Content-Security-Policy without complaint.
 func TestBrowserDeadlinesToBreach(t *testing.T) {
+	t.Parallel()
+	browsertest.Require(t)
 	e := apptest.New(t, db.SQLite)
 	o := newObligationsEnv(t, e)
 	id := o.breach(t, "2025-10-24T10:00:00-04:00", "risk")

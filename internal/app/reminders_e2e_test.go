@@ -20,6 +20,7 @@ import (
 // earlier awareness event moves it (same UID, higher SEQUENCE) and the
 // reminder job mails the people who must act on the moved deadline.
 func TestDeadlineFlowsToFeedAndReminders(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		acme := e.Org("acme")
 		admin := e.User("admin@acme.example", acme, auth.RoleAdmin)

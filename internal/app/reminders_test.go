@@ -80,8 +80,10 @@ func issueFeed(t *testing.T, e *apptest.Env, tok string) string {
 }
 
 func TestCalendarFeed(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range dbtest.Dialects {
 		t.Run(string(dialect), func(t *testing.T) {
+			t.Parallel()
 			e := apptest.New(t, dialect)
 			city, other := e.Org("city"), e.Org("other")
 			tok := e.User("po@city.test", city, auth.RoleViewer)
@@ -164,6 +166,7 @@ func TestCalendarFeed(t *testing.T) {
 }
 
 func TestCalendarFeedFollowsMembership(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t, db.SQLite)
 	city := e.Org("city")
 	tok := e.User("legal@city.test", city, auth.RoleLegal)
@@ -181,6 +184,7 @@ func TestCalendarFeedFollowsMembership(t *testing.T) {
 // TestReminderJobRunsUnderRiver runs the real workers: the periodic job
 // starts at once and the reminder lands in the default file outbox.
 func TestReminderJobRunsUnderRiver(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t, db.SQLite)
 	city := e.Org("city")
 	e.User("po@city.test", city, auth.RolePrivacyOfficer)
@@ -221,6 +225,7 @@ func TestReminderJobRunsUnderRiver(t *testing.T) {
 // TestCalendarTokenNeverLogged serves the feed through an application whose
 // log is captured and checks that the secret appears nowhere in it.
 func TestCalendarTokenNeverLogged(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	d := dbtest.OpenEmpty(t, db.SQLite)
 	cfg := config.Defaults()

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/breachline/breachline/internal/app/apptest"
+	"github.com/breachline/breachline/internal/app/browsertest"
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/db"
 )
@@ -59,6 +60,7 @@ const pageRoster = "name,email,province\nAlice Martin,alice@example.com,ON\nBob 
 // token is checked before the file is stored, only writers see and may use
 // the form, and the import page follows the import to its result.
 func TestRosterUploadForm(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		acme, other := e.Org("acme"), e.Org("other")
 		poTok := e.User("po@acme.example", acme, auth.RolePrivacyOfficer)
@@ -136,6 +138,8 @@ func TestRosterUploadForm(t *testing.T) {
 // The same path in Chromium: choose a file on the breach page, import it,
 // and watch the import page reload itself to the result.
 func TestBrowserRosterUpload(t *testing.T) {
+	t.Parallel()
+	browsertest.Require(t)
 	e := apptest.New(t, db.SQLite)
 	acme := e.Org("acme")
 	tok := e.User("po@acme.example", acme, auth.RolePrivacyOfficer)

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/breachline/breachline/internal/app/apptest"
+	"github.com/breachline/breachline/internal/app/browsertest"
 	"github.com/breachline/breachline/internal/db"
 )
 
@@ -17,6 +18,7 @@ import (
 // distinct person it is counted and can bring a law into play; confirmed it
 // is left out again. Only writers decide, and every decision is audited.
 func TestRosterDuplicateReview(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		po, viewer, outsider, b := rosterTenants(t, e)
 		// Same e-mail twice: the second row, living in Germany, is flagged.
@@ -145,6 +147,7 @@ func importFlagged(t *testing.T, e *apptest.Env, po string, breachID int64) int6
 // The review page shows a flagged row beside the person it repeats to those
 // who may see personal data, and its buttons record the decision.
 func TestRosterReviewPage(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		po, _, _, b := rosterTenants(t, e)
 		flagged := importFlagged(t, e, po, b.ID)
@@ -189,6 +192,8 @@ func TestRosterReviewPage(t *testing.T) {
 // In Chromium: from the breach page to the review, one click on "Different
 // person", and the person is counted.
 func TestBrowserRosterReview(t *testing.T) {
+	t.Parallel()
+	browsertest.Require(t)
 	e := apptest.New(t, db.SQLite)
 	po, _, _, b := rosterTenants(t, e)
 	importFlagged(t, e, po, b.ID)
@@ -220,6 +225,7 @@ func TestBrowserRosterReview(t *testing.T) {
 // A later list that repeats an earlier one is settled in one decision;
 // a row already decided on its own keeps its decision.
 func TestRosterBulkReview(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		po, viewer, outsider, b := rosterTenants(t, e)
 		first := "name,email,province\nAnn Lee,ann@example.com,ON\nBo Ng,bo@example.com,QC\nCy Oh,cy@example.com,BC\n"

@@ -98,6 +98,7 @@ func rosterTenants(t *testing.T, e *apptest.Env) (po, viewer, outsider string, b
 }
 
 func TestRosterImportThroughWorker(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		po, viewer, outsider, b := rosterTenants(t, e)
 
@@ -164,6 +165,7 @@ func checkRosterReads(t *testing.T, e *apptest.Env, breachID, importID int64, po
 // Reading a roster through page by page with next_after returns every
 // person once, in order.
 func TestRosterPeopleKeysetPaging(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		po, _, _, b := rosterTenants(t, e)
 		file := "name,email\nA One,a@example.com\nB Two,b@example.com\nC Three,c@example.com\nD Four,d@example.com\nE Five,e@example.com\n"
@@ -206,7 +208,7 @@ func TestRosterPeopleKeysetPaging(t *testing.T) {
 // TestRosterLimitsAreSettings: the roster file limits of the settings
 // reach the importer; a file past one fails with a message naming it.
 func TestRosterLimitsAreSettings(t *testing.T) {
-	e := apptest.NewWith(t, dbtest.OpenEmpty(t, db.SQLite), func(c *config.Config) { c.RosterMaxColumns = 10 })
+	e := apptest.NewWith(t, dbtest.Open(t, db.SQLite), func(c *config.Config) { c.RosterMaxColumns = 10 })
 	po, _, _, b := rosterTenants(t, e)
 	head := "name,email,c3,c4,c5,c6,c7,c8,c9,c10,c11,c12\n"
 	res := uploadRoster(t, e, po, b.ID, "wide.csv", head+"Ann,ann@example.org,,,,,,,,,,x\n")

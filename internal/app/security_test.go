@@ -303,6 +303,7 @@ func bodyOf(route string) any {
 // nothing. The same calls on acme's own records are not refused, so the
 // 404s come from the organization check.
 func TestOtherOrganizationsRecordsAreNotFound(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		a, b := newTenant(t, e, "acme"), newTenant(t, e, "globex")
 		var routes []string
@@ -402,6 +403,7 @@ func doSession(t *testing.T, e *apptest.Env, method, path, cookie, csrf string) 
 // 401; with a session cookie every state-changing route also needs the
 // CSRF token (403 without it, or with another session's).
 func TestEveryAPIRouteNeedsCredentials(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		a := newTenant(t, e, "acme")
 		u, err := e.App.Auth.UserByEmail(context.Background(), "admin@acme.example")
@@ -438,6 +440,7 @@ func TestEveryAPIRouteNeedsCredentials(t *testing.T) {
 // state-changing route of its own organization's records except its own
 // tokens and the stateless assessment.
 func TestViewerCannotChangeAnything(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		a := newTenant(t, e, "acme")
 		for _, r := range apiRoutes(e) {
@@ -457,6 +460,7 @@ func TestViewerCannotChangeAnything(t *testing.T) {
 // writing roles hold: approval (legal, admin), administration (admin) and
 // the export of personal data (privacy officer, admin).
 func TestRolesNeedTheirPermission(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		a := newTenant(t, e, "acme")
 		status := fmt.Sprintf("/api/v1/breaches/%d/obligations/%d/status", a.breach, a.obligation)
@@ -503,6 +507,7 @@ func TestRolesNeedTheirPermission(t *testing.T) {
 // TestAPITokensAreAudited: issuing and revoking an API token is recorded
 // in the audit log with the user who did it, never with the secret.
 func TestAPITokensAreAudited(t *testing.T) {
+	t.Parallel()
 	eachDialect(t, func(t *testing.T, e *apptest.Env) {
 		org := e.Org("acme")
 		admin := e.User("admin@acme.example", org, auth.RoleAdmin)

@@ -105,8 +105,10 @@ const cliRoster = "Nom,Courriel,Province,Code postal\n" +
 // JSON summary, the rejects report, the refusal of the same file, and clear
 // failures that store nothing.
 func TestImportCommand(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range dbtest.Dialects {
 		t.Run(string(dialect), func(t *testing.T) {
+			t.Parallel()
 			e := newCLIEnv(t, dialect)
 			roster := e.file("roster.csv", cliRoster)
 

@@ -7,6 +7,7 @@ import (
 )
 
 func TestAddBusinessDays(t *testing.T) {
+	t.Parallel()
 	reg := defaultRegistry(t)
 	tests := []struct {
 		name, cal, from string
@@ -42,6 +43,7 @@ func TestAddBusinessDays(t *testing.T) {
 }
 
 func TestNextBusinessDay(t *testing.T) {
+	t.Parallel()
 	reg := defaultRegistry(t)
 	tests := []struct{ cal, from, want string }{
 		{"US-FEDERAL", "2025-12-03", "2025-12-03"},
@@ -69,6 +71,7 @@ func TestNextBusinessDay(t *testing.T) {
 // Whatever the start, a business-day count never ends on a weekend,
 // holiday or closure.
 func TestBusinessDaysNeverLandOnClosures(t *testing.T) {
+	t.Parallel()
 	reg := defaultRegistry(t)
 	for _, id := range []string{"US-SEC-EDGAR", "JP", "CA-ON-LEGISLATION"} {
 		cal := mustCalendar(t, reg, id)
@@ -85,6 +88,7 @@ func TestBusinessDaysNeverLandOnClosures(t *testing.T) {
 }
 
 func TestWithClosuresReachesExtendingCalendarsAndLeavesTheOriginal(t *testing.T) {
+	t.Parallel()
 	reg := defaultRegistry(t)
 	days := []string{"2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06"}
 	var list []Closure

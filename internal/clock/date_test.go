@@ -6,6 +6,7 @@ import (
 )
 
 func TestEndOfDayAcrossDST(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ zone, date, want string }{
 		{"America/Toronto", "2026-03-07", "2026-03-07T23:59:59-05:00"},
 		{"America/Toronto", "2026-03-08", "2026-03-08T23:59:59-04:00"}, // DST starts 02:00
@@ -32,6 +33,7 @@ func TestEndOfDayAcrossDST(t *testing.T) {
 }
 
 func TestAddMonths(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		from string
 		n    int
@@ -57,6 +59,7 @@ func TestAddMonths(t *testing.T) {
 }
 
 func TestDateBasics(t *testing.T) {
+	t.Parallel()
 	d := mustDate(t, "2025-02-17")
 	if d != (Date{2025, time.February, 17}) || d.String() != "2025-02-17" || d.Weekday() != time.Monday {
 		t.Errorf("ParseDate = %+v %s %s", d, d, d.Weekday())

@@ -79,6 +79,7 @@ var expectedHolidays = map[string]map[int]string{
 }
 
 func TestHolidayLists(t *testing.T) {
+	t.Parallel()
 	reg := defaultRegistry(t)
 	for id, years := range expectedHolidays {
 		cal := mustCalendar(t, reg, id)
@@ -99,6 +100,7 @@ func TestHolidayLists(t *testing.T) {
 }
 
 func TestHolidayNamesAndKinds(t *testing.T) {
+	t.Parallel()
 	reg := defaultRegistry(t)
 	tests := []struct {
 		cal, date, name, kind string
@@ -142,6 +144,7 @@ func TestHolidayNamesAndKinds(t *testing.T) {
 }
 
 func TestEasterAndEquinox(t *testing.T) {
+	t.Parallel()
 	// Published Easter Sundays and NAOJ equinox days.
 	easters := map[int]string{2000: "2000-04-23", 2008: "2008-03-23", 2011: "2011-04-24", 2019: "2019-04-21", 2038: "2038-04-25", 2285: "2285-03-22"}
 	for y, want := range easters {
@@ -165,6 +168,7 @@ func TestEasterAndEquinox(t *testing.T) {
 }
 
 func TestEveryCalendarLoads(t *testing.T) {
+	t.Parallel()
 	reg := defaultRegistry(t)
 	ids := reg.IDs()
 	for _, want := range []string{"US-FEDERAL", "US-SEC-EDGAR", "CA-ON-LEGISLATION", "CA-ON-ESA", "CA-FEDERAL", "BR", "JP"} {

@@ -11,6 +11,7 @@ import (
 const okHeader = "name: Test\nstatus: verified\nsource: test\n"
 
 func TestLoadErrorsNameFileAndField(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		files map[string]string
@@ -62,6 +63,7 @@ func TestLoadErrorsNameFileAndField(t *testing.T) {
 }
 
 func TestLoadExtendsAndWeekend(t *testing.T) {
+	t.Parallel()
 	fsys := fstest.MapFS{
 		"c/BASE.yaml": {Data: []byte(okHeader + "holidays:\n  - {name: Day One, fixed: \"01-02\"}\nclosures:\n  - {date: 2025-03-03, name: Shut, source: memo}\n")},
 		"c/CHILD.yaml": {Data: []byte("name: Child\nstatus: unverified\nsource: s\nextends: BASE\nweekend: [friday, saturday]\n" +

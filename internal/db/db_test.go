@@ -10,8 +10,10 @@ import (
 )
 
 func TestMigrateFromEmpty(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range dbtest.Dialects {
 		t.Run(string(dialect), func(t *testing.T) {
+			t.Parallel()
 			d := dbtest.OpenEmpty(t, dialect)
 			ctx := context.Background()
 			if err := d.Migrate(ctx); err != nil {
@@ -35,7 +37,8 @@ func TestMigrateFromEmpty(t *testing.T) {
 }
 
 func TestAuditLogIsAppendOnly(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		err := d.Gorm.Exec(`INSERT INTO audit_log (at, actor, action, prev_hash, hash) VALUES (CURRENT_TIMESTAMP, 'test', 'x', '', 'h1')`).Error
 		if err != nil {
 			t.Fatal(err)
@@ -50,6 +53,7 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 }
 
 func TestConcurrentMigratePostgres(t *testing.T) {
+	t.Parallel()
 	opts := dbtest.Options(t, db.Postgres)
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -94,8 +98,10 @@ func TestConcurrentMigratePostgres(t *testing.T) {
 // TestMigrateDownAndUp rolls every migration back and applies them again,
 // so each Down really undoes its Up (River's steps included).
 func TestMigrateDownAndUp(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range dbtest.Dialects {
 		t.Run(string(dialect), func(t *testing.T) {
+			t.Parallel()
 			d := dbtest.Open(t, dialect)
 			ctx := context.Background()
 			if err := d.MigrateDownAll(ctx); err != nil {

@@ -92,6 +92,7 @@ func parse(t *testing.T, raw []byte) *mail.Message {
 }
 
 func TestSMTPDeliversByteCorrectMessages(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t, mailtest.Options{})
 	s := newSMTP(t, srv.URL())
 	body := "Échéance : 2025-03-05 17:00 (America/Toronto)\nCitation: PHIPA s. 12(2) — «notice»\n" + strings.Repeat("long line ", 40)
@@ -147,6 +148,7 @@ func TestSMTPDeliversByteCorrectMessages(t *testing.T) {
 }
 
 func TestSMTPRefusedRecipientDoesNotFailTheBatch(t *testing.T) {
+	t.Parallel()
 	srv := mailtest.Start(t, mailtest.Options{})
 	srv.Refuse("gone@example.org", 550, smtp.EnhancedCode{5, 1, 1}, "no such user")
 	srv.Refuse("busy@example.org", 451, smtp.EnhancedCode{4, 3, 0}, "try later")
@@ -177,6 +179,7 @@ func TestSMTPRefusedRecipientDoesNotFailTheBatch(t *testing.T) {
 }
 
 func TestSMTPUnreachableIsTemporary(t *testing.T) {
+	t.Parallel()
 	s := newSMTP(t, "smtp://127.0.0.1:1")
 	res := s.Send(context.Background(), []*bmail.Message{{To: "a@example.org", Subject: "s", Text: "t"}})
 	if res[0].Class != bmail.Temporary || res[0].Err == nil {
@@ -185,6 +188,7 @@ func TestSMTPUnreachableIsTemporary(t *testing.T) {
 }
 
 func TestSMTPStartTLSAndAuth(t *testing.T) {
+	t.Parallel()
 	serverTLS, clientTLS := mailtest.TLSPair(t)
 	srv := mailtest.Start(t, mailtest.Options{TLS: serverTLS, User: "mailer", Password: "s3cret:/@"})
 	s := newSMTP(t, "smtp://mailer:s3cret%3A%2F%40@"+srv.Addr, func(o *bmail.SMTPOptions) { o.TLS = clientTLS })
@@ -204,6 +208,7 @@ func TestSMTPStartTLSAndAuth(t *testing.T) {
 }
 
 func TestNewSMTPRejectsBadURLWithoutEchoingIt(t *testing.T) {
+	t.Parallel()
 	for _, u := range []string{"http://h:25", "smtp://", "smtp://u:pw-secret@h:99999"} {
 		_, err := bmail.NewSMTP(bmail.SMTPOptions{URL: u, From: from})
 		if err == nil || strings.Contains(err.Error(), "pw-secret") {
@@ -216,6 +221,7 @@ func TestNewSMTPRejectsBadURLWithoutEchoingIt(t *testing.T) {
 }
 
 func TestOutboxWritesParseableFiles(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "outbox")
 	o, err := bmail.NewOutbox(dir, from, func() time.Time { return fixed })
 	if err != nil {

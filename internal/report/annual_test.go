@@ -32,6 +32,7 @@ func statsInput() Input {
 }
 
 func TestPHIPAStatisticsCounts(t *testing.T) {
+	t.Parallel()
 	lines, err := AnnualStatistics("phipa-annual-stats", statsInput())
 	if err != nil {
 		t.Fatal(err)
@@ -57,6 +58,7 @@ func TestPHIPAStatisticsCounts(t *testing.T) {
 }
 
 func TestStatisticsPDFAndCSV(t *testing.T) {
+	t.Parallel()
 	for _, kind := range []string{"phipa-annual-stats", "fippa-annual-stats"} {
 		in := statsInput()
 		data := render(t, kind, in)
@@ -99,6 +101,7 @@ func TestStatisticsPDFAndCSV(t *testing.T) {
 }
 
 func TestSummaryShowsTimelineObligationsAndCounts(t *testing.T) {
+	t.Parallel()
 	in := fullInput()
 	in.Obligations[0].StatusNote = "the 30-day figure is unverified"
 	in.Obligations[1].Notes = "no harm threshold applies"

@@ -40,6 +40,7 @@ func genericRequirements() []Requirement {
 }
 
 func TestEveryFilingReadsBackWithItsFields(t *testing.T) {
+	t.Parallel()
 	for _, c := range filingCases() {
 		t.Run(c.kind+c.state, func(t *testing.T) {
 			in := fullInput()
@@ -115,6 +116,7 @@ func assertChrome(t *testing.T, text string, data []byte, in Input, lang string)
 }
 
 func TestDerivedValuesArePrinted(t *testing.T) {
+	t.Parallel()
 	in := fullInput()
 	text := pdfText(t, render(t, "ca-opc-pipeda", in))
 	for _, want := range []string{
@@ -132,6 +134,7 @@ func TestDerivedValuesArePrinted(t *testing.T) {
 }
 
 func TestQuebecNoticeIsInFrenchWithResidentCount(t *testing.T) {
+	t.Parallel()
 	in := fullInput()
 	text := pdfText(t, render(t, "qc-cai", in))
 	for _, want := range []string{
@@ -156,6 +159,7 @@ func TestQuebecNoticeIsInFrenchWithResidentCount(t *testing.T) {
 }
 
 func TestMissingContentIsListedAndPrinted(t *testing.T) {
+	t.Parallel()
 	in := Input{Org: Organization{Name: "Clinic"}, Breach: Breach{Reference: "BR-1"}, GeneratedAt: at("2025-01-02T03:04:05Z")}
 	miss, err := Check("on-ipc-phipa", in)
 	if err != nil {
@@ -189,6 +193,7 @@ func TestMissingContentIsListedAndPrinted(t *testing.T) {
 }
 
 func TestHostileStringsRenderLiterally(t *testing.T) {
+	t.Parallel()
 	hostile := []string{
 		"<script>alert('x')</script>", "%PDF-1.4", ")Tj ET BT (", `back\slash \\ \(x\)`, "(unbalanced",
 		"Ελληνικά κείμενο", "Кириллица текст", "Français : déjà été, œuvre, garçon",
@@ -217,6 +222,7 @@ func TestHostileStringsRenderLiterally(t *testing.T) {
 }
 
 func TestLongDescriptionWrapsAcrossPages(t *testing.T) {
+	t.Parallel()
 	var words []string
 	for i := 0; len(strings.Join(words, " ")) < 10000; i++ {
 		words = append(words, fmt.Sprintf("w%04d", i))
@@ -243,6 +249,7 @@ func TestLongDescriptionWrapsAcrossPages(t *testing.T) {
 }
 
 func TestRenderIsDeterministic(t *testing.T) {
+	t.Parallel()
 	for _, k := range Kinds() {
 		in := fullInput()
 		in.Requirements = genericRequirements()
@@ -261,6 +268,7 @@ func TestRenderIsDeterministic(t *testing.T) {
 }
 
 func TestInvalidInputs(t *testing.T) {
+	t.Parallel()
 	in := fullInput()
 	cases := []struct {
 		name string

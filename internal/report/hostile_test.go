@@ -58,7 +58,13 @@ func hostileInput(s string) Input {
 // killed the server, and filings answered 500. Every kind now renders every
 // hostile text, quickly, in bounded memory, with the characters the fonts
 // lack shown as their code points.
+//
+// It is not parallel: peakHeap reads the whole process's heap. It renders
+// every kind with every text (about ten seconds), so -short skips it.
 func TestCharactersOutsideTheFontRender(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders every kind with every hostile text: skipped under -short")
+	}
 	for _, s := range hostileTexts {
 		for _, k := range Kinds() {
 			in := hostileInput(s)
@@ -114,6 +120,7 @@ func peakHeap(fn func()) uint64 {
 }
 
 func TestUncoveredCharactersAreShownAsCodePoints(t *testing.T) {
+	t.Parallel()
 	in := fullInput()
 	in.Breach.Description = "Staff reacted 😀 to the message from 王 (see \u202eabc)."
 	text := pdfText(t, render(t, "summary", in))
@@ -131,6 +138,7 @@ func TestUncoveredCharactersAreShownAsCodePoints(t *testing.T) {
 }
 
 func TestRenderStopsAtItsPageBudget(t *testing.T) {
+	t.Parallel()
 	in := fullInput()
 	in.Register = manyEntries(400)
 	var buf bytes.Buffer
@@ -149,6 +157,7 @@ func TestRenderStopsAtItsPageBudget(t *testing.T) {
 }
 
 func TestRenderStopsWhenItsContextEnds(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	in := fullInput()
@@ -160,6 +169,7 @@ func TestRenderStopsWhenItsContextEnds(t *testing.T) {
 }
 
 func TestTableRowThatCannotFitIsAnError(t *testing.T) {
+	t.Parallel()
 	in := fullInput()
 	d := newDoc(metaFor(in, newView(in, "en"), "t", "", "Letter"))
 	// A header so tall that no line fits under it on a fresh page.

@@ -6,6 +6,7 @@ import (
 )
 
 func TestRegistryListsEveryDocumentKind(t *testing.T) {
+	t.Parallel()
 	want := []string{"on-ipc-phipa", "on-ipc-fippa", "on-ipc-mfippa", "ca-opc-pipeda", "qc-cai", "ab-oipc-pipa",
 		"bc-oipc", "eu-gdpr-33", "uk-ico", "us-hhs-hipaa", "us-state-ag", "generic", "register",
 		"phipa-annual-stats", "fippa-annual-stats", "summary"}
@@ -30,6 +31,7 @@ func TestRegistryListsEveryDocumentKind(t *testing.T) {
 }
 
 func TestGenericFilingTakesRuleContent(t *testing.T) {
+	t.Parallel()
 	in := fullInput()
 	in.Requirements = []Requirement{{Field: "breach.description", Label: "(a) circumstances"},
 		{Field: "breach.affected", Label: "number of persons"}, {Field: "answer:complaint_process", Label: "complaint process"}}

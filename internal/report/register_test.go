@@ -20,6 +20,7 @@ func registerInput() Input {
 }
 
 func TestRegisterPDFAndCSVHoldTheSameBreaches(t *testing.T) {
+	t.Parallel()
 	in := registerInput()
 	data := render(t, "register", in)
 	qpdfCheck(t, data)
@@ -73,6 +74,7 @@ func TestRegisterPDFAndCSVHoldTheSameBreaches(t *testing.T) {
 }
 
 func TestRegisterRepeatsHeaderOnEveryPage(t *testing.T) {
+	t.Parallel()
 	in := fullInput()
 	in.Register = manyEntries(250)
 	data := render(t, "register", in)
@@ -91,6 +93,7 @@ func TestRegisterRepeatsHeaderOnEveryPage(t *testing.T) {
 }
 
 func TestRegisterSplitsARowTallerThanAPage(t *testing.T) {
+	t.Parallel()
 	in := fullInput()
 	in.Register = manyEntries(2)
 	var words []string
@@ -109,6 +112,7 @@ func TestRegisterSplitsARowTallerThanAPage(t *testing.T) {
 }
 
 func TestRegisterCheckListsUnknownItems(t *testing.T) {
+	t.Parallel()
 	in := registerInput()
 	miss, err := Check("register", in)
 	if err != nil {

@@ -50,6 +50,7 @@ func hipaaFacts(discovered string, regions ...any) Facts {
 }
 
 func TestThresholdBoundaries(t *testing.T) {
+	t.Parallel()
 	kr := func(n int) Facts {
 		return Facts{Organization: org("KR", "Asia/Seoul", "controller"), Events: ev("aware", "2025-11-03T09:00:00+09:00"),
 			Affected: aff("KR", n), DataCategories: []string{"name"}, Kinds: []string{"unauthorized_disclosure"}}
@@ -79,6 +80,7 @@ func TestThresholdBoundaries(t *testing.T) {
 }
 
 func TestEffectiveDateBoundaries(t *testing.T) {
+	t.Parallel()
 	pecr := func(aware string) Facts {
 		return Facts{Organization: org("GB", "Europe/London", "pecs_provider"), Events: ev("aware", aware)}
 	}
@@ -102,6 +104,7 @@ func TestEffectiveDateBoundaries(t *testing.T) {
 }
 
 func TestDSTAndLeapYears(t *testing.T) {
+	t.Parallel()
 	gdpr := Facts{Organization: org("DE", "Europe/Berlin", "controller"), Events: ev("aware", "2026-03-28T10:00:00+01:00"),
 		Affected: aff("DE", 10), Answers: answers{"gdpr_risk": "risk"}}
 	bank := Facts{Organization: org("US-NY", "America/New_York", "banking_organization"), Events: ev("determined", "2025-11-01T20:00:00-04:00"),
@@ -119,6 +122,7 @@ func TestDSTAndLeapYears(t *testing.T) {
 }
 
 func TestOverdueAndInternalTarget(t *testing.T) {
+	t.Parallel()
 	cat := loadTestCatalogue(t)
 	opts := testOptions(t)
 	f := Facts{Organization: org("CA-ON", "America/Toronto", "commercial_org"), Events: ev("determined", "2026-02-16T09:00:00-05:00"),

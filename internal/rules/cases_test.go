@@ -49,6 +49,7 @@ func testOptions(t testing.TB) Options {
 }
 
 func TestDeadlineCases(t *testing.T) {
+	t.Parallel()
 	cases := loadCases(t)
 	cat := loadTestCatalogue(t)
 	opts := testOptions(t)

@@ -26,6 +26,7 @@ func referenceIDs(t *testing.T) []string {
 }
 
 func TestEveryReferenceIDHasARule(t *testing.T) {
+	t.Parallel()
 	ids := referenceIDs(t)
 	if len(ids) < 100 {
 		t.Fatalf("parsed only %d ids from %s", len(ids), coverageFile)

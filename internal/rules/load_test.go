@@ -17,6 +17,7 @@ func loadTestCatalogue(t testing.TB) *Catalogue {
 }
 
 func TestLoadCatalogue(t *testing.T) {
+	t.Parallel()
 	cat := loadTestCatalogue(t)
 	if len(cat.Keys()) < 10 {
 		t.Fatalf("only %d duties loaded", len(cat.Keys()))
@@ -31,6 +32,7 @@ func TestLoadCatalogue(t *testing.T) {
 }
 
 func TestLoadRejectsBadRules(t *testing.T) {
+	t.Parallel()
 	vocab, err := os.ReadFile("../../config/regulations/vocabulary.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +76,7 @@ rules:
 }
 
 func TestCatalogueCalendarsExist(t *testing.T) {
+	t.Parallel()
 	cat := loadTestCatalogue(t)
 	if err := cat.CheckCalendars(testOptions(t).Calendars); err != nil {
 		t.Fatalf("catalogue names calendars the registry lacks: %v", err)

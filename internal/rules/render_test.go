@@ -8,6 +8,7 @@ import (
 )
 
 func TestRenderJSONAndText(t *testing.T) {
+	t.Parallel()
 	cat := loadTestCatalogue(t)
 	var f Facts
 	input := `{"organization":{"roles":["controller"],"home":"DE","time_zone":"Europe/Berlin"},

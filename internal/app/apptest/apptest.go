@@ -38,10 +38,13 @@ type Env struct {
 	HTTP   *httptest.Server
 }
 
-// New builds an application on a fresh database of the dialect.
+// New builds an application on a fresh migrated database of the dialect
+// (a copy of a template, see dbtest.Open; app.New finds nothing to migrate).
+// Tests that build their Env this way may call t.Parallel: nothing in an Env
+// is shared with another.
 func New(t testing.TB, dialect db.Dialect) *Env {
 	t.Helper()
-	return NewOn(t, dbtest.OpenEmpty(t, dialect))
+	return NewOn(t, dbtest.Open(t, dialect))
 }
 
 // NewOn builds an application on an opened database (migrating it if it is

@@ -1,6 +1,6 @@
 // Package browsertest starts Debian's headless Chromium for UI tests through
 // chromedp. Without Chromium the tests skip, except in CI (CI=true), where a
-// missing browser is a failure.
+// missing browser is a failure. Under -short they skip.
 package browsertest
 
 import (
@@ -13,9 +13,14 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// New returns a browser tab context that lives until the test ends.
-func New(t *testing.T) context.Context {
+// Require skips the test under -short and returns the path of Chromium,
+// skipping when it is missing except in CI, where that is a failure. Browser
+// tests call it first, before building what the browser will look at.
+func Require(t testing.TB) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test skipped under -short")
+	}
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		if os.Getenv("CI") == "true" {
@@ -23,6 +28,15 @@ func New(t *testing.T) context.Context {
 		}
 		t.Skip("chromium not installed: browser tests skipped")
 	}
+	return path
+}
+
+// New returns a browser tab context that lives until the test ends. Each
+// test gets its own Chromium with its own profile, so parallel browser
+// tests share no cookies, storage or process.
+func New(t *testing.T) context.Context {
+	t.Helper()
+	path := Require(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox,
