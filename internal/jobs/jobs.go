@@ -61,6 +61,11 @@ func NewClient(d *db.DB, workers *river.Workers, opts Options) (*Client, error) 
 // letting running jobs finish within grace.
 func Run(ctx context.Context, c *Client, grace time.Duration) error {
 	if err := c.Start(ctx); err != nil {
+		if ctx.Err() != nil {
+			// Stopped while starting (a SIGTERM right after start): a clean
+			// stop, not a failure.
+			return nil
+		}
 		return fmt.Errorf("start workers: %w", err)
 	}
 	<-ctx.Done()
