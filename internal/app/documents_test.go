@@ -57,20 +57,10 @@ func docBreach(t *testing.T, e *apptest.Env, tok, title, discovered string) (int
 	return b.ID, b.Reference
 }
 
-// addPeople writes n affected people in a region directly, then stores the
-// roster counts as an import's commit would.
+// addPeople imports n affected people in a region into the breach.
 func addPeople(t *testing.T, e *apptest.Env, breachID int64, region string, n int) {
 	t.Helper()
-	for i := 0; i < n; i++ {
-		err := e.App.DB.Gorm.Exec(`INSERT INTO affected_people (breach_id, name, region, language, channel, created_at)
-			VALUES (?, ?, ?, 'en', 'postal', ?)`, breachID, fmt.Sprintf("Person %d", i), region, time.Now().UTC()).Error
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := roster.RefreshCounts(context.Background(), e.App.DB.Gorm, breachID); err != nil {
-		t.Fatal(err)
-	}
+	e.People(breachID, apptest.Many(region, n)...)
 }
 
 func generate(t *testing.T, e *apptest.Env, tok string, breachID int64, body map[string]any, want int) docMeta {

@@ -158,7 +158,7 @@ func TestFrenchUserGetsFrenchPages(t *testing.T) {
 		assertFrench(t, name, res, data...)
 	}
 	breach := getPage(t, e, cookie, fmt.Sprintf("/breaches/%d", id)).Body
-	mustContain(t, breach, "24 octobre 2025 à 10\u00a0h HAE", "1\u00a0236 personnes", "saisi dans le fuseau Europe/Paris",
+	mustContain(t, breach, "24 octobre 2025 à 10\u00a0h HAE", "1\u00a0237 personnes", "saisi dans le fuseau Europe/Paris",
 		"confidentialité", "vol; accès non autorisé", "Nom", "Renseignements sur la santé", "Chronologie", "prise de connaissance",
 		`lang="en"`, "Requises (", "Atteintes</a>", `<button type="submit" name="lang" value="en" lang="en">English</button>`)
 	mustContain(t, getPage(t, e, cookie, "/deadlines").Body, "cible dépassée", "Cible interne")

@@ -21,7 +21,6 @@ import (
 	"github.com/breachline/breachline/internal/config"
 	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/db/dbtest"
-	"github.com/breachline/breachline/internal/roster"
 )
 
 // obligationsEnv is an organization that controls personal data, with a
@@ -74,23 +73,11 @@ func (o *obligationsEnv) answer(t *testing.T, id int64, q, v string) {
 	}
 }
 
-// people inserts affected people straight into the table, as an import
-// would, then re-evaluates as the import does after committing.
+// people imports n affected people in a region into the breach; the
+// import re-evaluates the breach as it commits.
 func (o *obligationsEnv) people(t *testing.T, id int64, region string, n int) {
 	t.Helper()
-	for i := 0; i < n; i++ {
-		err := o.App.DB.Gorm.Exec("INSERT INTO affected_people (breach_id, name, region, created_at) VALUES (?, ?, ?, ?)",
-			id, fmt.Sprintf("Person %d", i), region, time.Now().UTC()).Error
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := roster.RefreshCounts(context.Background(), o.App.DB.Gorm, id); err != nil {
-		t.Fatal(err)
-	}
-	if err := o.App.Reevaluate(context.Background(), id, "roster import"); err != nil {
-		t.Fatal(err)
-	}
+	o.People(id, apptest.Many(region, n)...)
 }
 
 type obligationView struct {

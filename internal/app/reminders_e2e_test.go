@@ -12,7 +12,6 @@ import (
 	"github.com/breachline/breachline/internal/mail"
 	"github.com/breachline/breachline/internal/mail/mailtest"
 	"github.com/breachline/breachline/internal/reminder"
-	"github.com/breachline/breachline/internal/roster"
 )
 
 // TestDeadlineFlowsToFeedAndReminders follows a real GDPR duty: the
@@ -38,12 +37,7 @@ func TestDeadlineFlowsToFeedAndReminders(t *testing.T) {
 		}
 		var b struct{ ID int64 }
 		res.JSON(t, &b)
-		if err := e.App.DB.Gorm.Exec("INSERT INTO affected_people (breach_id, name, region, created_at) VALUES (?, 'P', 'DE', ?)", b.ID, time.Now().UTC()).Error; err != nil {
-			t.Fatal(err)
-		}
-		if err := roster.RefreshCounts(context.Background(), e.App.DB.Gorm, b.ID); err != nil {
-			t.Fatal(err)
-		}
+		e.People(b.ID, apptest.Person{Name: "P", Region: "DE"})
 		if res := e.Do("PUT", fmt.Sprintf("/api/v1/breaches/%d/answers/gdpr_risk", b.ID), po, map[string]string{"value": "risk"}); res.Status != http.StatusOK {
 			t.Fatalf("answer: %d %s", res.Status, res.Body)
 		}

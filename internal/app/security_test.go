@@ -102,24 +102,18 @@ func newTenant(t *testing.T, e *apptest.Env, slug string) *tenant {
 	return tn
 }
 
-// insertFlaggedPerson stores two rows of one person, the second flagged as
-// repeating the first, and returns the second's id.
+// insertFlaggedPerson imports one person twice, so that the second row is
+// flagged as repeating the first, and returns the second's id.
 func insertFlaggedPerson(t *testing.T, e *apptest.Env, breachID int64) int64 {
 	t.Helper()
-	g, now := e.App.DB.Gorm, time.Now().UTC()
-	var ids []int64
-	for i := range 2 {
-		if err := g.Exec("INSERT INTO affected_people (breach_id, name, email, region, created_at) VALUES (?, 'Ann Lee', 'ann@example.com', 'CA-ON', ?)", breachID, now).Error; err != nil {
-			t.Fatal(err)
-		}
-		var id int64
-		g.Raw("SELECT MAX(id) FROM affected_people WHERE breach_id = ?", breachID).Scan(&id)
-		ids = append(ids, id)
-		if i == 1 {
-			g.Exec("UPDATE affected_people SET duplicate_of = ?, review = 'duplicate' WHERE id = ?", ids[0], id)
-		}
+	ann := apptest.Person{Name: "Ann Lee", Email: "ann@example.com", Region: "CA-ON"}
+	e.People(breachID, ann, ann)
+	var id int64
+	e.App.DB.Gorm.Raw("SELECT id FROM affected_people WHERE breach_id = ? AND review = 'duplicate'", breachID).Scan(&id)
+	if id == 0 {
+		t.Fatal("the repeated person was not flagged")
 	}
-	return ids[1]
+	return id
 }
 
 // insertObligation stores one pending, dated obligation of the breach.

@@ -6,11 +6,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"testing"
 
 	"gorm.io/gorm"
@@ -20,6 +22,7 @@ import (
 	"github.com/breachline/breachline/internal/config"
 	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/db/dbtest"
+	"github.com/breachline/breachline/internal/roster"
 	"github.com/breachline/breachline/internal/web"
 )
 
@@ -184,4 +187,55 @@ func testLogger() *slog.Logger {
 		return slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// Breach creates a breach through the API as the token's user and returns
+// its id; in must name the organization and give a title and kinds.
+func (e *Env) Breach(token string, in map[string]any) int64 {
+	e.T.Helper()
+	res := e.Do("POST", "/api/v1/breaches", token, in)
+	if res.Status != http.StatusCreated {
+		e.T.Fatalf("breach: %d %s", res.Status, res.Body)
+	}
+	var b struct{ ID int64 }
+	res.JSON(e.T, &b)
+	return b.ID
+}
+
+// Person is one affected person as People imports them: Region is a
+// region code (CA-ON, US-CA, DE).
+type Person struct {
+	Name, Email, Region string
+}
+
+// People imports people into a breach's roster through the importer, as
+// an upload would: their counts follow and the breach's obligations are
+// evaluated again. A person listed twice is flagged as a duplicate.
+func (e *Env) People(breachID int64, people ...Person) roster.Result {
+	e.T.Helper()
+	var b strings.Builder
+	b.WriteString("name,email,country,province\n")
+	for _, p := range people {
+		country, province, _ := strings.Cut(p.Region, "-")
+		fmt.Fprintf(&b, "%q,%s,%s,%s\n", p.Name, p.Email, country, province)
+	}
+	ctx := context.Background()
+	imp, err := roster.Queue(ctx, e.App.DB.Gorm, nil, breachID, roster.Upload{FileName: "fichier.csv"})
+	if err != nil {
+		e.T.Fatalf("people: %v", err)
+	}
+	res, err := e.App.Roster.Importer.Run(ctx, &imp, strings.NewReader(b.String()), roster.RunOptions{})
+	if err != nil || res.Rejected != 0 {
+		e.T.Fatalf("people: %+v %v", res, err)
+	}
+	return res
+}
+
+// Many is n distinct people of one region.
+func Many(region string, n int) []Person {
+	out := make([]Person, n)
+	for i := range out {
+		out[i] = Person{Name: fmt.Sprintf("Person %s %d", region, i+1), Region: region}
+	}
+	return out
 }
