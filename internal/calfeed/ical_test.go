@@ -12,6 +12,7 @@ import (
 )
 
 func TestTextEscaping(t *testing.T) {
+	t.Parallel()
 	got := calfeed.Text("a,b;c\\d\r\ne\x01f")
 	if got != `a\,b\;c\\d\ne`+"f" {
 		t.Fatalf("got %q", got)
@@ -19,6 +20,7 @@ func TestTextEscaping(t *testing.T) {
 }
 
 func TestDuration(t *testing.T) {
+	t.Parallel()
 	for d, want := range map[time.Duration]string{
 		72 * time.Hour: "P3D", 4 * time.Hour: "PT4H", 26*time.Hour + 30*time.Minute: "P1DT2H30M",
 		90 * time.Second: "PT1M30S", 0: "PT0S", 15 * time.Minute: "PT15M",
@@ -30,6 +32,7 @@ func TestDuration(t *testing.T) {
 }
 
 func TestWriteFoldsAndParsesBack(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("Commissaire à l'information et à la protection de la vie privée, ", 4)
 	ev := calfeed.Event{
 		UID: "obligation-7@example.org", Sequence: 3,
@@ -82,6 +85,7 @@ func TestWriteFoldsAndParsesBack(t *testing.T) {
 }
 
 func TestCancelledHasNoAlarms(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	ev := calfeed.Event{UID: "u@x", Start: time.Now(), Summary: "s", Status: "CANCELLED", Alarms: []time.Duration{time.Hour}}
 	if err := calfeed.Write(&buf, calfeed.Calendar{Events: []calfeed.Event{ev}}, time.Now()); err != nil {

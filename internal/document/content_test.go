@@ -12,6 +12,7 @@ import (
 // the documents print: a key of the report's field catalogue, or the answer
 // to a question the vocabulary knows.
 func TestEveryRuleContentIDResolves(t *testing.T) {
+	t.Parallel()
 	cat, err := rules.LoadDefault()
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestPickObligation(t *testing.T) {
+	t.Parallel()
 	info := report.KindInfo{ID: "on-ipc-phipa", RuleIDs: []string{"ON-PHIPA-IPC"}}
 	obs := []ObligationRef{
 		{ID: 4, Obligation: report.Obligation{RuleID: "ON-PHIPA-IND"}},
@@ -35,6 +36,7 @@ func TestPickObligation(t *testing.T) {
 }
 
 func TestNotifiable(t *testing.T) {
+	t.Parallel()
 	yes, no := true, false
 	req := func(r *bool, status string) ObligationRef {
 		return ObligationRef{Obligation: report.Obligation{Required: r, Status: status}}
@@ -64,6 +66,7 @@ func TestNotifiable(t *testing.T) {
 }
 
 func TestRefOfPrintsTheObligation(t *testing.T) {
+	t.Parallel()
 	due := time.Date(2025, 3, 12, 14, 0, 0, 0, time.UTC)
 	yes := true
 	o := refOf(obligation.Obligation{ID: 5, BreachID: 2, RuleKey: "ON-PHIPA-IPC", RuleID: "ON-PHIPA-IPC",
@@ -77,6 +80,7 @@ func TestRefOfPrintsTheObligation(t *testing.T) {
 }
 
 func TestReportBreachReadsAnswersAndTags(t *testing.T) {
+	t.Parallel()
 	b := reportBreach(breach.Breach{Reference: "BR-2025-0001", Kinds: []string{"loss", "insider", "phishing"},
 		Answers: []breach.Answer{{QuestionID: "how_discovered", Value: "An audit"}, {QuestionID: "records", Value: "120"}}})
 	if b.HowDiscovered != "An audit" || b.Records != 120 {
@@ -92,6 +96,7 @@ func TestReportBreachReadsAnswersAndTags(t *testing.T) {
 }
 
 func TestDocumentIDAndSeries(t *testing.T) {
+	t.Parallel()
 	ob := &ObligationRef{ID: 12}
 	if got := documentID("BR-2025-0007", "us-state-ag", "TX", ob, 3); got != "BR-2025-0007-us-state-ag-o12-TX-v3" {
 		t.Fatalf("document id %q", got)
@@ -102,6 +107,7 @@ func TestDocumentIDAndSeries(t *testing.T) {
 }
 
 func TestFilingFieldsComeFromTheAssessment(t *testing.T) {
+	t.Parallel()
 	b := reportBreach(breach.Breach{Answers: []breach.Answer{
 		{QuestionID: "phipa_ipc_category", Value: "theft"}, {QuestionID: "rrosh", Value: "yes"}}})
 	if got := b.Answers[report.AnswerPHIPACircumstance]; !strings.Contains(got, "stolen") {

@@ -128,7 +128,8 @@ func (f *fixture) history(id int64) []History {
 }
 
 func TestCountsComeFromTheRosterCounts(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.people("CA-ON", 2)
 		f.people("", 1)
@@ -173,7 +174,8 @@ func TestCountsComeFromTheRosterCounts(t *testing.T) {
 }
 
 func TestEventChangeMovesDueAndDecisionSurvives(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.people("FR", 1)
 		f.reevaluate("first")

@@ -22,6 +22,7 @@ func catalogue(t testing.TB) *rules.Catalogue {
 // data category of the catalogue's vocabulary, every product category maps
 // to at least one, and every vocabulary category is reachable.
 func TestProductCategoriesMapToVocabulary(t *testing.T) {
+	t.Parallel()
 	cat := catalogue(t)
 	terms := Terms{V: &cat.Vocabulary}
 	cats, err := breach.LoadCategories(configdata.FS, "data-categories.yaml")
@@ -48,6 +49,7 @@ func TestProductCategoriesMapToVocabulary(t *testing.T) {
 }
 
 func TestCheckAnswer(t *testing.T) {
+	t.Parallel()
 	terms := Terms{V: &catalogue(t).Vocabulary}
 	cases := []struct {
 		q, v string
@@ -69,6 +71,7 @@ func TestCheckAnswer(t *testing.T) {
 }
 
 func TestCheckFactsNamesFields(t *testing.T) {
+	t.Parallel()
 	terms := Terms{V: &catalogue(t).Vocabulary}
 	f := rules.Facts{
 		Organization: rules.Organization{Roles: []string{"hic", "custodian"}, TimeZone: "Mars/Base"},

@@ -32,7 +32,8 @@ func readReminder(t *testing.T, raw []byte) (string, string) {
 // reminder in French; with no choice, the organization's default decides;
 // a member who chose English keeps English under a French default.
 func TestRemindersInTheReadersLanguage(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		fr := f.member(f.org, "po@city.test", "privacy_officer")
 		byDefault := f.member(f.org, "legal@city.test", "legal")

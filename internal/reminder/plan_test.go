@@ -6,6 +6,7 @@ import (
 )
 
 func TestWindow(t *testing.T) {
+	t.Parallel()
 	loc, err := time.LoadLocation("America/Toronto")
 	if err != nil {
 		t.Fatal(err)
@@ -42,6 +43,7 @@ func TestWindow(t *testing.T) {
 }
 
 func TestLeadLabel(t *testing.T) {
+	t.Parallel()
 	for d, want := range map[time.Duration]string{72 * time.Hour: "72h", 90 * time.Minute: "1h30m0s", 30 * time.Minute: "30m"} {
 		if got := LeadLabel(d); got != want {
 			t.Errorf("%v: %q want %q", d, got, want)

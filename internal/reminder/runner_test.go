@@ -18,7 +18,8 @@ import (
 )
 
 func TestLeadsFireOnceAndOnlyToTheRightPeople(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		po := f.member(f.org, "po@city.test", "privacy_officer")
 		legal := f.member(f.org, "legal@city.test", "legal")
@@ -85,7 +86,8 @@ func checkText(t *testing.T, raw []byte) {
 }
 
 func TestAdministratorsStandInWithoutPrivacyOfficer(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		admin := f.member(f.org, "admin@city.test", "admin")
 		legal := f.member(f.org, "legal@city.test", "legal")
@@ -98,7 +100,8 @@ func TestAdministratorsStandInWithoutPrivacyOfficer(t *testing.T) {
 }
 
 func TestConcurrentWorkersSendEachReminderOnce(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.member(f.org, "po@city.test", "privacy_officer")
 		f.member(f.org, "legal@city.test", "legal")
@@ -141,7 +144,8 @@ func TestConcurrentWorkersSendEachReminderOnce(t *testing.T) {
 }
 
 func TestMovedDeadlineRearms(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		po := f.member(f.org, "po@city.test", "privacy_officer")
 		id := f.obligation(f.breach, f.org, t0)
@@ -164,7 +168,8 @@ func TestMovedDeadlineRearms(t *testing.T) {
 }
 
 func TestNoReminderForSettledObligations(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		po := f.member(f.org, "po@city.test", "privacy_officer")
 		for _, status := range []string{"filed", "waived", "not_required", "undetermined"} {
@@ -185,7 +190,8 @@ func TestNoReminderForSettledObligations(t *testing.T) {
 }
 
 func TestRefusalsFailOrRetry(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		gone := f.member(f.org, "gone@city.test", "privacy_officer")
 		busy := f.member(f.org, "busy@city.test", "legal")
@@ -220,7 +226,8 @@ func TestRefusalsFailOrRetry(t *testing.T) {
 // guarantee: a send the server accepted but that was never recorded is
 // sent again after the lease, with the same Message-ID, and then recorded.
 func TestCrashAfterSendResendsOnceWithSameMessageID(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		po := f.member(f.org, "po@city.test", "privacy_officer")
 		f.obligation(f.breach, f.org, t0)

@@ -13,7 +13,8 @@ import (
 // stores from the reader's tally are those a full recount of the stored
 // rows gives.
 func TestFirstImportCountsEqualARecount(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		for _, name := range []string{"minors.csv", "semicolon_fr.csv", "ambiguous_region.csv", "phones.csv"} {
 			b := seedBreach(t, d, "c-"+name[:5])
 			if _, err := runFile(t, newImporter(t, d), b, name, RunOptions{}); err != nil {

@@ -16,7 +16,8 @@ import (
 // with a key is never flagged (even when a later key is shared), and that
 // the counts leave the flagged rows out.
 func TestImportPointsDuplicatesAtTheFirstPerson(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		b := seedBreach(t, d, "acme")
 		im := newImporter(t, d)
 		file := "name,email,address,postal code,country\n" +
@@ -79,6 +80,7 @@ func sum(m map[string]int64) int64 {
 // row among the shared keys must go through an index: a scan there made a
 // repeated file quadratic (a 200,000-row repeat ran for hours).
 func TestFlaggingSearchesSharedKeysByIndexOnSQLite(t *testing.T) {
+	t.Parallel()
 	d := dbtest.Open(t, db.SQLite)
 	b := seedBreach(t, d, "acme")
 	im := newImporter(t, d)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestRejectsWriter(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	w := NewRejectsWriter(&buf)
 	if err := w.Write(Reject{Row: 1204, Column: "email", Reason: "not a valid address", Value: "j***@ex***"}); err != nil {
@@ -26,6 +27,7 @@ func TestRejectsWriter(t *testing.T) {
 }
 
 func TestDedupKey(t *testing.T) {
+	t.Parallel()
 	a := &rosterfile.Person{Name: "Jean-Luc Côté", Email: "JL@Example.com", Address1: "12 Rue Principale", PostalCode: "H2X 1Y4", Country: "CA"}
 	b := &rosterfile.Person{Name: "jean luc cote", Email: "jl@example.com", Address1: "12 rue principale", PostalCode: "H2X1Y4", Country: "CA"}
 	ea, na := DedupKey(a)

@@ -103,7 +103,8 @@ func peopleCount(t testing.TB, d *db.DB, breachID int64) int64 {
 }
 
 func TestImportMessyFile(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		b := seedBreach(t, d, "acme")
 		im := newImporter(t, d)
 		var buf bytes.Buffer
@@ -148,7 +149,8 @@ func joinInts(v []int64) string {
 }
 
 func TestImportRefusesSameFile(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		b := seedBreach(t, d, "acme")
 		im := newImporter(t, d)
 		if _, err := runFile(t, im, b, "bad_emails.csv", RunOptions{}); err != nil {
@@ -165,7 +167,8 @@ func TestImportRefusesSameFile(t *testing.T) {
 }
 
 func TestImportCancelledLeavesRosterUnchanged(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		b := seedBreach(t, d, "acme")
 		im := newImporter(t, d)
 		if _, err := runFile(t, im, b, "bad_emails.csv", RunOptions{}); err != nil {
@@ -210,7 +213,8 @@ func TestImportCancelledLeavesRosterUnchanged(t *testing.T) {
 }
 
 func TestImportFlagsDuplicatesAcrossImports(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		b := seedBreach(t, d, "acme")
 		im := newImporter(t, d)
 		first := "name,email,address,postal code,country\nAnn Lee,ann@example.com,1 Main St,K1A 0B1,CA\nBo Ng,,2 Elm St,K1A 0B1,CA\n"
@@ -238,7 +242,8 @@ func TestImportFlagsDuplicatesAcrossImports(t *testing.T) {
 // Removing a breach removes its people on both databases (a foreign key on
 // SQLite, a trigger on PostgreSQL; see migration 00060).
 func TestDeletingBreachRemovesItsPeople(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		b := seedBreach(t, d, "acme")
 		other := seedBreach(t, d, "other")
 		im := newImporter(t, d)
@@ -275,6 +280,7 @@ func (g *gatedReader) Read(p []byte) (int, error) {
 // so the breach cannot be deleted under rows being written without a
 // per-row foreign-key check.
 func TestImportHoldsItsBreachUntilCommit(t *testing.T) {
+	t.Parallel()
 	d := dbtest.Open(t, db.Postgres)
 	b := seedBreach(t, d, "acme")
 	im := newImporter(t, d)
@@ -320,6 +326,7 @@ func TestImportHoldsItsBreachUntilCommit(t *testing.T) {
 // Two imports into one breach at the same moment commit one after the other,
 // so the second flags the people it repeats from the first.
 func TestConcurrentImportsIntoOneBreachSeeEachOther(t *testing.T) {
+	t.Parallel()
 	d := dbtest.Open(t, db.Postgres)
 	b := seedBreach(t, d, "acme")
 	im := newImporter(t, d)

@@ -6,6 +6,7 @@ import (
 )
 
 func TestKeyFilterNeverMissesARepeat(t *testing.T) {
+	t.Parallel()
 	f := newKeyFilter()
 	const n = 20000
 	for i := range n {
@@ -27,6 +28,7 @@ func TestKeyFilterNeverMissesARepeat(t *testing.T) {
 }
 
 func TestKeyFilterGivesUpWhenFull(t *testing.T) {
+	t.Parallel()
 	f := newKeyFilter()
 	f.maxLen = minFilterSlots
 	gaveUp := -1
@@ -46,6 +48,7 @@ func TestKeyFilterGivesUpWhenFull(t *testing.T) {
 }
 
 func TestKeyFilterNotesBothKeysOfARow(t *testing.T) {
+	t.Parallel()
 	f := newKeyFilter()
 	row := make([]any, len(personColumns))
 	row[emailKeyColumn], row[nameKeyColumn] = "ann@example.com", ""

@@ -15,7 +15,8 @@ import (
 // A file past the importer's limits is refused whole: the import fails
 // with a message naming the limit, row and column, and nothing is stored.
 func TestImportRefusesAFilePastALimit(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		b := seedBreach(t, d, "acme")
 		im := newImporter(t, d)
 		im.Limits = rosterfile.Limits{MaxCellBytes: 2048}
@@ -39,6 +40,7 @@ func TestImportRefusesAFilePastALimit(t *testing.T) {
 
 // The configuration's defaults are the reader's.
 func TestConfigDefaultsAreTheReadersLimits(t *testing.T) {
+	t.Parallel()
 	c := config.Defaults()
 	got := rosterfile.Limits{MaxCellBytes: c.RosterMaxCellBytes, MaxColumns: c.RosterMaxColumns, MaxRowBytes: c.RosterMaxRowBytes,
 		MaxExpandedBytes: c.RosterMaxXLSXExpandedBytes, MaxCompressionRatio: c.RosterMaxXLSXRatio}

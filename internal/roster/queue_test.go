@@ -20,7 +20,8 @@ import (
 // the first to commit stores it and the other fails as a repeat, storing
 // nothing.
 func TestQueueRefusesOnlyACommittedFile(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		b := seedBreach(t, d, "acme")
 		raw, err := os.ReadFile(corpus("bad_emails.csv"))

@@ -15,7 +15,8 @@ import (
 // recounting the roster; after any sequence of decisions the counts must be
 // exactly what a recount gives.
 func TestReviewDecisionsKeepCountsEqualToARecount(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+	t.Parallel()
+	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		b := seedBreach(t, d, "acme")
 		im := newImporter(t, d)
 		svc := &Service{DB: d, Importer: im}

@@ -7,6 +7,7 @@ import (
 )
 
 func TestStalledImports(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 	ago := func(d time.Duration) *time.Time { at := now.Add(-d); return &at }
 	for _, tc := range []struct {

@@ -14,6 +14,7 @@ import (
 // INSERTs, each into a fresh SQLite database, stores identical rows: every
 // column of every row, with its type, byte for byte.
 func TestPlainInsertStoresWhatJSONBStores(t *testing.T) {
+	t.Parallel()
 	file := variedRoster(2_600)
 	var stored [2][][]string
 	for i, plain := range []bool{false, true} {
@@ -46,6 +47,7 @@ func TestPlainInsertStoresWhatJSONBStores(t *testing.T) {
 // A writer the engine cannot use is never chosen: without the test's
 // switch, an SQLite with JSONB gets the JSONB batches.
 func TestSQLiteWriterPrefersJSONB(t *testing.T) {
+	t.Parallel()
 	d := dbtest.Open(t, db.SQLite)
 	ok := readsJSONB(context.Background(), d.Gorm)
 	if !ok {

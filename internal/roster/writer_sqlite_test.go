@@ -15,6 +15,7 @@ import (
 // reads every value back through jsonb_each and ->>, with text that JSON
 // would have to escape and payloads that need each header size.
 func TestJSONBRowsReadBackExactly(t *testing.T) {
+	t.Parallel()
 	d := dbtest.Open(t, db.SQLite)
 	texts := []string{"", "a", "eleven char", "twelve chars", `quote " and \ back`, "tab\tnew\nline\x01",
 		"Québec — 東京", strings.Repeat("x", 255), strings.Repeat("y", 256), strings.Repeat("z", 70_000)}
@@ -92,6 +93,7 @@ func clip(v any) any {
 // reads back what every row holds, including a one-row batch in which
 // every column is the same in every row.
 func TestBatchShapeStoresEveryValue(t *testing.T) {
+	t.Parallel()
 	d := dbtest.Open(t, db.SQLite)
 	breachID := seedBreach(t, d, "shape")
 	imp := queue(t, d, breachID, "shape.csv", "")
