@@ -675,3 +675,42 @@ func mimeParts(t *testing.T, msg *mail.Message) map[string]string {
 	walk(multipart.NewReader(msg.Body, params["boundary"]))
 	return out
 }
+
+// TestSendingCapHoldsAcrossWorkers: the relay's budget is shared by every
+// sending worker through the database. With a cap of five an hour, exactly
+// five of the eight e-mails reach the server however many workers send,
+// and the rest wait for the next hour; with two a second, eight span four
+// one-second windows.
+func TestSendingCapHoldsAcrossWorkers(t *testing.T) {
+	t.Parallel()
+	for _, d := range dbtest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			n := newNoticeEnvWith(t, d, func(c *config.Config) { c.NoticePerHour = 5 })
+			id := n.createCampaign(t)
+			n.approve(t, id)
+			if res := n.Do("POST", fmt.Sprintf("/api/v1/campaigns/%d/send", id), n.po, nil); res.Status != 200 {
+				t.Fatalf("send: %d %s", res.Status, res.Body)
+			}
+			n.runUntil(t, "the hour's budget", func() bool { return n.progress(t, id).ByStatus[notice.Sent] >= 5 })
+			// Give every send loop time to try for more.
+			n.runUntil(t, "more sending loops", func() bool { time.Sleep(3 * time.Second); return true })
+			if p := n.progress(t, id); p.ByStatus[notice.Sent] != 5 || p.ByStatus[notice.Queued] != 3 || n.smtp.Count() != 5 {
+				t.Fatalf("with five an hour: %v, server received %d", p.ByStatus, n.smtp.Count())
+			}
+
+			fast := newNoticeEnvWith(t, d, func(c *config.Config) { c.NoticePerSecond = 2 })
+			id = fast.createCampaign(t)
+			fast.approve(t, id)
+			start := time.Now()
+			if res := fast.Do("POST", fmt.Sprintf("/api/v1/campaigns/%d/send", id), fast.po, nil); res.Status != 200 {
+				t.Fatalf("send: %d %s", res.Status, res.Body)
+			}
+			fast.runUntil(t, "eight at two a second", func() bool { return fast.progress(t, id).ByStatus[notice.Sent] == 8 })
+			// Four windows of two: three second boundaries must pass.
+			if took := time.Since(start); took < 2*time.Second {
+				t.Fatalf("eight e-mails at two a second took %v", took)
+			}
+		})
+	}
+}

@@ -22,42 +22,54 @@ type budgetRow struct {
 
 func (budgetRow) TableName() string { return "send_budget" }
 
+// grantTicket is budget taken: how much, and the windows it counts in.
+type grantTicket struct {
+	n            int
+	second, hour time.Time
+}
+
 // take reserves up to want messages of the relay's budget for the current
 // second and hour, across every worker of every process (the row is locked
-// while it is read and written). It returns how many it granted and, when
-// none, how long until the budget opens again.
-func (s *Service) take(ctx context.Context, want int) (int, time.Duration, error) {
+// while it is read and written). It returns what it granted and, when
+// nothing, how long until the budget opens again.
+func (s *Service) take(ctx context.Context, want int) (grantTicket, time.Duration, error) {
 	if s.opts.PerSecond <= 0 && s.opts.PerHour <= 0 {
-		return want, 0, nil
+		return grantTicket{n: want}, 0, nil
 	}
 	now := s.now()
-	var granted int
+	var g grantTicket
 	var wait time.Duration
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		row, err := s.budgetRow(ctx, tx, now)
 		if err != nil {
 			return err
 		}
-		granted, wait = s.grant(&row, now, want)
+		g.n, wait = s.grant(&row, now, want)
+		g.second, g.hour = row.SecondStart, row.HourStart
 		return tx.Model(&budgetRow{}).Where("relay = ?", row.Relay).Updates(map[string]any{
 			"second_start": row.SecondStart, "second_count": row.SecondCount,
 			"hour_start": row.HourStart, "hour_count": row.HourCount}).Error
 	})
 	if err != nil {
-		return 0, 0, fmt.Errorf("sending budget: %w", err)
+		return grantTicket{}, 0, fmt.Errorf("sending budget: %w", err)
 	}
-	return granted, wait, nil
+	return g, wait, nil
 }
 
-// giveBack returns budget taken but not used (fewer deliveries were due).
-func (s *Service) giveBack(ctx context.Context, n int) error {
+// giveBack returns n of a grant not used (fewer deliveries were due) to
+// the windows it was taken from, if they are still the current ones: a
+// return never adds to a later window's budget.
+func (s *Service) giveBack(ctx context.Context, g grantTicket, n int) error {
 	if n <= 0 || (s.opts.PerSecond <= 0 && s.opts.PerHour <= 0) {
 		return nil
 	}
-	return s.db.Gorm.WithContext(ctx).Model(&budgetRow{}).Where("relay = ?", s.opts.Relay).Updates(map[string]any{
-		"second_count": gorm.Expr("CASE WHEN second_count >= ? THEN second_count - ? ELSE 0 END", n, n),
-		"hour_count":   gorm.Expr("CASE WHEN hour_count >= ? THEN hour_count - ? ELSE 0 END", n, n),
-	}).Error
+	q := s.db.Gorm.WithContext(ctx).Model(&budgetRow{}).Where("relay = ?", s.opts.Relay)
+	if err := q.Where("second_start = ?", g.second).Update("second_count",
+		gorm.Expr("CASE WHEN second_count >= ? THEN second_count - ? ELSE 0 END", n, n)).Error; err != nil {
+		return err
+	}
+	return s.db.Gorm.WithContext(ctx).Model(&budgetRow{}).Where("relay = ? AND hour_start = ?", s.opts.Relay, g.hour).
+		Update("hour_count", gorm.Expr("CASE WHEN hour_count >= ? THEN hour_count - ? ELSE 0 END", n, n)).Error
 }
 
 // budgetRow reads the relay's row for update, creating it on first use.

@@ -57,19 +57,19 @@ type sendState struct {
 
 // sendChunk sends one chunk; more is false when nothing was due.
 func (s *Service) sendChunk(ctx context.Context, cp *Campaign, st *sendState, deadline time.Time) (bool, error) {
-	granted, wait, err := s.take(ctx, chunkSize)
+	grant, wait, err := s.take(ctx, chunkSize)
 	if err != nil {
 		return false, err
 	}
-	if granted == 0 {
+	if grant.n == 0 {
 		sleep(ctx, min(wait, time.Until(deadline)))
 		return true, nil
 	}
-	claims, err := s.claim(ctx, cp.ID, st.worker, granted)
+	claims, err := s.claim(ctx, cp.ID, st.worker, grant.n)
 	if err != nil {
 		return false, err
 	}
-	if err := s.giveBack(ctx, granted-len(claims)); err != nil {
+	if err := s.giveBack(ctx, grant, grant.n-len(claims)); err != nil {
 		return false, err
 	}
 	if len(claims) == 0 {
