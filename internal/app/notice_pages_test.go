@@ -1,15 +1,20 @@
 package app_test
 
 import (
+	"bytes"
+	"encoding/csv"
 	"fmt"
 	"html"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/emersion/go-smtp"
 
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/db"
@@ -229,4 +234,316 @@ func campaignPagesCreate(t *testing.T, dialect db.Dialect) {
 	mustContain(t, unconfirmed.Body, "Nothing was cancelled")
 	seeOther(t, "cancel", postPage(t, n, po, path+"/cancel", url.Values{"confirm": {"yes"}}), path+"?done=cancelled")
 	mustContain(t, getPage(t, n.Env, po.cookie, path).Body, `class="status status-cancelled">cancelled<`)
+}
+
+// TestCampaignPagesSendAndDeliveries: the approved campaign is sent,
+// paused with a reason and resumed from its page; its progress shows the
+// counts by state for the script to update (with a plain Refresh link and
+// no meta refresh); the failed e-mail is retried from the page; the ledger
+// page lists each person's state with search, state filter, keyset paging
+// and the CSV link, to those with the export permission only.
+func TestCampaignPagesSendAndDeliveries(t *testing.T) {
+	for _, d := range dbtest.Dialects {
+		t.Run(string(d), func(t *testing.T) { campaignPagesSend(t, d) })
+	}
+}
+
+func campaignPagesSend(t *testing.T, dialect db.Dialect) {
+	n := newNoticeEnv(t, dialect)
+	po, legal, viewer := signedIn(t, n.Env, "po@acme.example"), signedIn(t, n.Env, "legal@acme.example"), signedIn(t, n.Env, "viewer@acme.example")
+	id := n.createCampaign(t)
+	n.approve(t, id)
+	path := fmt.Sprintf("/campaigns/%d", id)
+	htmlPage(t, "a viewer sends", postPage(t, n, viewer, path+"/send", nil), 403)
+	htmlPage(t, "legal sends", postPage(t, n, legal, path+"/send", nil), 403)
+	sent := getPage(t, n.Env, po.cookie, seeOther(t, "send", postPage(t, n, po, path+"/send", nil), path+"?done=sent")).Body
+	mustContain(t, sent, "Sending has started.", `data-progress-url="/api/v1/campaigns/`+strconv.FormatInt(id, 10)+`/progress"`, "data-live",
+		`aria-live="polite"`, `href="`+path+`#progress">Refresh</a>`, `action="`+path+`/pause"`)
+	if strings.Contains(sent, `http-equiv="refresh"`) {
+		t.Fatal("the campaign page reloads itself")
+	}
+	paused := getPage(t, n.Env, po.cookie, seeOther(t, "pause", postPage(t, n, po, path+"/pause", url.Values{"reason": {"Checking the relay"}}), path+"?done=paused")).Body
+	mustContain(t, paused, `status-paused">paused<`, "Checking the relay", `action="`+path+`/resume"`)
+	htmlPage(t, "pause a paused campaign", postPage(t, n, po, path+"/pause", nil), 409)
+	seeOther(t, "resume", postPage(t, n, po, path+"/resume", nil), path+"?done=resumed")
+
+	n.smtp.Refuse("refused@example.org", 550, smtp.EnhancedCode{5, 1, 1}, "no such user")
+	n.smtp.Refuse("gone@example.org", 550, smtp.EnhancedCode{5, 1, 1}, "no such user")
+	n.runUntil(t, "sending", func() bool {
+		p := n.progress(t, id)
+		return p.ByStatus[notice.Sent] == 6 && p.ByStatus[notice.Failed] == 1
+	})
+	page := getPage(t, n.Env, po.cookie, path).Body
+	mustContain(t, page, `data-count="sent">6<`, `data-count="failed">1<`, `<tr hidden><th scope="row">waiting to be sent</th>`,
+		`action="`+path+`/retry-failed"`, `href="`+path+`/deliveries"`)
+	n.smtp.Allow("gone@example.org")
+	retried := getPage(t, n.Env, po.cookie, seeOther(t, "retry", postPage(t, n, po, path+"/retry-failed", nil), path+"?done=retried")).Body
+	mustContain(t, retried, "The failed e-mails are queued again.")
+	n.runUntil(t, "the retry", func() bool { return n.progress(t, id).ByStatus[notice.Sent] == 7 })
+
+	// The ledger: each person's state, the server's answer, search, filter.
+	ledger := htmlPage(t, "deliveries", getPage(t, n.Env, po.cookie, path+"/deliveries"), 200).Body
+	mustContain(t, ledger, "Ann Lee", "ann@example.org", `data-state="sent"`, `data-state="letter"`, `data-state="undeliverable"`,
+		"&lt;script&gt;alert(1)&lt;/script&gt;", `href="/api/v1/campaigns/`+strconv.FormatInt(id, 10)+`/deliveries.csv"`, "sent (7)")
+	if strings.Contains(ledger, "<script>alert(1)") {
+		t.Fatal("a name from the roster is not escaped")
+	}
+	found := getPage(t, n.Env, po.cookie, path+"/deliveries?q=ANN%40example").Body
+	mustContain(t, found, "ann@example.org", `contains “ANN@example”`)
+	if strings.Contains(found, "bo@example.org") {
+		t.Fatal("the search shows people it does not match")
+	}
+	letters := getPage(t, n.Env, po.cookie, path+"/deliveries?status=letter").Body
+	mustContain(t, letters, "Eve Hart", "Gia Mott", `href="/api/v1/campaigns/`+strconv.FormatInt(id, 10)+`/deliveries.csv?status=letter"`)
+	if strings.Contains(letters, "Ann Lee") {
+		t.Fatal("the state filter shows other states")
+	}
+	// Keyset paging: after the first delivery, the rest.
+	first := regexp.MustCompile(`data-delivery="(\d+)"`).FindStringSubmatch(ledger)
+	rest := getPage(t, n.Env, po.cookie, path+"/deliveries?after="+first[1]).Body
+	if strings.Count(rest, "data-delivery=") != strings.Count(ledger, "data-delivery=")-1 || !strings.Contains(rest, "First page") {
+		t.Fatalf("the page after delivery %s has %d rows of %d", first[1], strings.Count(rest, "data-delivery="), strings.Count(ledger, "data-delivery="))
+	}
+	for name, s := range map[string]pageSession{"viewer": viewer, "legal": legal} {
+		res := htmlPage(t, name+"'s ledger", getPage(t, n.Env, s.cookie, path+"/deliveries"), 403)
+		if strings.Contains(res.Body, "ann@example.org") {
+			t.Fatalf("%s sees contacts", name)
+		}
+		// Counts, never contacts.
+		mine := getPage(t, n.Env, s.cookie, path).Body
+		mustContain(t, mine, `data-count="sent">7<`)
+		if strings.Contains(mine, "ann@example.org") || strings.Contains(mine, "/deliveries\"") {
+			t.Fatalf("%s's campaign page shows contacts or links to them", name)
+		}
+	}
+	htmlPage(t, "an unknown state", getPage(t, n.Env, po.cookie, path+"/deliveries?status=lost"), 400)
+}
+
+// postReturned sends the returned-mail form's parts in order.
+func postReturned(t *testing.T, n *noticeEnv, s pageSession, path string, parts ...formPart) pageResponse {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for _, p := range parts {
+		var w io.Writer
+		var err error
+		if p.file != "" {
+			w, err = mw.CreateFormFile(p.name, p.file)
+		} else {
+			w, err = mw.CreateFormField(p.name)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, p.value)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", n.HTTP.URL+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return sendPage(t, req, s.cookie)
+}
+
+// TestCampaignPagesLettersAndEvidence: from the campaign page, print files
+// are asked for, downloaded, recorded printed and mailed with their dates;
+// the deadlines page shows the campaign's progress beside its duty; the
+// completed campaign records its obligation done; the mail house's list of
+// returned letters is uploaded with the form's token first, and the page
+// says what it changed and links to the people left without a notice.
+func TestCampaignPagesLettersAndEvidence(t *testing.T) {
+	for _, d := range dbtest.Dialects {
+		t.Run(string(d), func(t *testing.T) { campaignPagesLetters(t, d) })
+	}
+}
+
+func campaignPagesLetters(t *testing.T, dialect db.Dialect) {
+	n := newNoticeEnv(t, dialect)
+	po, viewer := signedIn(t, n.Env, "po@acme.example"), signedIn(t, n.Env, "viewer@acme.example")
+	id := n.createCampaign(t)
+	duty := n.obligationID(t, "CA-PIPEDA-IND")
+	if res := n.Do("PATCH", fmt.Sprintf("/api/v1/campaigns/%d", id), n.po, map[string]any{"obligation_id": duty}); res.Status != 200 {
+		t.Fatalf("link the obligation: %d %s", res.Status, res.Body)
+	}
+	n.approve(t, id)
+	path := fmt.Sprintf("/campaigns/%d", id)
+	seeOther(t, "send", postPage(t, n, po, path+"/send", nil), path)
+	n.runUntil(t, "e-mails", func() bool {
+		p := n.progress(t, id)
+		return p.ByStatus[notice.Sent] == 8 && p.ByStatus[notice.Letter] == 1
+	})
+	deadlines := getPage(t, n.Env, po.cookie, "/deadlines").Body
+	mustContain(t, deadlines, `<a href="`+path+`">First notice</a>`, "9 of 10 done (90%)")
+
+	page := getPage(t, n.Env, po.cookie, path).Body
+	mustContain(t, page, `id="letters-h"`, "1 letter waits for a print file.", `action="`+path+`/letters"`,
+		`id="evidence-h"`, "can be recorded as done once every notice has reached a final state")
+	// Without a return address the request is refused on the page.
+	noAddress := htmlPage(t, "letters without an address", postPage(t, n, po, path+"/letters", nil), 400)
+	mustContain(t, noAddress.Body, `role="alert"`, html.EscapeString("set the organization's postal address first"))
+	if res := n.Do("PATCH", "/api/v1/organizations/acme", n.admin, map[string]any{"address": "1 Front St W\nToronto ON  M5J 2X5"}); res.Status != 200 {
+		t.Fatalf("address: %d %s", res.Status, res.Body)
+	}
+	htmlPage(t, "a viewer asks for letters", postPage(t, n, viewer, path+"/letters", nil), 403)
+	requested := getPage(t, n.Env, po.cookie, seeOther(t, "letters", postPage(t, n, po, path+"/letters", nil), path+"?done=letters")).Body
+	mustContain(t, requested, "Print files are being made.")
+	var file int64
+	n.runUntil(t, "print files", func() bool {
+		l, err := n.App.Notices.LettersOf(t.Context(), principal(t, n, "viewer@acme.example"), id)
+		if err != nil || len(l.Batches) != 1 || l.Requested {
+			return false
+		}
+		file = l.Batches[0].ID
+		return true
+	})
+	filePath := fmt.Sprintf("%s/letters/%d", path, file)
+	page = getPage(t, n.Env, po.cookie, path).Body
+	pdf := fmt.Sprintf("/api/v1/campaigns/%d/letters/%d/pdf", id, file)
+	mustContain(t, page, `href="`+pdf+`"`, `/manifest.csv"`, `action="`+filePath+`/printed"`, `type="date" name="at"`)
+	if dl := getPage(t, n.Env, po.cookie, pdf); dl.Status != 200 || dl.Type != "application/pdf" {
+		t.Fatalf("print file with the session: %d %s", dl.Status, dl.Type)
+	}
+	seen := getPage(t, n.Env, viewer.cookie, path).Body
+	if strings.Contains(seen, pdf) || strings.Contains(seen, filePath+"/printed") {
+		t.Fatal("a viewer is offered the letters' addresses or their recording")
+	}
+	htmlPage(t, "a date that is not one", postPage(t, n, po, filePath+"/printed", url.Values{"at": {"yesterday"}}), 400)
+	htmlPage(t, "a future date", postPage(t, n, po, filePath+"/printed", url.Values{"at": {"2999-01-01"}}), 400)
+	seeOther(t, "printed", postPage(t, n, po, filePath+"/printed", url.Values{"at": {"2026-11-20"}}), path+"?done=printed")
+	seeOther(t, "mailed", postPage(t, n, po, filePath+"/mailed", url.Values{"at": {"2026-11-21"}}), path+"?done=mailed")
+	page = getPage(t, n.Env, po.cookie, path).Body
+	mustContain(t, page, "2026-11-20", "2026-11-21", `status-completed">completed<`, `action="`+path+`/obligation-done"`,
+		`<th scope="row">letter mailed</th><td class="num">1</td>`)
+
+	done := getPage(t, n.Env, po.cookie, seeOther(t, "obligation done", postPage(t, n, po, path+"/obligation-done", nil), path+"?done=obligation_done")).Body
+	mustContain(t, done, "The obligation is recorded as done.", "campaign "+strconv.FormatInt(id, 10)+" (First notice)")
+	if strings.Contains(done, `action="`+path+`/obligation-done"`) {
+		t.Fatal("the obligation may be recorded done twice")
+	}
+
+	// Returned mail: the token must come first; a file without a usable
+	// column is refused on the page; the list marks the letter returned.
+	manifest, err := csv.NewReader(bytes.NewReader(n.Do("GET", fmt.Sprintf("/api/v1/campaigns/%d/letters/%d/manifest.csv", id, file), n.po, nil).Body)).ReadAll()
+	if err != nil || len(manifest) != 2 || manifest[0][3] != "delivery_id" {
+		t.Fatalf("manifest: %v %v", manifest, err)
+	}
+	csvFile := formPart{name: "file", file: "returned.csv", value: "delivery_id,returned_on\n" + manifest[1][3] + ",2026-12-01\n999999,\n"}
+	htmlPage(t, "returned without the token", postReturned(t, n, po, path+"/returned", csvFile), 403)
+	htmlPage(t, "returned, token after the file", postReturned(t, n, po, path+"/returned", csvFile, formPart{name: "csrf_token", value: po.csrf}), 403)
+	htmlPage(t, "a viewer's returned mail", postReturned(t, n, viewer, path+"/returned", formPart{name: "csrf_token", value: viewer.csrf}, csvFile), 403)
+	junk := htmlPage(t, "returned junk", postReturned(t, n, po, path+"/returned", formPart{name: "csrf_token", value: po.csrf},
+		formPart{name: "file", file: "x.csv", value: "name\nAnn\n"}), 400)
+	mustContain(t, junk.Body, `role="alert"`, "the file names no letter")
+	ret := htmlPage(t, "returned", postReturned(t, n, po, path+"/returned", formPart{name: "csrf_token", value: po.csrf}, csvFile), 200).Body
+	mustContain(t, ret, "1 letter is now recorded as returned.", "2 people of this campaign have no notice now.",
+		`href="`+path+`/deliveries?status=unreached"`, "1 row changed nothing", "no letter of this campaign")
+	unreached := getPage(t, n.Env, po.cookie, path+"/deliveries?status=unreached").Body
+	mustContain(t, unreached, "Gia Mott", "Hal Nye")
+}
+
+// TestNoticeTemplatePages: the organization's templates are reached from
+// the campaigns page; a shipped set is read-only and is copied to be
+// edited; a part that does not parse is refused with its part, line and
+// column and the text as typed; roles without write see the copy read-only
+// and the server refuses their save.
+func TestNoticeTemplatePages(t *testing.T) {
+	for _, d := range dbtest.Dialects {
+		t.Run(string(d), func(t *testing.T) { templatePages(t, d) })
+	}
+}
+
+func templatePages(t *testing.T, dialect db.Dialect) {
+	n := newNoticeEnv(t, dialect)
+	po, viewer := signedIn(t, n.Env, "po@acme.example"), signedIn(t, n.Env, "viewer@acme.example")
+	n.User("po@other.example", n.Org("other"), auth.RolePrivacyOfficer)
+	outsider := signedIn(t, n.Env, "po@other.example")
+	mustContain(t, getPage(t, n.Env, po.cookie, fmt.Sprintf("/breaches/%d/campaigns", n.breach)).Body,
+		fmt.Sprintf(`href="/notice-templates/acme?breach=%d"`, n.breach))
+	list := htmlPage(t, "templates", getPage(t, n.Env, po.cookie, fmt.Sprintf("/notice-templates/acme?breach=%d", n.breach)), 200).Body
+	mustContain(t, list, "No copy yet", `name="from" value="general"`, `href="/notice-templates/acme/general/fr"`,
+		fmt.Sprintf(`href="/breaches/%d/campaigns"`, n.breach), "<code>CA-PIPEDA-IND</code>")
+	htmlPage(t, "another organization's templates", getPage(t, n.Env, outsider.cookie, "/notice-templates/acme"), 404)
+	if strings.Contains(getPage(t, n.Env, viewer.cookie, "/notice-templates/acme").Body, `name="from"`) {
+		t.Fatal("a viewer is offered the copy form")
+	}
+
+	shipped := htmlPage(t, "a shipped template", getPage(t, n.Env, po.cookie, "/notice-templates/acme/general/en"), 200).Body
+	mustContain(t, shipped, "cannot be changed", `id="part-html"`, "readonly", "{{what_happened}}")
+	if strings.Contains(shipped, "Save this language") {
+		t.Fatal("a shipped template offers to save")
+	}
+	refused := htmlPage(t, "save a shipped template", postPage(t, n, po, "/notice-templates/acme/general/en",
+		url.Values{"subject": {"x"}, "text": {"x"}, "html": {"x"}, "letter": {"x"}}), 409)
+	mustContain(t, refused.Body, "the shipped templates cannot be edited")
+
+	htmlPage(t, "a viewer copies", postPage(t, n, viewer, "/notice-templates/acme", url.Values{"from": {"general"}, "name": {"Ours"}}), 403)
+	htmlPage(t, "a copy without a name", postPage(t, n, po, "/notice-templates/acme", url.Values{"from": {"general"}, "name": {""}}), 400)
+	loc := seeOther(t, "copy", postPage(t, n, po, "/notice-templates/acme", url.Values{"from": {"general"}, "name": {"Our notice"}}),
+		"/notice-templates/acme/org:our-notice/en?done=copied")
+	edit := htmlPage(t, "the copy", getPage(t, n.Env, po.cookie, loc), 200).Body
+	mustContain(t, edit, "The copy is made.", "Save this language", `action="/notice-templates/acme/org:our-notice/en"`)
+	set := ""
+	for _, s := range mustTemplateSets(t, n) {
+		if s.Key == "org:our-notice" {
+			set = s.Parts["en"].Text
+		}
+	}
+	form := url.Values{"subject": {"Notice from {{organization}}"}, "text": {set}, "html": {"<p>{{#when}}\r\nunclosed</p>"}, "letter": {"# Notice\n{{salutation}}"}}
+	bad := htmlPage(t, "a part that does not parse", postPage(t, n, po, "/notice-templates/acme/org:our-notice/en", form), 400).Body
+	mustContain(t, bad, "Nothing was saved", `aria-invalid="true"`, "html, line 2, column 13: section {{#when}} is never closed", html.EscapeString("<p>{{#when}}\nunclosed</p>"))
+	form.Set("html", "<!doctype html><html lang=\"en\"><body><p>{{salutation}}</p><p>{{what_happened}}</p></body></html>")
+	saved := getPage(t, n.Env, po.cookie, seeOther(t, "save", postPage(t, n, po, "/notice-templates/acme/org:our-notice/en", form),
+		"/notice-templates/acme/org:our-notice/en?done=saved")).Body
+	mustContain(t, saved, "Saved. Campaigns that use this template need approving again.", "(version 2)")
+	mustContain(t, getPage(t, n.Env, po.cookie, "/notice-templates/acme").Body, "Our notice", "copied from", "Edit in French")
+	mustContain(t, getPage(t, n.Env, po.cookie, fmt.Sprintf("/breaches/%d/campaigns", n.breach)).Body, `<option value="org:our-notice">Our notice — your copy</option>`)
+
+	ro := getPage(t, n.Env, viewer.cookie, "/notice-templates/acme/org:our-notice/en").Body
+	mustContain(t, ro, "Your role can read this template but not change it.", "readonly")
+	htmlPage(t, "a viewer saves", postPage(t, n, viewer, "/notice-templates/acme/org:our-notice/en", form), 403)
+	htmlPage(t, "a language no notice is written in", getPage(t, n.Env, po.cookie, "/notice-templates/acme/org:our-notice/de"), 404)
+}
+
+func mustTemplateSets(t *testing.T, n *noticeEnv) []notice.TemplateSet {
+	t.Helper()
+	org, err := n.App.Auth.Organization(t.Context(), principal(t, n, "po@acme.example"), "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets, err := n.App.Notices.TemplateSets(t.Context(), principal(t, n, "po@acme.example"), org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sets
+}
+
+// TestCampaignPagesInFrench: a privacy officer who reads French gets the
+// notice pages in French, with lang="fr" and no English word outside what
+// people typed, the samples (marked with their own language) and the
+// regulation catalogue.
+func TestCampaignPagesInFrench(t *testing.T) {
+	n := newNoticeEnv(t, db.SQLite)
+	if res := n.Do("PATCH", "/api/v1/me", n.po, map[string]string{"language": "fr"}); res.Status != http.StatusOK {
+		t.Fatalf("PATCH /me: %d %s", res.Status, res.Body)
+	}
+	po := signedIn(t, n.Env, "po@acme.example")
+	// What people typed, and the merge fields' names in the templates' source.
+	data := []string{"Mailing list exposed", "A misconfigured server exposed our customer mailing list.", "We closed the server the same day.",
+		"First notice", "Org acme", "BR-2026-0001", "CA-ON", "CA-QC", "{{what_we_are_doing}}", "{{what_you_can_do}}"}
+	draft := n.createCampaign(t)
+	path := fmt.Sprintf("/campaigns/%d", draft)
+	for name, p := range map[string]string{"breach": fmt.Sprintf("/breaches/%d", n.breach), "campaigns": fmt.Sprintf("/breaches/%d/campaigns", n.breach),
+		"draft campaign": path, "templates": "/notice-templates/acme", "template": "/notice-templates/acme/general/fr"} {
+		assertFrench(t, name, htmlPage(t, name, getPage(t, n.Env, po.cookie, p), 200), data...)
+	}
+	draftPage := getPage(t, n.Env, po.cookie, path).Body
+	mustContain(t, draftPage, "Examen avant approbation", html.EscapeString("Textes de l'avis"), html.EscapeString("En attente d'approbation juridique"))
+
+	n.approve(t, draft)
+	seeOther(t, "send", postPage(t, n, po, path+"/send", nil), path)
+	n.runUntil(t, "sending", func() bool { return n.progress(t, draft).ByStatus[notice.Sent] == 8 })
+	sent := htmlPage(t, "sent campaign", getPage(t, n.Env, po.cookie, path+"?done=sent"), 200)
+	mustContain(t, sent.Body, `lang="fr"`, "Avancement", "Lettres postales", "envoyé", "Actualiser", html.EscapeString("L'envoi a commencé."))
+	assertFrench(t, "sent campaign", sent, data...)
+	ledger := htmlPage(t, "deliveries", getPage(t, n.Env, po.cookie, path+"/deliveries"), 200)
+	people := []string{"Ann Lee", "Bo Ng", "Chloé Roy", "Dev Patel", "Eve Hart", "Finn Ode", "Gia Mott", "Hal Nye", "Ivy Small", "<script>alert(1)</script>"}
+	assertFrench(t, "deliveries", ledger, append(data, people...)...)
 }
