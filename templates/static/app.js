@@ -25,7 +25,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var decimal = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   var labels = JSON.parse(box.getAttribute("data-labels") || "{}");
   var summary = box.querySelector("[data-summary]");
-  var status = box.getAttribute("data-status");
+  var status = box.getAttribute("data-status"), first = status;
   var tenth = Math.floor(Number(box.getAttribute("data-percent") || 0) / 10);
   var ended = { completed: true, cancelled: true, draft: true, approved: true };
 
@@ -54,6 +54,16 @@ document.addEventListener("DOMContentLoaded", function () {
     if (left) { left.textContent = p.eta_seconds == null ? box.getAttribute("data-eta-unknown") : eta(p.eta_seconds); }
     box.setAttribute("data-percent", String(pct));
     box.setAttribute("data-status", p.status);
+    if (p.status !== first) {
+      // What the user may do depends on the status: say a reload shows it.
+      var badge = document.querySelector("[data-campaign-status]");
+      if (badge) {
+        badge.textContent = labels[p.status] || p.status;
+        badge.className = "status status-" + p.status;
+      }
+      var stale = box.querySelector("[data-stale]");
+      if (stale) { stale.hidden = false; }
+    }
     if (summary && (Math.floor(pct / 10) !== tenth || p.status !== status)) {
       summary.textContent = summary.getAttribute("data-template")
         .replace("{status}", labels[p.status] || p.status)
