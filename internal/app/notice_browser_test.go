@@ -43,6 +43,36 @@ func follow(t *testing.T, ctx context.Context, what, sel string) {
 	}
 }
 
+// sampleFrameHeading reads the heading of the first sample notice's frame.
+// Chromium runs a sandboxed frame in its own process, as a target of its
+// own, so the test attaches to that target.
+func sampleFrameHeading(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		targets, err := chromedp.Targets(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ti := range targets {
+			if ti.Type == "iframe" && strings.Contains(ti.URL, "/samples/") {
+				// Cancelling this context would close the frame's target;
+				// it ends with the browser.
+				fctx, _ := chromedp.NewContext(ctx, chromedp.WithTargetID(ti.TargetID))
+				tctx, stop := context.WithTimeout(fctx, 5*time.Second)
+				heading, err := chromedp.Run(tctx, chromedp.Text(chromedp.CSS("h1")))
+				stop()
+				if err != nil {
+					t.Fatalf("the sample's frame: %v", err)
+				}
+				return heading
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return ""
+}
+
 // bothWidths takes the page's screenshots at a desktop and a phone width,
 // checking that at the phone's the page itself does not scroll sideways
 // (its tables may, in their own box).
@@ -124,6 +154,14 @@ func TestBrowserNoticeCampaign(t *testing.T) {
 	if ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector(".check-ok") !== null && document.querySelectorAll("iframe.sample-html").length > 0`)); !ok {
 		t.Fatal("legal does not see a ready review with samples")
 	}
+	// The first sample's HTML shows in its sandboxed frame.
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(chromedp.CSS("iframe.sample-html"))); err != nil {
+		t.Fatal(err)
+	}
+	if heading := sampleFrameHeading(t, ctx); heading != "Notice of a privacy breach" {
+		t.Fatalf("the sample's frame shows %q", heading)
+	}
+	bothWidths(t, ctx, "notice-campaign-review")
 	follow(t, ctx, "approve", `form[action$="/approve"] button`)
 	flash, _ = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".notice-msg.flash")))
 	if !strings.HasPrefix(flash, "Approved.") {
@@ -197,6 +235,14 @@ func TestBrowserNoticeCampaign(t *testing.T) {
 		t.Errorf("the server received %d messages", got)
 	}
 	bothWidths(t, ctx, "notice-deliveries")
+
+	// The templates: the list, and a shipped one read-only.
+	if err := chromedp.Do(ctx, chromedp.Navigate(n.HTTP.URL+"/notice-templates/acme")); err != nil {
+		t.Fatal(err)
+	}
+	bothWidths(t, ctx, "notice-templates")
+	follow(t, ctx, "a shipped template", `a[href="/notice-templates/acme/general/en"]`)
+	bothWidths(t, ctx, "notice-template")
 	if p := problems.take(); len(p) > 0 {
 		t.Fatalf("the browser reported problems: %q", p)
 	}

@@ -233,7 +233,7 @@ func campaignPagesCreate(t *testing.T, dialect db.Dialect) {
 	unconfirmed := htmlPage(t, "cancel unconfirmed", postPage(t, n, po, path+"/cancel", nil), 400)
 	mustContain(t, unconfirmed.Body, "Nothing was cancelled")
 	seeOther(t, "cancel", postPage(t, n, po, path+"/cancel", url.Values{"confirm": {"yes"}}), path+"?done=cancelled")
-	mustContain(t, getPage(t, n.Env, po.cookie, path).Body, `class="status status-cancelled">cancelled<`)
+	mustContain(t, getPage(t, n.Env, po.cookie, path).Body, `class="status status-cancelled" data-campaign-status>cancelled<`)
 }
 
 // TestCampaignPagesSendAndDeliveries: the approved campaign is sent,
@@ -263,7 +263,7 @@ func campaignPagesSend(t *testing.T, dialect db.Dialect) {
 		t.Fatal("the campaign page reloads itself")
 	}
 	paused := getPage(t, n.Env, po.cookie, seeOther(t, "pause", postPage(t, n, po, path+"/pause", url.Values{"reason": {"Checking the relay"}}), path+"?done=paused")).Body
-	mustContain(t, paused, `status-paused">paused<`, "Checking the relay", `action="`+path+`/resume"`)
+	mustContain(t, paused, `status-paused" data-campaign-status>paused<`, "Checking the relay", `action="`+path+`/resume"`)
 	htmlPage(t, "pause a paused campaign", postPage(t, n, po, path+"/pause", nil), 409)
 	seeOther(t, "resume", postPage(t, n, po, path+"/resume", nil), path+"?done=resumed")
 
@@ -410,7 +410,7 @@ func campaignPagesLetters(t *testing.T, dialect db.Dialect) {
 	seeOther(t, "printed", postPage(t, n, po, filePath+"/printed", url.Values{"at": {"2026-11-20"}}), path+"?done=printed")
 	seeOther(t, "mailed", postPage(t, n, po, filePath+"/mailed", url.Values{"at": {"2026-11-21"}}), path+"?done=mailed")
 	page = getPage(t, n.Env, po.cookie, path).Body
-	mustContain(t, page, "2026-11-20", "2026-11-21", `status-completed">completed<`, `action="`+path+`/obligation-done"`,
+	mustContain(t, page, "2026-11-20", "2026-11-21", `status-completed" data-campaign-status>completed<`, `action="`+path+`/obligation-done"`,
 		`<th scope="row">letter mailed</th><td class="num">1</td>`)
 
 	done := getPage(t, n.Env, po.cookie, seeOther(t, "obligation done", postPage(t, n, po, path+"/obligation-done", nil), path+"?done=obligation_done")).Body
@@ -435,6 +435,8 @@ func campaignPagesLetters(t *testing.T, dialect db.Dialect) {
 	ret := htmlPage(t, "returned", postReturned(t, n, po, path+"/returned", formPart{name: "csrf_token", value: po.csrf}, csvFile), 200).Body
 	mustContain(t, ret, "1 letter is now recorded as returned.", "2 people of this campaign have no notice now.",
 		`href="`+path+`/deliveries?status=unreached"`, "1 row changed nothing", "no letter of this campaign")
+	mustContain(t, ret, `id="substitute-h"`, "2 people have no direct notice:", "1 with no e-mail or postal address;",
+		"1 whose letter came back.", "Notice of a privacy breach at Org acme", `<pre class="sample-text" lang="fr">`)
 	unreached := getPage(t, n.Env, po.cookie, path+"/deliveries?status=unreached").Body
 	mustContain(t, unreached, "Gia Mott", "Hal Nye")
 }

@@ -47,6 +47,7 @@ type campaignView struct {
 	Progress      *progressView
 	Letters       *lettersView
 	Evidence      *evidenceView
+	Substitute    *substituteView
 	Actions       campaignActions
 	// Flash confirms what was just done; Problem is a refused action.
 	Flash   string
@@ -161,6 +162,9 @@ func (u *pages) campaignView(ctx context.Context, l *i18n.Locale, call breach.Ca
 		return nil, err
 	}
 	if err := u.campaignEvidence(ctx, p, v, loc, zone); err != nil {
+		return nil, err
+	}
+	if err := u.campaignSubstitute(ctx, p, v); err != nil {
 		return nil, err
 	}
 	v.Actions = actionsFor(v)
@@ -437,5 +441,41 @@ func (u *pages) campaignEvidence(ctx context.Context, p *auth.Principal, v *camp
 	e.Done = v.Duty != nil && !v.Duty.Open()
 	e.CanMarkDone = v.Rights.Write && v.Status == notice.CampaignCompleted && v.Duty != nil && v.Duty.Open()
 	v.Evidence = e
+	return nil
+}
+
+// substituteView is the public notice that stands in for the people the
+// campaign could not reach, with how many it covers and why.
+type substituteView struct {
+	Total, Undeliverable, Returned int64
+	Texts                          []substituteText
+}
+
+// substituteText is the substitute notice in one language.
+type substituteText struct {
+	Lang, Text string
+}
+
+// campaignSubstitute fills the substitute notice once some people are
+// known to have no notice.
+func (u *pages) campaignSubstitute(ctx context.Context, p *auth.Principal, v *campaignView) error {
+	if v.Progress.Count(notice.Undeliverable)+v.Progress.Count(notice.Returned) == 0 {
+		return nil
+	}
+	sub, err := u.d.Notices.Substitute(ctx, p, v.ID)
+	if err != nil {
+		return err
+	}
+	sv := &substituteView{Undeliverable: sub.Covers[notice.Undeliverable], Returned: sub.Covers[notice.Returned]}
+	sv.Total = sv.Undeliverable + sv.Returned
+	langs := make([]string, 0, len(sub.Text))
+	for lang := range sub.Text {
+		langs = append(langs, lang)
+	}
+	sort.Strings(langs)
+	for _, lang := range langs {
+		sv.Texts = append(sv.Texts, substituteText{Lang: lang, Text: sub.Text[lang]})
+	}
+	v.Substitute = sv
 	return nil
 }

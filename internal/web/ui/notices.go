@@ -43,6 +43,7 @@ type NoticeService interface {
 	Deliveries(ctx context.Context, c breach.Call, id int64, f notice.DeliveryFilter) ([]notice.DeliveryRow, error)
 	Evidence(ctx context.Context, p *auth.Principal, id int64) (notice.Evidence, error)
 	MarkObligationDone(ctx context.Context, c breach.Call, id int64) (notice.Evidence, error)
+	Substitute(ctx context.Context, p *auth.Principal, id int64) (notice.Substitute, error)
 	LettersOf(ctx context.Context, p *auth.Principal, id int64) (notice.Letters, error)
 	RequestLetters(ctx context.Context, c breach.Call, id int64) (notice.Letters, error)
 	MarkLetterFile(ctx context.Context, c breach.Call, campaignID, batchID int64, step string, at time.Time) (notice.LetterBatch, error)
