@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -86,6 +87,21 @@ func bothWidths(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
+// shots takes a page's screenshots at both widths, without judging its
+// layout (a page the notices only add to).
+func shots(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	for _, w := range []int64{1366, 390} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 900)); err != nil {
+			t.Fatal(err)
+		}
+		screenshot(t, ctx, fmt.Sprintf("%s-%d.png", name, w))
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1366, 900)); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestBrowserNoticeCampaign: in Chromium, a privacy officer goes from the
 // breach page to its notices, counts and creates a campaign for the people
 // with an e-mail address, writes its texts; legal signs in and approves
@@ -100,10 +116,13 @@ func TestBrowserNoticeCampaign(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(fmt.Sprintf("%s/breaches/%d", n.HTTP.URL, n.breach))); err != nil {
 		t.Fatal(err)
 	}
+	shots(t, ctx, "breach-notices")
 	follow(t, ctx, "notices link", fmt.Sprintf(`#notices-h ~ p a[href="/breaches/%d/campaigns"]`, n.breach))
 
 	// Count the people with an e-mail address, then create the campaign.
+	duty := n.obligationID(t, "CA-PIPEDA-IND")
 	err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("c-name"), "First notice"),
+		chromedp.SetValue(chromedp.ID("c-duty"), strconv.FormatInt(duty, 10)),
 		chromedp.Click(chromedp.CSS(`input[name="channel"][value="email"]`)))
 	if err != nil {
 		t.Fatal(err)
@@ -198,14 +217,33 @@ func TestBrowserNoticeCampaign(t *testing.T) {
 		t.Fatalf("after the script's refresh: same page %v, sent %q, bar %d, summary %q (percentages seen %v)", same, sent, bar, summary, seen)
 	}
 	badge, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-campaign-status]`)))
-	stale, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("[data-stale]").hidden`))
+	stale, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("[data-stale]").hidden || !document.querySelector('#actions form[action$="/pause"]').hidden`))
 	if badge != "completed" || stale {
-		t.Errorf("the page's status says %q and the note to refresh is hidden: %v", badge, stale)
+		t.Errorf("the page's status says %q; the note to refresh is hidden or the pause form shown: %v", badge, stale)
 	}
 	if len(seen) < 2 {
 		t.Errorf("the progress never moved on the page: %v", seen)
 	}
 	bothWidths(t, ctx, "notice-campaign-sent")
+
+	// The deadlines page shows the campaign beside its duty; the campaign
+	// records the duty done.
+	if err := chromedp.Do(ctx, chromedp.Navigate(n.HTTP.URL+"/deadlines")); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`table.deadlines .campaign-lines li`)))
+	if !strings.Contains(line, "First notice") || !strings.Contains(line, "8 of 8 done (100%)") {
+		t.Errorf("the deadlines page shows %q beside the duty", line)
+	}
+	shots(t, ctx, "deadlines-campaign")
+	if err := chromedp.Do(ctx, chromedp.Navigate(n.HTTP.URL+path)); err != nil {
+		t.Fatal(err)
+	}
+	follow(t, ctx, "obligation done", `form[action$="/obligation-done"] button`)
+	flash, _ = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".notice-msg.flash")))
+	if !strings.HasPrefix(flash, "The obligation is recorded as done") {
+		t.Fatalf("after recording the obligation: %q", flash)
+	}
 
 	// The ledger: each person's state.
 	follow(t, ctx, "deliveries", `#progress a[href$="/deliveries"]`)

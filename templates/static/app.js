@@ -61,8 +61,12 @@ document.addEventListener("DOMContentLoaded", function () {
         badge.textContent = labels[p.status] || p.status;
         badge.className = "status status-" + p.status;
       }
-      var stale = box.querySelector("[data-stale]");
-      if (stale) { stale.hidden = false; }
+      // The action forms were for the old status: hide them (unless the
+      // user is in one) and say a reload shows what applies now.
+      document.querySelectorAll("#actions form").forEach(function (f) {
+        if (!f.contains(document.activeElement)) { f.hidden = true; }
+      });
+      document.querySelectorAll("[data-stale]").forEach(function (el) { el.hidden = false; });
     }
     if (summary && (Math.floor(pct / 10) !== tenth || p.status !== status)) {
       summary.textContent = summary.getAttribute("data-template")
