@@ -16,6 +16,7 @@ import (
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/errs"
+	"github.com/breachline/breachline/internal/roster"
 )
 
 // CampaignInput creates or edits a campaign; nil fields stay as they are.
@@ -329,6 +330,18 @@ func (s *Service) Campaigns(ctx context.Context, p *auth.Principal, breachID int
 	out := []Campaign{}
 	err := s.db.Gorm.WithContext(ctx).Where("breach_id = ?", breachID).Order("id DESC").Find(&out).Error
 	return out, err
+}
+
+// AudienceSize counts the people of a breach an audience would reach, by
+// region, language and channel, before a campaign is made of it: counts
+// only, which every member may see. Only the filters count here: an
+// audience that repeats an earlier campaign's people (SameAs) is counted by
+// the campaign's review.
+func (s *Service) AudienceSize(ctx context.Context, p *auth.Principal, breachID int64, a Audience) (roster.AudienceSize, error) {
+	if _, err := s.deps.Breaches.Access(ctx, s.db.Gorm, p, breachID, auth.Read); err != nil {
+		return roster.AudienceSize{}, err
+	}
+	return s.deps.People.CountAudience(ctx, s.db.Gorm, breachID, audienceFilter(a))
 }
 
 // audit records a campaign's change in the audit log.

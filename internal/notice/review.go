@@ -297,24 +297,7 @@ func audienceFilter(a Audience) roster.AudienceFilter {
 func (s *Service) PreviewEML(ctx context.Context, c breach.Call, id, personID int64) ([]byte, error) {
 	var out []byte
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		cp, err := s.campaignToReview(ctx, tx, c.P, id)
-		if err != nil {
-			return err
-		}
-		r, err := s.newRenderer(ctx, tx, &cp)
-		if err != nil {
-			return err
-		}
-		people, err := s.deps.People.ByIDs(ctx, tx, cp.BreachID, []int64{personID})
-		if err != nil {
-			return err
-		}
-		p, ok := people[personID]
-		if !ok {
-			return fmt.Errorf("person %d: %w", personID, errs.ErrNotFound)
-		}
-		lang := s.languageOf(reachOfPerson(p), r.set, cp.DefaultLanguage)
-		msg, err := r.render(lang, p, s.keys.Code(cp.ID, p.ID))
+		cp, p, msg, err := s.renderFor(ctx, tx, c.P, id, personID)
 		if err != nil {
 			return err
 		}
@@ -325,6 +308,46 @@ func (s *Service) PreviewEML(ctx context.Context, c breach.Call, id, personID in
 		return s.audit(ctx, tx, c, &cp, "campaign.preview_eml", map[string]any{"person_id": personID})
 	})
 	return out, err
+}
+
+// Preview is one sample's notice as rendered for that person (subject,
+// text, HTML and letter), for showing in the browser; PreviewEML is the
+// same notice as a file. Audited like the file.
+func (s *Service) Preview(ctx context.Context, c breach.Call, id, personID int64) (Message, error) {
+	var out Message
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		cp, _, msg, err := s.renderFor(ctx, tx, c.P, id, personID)
+		if err != nil {
+			return err
+		}
+		out = msg
+		return s.audit(ctx, tx, c, &cp, "campaign.preview", map[string]any{"person_id": personID})
+	})
+	return out, err
+}
+
+// renderFor renders a campaign's notice for one person of its breach, in
+// the language that person gets, for someone who writes or approves.
+func (s *Service) renderFor(ctx context.Context, tx *gorm.DB, pr *auth.Principal, id, personID int64) (Campaign, roster.StoredPerson, Message, error) {
+	cp, err := s.campaignToReview(ctx, tx, pr, id)
+	if err != nil {
+		return cp, roster.StoredPerson{}, Message{}, err
+	}
+	r, err := s.newRenderer(ctx, tx, &cp)
+	if err != nil {
+		return cp, roster.StoredPerson{}, Message{}, err
+	}
+	people, err := s.deps.People.ByIDs(ctx, tx, cp.BreachID, []int64{personID})
+	if err != nil {
+		return cp, roster.StoredPerson{}, Message{}, err
+	}
+	p, ok := people[personID]
+	if !ok {
+		return cp, p, Message{}, fmt.Errorf("person %d: %w", personID, errs.ErrNotFound)
+	}
+	lang := s.languageOf(reachOfPerson(p), r.set, cp.DefaultLanguage)
+	msg, err := r.render(lang, p, s.keys.Code(cp.ID, p.ID))
+	return cp, p, msg, err
 }
 
 // mailMessage is a person's rendered notice as a message to send.

@@ -30,6 +30,7 @@ type breachView struct {
 	Counts     *countView
 	Documents  *docSection
 	Imports    *importSection
+	Notices    *noticeSection
 }
 
 // docSection is the documents of a breach.
@@ -102,6 +103,9 @@ func (u *pages) breachView(ctx context.Context, l *i18n.Locale, p *auth.Principa
 	v.Counts = newCountView(t)
 	v.Counts.CanReview = p.Require(b.OrganizationID, auth.ExportPersonalData) == nil
 	if err := u.addImports(ctx, l, p, v); err != nil {
+		return nil, err
+	}
+	if err := u.addNotices(ctx, p, v); err != nil {
 		return nil, err
 	}
 	return v, u.addDocuments(ctx, l, p, v)

@@ -16,6 +16,8 @@ type deadlineRow struct {
 	BreachReference  string
 	BreachTitle      string
 	OrganizationName string
+	// Campaigns are the notices sent for a duty to individuals.
+	Campaigns []campaignRow
 }
 
 // deadlinesView is the deadlines page's list.
@@ -41,6 +43,10 @@ func (u *pages) deadlinesPage(c *gin.Context) {
 		return
 	}
 	v.Rows, v.Overdue = deadlineRows(list)
+	if err := u.addDutyCampaigns(c.Request.Context(), web.Principal(c), v.Rows); err != nil {
+		u.fail(c, err)
+		return
+	}
 	u.render(c, http.StatusOK, "deadlines", deadlinesData{layout: u.signedIn(c, u.locale(c).T("deadlines.title"), "deadlines"), Deadlines: v})
 }
 

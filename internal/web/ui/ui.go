@@ -83,6 +83,7 @@ type Deps struct {
 	Obligations ObligationService
 	Documents   DocumentService
 	Roster      RosterService
+	Notices     NoticeService
 	// Uploads receives roster files sent with the breach page's form.
 	Uploads web.RosterUploads
 	// SessionTTL is the length of a sign-in.
@@ -106,25 +107,14 @@ type pages struct {
 // Register adds the pages to the server's engine and makes the server
 // answer errors on page paths as pages.
 func Register(s *web.Server, d Deps) error {
-	if d.Auth == nil || d.Breaches == nil || d.Obligations == nil || d.Documents == nil || d.Roster == nil {
+	if d.Auth == nil || d.Breaches == nil || d.Obligations == nil || d.Documents == nil || d.Roster == nil || d.Notices == nil {
 		panic("ui.Register: every service is required")
 	}
 	u := &pages{s: s, d: d, byLang: map[string]map[string]*template.Template{}}
-	for _, name := range []string{"signin", "signin_code", "breaches", "breach", "deadlines", "import", "review", "error", "invitation",
-		"message", "forgot", "reset", "unlock", "account", "two_step"} {
-		t, err := template.New(name).Funcs(pageFuncs(i18n.For(i18n.Default))).ParseFS(templates.FS, "pages/layout.html", "pages/partials.html", "pages/"+name+".html")
-		if err != nil {
+	for _, name := range append([]string{"signin", "signin_code", "breaches", "breach", "deadlines", "import", "review", "error", "invitation",
+		"message", "forgot", "reset", "unlock", "account", "two_step"}, noticePages...) {
+		if err := u.parsePage(name); err != nil {
 			return err
-		}
-		for _, lang := range i18n.Languages {
-			if u.byLang[lang] == nil {
-				u.byLang[lang] = map[string]*template.Template{}
-			}
-			clone, err := t.Clone()
-			if err != nil {
-				return err
-			}
-			u.byLang[lang][name] = clone.Funcs(pageFuncs(i18n.For(lang)))
 		}
 	}
 	sub, err := fs.Sub(templates.FS, "static")
@@ -134,6 +124,26 @@ func Register(s *web.Server, d Deps) error {
 	u.static = http.FS(sub)
 	s.PageError = u.fail
 	u.routes()
+	return nil
+}
+
+// parsePage parses a page's template once per language; the t, tn, term
+// and date functions of each copy write in that language.
+func (u *pages) parsePage(name string) error {
+	t, err := template.New(name).Funcs(pageFuncs(i18n.For(i18n.Default))).ParseFS(templates.FS, "pages/layout.html", "pages/partials.html", "pages/notice_partials.html", "pages/"+name+".html")
+	if err != nil {
+		return err
+	}
+	for _, lang := range i18n.Languages {
+		if u.byLang[lang] == nil {
+			u.byLang[lang] = map[string]*template.Template{}
+		}
+		clone, err := t.Clone()
+		if err != nil {
+			return err
+		}
+		u.byLang[lang][name] = clone.Funcs(pageFuncs(i18n.For(lang)))
+	}
 	return nil
 }
 
@@ -222,6 +232,7 @@ func (u *pages) routes() {
 	// A roster upload is a form too, with the upload limit rather than the
 	// forms' 64 kB.
 	r.POST("/breaches/:id/imports", web.LimitBodies(64<<10, u.s.UploadLimit()), u.requirePage, u.uploadRoster)
+	u.noticeRoutes(r, forms)
 }
 
 const preSessionCookie = "breachline_csrf"
