@@ -72,6 +72,19 @@ func (d *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// MigrateTo applies the pending migrations up to and including version
+// (tests of a migration on data written before it).
+func (d *DB) MigrateTo(ctx context.Context, version int64) error {
+	p, err := d.provider()
+	if err != nil {
+		return fmt.Errorf("prepare migrations: %w", err)
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+	return nil
+}
+
 // MigrateDownAll rolls every migration back (tests and disaster drills;
 // there is no command for it, on purpose).
 func (d *DB) MigrateDownAll(ctx context.Context) error {

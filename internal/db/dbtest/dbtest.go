@@ -19,6 +19,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for admin statements
 
+	"github.com/breachline/breachline/internal/audit"
 	"github.com/breachline/breachline/internal/db"
 )
 
@@ -27,6 +28,10 @@ const EnvURL = "BREACHLINE_TEST_DATABASE_URL"
 
 // EnvRequire makes a missing PostgreSQL a failure rather than a skip.
 const EnvRequire = "BREACHLINE_TEST_REQUIRE_POSTGRES"
+
+// AuditKey is the audit secret of every test database; applications built
+// on one by apptest use it too, as every process of an installation must.
+const AuditKey = "test-audit-key-test-audit-key-test-audit-key"
 
 // Dialects lists the engines every store test runs against.
 var Dialects = []db.Dialect{db.SQLite, db.Postgres}
@@ -60,6 +65,13 @@ func OpenEmpty(t testing.TB, dialect db.Dialect) *db.DB {
 		t.Fatalf("open %s: %v", dialect, err)
 	}
 	t.Cleanup(func() { d.Close() })
+	key, err := audit.NewKey([]byte(AuditKey))
+	if err == nil {
+		err = audit.UseKey(d.Gorm, key)
+	}
+	if err != nil {
+		t.Fatalf("audit key: %v", err)
+	}
 	return d
 }
 
