@@ -21,6 +21,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	configdata "github.com/breachline/breachline/config"
+	"github.com/breachline/breachline/internal/audit"
+	"github.com/breachline/breachline/internal/audit/trail"
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/calfeed"
@@ -64,6 +66,9 @@ type App struct {
 	Feed *calfeed.Service
 	// Notices sends notices to affected people and keeps their ledger.
 	Notices *notice.Service
+	// AuditKey keys the audit chain; Trail shows it to those allowed.
+	AuditKey *audit.Key
+	Trail    *trail.Service
 
 	// The background jobs the capabilities register while wiring.
 	workerFn []func(w *river.Workers)
@@ -112,6 +117,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 	if err := a.migrate(ctx); err != nil {
 		return nil, err
 	}
+	if err := a.wireAudit(ctx); err != nil {
+		return nil, err
+	}
 	if err := a.loadCatalogue(); err != nil {
 		return nil, err
 	}
@@ -142,6 +150,7 @@ func (a *App) wire(ctx context.Context) error {
 		a.wireRoster,
 		a.wireDocuments,
 		a.wireNotices,
+		a.wireAuditWatch,
 	} {
 		if err := step(ctx); err != nil {
 			return err

@@ -2,12 +2,14 @@ package audit
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
+	"mime/quotedprintable"
 	"os"
 	"path/filepath"
 	"sort"
@@ -237,14 +239,21 @@ func LatestCheckpoint(dir string) (*Checkpoint, error) {
 	return ReadCheckpoint(names[len(names)-1])
 }
 
-// ReadCheckpoint reads the checkpoint in a file.
+// ReadCheckpoint reads the checkpoint in a file: a checkpoint file, or an
+// e-mail that holds one as sent (quoted-printable) or as shown.
 func ReadCheckpoint(path string) (*Checkpoint, error) {
-	f, err := os.Open(path) // #nosec G304 -- the path is an operator's --checkpoint argument or a file of the checkpoint folder
+	raw, err := os.ReadFile(path) // #nosec G304 -- the path is an operator's --checkpoint argument or a file of the checkpoint folder
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCheckpoint, err)
 	}
-	defer f.Close()
-	c, err := ParseCheckpoint(f)
+	// Mail encodes long lines quoted-printable (soft line breaks, =3D):
+	// a saved message is read decoded.
+	if bytes.Contains(bytes.ToLower(raw), []byte("quoted-printable")) {
+		if decoded, qerr := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(raw))); qerr == nil {
+			raw = decoded
+		}
+	}
+	c, err := ParseCheckpoint(bytes.NewReader(raw))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -65,6 +65,7 @@ func (e *env) commands() []*cobra.Command {
 		e.assessCmd(),
 		e.healthcheckCmd(),
 		e.bounceCmd(),
+		e.auditCmd(),
 	}
 }
 

@@ -56,6 +56,8 @@ func NewWith(t testing.TB, d *db.DB, set func(*config.Config)) *Env {
 	// The acme administrator of the tests also operates the installation
 	// (may add calendar closures, which affect every organization).
 	cfg.Operators = []string{OperatorEmail}
+	// Every process on one database keys the audit chain alike.
+	cfg.AuditKey = dbtest.AuditKey
 	if set != nil {
 		set(&cfg)
 	}
