@@ -236,7 +236,7 @@ func (a *App) Router() (*web.Server, error) {
 	}
 	uploads := web.RosterUploads{Dir: filepath.Join(a.Cfg.DataDir, "uploads"), Limit: a.Cfg.UploadLimit}
 	api.Register(srv, api.Deps{Auth: a.Auth, Breaches: a.Breaches, Obligations: a.Obligations, Documents: a.Documents,
-		Roster: a.Roster, Feed: a.Feed, Notices: a.Notices, Uploads: uploads})
+		Roster: a.Roster, Feed: a.Feed, Notices: a.Notices, Audit: a.Trail, Uploads: uploads})
 	err = ui.Register(srv, ui.Deps{Auth: a.Auth, Breaches: a.Breaches, Obligations: a.Obligations, Documents: a.Documents,
 		Roster: a.Roster, Uploads: uploads, SessionTTL: a.Cfg.SessionTTL})
 	if err != nil {

@@ -140,9 +140,9 @@ func linkTo(tx *gorm.DB, key *Key, orgID int64) (int64, string, error) {
 // Head is the newest entry of a chain: its place and hash (zero for an
 // empty chain).
 type Head struct {
-	OrganizationID int64
-	Seq            int64
-	Hash           string
+	OrganizationID int64  `json:"organization_id"`
+	Seq            int64  `json:"seq"`
+	Hash           string `json:"hash"`
 }
 
 // Heads returns the head of every chain that has entries, by organization.

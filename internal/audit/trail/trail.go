@@ -204,23 +204,25 @@ func view(e *audit.Entry) Entry {
 var csvHeader = []string{"seq", "id", "at", "actor", "actor_user_id", "action", "object_type", "object_id", "details", "request_id", "prev_hash", "hash"}
 
 // OrganizationCSV writes an organization's whole trail as CSV, oldest
-// first, and audits the export.
-func (s *Service) OrganizationCSV(ctx context.Context, p *auth.Principal, requestID string, orgID int64, w io.Writer) error {
+// first, and audits the export. open is called for the writer once the
+// caller may read it (an HTTP handler sets its headers then): an error
+// returned before is the caller's to answer with.
+func (s *Service) OrganizationCSV(ctx context.Context, p *auth.Principal, requestID string, orgID int64, open func() io.Writer) error {
 	sc, err := s.orgScope(p, orgID)
 	if err != nil {
 		return err
 	}
-	return s.writeCSV(ctx, p, requestID, sc, w)
+	return s.writeCSV(ctx, p, requestID, sc, open)
 }
 
 // BreachCSV writes a breach's trail as CSV, oldest first, and audits the
-// export.
-func (s *Service) BreachCSV(ctx context.Context, p *auth.Principal, requestID string, breachID int64, w io.Writer) error {
+// export; open as for OrganizationCSV.
+func (s *Service) BreachCSV(ctx context.Context, p *auth.Principal, requestID string, breachID int64, open func() io.Writer) error {
 	sc, err := s.breachScope(ctx, p, breachID)
 	if err != nil {
 		return err
 	}
-	return s.writeCSV(ctx, p, requestID, sc, w)
+	return s.writeCSV(ctx, p, requestID, sc, open)
 }
 
 // csvPage is how many entries an export reads at a time.
@@ -229,7 +231,7 @@ const csvPage = 5000
 // writeCSV records the export first (an export that fails half-way has
 // still shown what it wrote), then writes the entries in pages. Every
 // value is made safe for spreadsheets.
-func (s *Service) writeCSV(ctx context.Context, p *auth.Principal, requestID string, sc scope, w io.Writer) error {
+func (s *Service) writeCSV(ctx context.Context, p *auth.Principal, requestID string, sc scope, open func() io.Writer) error {
 	var total int64
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := sc.where(tx.Model(&audit.Entry{})).Count(&total).Error; err != nil {
@@ -240,7 +242,7 @@ func (s *Service) writeCSV(ctx context.Context, p *auth.Principal, requestID str
 	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	cw := csv.NewWriter(open())
 	if err := cw.Write(csvHeader); err != nil {
 		return err
 	}
