@@ -34,6 +34,7 @@ import (
 	"github.com/breachline/breachline/internal/mail"
 	"github.com/breachline/breachline/internal/notice"
 	"github.com/breachline/breachline/internal/obligation"
+	"github.com/breachline/breachline/internal/retention"
 	"github.com/breachline/breachline/internal/roster"
 	"github.com/breachline/breachline/internal/rules"
 	"github.com/breachline/breachline/internal/web"
@@ -69,6 +70,8 @@ type App struct {
 	// AuditKey keys the audit chain; Trail shows it to those allowed.
 	AuditKey *audit.Key
 	Trail    *trail.Service
+	// Retention removes contact data past its retention period.
+	Retention *retention.Service
 
 	// The background jobs the capabilities register while wiring.
 	workerFn []func(w *river.Workers)
@@ -151,6 +154,7 @@ func (a *App) wire(ctx context.Context) error {
 		a.wireDocuments,
 		a.wireNotices,
 		a.wireAuditWatch,
+		a.wireRetention,
 	} {
 		if err := step(ctx); err != nil {
 			return err

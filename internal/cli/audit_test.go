@@ -66,3 +66,13 @@ func TestAuditVerifyCommand(t *testing.T) {
 		})
 	}
 }
+
+// TestPurgeCommand: a dry run on a database without people's contact data
+// says so and removes nothing.
+func TestPurgeCommand(t *testing.T) {
+	e := newCLIEnv(t, db.SQLite)
+	code, out, errOut := e.run("purge", "--dry-run")
+	if code != 0 || !strings.Contains(out, "no breach holds contact data") || !strings.Contains(out, "dry run: nothing was removed") {
+		t.Fatalf("purge --dry-run: %d %s %s", code, out, errOut)
+	}
+}

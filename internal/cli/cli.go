@@ -66,6 +66,7 @@ func (e *env) commands() []*cobra.Command {
 		e.healthcheckCmd(),
 		e.bounceCmd(),
 		e.auditCmd(),
+		e.purgeCmd(),
 	}
 }
 
