@@ -84,7 +84,7 @@ type App struct {
 // NewLogger builds the process logger: JSON unless writing to a terminal.
 func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
-	level.UnmarshalText([]byte(cfg.LogLevel))
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
 	opts := &slog.HandlerOptions{Level: level}
 	format := cfg.LogFormat
 	if format == "auto" {
@@ -108,7 +108,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	}
 	a, err := New(ctx, cfg, log, d)
 	if err != nil {
-		d.Close()
+		_ = d.Close()
 		return nil, err
 	}
 	return a, nil
@@ -203,7 +203,7 @@ func (a *App) migrate(ctx context.Context) error {
 // Close releases the mail connections and the database.
 func (a *App) Close() error {
 	if c, ok := a.Mail.(io.Closer); ok {
-		c.Close() // idle SMTP connections; nothing is lost if this fails
+		_ = c.Close() // idle SMTP connections; nothing is lost if this fails
 	}
 	return a.DB.Close()
 }

@@ -125,7 +125,7 @@ func (a *App) localKey(setting, name string) ([]byte, error) {
 		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
 	if _, err := f.WriteString(key + "\n"); err != nil {
-		f.Close()
+		_ = f.Close()
 		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
 	return []byte(key), f.Close()

@@ -120,7 +120,7 @@ func (s *Service) hashPassword(password string) (string, error) {
 		return "", &errs.Invalid{Message: "password too short", Fields: map[string]string{"password": fmt.Sprintf("at least %d characters", MinPasswordLength)}}
 	}
 	if len(password) > 72 {
-		return "", &errs.Invalid{Message: "password too long", Fields: map[string]string{"password": "at most 72 bytes"}}
+		return "", &errs.Invalid{Message: "password too long", Fields: map[string]string{"password": "at most 72 bytes"}} // #nosec G101 -- a message about a password's length, not a credential
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(password), s.BcryptCost)
 	if err != nil {
@@ -248,7 +248,7 @@ var dummyHash = sync.OnceValue(func() []byte {
 func (s *Service) Authenticate(ctx context.Context, email, password string) (User, error) {
 	u, err := s.UserByEmail(ctx, email)
 	if err != nil {
-		bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		_ = bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 		return User{}, errs.ErrUnauthorized
 	}
 	if u.DisabledAt != nil || u.PasswordHash == "" ||

@@ -64,7 +64,7 @@ func OpenEmpty(t testing.TB, dialect db.Dialect) *db.DB {
 	if err != nil {
 		t.Fatalf("open %s: %v", dialect, err)
 	}
-	t.Cleanup(func() { d.Close() })
+	t.Cleanup(func() { _ = d.Close() })
 	key, err := audit.NewKey([]byte(AuditKey))
 	if err == nil {
 		err = audit.UseKey(d.Gorm, key)
@@ -132,7 +132,7 @@ func dropDatabase(base, name string) {
 	defer admin.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	_, _ = admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 }
 
 func randomSuffix() string {

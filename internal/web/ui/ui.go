@@ -257,7 +257,7 @@ func (u *pages) signin(c *gin.Context) {
 func (u *pages) signout(c *gin.Context) {
 	if _, csrf, ok := u.s.SessionPrincipal(c); ok && web.CSRFMatches(c.PostForm("csrf_token"), csrf) {
 		cookie, _ := c.Cookie(web.SessionCookie)
-		u.d.Auth.DeleteSession(c.Request.Context(), cookie)
+		_ = u.d.Auth.DeleteSession(c.Request.Context(), cookie)
 	}
 	u.s.SetCookie(c, web.SessionCookie, "", -1)
 	c.Redirect(http.StatusSeeOther, "/signin")
