@@ -162,11 +162,19 @@ func (w *WatchWorker) Work(ctx context.Context, _ *river.Job[WatchArgs]) error {
 	return err
 }
 
-// WatchPeriodic runs the watch every interval and when the workers start
-// (checkpoints are made when the latest is old enough, so a restart does
-// not make one).
+// WatchPeriodic runs the watch at each multiple of every on the clock (on
+// the hour, for an hour), so workers that restart often still run it.
 func WatchPeriodic(every time.Duration) *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(every),
-		func() (river.JobArgs, *river.InsertOpts) { return WatchArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
+	return river.NewPeriodicJob(aligned(every),
+		func() (river.JobArgs, *river.InsertOpts) { return WatchArgs{}, nil }, nil)
+}
+
+// aligned is a schedule at the multiples of a duration since the zero time
+// (UTC hours and midnights).
+type aligned time.Duration
+
+// Next is the first multiple after t.
+func (a aligned) Next(t time.Time) time.Time {
+	d := time.Duration(a)
+	return t.Truncate(d).Add(d)
 }

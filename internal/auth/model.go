@@ -89,7 +89,7 @@ type Organization struct {
 	// ContactRetentionDays is how long affected people's contact data is
 	// kept after a breach is closed and its notices are over; RetentionHold
 	// stops every removal (internal/retention).
-	ContactRetentionDays int  `json:"contact_retention_days"`
+	ContactRetentionDays int  `gorm:"default:365" json:"contact_retention_days"`
 	RetentionHold        bool `json:"retention_hold"`
 }
 
