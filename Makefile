@@ -10,7 +10,14 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X github.com/breachline/breachline/internal/app.Version=$(VERSION)
 FUZZTIME ?= 10s
 
-.PHONY: run build test test-short lint fuzz bench demo clean
+# The linters, pinned; `make tools` installs them with go install (each
+# supports Go 1.26).
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GOSEC       := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
+GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.10.0
+GOBIN       ?= $(shell $(GO) env GOPATH)/bin
+
+.PHONY: run build test test-short lint tools fuzz bench demo clean
 
 run:
 	$(GO) run ./cmd/breachline serve
@@ -27,7 +34,18 @@ test-short:
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1)
 	$(GO) vet $(PKGS)
+	$(GOBIN)/staticcheck $(PKGS)
+	$(GOBIN)/gosec -quiet -fmt text $(PKGS)
+	GOVULNCHECK=$(GOBIN)/govulncheck .ci/govulncheck $(PKGS)
 	$(GO) test -count=1 ./internal/arch/
+
+# Exceptions are made in place, with their reason: `//lint:ignore CHECK reason`
+# for staticcheck, `// #nosec G… -- reason` for gosec; an error deliberately
+# dropped is assigned to _.
+tools:
+	$(GO) install $(STATICCHECK)
+	$(GO) install $(GOSEC)
+	$(GO) install $(GOVULNCHECK)
 
 # Each fuzz target runs briefly; the seed corpora also run in `make test`.
 fuzz:

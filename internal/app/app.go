@@ -21,6 +21,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	configdata "github.com/breachline/breachline/config"
+	"github.com/breachline/breachline/internal/audit"
+	"github.com/breachline/breachline/internal/audit/trail"
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/calfeed"
@@ -32,6 +34,7 @@ import (
 	"github.com/breachline/breachline/internal/mail"
 	"github.com/breachline/breachline/internal/notice"
 	"github.com/breachline/breachline/internal/obligation"
+	"github.com/breachline/breachline/internal/retention"
 	"github.com/breachline/breachline/internal/roster"
 	"github.com/breachline/breachline/internal/rules"
 	"github.com/breachline/breachline/internal/web"
@@ -64,6 +67,11 @@ type App struct {
 	Feed *calfeed.Service
 	// Notices sends notices to affected people and keeps their ledger.
 	Notices *notice.Service
+	// AuditKey keys the audit chain; Trail shows it to those allowed.
+	AuditKey *audit.Key
+	Trail    *trail.Service
+	// Retention removes contact data past its retention period.
+	Retention *retention.Service
 
 	// The background jobs the capabilities register while wiring.
 	workerFn []func(w *river.Workers)
@@ -76,7 +84,7 @@ type App struct {
 // NewLogger builds the process logger: JSON unless writing to a terminal.
 func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
-	level.UnmarshalText([]byte(cfg.LogLevel))
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
 	opts := &slog.HandlerOptions{Level: level}
 	format := cfg.LogFormat
 	if format == "auto" {
@@ -100,7 +108,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	}
 	a, err := New(ctx, cfg, log, d)
 	if err != nil {
-		d.Close()
+		_ = d.Close()
 		return nil, err
 	}
 	return a, nil
@@ -110,6 +118,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*App, error) {
 	a := &App{Cfg: cfg, Log: log, DB: d}
 	if err := a.migrate(ctx); err != nil {
+		return nil, err
+	}
+	if err := a.wireAudit(ctx); err != nil {
 		return nil, err
 	}
 	if err := a.loadCatalogue(); err != nil {
@@ -140,13 +151,15 @@ func (a *App) wire(ctx context.Context) error {
 		return err
 	}
 	a.Auth = auth.NewService(a.DB.Gorm, auth.Deps{Terms: a.Obligations.Terms(), Changed: a.Obligations, Mail: sender,
-		BaseURL: a.Cfg.BaseURL, Secret: secret, Options: a.accountOptions()})
+		BaseURL: a.Cfg.BaseURL, Secret: secret, Options: a.accountOptions(), Log: a.Log})
 	for _, step := range []func(context.Context) error{
 		a.wireHousekeeping,
 		a.wireReminders,
 		a.wireRoster,
 		a.wireDocuments,
 		a.wireNotices,
+		a.wireAuditWatch,
+		a.wireRetention,
 	} {
 		if err := step(ctx); err != nil {
 			return err
@@ -158,8 +171,8 @@ func (a *App) wire(ctx context.Context) error {
 // accountOptions are the account settings of the configuration.
 func (a *App) accountOptions() auth.Options {
 	return auth.Options{
-		Argon2: auth.Argon2Params{Memory: uint32(a.Cfg.PasswordMemoryKiB), Iterations: uint32(a.Cfg.PasswordIterations),
-			Parallelism: uint8(a.Cfg.PasswordParallelism)},
+		Argon2: auth.Argon2Params{Memory: uint32(a.Cfg.PasswordMemoryKiB), Iterations: uint32(a.Cfg.PasswordIterations), // #nosec G115 -- config validates the memory and iterations
+			Parallelism: uint8(a.Cfg.PasswordParallelism)}, // #nosec G115 -- config validates the parallelism (1-16)
 		SessionIdle: a.Cfg.SessionIdle,
 		TokenMaxTTL: a.Cfg.TokenMaxTTL,
 		Throttle:    auth.ThrottlePolicy{LockAfter: a.Cfg.SigninLockAfter, LockFor: a.Cfg.SigninLockFor},
@@ -210,7 +223,7 @@ func (a *App) Close() error {
 		a.Auth.Wait()
 	}
 	if c, ok := a.Mail.(io.Closer); ok {
-		c.Close() // idle SMTP connections; nothing is lost if this fails
+		_ = c.Close() // idle SMTP connections; nothing is lost if this fails
 	}
 	return a.DB.Close()
 }
@@ -247,7 +260,7 @@ func (a *App) Router() (*web.Server, error) {
 	}
 	uploads := web.RosterUploads{Dir: filepath.Join(a.Cfg.DataDir, "uploads"), Limit: a.Cfg.UploadLimit}
 	api.Register(srv, api.Deps{Auth: a.Auth, Breaches: a.Breaches, Obligations: a.Obligations, Documents: a.Documents,
-		Roster: a.Roster, Feed: a.Feed, Notices: a.Notices, Uploads: uploads})
+		Roster: a.Roster, Feed: a.Feed, Notices: a.Notices, Audit: a.Trail, Uploads: uploads})
 	err = ui.Register(srv, ui.Deps{Auth: a.Auth, Breaches: a.Breaches, Obligations: a.Obligations, Documents: a.Documents,
 		Roster: a.Roster, Notices: a.Notices, Uploads: uploads, SessionTTL: a.Cfg.SessionTTL, TokenMaxTTL: a.Cfg.TokenMaxTTL})
 	if err != nil {

@@ -208,6 +208,11 @@ var idRoutes = map[string]func() any{
 	"POST /api/v1/campaigns/:id/letters/:file/printed":     nil,
 	"POST /api/v1/campaigns/:id/letters/:file/mailed":      nil,
 	"POST /api/v1/campaigns/:id/returned":                  func() any { return []byte("delivery_id\n1\n") },
+	"GET /api/v1/organizations/:org/audit":                 nil,
+	"GET /api/v1/organizations/:org/audit.csv":             nil,
+	"GET /api/v1/organizations/:org/audit/verification":    nil,
+	"GET /api/v1/breaches/:id/audit":                       nil,
+	"GET /api/v1/breaches/:id/audit.csv":                   nil,
 }
 
 // sharedRoutes have path parameters that name no organization's record.

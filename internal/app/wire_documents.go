@@ -12,6 +12,7 @@ import (
 func (a *App) wireDocuments(context.Context) error {
 	svc := document.NewService(a.DB.Gorm, document.Deps{
 		Breaches: a.Breaches, Orgs: a.Auth, Roster: roster.CountReader{}, Obligations: a.Obligations, Rules: a.Rules,
+		Checkpoints: a.Trail,
 	}, document.RenderLimits{MaxPages: a.Cfg.RenderMaxPages, Timeout: a.Cfg.RenderTimeout})
 	a.Documents = svc
 	return nil

@@ -2,14 +2,7 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/riverqueue/river"
 
@@ -59,36 +52,4 @@ func (a *App) wireNotices(context.Context) error {
 // secretKey is the installation's secret: the setting, or with SQLite a key
 // kept in the data directory (made on first start, readable by the
 // service's user only).
-func (a *App) secretKey() ([]byte, error) {
-	if a.Cfg.SecretKey != "" {
-		return []byte(a.Cfg.SecretKey), nil
-	}
-	path := filepath.Join(a.Cfg.DataDir, "secret.key")
-	raw, err := os.ReadFile(path)
-	if err == nil {
-		return []byte(strings.TrimSpace(string(raw))), nil
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return nil, fmt.Errorf("make a secret key: %w", err)
-	}
-	key := hex.EncodeToString(b)
-	if err := os.MkdirAll(a.Cfg.DataDir, 0o750); err != nil {
-		return nil, fmt.Errorf("data directory: %w", err)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return a.secretKey() // another process made it first
-	}
-	if err != nil {
-		return nil, fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := f.WriteString(key + "\n"); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("write %s: %w", path, err)
-	}
-	return []byte(key), f.Close()
-}
+func (a *App) secretKey() ([]byte, error) { return a.localKey(a.Cfg.SecretKey, "secret.key") }

@@ -27,6 +27,7 @@ var owners = map[string]string{
 	"documents": "document", "audit_log": "audit", "reminder_sends": "reminder",
 	"notice_templates": "notice", "campaigns": "notice", "deliveries": "notice", "letters": "notice",
 	"bounces": "notice", "incident_pages": "notice", "send_budget": "notice",
+	"audit_unkeyed_chains": "audit",
 }
 
 // exempt are the places that may name any table: the composition root and

@@ -85,6 +85,12 @@ type Organization struct {
 	// DefaultLanguage is the language of the pages and e-mails of members
 	// who have not chosen one ("" for none: their browser decides).
 	DefaultLanguage string `json:"default_language"`
+
+	// ContactRetentionDays is how long affected people's contact data is
+	// kept after a breach is closed and its notices are over; RetentionHold
+	// stops every removal (internal/retention).
+	ContactRetentionDays int  `gorm:"default:365" json:"contact_retention_days"`
+	RetentionHold        bool `json:"retention_hold"`
 }
 
 // User is a person who signs in or holds API tokens.

@@ -31,6 +31,9 @@ type OrgInput struct {
 	ContactPhone        *string   `json:"contact_phone"`
 	Address             *string   `json:"address"`
 	DefaultLanguage     *string   `json:"default_language"`
+	// Retention of affected people's contact data (retention.go).
+	ContactRetentionDays *int  `json:"contact_retention_days"`
+	RetentionHold        *bool `json:"retention_hold"`
 }
 
 var (
@@ -81,6 +84,7 @@ func (in OrgInput) apply(o *Organization, terms OrgTerms, creating bool) error {
 	}
 	in.applyLists(o, terms, f)
 	in.applyZone(o, f)
+	in.applyRetention(o, f)
 	if in.DefaultLanguage != nil {
 		o.DefaultLanguage = strings.TrimSpace(*in.DefaultLanguage)
 		if o.DefaultLanguage != "" && !i18n.Supported(o.DefaultLanguage) {

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/mail"
 	"strconv"
 	"strings"
@@ -35,6 +36,7 @@ type Service struct {
 	// installation's secret key).
 	totpKey []byte
 	now     func() time.Time
+	logger  *slog.Logger
 	// background holds the e-mails sent after an answer was given, so that
 	// the answer's timing does not depend on whether an account exists.
 	background sync.WaitGroup
@@ -59,6 +61,9 @@ type Deps struct {
 	BaseURL string
 	Secret  []byte
 	Options Options
+	// Log receives what cannot be told to the caller (a sign-in failure
+	// that could not be audited); nil is slog's default.
+	Log *slog.Logger
 }
 
 // Options are the account settings; zero values take the defaults.
@@ -114,7 +119,7 @@ func NewService(db *gorm.DB, d Deps) *Service {
 	opts := d.Options.withDefaults()
 	return &Service{db: db, terms: d.Terms, changed: d.Changed, mail: d.Mail, baseURL: d.BaseURL,
 		opts: opts, hasher: newPasswordHasher(opts.Argon2), totpKey: deriveKey(d.Secret, "breachline totp secret v1"),
-		now: func() time.Time { return time.Now().UTC() }}
+		now: func() time.Time { return time.Now().UTC() }, logger: d.Log}
 }
 
 // SetClock replaces the service's clock (tests move time forward).
@@ -125,6 +130,14 @@ func (s *Service) SetClock(now func() time.Time) {
 // Wait waits for the e-mails the service is still sending in the
 // background (the application does before closing).
 func (s *Service) Wait() { s.background.Wait() }
+
+// log is the service's logger.
+func (s *Service) log() *slog.Logger {
+	if s.logger != nil {
+		return s.logger
+	}
+	return slog.Default()
+}
 
 // inBackground runs fn after the answer, with its own deadline.
 func (s *Service) inBackground(ctx context.Context, fn func(ctx context.Context)) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -201,7 +202,7 @@ func (s *Service) recordFailure(ctx context.Context, u *User, email, ip, request
 	} else {
 		details["account"] = "none"
 	}
-	s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := Audit(ctx, tx, anonymous, requestID, 0, "signin.failure", "user", objID, details); err != nil {
 			return err
 		}
@@ -211,6 +212,11 @@ func (s *Service) recordFailure(ctx context.Context, u *User, email, ip, request
 		return Audit(ctx, tx, anonymous, requestID, 0, "signin.lockout", "user", objID,
 			map[string]any{"ip": ip, "attempts": s.opts.Throttle.LockAfter, "minutes": int(s.opts.Throttle.LockFor.Minutes())})
 	})
+	if err != nil {
+		// The refusal stands whatever happens to its record; the throttle
+		// counted the attempt already.
+		s.log().Error("sign-in failure not audited", slog.String("error", err.Error()))
+	}
 	if locked && u != nil {
 		owner := *u
 		s.inBackground(ctx, func(ctx context.Context) { s.sendUnlock(ctx, owner) })

@@ -65,6 +65,8 @@ func (e *env) commands() []*cobra.Command {
 		e.assessCmd(),
 		e.healthcheckCmd(),
 		e.bounceCmd(),
+		e.auditCmd(),
+		e.purgeCmd(),
 	}
 }
 

@@ -31,7 +31,8 @@ func newCLIEnv(t *testing.T, dialect db.Dialect) *cliEnv {
 	e := &cliEnv{t: t, dir: dir, environ: []string{"BREACHLINE_DATA_DIR=" + dir, "BREACHLINE_LOG_LEVEL=error"}}
 	if dialect == db.Postgres {
 		e.opts = db.Options{URL: dbtest.CreatePostgres(t)}
-		e.environ = append(e.environ, "BREACHLINE_DATABASE_URL="+e.opts.URL, "BREACHLINE_SECRET_KEY="+strings.Repeat("5e", 32))
+		e.environ = append(e.environ, "BREACHLINE_DATABASE_URL="+e.opts.URL, "BREACHLINE_SECRET_KEY="+strings.Repeat("5e", 32),
+			"BREACHLINE_AUDIT_KEY="+dbtest.AuditKey)
 	} else {
 		e.opts = db.Options{SQLitePath: filepath.Join(dir, "breachline.db")}
 	}

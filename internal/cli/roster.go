@@ -95,8 +95,8 @@ func (e *env) rosterCmd() *cobra.Command {
 	export.Flags().StringVar(&ref, "breach", "", "breach reference (BR-2025-0007) or id (required)")
 	export.Flags().StringVar(&org, "organization", "", "organization slug, when the reference exists in several")
 	export.Flags().StringVar(&out, "out", "", "CSV file to write (required)")
-	export.MarkFlagRequired("breach")
-	export.MarkFlagRequired("out")
+	_ = export.MarkFlagRequired("breach")
+	_ = export.MarkFlagRequired("out")
 	cmd.AddCommand(export)
 	return cmd
 }
@@ -114,7 +114,7 @@ func exportRoster(ctx context.Context, a *app.App, b breachRef, out string) (int
 	op := &auth.Principal{User: auth.User{Email: "cli"}, Memberships: map[int64]auth.Role{b.OrganizationID: auth.RoleAdmin}, Via: "cli"}
 	n, err := a.Roster.Export(ctx, op, "cli", b.ID, tmp)
 	if err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return 0, err
 	}
 	if err := tmp.Close(); err != nil {

@@ -129,6 +129,24 @@ type Config struct {
 	// RosterMaxXLSXRatio bounds how many times its compressed size a part
 	// of a roster workbook may expand to (zip bombs).
 	RosterMaxXLSXRatio int `yaml:"roster_max_xlsx_ratio"`
+
+	// AuditKey is the secret (at least 32 characters) that keys the audit
+	// chain and signs its checkpoints. It is not SecretKey: whoever holds it
+	// can rewrite the audit trail undetected, so it is given to no one else
+	// (an auditor may be given it without the notice secret), and it never
+	// reaches the database. Empty with SQLite: a key is made in
+	// data_dir/audit.key on first start. Required with PostgreSQL.
+	AuditKey string `yaml:"audit_key"`
+	// AuditCheckpointDir is where signed checkpoints of the audit chains
+	// are written (empty: data_dir/audit-checkpoints). Put it on storage
+	// the database's administrators cannot write to.
+	AuditCheckpointDir string `yaml:"audit_checkpoint_dir"`
+	// AuditCheckpointEvery is how often a checkpoint is made and e-mailed
+	// to the operators; AuditVerifyEvery how often every chain is verified
+	// against the latest checkpoint (the operators are e-mailed when one
+	// does not hold).
+	AuditCheckpointEvery time.Duration `yaml:"audit_checkpoint_every"`
+	AuditVerifyEvery     time.Duration `yaml:"audit_verify_every"`
 }
 
 // Closure is a one-off closure of a holiday calendar.
@@ -188,6 +206,10 @@ func Defaults() Config {
 		RosterMaxRowBytes:          1 << 20,
 		RosterMaxXLSXExpandedBytes: 512 << 20,
 		RosterMaxXLSXRatio:         100,
+
+		// The audit chain's checkpoints and verification.
+		AuditCheckpointEvery: 24 * time.Hour,
+		AuditVerifyEvery:     time.Hour,
 	}
 }
 
@@ -211,7 +233,7 @@ func Load(path string, environ []string) (Config, error) {
 }
 
 func loadFile(path string, cfg *Config) error {
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(path) // #nosec G304 -- the operator's --config file
 	if err != nil {
 		return &Error{Setting: "--config", Problem: fmt.Sprintf("cannot read %s: %v", path, errors.Unwrap(err))}
 	}
@@ -303,6 +325,10 @@ func settings() []setting {
 		{"ROSTER_MAX_ROW_BYTES", false, func(c *Config, v string) error { return parseInt(v, &c.RosterMaxRowBytes) }},
 		{"ROSTER_MAX_XLSX_EXPANDED_BYTES", false, func(c *Config, v string) error { return parseInt64(v, &c.RosterMaxXLSXExpandedBytes) }},
 		{"ROSTER_MAX_XLSX_RATIO", false, func(c *Config, v string) error { return parseInt(v, &c.RosterMaxXLSXRatio) }},
+		{"AUDIT_KEY", true, str(func(c *Config) *string { return &c.AuditKey })},
+		{"AUDIT_CHECKPOINT_DIR", false, str(func(c *Config) *string { return &c.AuditCheckpointDir })},
+		{"AUDIT_CHECKPOINT_EVERY", false, func(c *Config, v string) error { return parseDuration(v, &c.AuditCheckpointEvery) }},
+		{"AUDIT_VERIFY_EVERY", false, func(c *Config, v string) error { return parseDuration(v, &c.AuditVerifyEvery) }},
 		{"WORKERS", false, func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			c.Workers = n
@@ -362,7 +388,7 @@ func applyEnv(cfg *Config, env map[string]string) error {
 			if ok {
 				return &Error{Setting: key, Problem: "set both " + key + " and " + key + "_FILE; use one"}
 			}
-			b, err := os.ReadFile(file)
+			b, err := os.ReadFile(file) // #nosec G304 -- the operator names the file holding a secret (BREACHLINE_*_FILE)
 			if err != nil {
 				return &Error{Setting: key + "_FILE", Problem: "cannot read the file it names"}
 			}
@@ -451,6 +477,9 @@ func (c Config) validateRest() error {
 	if err := validateClosures(c.Closures); err != nil {
 		return err
 	}
+	if err := c.validateAudit(); err != nil {
+		return err
+	}
 	return validateLeads(c.ReminderLeads)
 }
 
@@ -509,6 +538,33 @@ func (c Config) validateNotices() error {
 		return &Error{Setting: "BREACHLINE_BOUNCE_ADDRESS", Problem: "want an address such as bounces@example.org"}
 	}
 	return nil
+}
+
+// validateAudit wants an audit key with PostgreSQL (every process must key
+// the chain alike), distinct from the installation's secret.
+func (c Config) validateAudit() error {
+	const key = "BREACHLINE_AUDIT_KEY"
+	switch {
+	case c.AuditKey != "" && len(c.AuditKey) < 32:
+		return &Error{Setting: key, Problem: "must be at least 32 characters (e.g. openssl rand -hex 32)"}
+	case c.AuditKey == "" && c.UsesPostgres():
+		return &Error{Setting: key, Problem: "is required with PostgreSQL: every serve and worker process must key the audit chain alike (set it, or BREACHLINE_AUDIT_KEY_FILE, e.g. from openssl rand -hex 32)"}
+	case c.AuditKey != "" && c.AuditKey == c.SecretKey:
+		return &Error{Setting: key, Problem: "must not be the same as BREACHLINE_SECRET_KEY"}
+	case c.AuditCheckpointEvery < time.Hour:
+		return &Error{Setting: "BREACHLINE_AUDIT_CHECKPOINT_EVERY", Problem: "must be at least 1h"}
+	case c.AuditVerifyEvery < time.Minute || c.AuditVerifyEvery > c.AuditCheckpointEvery:
+		return &Error{Setting: "BREACHLINE_AUDIT_VERIFY_EVERY", Problem: "must be at least 1m and at most BREACHLINE_AUDIT_CHECKPOINT_EVERY"}
+	}
+	return nil
+}
+
+// CheckpointDir is where audit checkpoints are written.
+func (c Config) CheckpointDir() string {
+	if c.AuditCheckpointDir != "" {
+		return c.AuditCheckpointDir
+	}
+	return filepath.Join(c.DataDir, "audit-checkpoints")
 }
 
 // validateRosterLimits keeps the roster file limits within what a roster

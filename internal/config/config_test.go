@@ -41,12 +41,23 @@ func TestSecretFromFile(t *testing.T) {
 	os.WriteFile(f, []byte("postgres://u:p@db/breachline\n"), 0o600)
 	key := filepath.Join(dir, "key")
 	os.WriteFile(key, []byte(strings.Repeat("k", 64)+"\n"), 0o600)
-	cfg, err := Load("", []string{"BREACHLINE_DATABASE_URL_FILE=" + f, "BREACHLINE_SECRET_KEY_FILE=" + key})
+	auditKey := filepath.Join(dir, "audit")
+	os.WriteFile(auditKey, []byte(strings.Repeat("a", 64)+"\n"), 0o600)
+	cfg, err := Load("", []string{"BREACHLINE_DATABASE_URL_FILE=" + f, "BREACHLINE_SECRET_KEY_FILE=" + key, "BREACHLINE_AUDIT_KEY_FILE=" + auditKey})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.DatabaseURL != "postgres://u:p@db/breachline" || cfg.SecretKey != strings.Repeat("k", 64) {
+	if cfg.DatabaseURL != "postgres://u:p@db/breachline" || cfg.SecretKey != strings.Repeat("k", 64) || cfg.AuditKey != strings.Repeat("a", 64) {
 		t.Fatalf("got %q", cfg.DatabaseURL)
+	}
+	// The audit key too is required with PostgreSQL, and is not the secret.
+	for _, env := range [][]string{
+		{"BREACHLINE_DATABASE_URL_FILE=" + f, "BREACHLINE_SECRET_KEY_FILE=" + key},
+		{"BREACHLINE_DATABASE_URL_FILE=" + f, "BREACHLINE_SECRET_KEY_FILE=" + key, "BREACHLINE_AUDIT_KEY_FILE=" + key},
+	} {
+		if _, err := Load("", env); err == nil || !strings.Contains(err.Error(), "BREACHLINE_AUDIT_KEY") || strings.Contains(err.Error(), "kkkk") {
+			t.Errorf("audit key: %v", err)
+		}
 	}
 	// With PostgreSQL every process must share the secret: none is refused.
 	_, err = Load("", []string{"BREACHLINE_DATABASE_URL_FILE=" + f})

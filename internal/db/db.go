@@ -75,7 +75,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	}
 	configurePool(sqlDB, dialect)
 	if err := sqlDB.PingContext(ctx); err != nil {
-		sqlDB.Close()
+		_ = sqlDB.Close()
 		return nil, fmt.Errorf("reach %s database: %w", dialect, err)
 	}
 	return &DB{Gorm: gdb, SQL: sqlDB, Dialect: dialect}, nil

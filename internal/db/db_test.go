@@ -39,7 +39,7 @@ func TestMigrateFromEmpty(t *testing.T) {
 func TestAuditLogIsAppendOnly(t *testing.T) {
 	t.Parallel()
 	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
-		err := d.Gorm.Exec(`INSERT INTO audit_log (at, actor, action, prev_hash, hash) VALUES (CURRENT_TIMESTAMP, 'test', 'x', '', 'h1')`).Error
+		err := d.Gorm.Exec(`INSERT INTO audit_log (at, actor, action, seq, scheme, prev_hash, hash) VALUES (CURRENT_TIMESTAMP, 'test', 'x', 1, 2, '', 'h1')`).Error
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -34,7 +34,7 @@ func AdvisoryXactLock(ctx context.Context, tx *gorm.DB, class int32, id int64) e
 	if Of(tx) != Postgres {
 		return nil
 	}
-	if err := tx.WithContext(ctx).Exec("SELECT pg_advisory_xact_lock(?, ?)", class, int32(id)).Error; err != nil {
+	if err := tx.WithContext(ctx).Exec("SELECT pg_advisory_xact_lock(?, ?)", class, int32(id)).Error; err != nil { // #nosec G115 -- documented above: ids beyond 32 bits share a lock with their low 32 bits
 		return fmt.Errorf("advisory lock %d/%d: %w", class, id, err)
 	}
 	return nil

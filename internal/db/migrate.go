@@ -72,6 +72,19 @@ func (d *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// MigrateTo applies the pending migrations up to and including version
+// (tests of a migration on data written before it).
+func (d *DB) MigrateTo(ctx context.Context, version int64) error {
+	p, err := d.provider()
+	if err != nil {
+		return fmt.Errorf("prepare migrations: %w", err)
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+	return nil
+}
+
 // MigrateDownAll rolls every migration back (tests and disaster drills;
 // there is no command for it, on purpose).
 func (d *DB) MigrateDownAll(ctx context.Context) error {
@@ -104,12 +117,14 @@ func (d *DB) riverMigrate(ctx context.Context, tx *sql.Tx, dir rivermigrate.Dire
 		var m *rivermigrate.Migrator[*sql.Tx]
 		m, err = rivermigrate.New(riverdatabasesql.New(d.SQL), nil)
 		if err == nil {
+			//lint:ignore SA1019 each River step runs inside goose's transaction on purpose: the pinned River versions batch safely, and goose records the step in the same transaction
 			_, err = m.MigrateTx(ctx, tx, dir, opts)
 		}
 	} else {
 		var m *rivermigrate.Migrator[*sql.Tx]
 		m, err = rivermigrate.New(riversqlite.New(d.SQL), nil)
 		if err == nil {
+			//lint:ignore SA1019 each River step runs inside goose's transaction on purpose: the pinned River versions batch safely, and goose records the step in the same transaction
 			_, err = m.MigrateTx(ctx, tx, dir, opts)
 		}
 	}

@@ -24,6 +24,11 @@ func (s *Service) Register(ctx context.Context, c Call, orgID int64, from, to ti
 		return Document{}, err
 	}
 	in.PeriodStart, in.PeriodEnd = from.UTC(), to.UTC()
+	if s.deps.Checkpoints != nil {
+		if in.AuditCheckpoint, err = s.deps.Checkpoints.Checkpoint(ctx, orgID); err != nil {
+			return Document{}, err
+		}
+	}
 	p := Params{}
 	if !from.IsZero() {
 		f := from.UTC()

@@ -38,6 +38,15 @@ type Deps struct {
 	// Rules is the regulation catalogue: the content the generic filing
 	// asks for under each rule.
 	Rules *rules.Catalogue
+	// Checkpoints, when set, signs the head of an organization's audit
+	// chain for the register to print (optional).
+	Checkpoints Checkpoints
+}
+
+// Checkpoints signs the current head of an organization's audit chain, as
+// one line (trail.Service).
+type Checkpoints interface {
+	Checkpoint(ctx context.Context, orgID int64) (string, error)
 }
 
 // RenderLimits bound the rendering of one document.

@@ -89,7 +89,7 @@ func (o *Outbox) write(env envelope, data []byte) error {
 		err = os.Rename(tmp, filepath.Join(o.dir, o.fileName(env.id)))
 	}
 	if err != nil {
-		os.Remove(tmp)
+		_ = os.Remove(tmp)
 		return fmt.Errorf("outbox: %w", err)
 	}
 	return nil

@@ -147,7 +147,7 @@ func (p *Pool) usable(c *conn) bool {
 		return false
 	}
 	if idle >= min(probeAfter, p.idleAfter/4) && c.noop() != nil {
-		c.c.Close()
+		_ = c.c.Close()
 		return false
 	}
 	return true
@@ -158,7 +158,7 @@ func (p *Pool) usable(c *conn) bool {
 func (p *Pool) put(c *conn, broken bool) {
 	defer func() { <-p.slots }()
 	if broken {
-		c.c.Close()
+		_ = c.c.Close()
 		return
 	}
 	p.mu.Lock()

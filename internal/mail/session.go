@@ -115,7 +115,7 @@ func (e *replyError) Unwrap() error { return e.err }
 
 // failed records a broken connection: the message is Temporary.
 func (c *conn) failed(err error, step string, unsent bool) attempt {
-	c.c.Close()
+	_ = c.c.Close()
 	var ne net.Error
 	timeout := errors.As(err, &ne) && ne.Timeout()
 	return attempt{
@@ -153,7 +153,7 @@ func (c *conn) quit() {
 			return
 		}
 	}
-	c.c.Close()
+	_ = c.c.Close()
 }
 
 // cleanReply puts a server reply on one line of printable text, at most

@@ -146,7 +146,7 @@ func (d dialer) get(ctx context.Context) (*conn, error) { return d.t.dial(ctx) }
 
 func (d dialer) put(c *conn, broken bool) {
 	if broken {
-		c.c.Close()
+		_ = c.c.Close()
 		return
 	}
 	c.quit()

@@ -69,17 +69,6 @@ func knownFields(personFields map[string]string) func(string) bool {
 	}
 }
 
-// isPerPerson reports whether a field's value differs between recipients.
-func isPerPerson(name string, personFields map[string]string) bool {
-	for _, f := range Fields {
-		if f.Name == name {
-			return f.PerPerson
-		}
-	}
-	_, ok := personFields[name]
-	return ok
-}
-
 // sortedKeys lists a map's keys in order.
 func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))

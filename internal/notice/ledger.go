@@ -136,7 +136,7 @@ func backoff(base time.Duration, attempts int) time.Duration {
 	if d > time.Hour {
 		d = time.Hour
 	}
-	return d + time.Duration(rand.Int64N(int64(d/5)+1))
+	return d + time.Duration(rand.Int64N(int64(d/5)+1)) // #nosec G404 -- jitter for retries, not a secret
 }
 
 // Progress is where a campaign's deliveries stand.

@@ -310,7 +310,7 @@ func (s *Service) writeLetters(ctx context.Context, cp *Campaign, r *renderer, l
 func letterManifest(letters []dueLetter, inputs []report.LetterInput, stats report.LetterStats, people map[int64]roster.StoredPerson) ([]byte, error) {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	w.Write([]string{"letter", "first_page", "pages", "delivery_id", "language", "paper", "country", "postal_code",
+	_ = w.Write([]string{"letter", "first_page", "pages", "delivery_id", "language", "paper", "country", "postal_code",
 		"address_1", "address_2", "address_3", "address_4", "address_5", "address_6"})
 	for i, d := range letters {
 		pages := stats.Pages + 1 - stats.PageOf[i]
@@ -330,7 +330,7 @@ func letterManifest(letters []dueLetter, inputs []report.LetterInput, stats repo
 		for j := range row {
 			row[j] = rosterfile.SafeCell(row[j])
 		}
-		w.Write(row)
+		_ = w.Write(row)
 	}
 	w.Flush()
 	return b.Bytes(), w.Error()

@@ -245,7 +245,7 @@ func (s *Service) DeliveriesCSV(ctx context.Context, c breach.Call, id int64, st
 			return &errs.Invalid{Message: "unknown status", Fields: map[string]string{"status": "unreached or one of " + strings.Join(Statuses, ", ")}}
 		}
 		cw := csv.NewWriter(w)
-		cw.Write([]string{"delivery_id", "status", "channel", "language", "name", "email", "smtp_code", "server_reply",
+		_ = cw.Write([]string{"delivery_id", "status", "channel", "language", "name", "email", "smtp_code", "server_reply",
 			"sent_at", "mailed_at", "returned_at"})
 		rows, after := 0, int64(0)
 		for {
@@ -259,7 +259,7 @@ func (s *Service) DeliveriesCSV(ctx context.Context, c breach.Call, id int64, st
 				for i := range rec {
 					rec[i] = rosterfile.SafeCell(rec[i])
 				}
-				cw.Write(rec)
+				_ = cw.Write(rec)
 			}
 			rows += len(page)
 			if len(page) < 500 {

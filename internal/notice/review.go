@@ -147,7 +147,6 @@ type reviewWalk struct {
 	samples       map[[2]string]bool  // (language, region) seen
 	langsByRegion map[string]map[string]bool
 	byLang        map[string]Message
-	err           error
 }
 
 // person takes one recipient into the review.

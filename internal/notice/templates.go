@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -179,21 +178,6 @@ func compileParts(p Parts, where string, known func(string) bool) (*compiled, er
 		}
 	}
 	return &c, nil
-}
-
-// fields lists every field the parts use.
-func (c *compiled) fields() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, t := range []*Parsed{c.subject, c.text, c.html, c.letter} {
-		for _, f := range t.Fields {
-			if !seen[f] {
-				seen[f] = true
-				out = append(out, f)
-			}
-		}
-	}
-	return out
 }
 
 // TemplateSets lists the shipped sets and the organization's own copies.
@@ -415,16 +399,6 @@ func (s *Service) saveLanguage(ctx context.Context, tx *gorm.DB, c breach.Call, 
 	}
 	return auth.Audit(ctx, tx, c.P, c.RequestID, orgID, "notice_template.update", "notice_template", set.Key,
 		map[string]any{"language": lang})
-}
-
-// shippedRegimes lists the regimes each shipped set is written for.
-func (s *Service) shippedRegimes() map[string][]string {
-	out := map[string][]string{}
-	for k, set := range s.shipped {
-		out[k] = append([]string(nil), set.Regimes...)
-		sort.Strings(out[k])
-	}
-	return out
 }
 
 func userID(p *auth.Principal) *int64 {

@@ -66,7 +66,7 @@ func sameJSON(a, b any) bool {
 func utcJSON(v any) any {
 	raw, _ := json.Marshal(v)
 	var m any
-	json.Unmarshal(raw, &m)
+	_ = json.Unmarshal(raw, &m)
 	return normalizeTimes(m)
 }
 

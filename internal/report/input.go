@@ -189,6 +189,10 @@ type Input struct {
 	PeriodStart  time.Time // register period, inclusive
 	PeriodEnd    time.Time // register period, exclusive
 	Year         int       // calendar year for annual statistics
+	// AuditCheckpoint is the signed head of the organization's audit
+	// chain, printed at the end of a register so that a copy kept outside
+	// shows later whether newest audit entries were removed.
+	AuditCheckpoint string
 
 	budget budget // set by Render
 }

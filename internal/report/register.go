@@ -135,6 +135,10 @@ func renderRegister(in Input, w io.Writer) error {
 	for _, e := range entries {
 		t.row(registerRow(in, e, v.w))
 	}
+	if in.AuditCheckpoint != "" {
+		d.note("Audit trail checkpoint (the signed head of the organization's audit log when this register was made; " +
+			"breachline audit verify compares it with the log): " + in.AuditCheckpoint)
+	}
 	return d.finish(w)
 }
 

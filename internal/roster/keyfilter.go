@@ -57,7 +57,7 @@ func (f *keyFilter) add(kind byte, key string) bool {
 
 // insert puts h in the table and reports whether it was there already.
 func (f *keyFilter) insert(h uint64) bool {
-	mask := uint64(len(f.slots) - 1)
+	mask := uint64(len(f.slots) - 1) // #nosec G115 -- a length is never negative
 	for i := h & mask; ; i = (i + 1) & mask {
 		switch f.slots[i] {
 		case h:

@@ -133,7 +133,7 @@ func shapeOf(values []any, cols int) batchShape {
 		}
 		if len(values) < cols || !sameInEveryRow(values, cols, i) {
 			if k, ok := s.copiedColumn(values, cols, i); ok {
-				s.copyOf[i] = uint8(k + 1)
+				s.copyOf[i] = uint8(k + 1) // #nosec G115 -- k is a column index, below the 64 columns of a row
 				continue
 			}
 			s.json |= 1 << i
@@ -296,7 +296,7 @@ func appendContainer(buf []byte) []byte {
 // closeContainer sets the size of the array started at start to the bytes
 // appended since.
 func closeContainer(buf []byte, start int) {
-	binary.BigEndian.PutUint32(buf[start+1:], uint32(len(buf)-start-5))
+	binary.BigEndian.PutUint32(buf[start+1:], uint32(len(buf)-start-5)) // #nosec G115 -- a JSONB container is far below 4 GiB
 }
 
 // appendJSONBHeader appends the header of an element of type typ whose
@@ -304,13 +304,13 @@ func closeContainer(buf []byte, start int) {
 func appendJSONBHeader(buf []byte, typ byte, n int) []byte {
 	switch {
 	case n <= 11:
-		return append(buf, byte(n)<<4|typ)
+		return append(buf, byte(n)<<4|typ) // #nosec G115 -- n <= 11 in this case
 	case n <= 0xff:
 		return append(buf, 0xc0|typ, byte(n))
 	case n <= 0xffff:
 		return binary.BigEndian.AppendUint16(append(buf, 0xd0|typ), uint16(n))
 	}
-	return binary.BigEndian.AppendUint32(append(buf, 0xe0|typ), uint32(n))
+	return binary.BigEndian.AppendUint32(append(buf, 0xe0|typ), uint32(n)) // #nosec G115 -- a JSONB element is far below 4 GiB
 }
 
 func appendJSONBValue(buf []byte, v any) []byte {

@@ -64,7 +64,7 @@ func isFoldedASCII(s string, sep byte) bool {
 // foldRune maps a rune to a lower-case ASCII letter or digit, if it has one.
 func foldRune(r rune) (byte, bool) {
 	if r < utf8.RuneSelf {
-		c := byte(r)
+		c := byte(r) // #nosec G115 -- r < utf8.RuneSelf (128)
 		switch {
 		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
 			return c, true

@@ -20,7 +20,7 @@ type cost struct {
 
 // readCost reads every row of data with the options and returns the error
 // that ended the reading (nil at the end of the file) and what it cost.
-func readCost(data []byte, opts Options) (error, cost) {
+func readCost(data []byte, opts Options) (cost, error) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
@@ -28,7 +28,7 @@ func readCost(data []byte, opts Options) (error, cost) {
 	err := readThrough(bytes.NewReader(data), opts)
 	elapsed := time.Since(start)
 	runtime.ReadMemStats(&after)
-	return err, cost{alloc: after.TotalAlloc - before.TotalAlloc, elapsed: elapsed}
+	return cost{alloc: after.TotalAlloc - before.TotalAlloc, elapsed: elapsed}, err
 }
 
 func readThrough(r io.Reader, opts Options) error {
@@ -115,7 +115,7 @@ func TestCSVLimits(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			err, cost := readCost([]byte(c.data), Options{Limits: c.lim})
+			cost, err := readCost([]byte(c.data), Options{Limits: c.lim})
 			want := c.want
 			want.maxAlloc, want.maxTime = 8<<20, 5*time.Second
 			want.check(t, err, cost)
@@ -162,7 +162,7 @@ func TestXLSXCellAndColumnLimits(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			err, cost := readCost(c.data, Options{Limits: c.lim})
+			cost, err := readCost(c.data, Options{Limits: c.lim})
 			want := c.want
 			want.maxAlloc, want.maxTime = 32<<20, 5*time.Second
 			want.check(t, err, cost)
@@ -207,7 +207,7 @@ func TestXLSXBombs(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			err, cost := readCost(c.data, Options{Limits: c.lim})
+			cost, err := readCost(c.data, Options{Limits: c.lim})
 			want := c.want
 			want.maxAlloc, want.maxTime = 32<<20, 5*time.Second
 			want.check(t, err, cost)
@@ -226,7 +226,7 @@ func TestXLSXPartLargerThanDeclared(t *testing.T) {
 	}
 	// Uncompressed size, at offset 24 of the central directory entry.
 	copy(data[central+24:], []byte{0x00, 0x10, 0x00, 0x00})
-	err, c := readCost(data, Options{})
+	c, err := readCost(data, Options{})
 	var fe *FatalError
 	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "xl/worksheets/sheet1.xml") {
 		t.Fatalf("want the part refused, got %v", err)
@@ -255,7 +255,7 @@ func centralEntry(data []byte, name string) int {
 func TestXLSXFileLargerThanTheExpandedLimit(t *testing.T) {
 	data := simpleWorkbook(t, `<row r="1"><c r="A1" t="s"><v>0</v></c></row>`, `<si><t>name</t></si>`)
 	data = append(data, make([]byte, 2<<20)...)
-	err, _ := readCost(data, Options{Limits: Limits{MaxExpandedBytes: 1 << 20}})
+	_, err := readCost(data, Options{Limits: Limits{MaxExpandedBytes: 1 << 20}})
 	var le *LimitError
 	if !errors.As(err, &le) || le.Limit != LimitExpandedBytes || !strings.Contains(err.Error(), "the workbook is larger than the limit of 1,048,576 bytes") {
 		t.Fatalf("got %v", err)

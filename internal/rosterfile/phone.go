@@ -136,9 +136,7 @@ func asciiLower(s string) string {
 
 // international reads digits that start with a country calling code.
 func international(digits string) (string, error) {
-	if strings.HasPrefix(digits, "00") {
-		digits = digits[2:]
-	}
+	digits = strings.TrimPrefix(digits, "00")
 	if strings.HasPrefix(digits, "1") {
 		return nanp(digits[1:], true)
 	}

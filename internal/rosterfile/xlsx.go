@@ -56,7 +56,7 @@ func checkArchive(files []*zip.File, lim Limits) error {
 		if f.UncompressedSize64 < ratioExemptBytes {
 			continue
 		}
-		if f.UncompressedSize64/max(f.CompressedSize64, 1) > uint64(lim.MaxCompressionRatio) {
+		if f.UncompressedSize64/max(f.CompressedSize64, 1) > uint64(lim.MaxCompressionRatio) { // #nosec G115 -- the limit is validated positive
 			return limitFatal(0, &LimitError{Limit: LimitCompressionRatio, Max: int64(lim.MaxCompressionRatio),
 				Found: int64(min(f.UncompressedSize64, 1<<62)), Compressed: int64(min(f.CompressedSize64, 1<<62)), Part: f.Name, Column: -1}, nil)
 		}

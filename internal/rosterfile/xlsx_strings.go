@@ -102,7 +102,7 @@ func (b *stringsBuilder) endItem() error {
 	if b.all.Len() > 1<<32-1 {
 		return limitFatal(0, &LimitError{Limit: LimitExpandedBytes, Max: b.p.lim.MaxExpandedBytes, Part: b.part, Column: -1}, nil)
 	}
-	b.ends = append(b.ends, uint32(b.all.Len()))
+	b.ends = append(b.ends, uint32(b.all.Len())) // #nosec G115 -- the buffer is bounded by MaxExpandedBytes (at most 4 GiB), checked above
 	return nil
 }
 
@@ -165,5 +165,5 @@ func ooxmlEscape(s string) (rune, bool) {
 	if err != nil {
 		return 0, false
 	}
-	return rune(n), true
+	return rune(n), true // #nosec G115 -- four hex digits: at most 0xFFFF
 }

@@ -164,15 +164,17 @@ func endAt(d clock.Date, loc *time.Location, at string, anchor time.Time) time.T
 	return d.In(loc, h, m, s)
 }
 
+// parseTimeOfDay reads "15:04[:05]"; the catalogue's times are checked when
+// it loads, so a part that does not parse is left at zero.
 func parseTimeOfDay(s string) (int, int, int) {
 	var h, m, sec int
 	parts := strings.Split(s, ":")
-	fmt.Sscanf(parts[0], "%d", &h)
+	_, _ = fmt.Sscanf(parts[0], "%d", &h)
 	if len(parts) > 1 {
-		fmt.Sscanf(parts[1], "%d", &m)
+		_, _ = fmt.Sscanf(parts[1], "%d", &m)
 	}
 	if len(parts) > 2 {
-		fmt.Sscanf(parts[2], "%d", &sec)
+		_, _ = fmt.Sscanf(parts[2], "%d", &sec)
 	}
 	return h, m, sec
 }

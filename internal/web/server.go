@@ -150,6 +150,6 @@ func (s *Server) SecureCookies() bool { return s.opts.SecureCookies }
 // SetCookie sets an HttpOnly, SameSite=Lax cookie on the whole site (Secure
 // when the site is served over https); maxAge < 0 deletes it.
 func (s *Server) SetCookie(c *gin.Context, name, value string, maxAge int) {
-	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
+	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, // #nosec G124 -- HttpOnly and SameSite=Lax always; Secure whenever the site is served over https (a plain-http site on loopback cannot keep a Secure cookie)
 		HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
 }

@@ -46,7 +46,7 @@ func walkValue(dec *json.Decoder, t reflect.Type, path string) error {
 				return err
 			}
 		}
-		dec.Token() // the closing bracket; a syntax error is the decoder's to report
+		_, _ = dec.Token() // the closing bracket; a syntax error is the decoder's to report
 	}
 	return nil
 }
@@ -87,7 +87,7 @@ func walkObject(dec *json.Decoder, t reflect.Type, path string) error {
 			return err
 		}
 	}
-	dec.Token() // the closing brace
+	_, _ = dec.Token() // the closing brace
 	return nil
 }
 

@@ -46,7 +46,7 @@ func (u RosterUploads) Receive(w http.ResponseWriter, r *http.Request, guard *To
 	r.Body = http.MaxBytesReader(w, r.Body, u.Limit)
 	up, err := u.receive(r, guard)
 	if err != nil && up.Path != "" {
-		os.Remove(up.Path)
+		_ = os.Remove(up.Path)
 	}
 	return up, err
 }
@@ -69,10 +69,10 @@ func (u RosterUploads) receive(r *http.Request, guard *TokenGuard) (roster.Uploa
 			return up, uploadError(err)
 		}
 		if err := u.readPart(part, &up, guard); err != nil {
-			part.Close()
+			_ = part.Close()
 			return up, err
 		}
-		part.Close()
+		_ = part.Close()
 	}
 	if up.Path == "" {
 		return up, &errs.Invalid{Message: "no file uploaded", Fields: map[string]string{"file": "required"}}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -68,6 +69,10 @@ func NewWith(t testing.TB, d *db.DB, set func(*config.Config)) *Env {
 	cfg.Operators = []string{OperatorEmail}
 	// Cheap password hashes: tests create many users.
 	cfg.PasswordMemoryKiB, cfg.PasswordIterations = FastPasswordMemoryKiB, 1
+	// Every process on one database keys the audit chain alike.
+	cfg.AuditKey = dbtest.AuditKey
+	// No checkpoint e-mail in the middle of a test that counts messages.
+	cfg.AuditCheckpointEvery, cfg.AuditVerifyEvery = 100000*time.Hour, 100000*time.Hour
 	if set != nil {
 		set(&cfg)
 	}

@@ -29,6 +29,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for admin statements
 
+	"github.com/breachline/breachline/internal/audit"
 	"github.com/breachline/breachline/internal/db"
 )
 
@@ -37,6 +38,10 @@ const EnvURL = "BREACHLINE_TEST_DATABASE_URL"
 
 // EnvRequire makes a missing PostgreSQL a failure rather than a skip.
 const EnvRequire = "BREACHLINE_TEST_REQUIRE_POSTGRES"
+
+// AuditKey is the audit secret of every test database; applications built
+// on one by apptest use it too, as every process of an installation must.
+const AuditKey = "test-audit-key-test-audit-key-test-audit-key"
 
 // Dialects lists the engines every store test runs against.
 var Dialects = []db.Dialect{db.SQLite, db.Postgres}
@@ -86,7 +91,14 @@ func open(t testing.TB, opts db.Options) *db.DB {
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
-	t.Cleanup(func() { d.Close() })
+	t.Cleanup(func() { _ = d.Close() })
+	key, err := audit.NewKey([]byte(AuditKey))
+	if err == nil {
+		err = audit.UseKey(d.Gorm, key)
+	}
+	if err != nil {
+		t.Fatalf("audit key: %v", err)
+	}
 	return d
 }
 
@@ -133,7 +145,7 @@ func copyMigratedSQLite(t testing.TB) string {
 			return dst
 		}
 		// Removed since this binary found it: build it again, once.
-		os.Remove(dst)
+		_ = os.Remove(dst)
 		forgetSQLite()
 		if attempt > 0 || !errors.Is(err, fs.ErrNotExist) {
 			t.Fatalf("copy migrated SQLite file: %v", err)
@@ -202,7 +214,7 @@ func createDatabase(base, name, template string) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	stmt := "CREATE DATABASE " + name
+	stmt := "CREATE DATABASE " + name // #nosec G202 -- the name is made by this package from [a-z0-9_]
 	if template != "" {
 		stmt += " TEMPLATE " + template
 	}
@@ -236,7 +248,7 @@ func adminPool(base string) (*sql.DB, error) {
 	}
 	p.SetMaxIdleConns(4)
 	if prev, loaded := adminPools.LoadOrStore(base, p); loaded {
-		p.Close()
+		_ = p.Close()
 		return prev.(*sql.DB), nil
 	}
 	return p, nil
@@ -251,7 +263,7 @@ func dropDatabase(base, name string) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	_, _ = admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 }
 
 func randomSuffix() string {

@@ -25,7 +25,7 @@ func TestOpenIsMigratedAndPrivate(t *testing.T) {
 		if err != nil || cur != latest || cur == 0 {
 			t.Fatalf("status of a copied database: %d of %d, %v", cur, latest, err)
 		}
-		err = first.Gorm.Exec(`INSERT INTO audit_log (at, actor, action, prev_hash, hash) VALUES (CURRENT_TIMESTAMP, 'test', 'x', '', 'h1')`).Error
+		err = first.Gorm.Exec(`INSERT INTO audit_log (at, actor, action, seq, scheme, prev_hash, hash) VALUES (CURRENT_TIMESTAMP, 'test', 'x', 1, 2, '', 'h1')`).Error
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -148,7 +148,7 @@ func buildTemplate(ctx context.Context, conn *sql.Conn, base, name string) error
 		return err
 	}
 	if err := migrateURL(ctx, databaseURL(base, name)); err != nil {
-		conn.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		_, _ = conn.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 		return err
 	}
 	touchTemplate(ctx, conn, name)
@@ -170,7 +170,7 @@ func migrateURL(ctx context.Context, url string) error {
 // two binaries touching at once may make one of them fail, harmlessly.
 func touchTemplate(ctx context.Context, conn *sql.Conn, name string) {
 	stamp := templateStamp + time.Now().UTC().Format(time.RFC3339)
-	conn.ExecContext(ctx, "COMMENT ON DATABASE "+name+" IS '"+stamp+"'")
+	_, _ = conn.ExecContext(ctx, "COMMENT ON DATABASE "+name+" IS '"+stamp+"'")
 }
 
 // dropStaleTemplates drops the finished templates of other schemas that no
@@ -196,10 +196,10 @@ func dropStaleTemplates(ctx context.Context, conn *sql.Conn, keep string) {
 			stale = append(stale, name)
 		}
 	}
-	rows.Close()
+	_ = rows.Close()
 	for _, name := range stale {
-		conn.ExecContext(ctx, "ALTER DATABASE "+name+" WITH IS_TEMPLATE false")
-		conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name)
+		_, _ = conn.ExecContext(ctx, "ALTER DATABASE "+name+" WITH IS_TEMPLATE false")
+		_, _ = conn.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name)
 	}
 }
 

@@ -85,7 +85,7 @@ func Start(t testing.TB, opts Options) *Server {
 	go s.srv.Serve(&countingListener{Listener: ln, s: s})
 	t.Cleanup(func() {
 		close(s.done)
-		s.srv.Close()
+		_ = s.srv.Close()
 	})
 	return s
 }
@@ -166,7 +166,7 @@ func (s *Server) DropConnections() {
 	}
 	s.mu.Unlock()
 	for _, c := range conns {
-		c.Close()
+		_ = c.Close()
 	}
 }
 

@@ -122,7 +122,7 @@ func (x *session) act(st *step) error {
 		}
 	}
 	if st.drop {
-		x.conn.Conn().Close()
+		_ = x.conn.Conn().Close()
 		return errDropped
 	}
 	if st.reply != nil {

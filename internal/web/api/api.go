@@ -28,6 +28,8 @@ type Deps struct {
 	Roster      RosterService
 	Feed        FeedService
 	Notices     NoticeService
+	// Audit shows the audit trail.
+	Audit AuditService
 	// Uploads receives roster files.
 	Uploads web.RosterUploads
 }
@@ -37,12 +39,12 @@ type handlers struct{ d Deps }
 // Register adds every API route to the server's authenticated group, and
 // the calendar feed (whose secret URL is its credential) to the engine.
 func Register(s *web.Server, d Deps) {
-	if d.Auth == nil || d.Breaches == nil || d.Obligations == nil || d.Documents == nil || d.Roster == nil || d.Feed == nil || d.Notices == nil {
+	if d.Auth == nil || d.Breaches == nil || d.Obligations == nil || d.Documents == nil || d.Roster == nil || d.Feed == nil || d.Notices == nil || d.Audit == nil {
 		panic("api.Register: every service is required")
 	}
 	h := &handlers{d: d}
 	for _, routes := range []func(*gin.RouterGroup){
-		h.accountRoutes, h.breachRoutes, h.obligationRoutes, h.documentRoutes, h.rosterRoutes, h.calendarRoutes, h.noticeRoutes,
+		h.accountRoutes, h.breachRoutes, h.obligationRoutes, h.documentRoutes, h.rosterRoutes, h.calendarRoutes, h.noticeRoutes, h.auditRoutes,
 	} {
 		routes(s.API)
 	}

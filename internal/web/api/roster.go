@@ -62,7 +62,7 @@ func (h *handlers) upload(c *gin.Context) {
 	}
 	imp, err := h.d.Roster.StartImport(ctx, p, web.RequestID(c), id, up)
 	if err != nil {
-		os.Remove(up.Path)
+		_ = os.Remove(up.Path)
 		web.Fail(c, err)
 		return
 	}

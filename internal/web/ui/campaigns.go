@@ -115,7 +115,7 @@ func (u *pages) showCampaigns(c *gin.Context, status int, problem *pageProblem) 
 		return
 	}
 	if v.Form != nil {
-		c.Request.ParseForm()
+		_ = c.Request.ParseForm() // a form too large or malformed reads as empty
 		if err := u.fillCampaignForm(ctx, l, p, b, v.Form, c.Request.Form); err != nil {
 			u.fail(c, err)
 			return
@@ -291,7 +291,7 @@ func (u *pages) createCampaign(c *gin.Context) {
 		u.fail(c, err)
 		return
 	}
-	c.Request.ParseForm()
+	_ = c.Request.ParseForm() // a form too large or malformed reads as empty
 	form := c.Request.PostForm
 	name, set, lang := strings.TrimSpace(form.Get("name")), form.Get("template_set"), form.Get("default_language")
 	in := notice.CampaignInput{Name: &name, TemplateSet: &set, DefaultLanguage: &lang}

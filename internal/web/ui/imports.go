@@ -116,7 +116,7 @@ func (u *pages) uploadRoster(c *gin.Context) {
 	}
 	imp, err := u.d.Roster.StartImport(c.Request.Context(), p, web.RequestID(c), id, up)
 	if err != nil {
-		os.Remove(up.Path)
+		_ = os.Remove(up.Path)
 		u.fail(c, err)
 		return
 	}

@@ -62,6 +62,7 @@ func (u *pages) signin(c *gin.Context) {
 		return
 	}
 	if res.Challenge != "" {
+		// #nosec G124 -- Secure whenever BASE_URL is https (SecureCookies); HttpOnly and SameSite always
 		http.SetCookie(c.Writer, &http.Cookie{Name: challengeCookie, Value: res.Challenge, Path: "/signin", MaxAge: 300,
 			HttpOnly: true, Secure: u.s.SecureCookies(), SameSite: http.SameSiteStrictMode})
 		u.render(c, http.StatusOK, "signin_code", signinCodeData{layout: u.anon(c, "account.signin_code.title", pre)})
@@ -118,6 +119,7 @@ func throttled(p web.Problem) problem {
 }
 
 func (u *pages) clearChallenge(c *gin.Context) {
+	// #nosec G124 -- Secure whenever BASE_URL is https (SecureCookies); HttpOnly and SameSite always
 	http.SetCookie(c.Writer, &http.Cookie{Name: challengeCookie, Value: "", Path: "/signin", MaxAge: -1,
 		HttpOnly: true, Secure: u.s.SecureCookies(), SameSite: http.SameSiteStrictMode})
 }
