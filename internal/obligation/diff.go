@@ -149,6 +149,18 @@ func (o *Obligation) AfterFind(*gorm.DB) error {
 			*t = t.In(loc)
 		}
 	}
+	// The other readings' dates were counted in the same zone; read back
+	// from JSON they carry only an offset.
+	for i := range o.Alternatives {
+		if d := o.Alternatives[i].Due; d != nil {
+			t := d.In(loc)
+			o.Alternatives[i].Due = &t
+		}
+	}
+	if a := o.Alternative; a != nil && a.Due != nil {
+		t := a.Due.In(loc)
+		a.Due = &t
+	}
 	return nil
 }
 
