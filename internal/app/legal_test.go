@@ -414,3 +414,58 @@ func readMail(t *testing.T, raw []byte) (string, string) {
 	body, _ := io.ReadAll(quotedprintable.NewReader(m.Body))
 	return subj, string(body)
 }
+
+// TestFilingNamesItsPreparer: "Prepared by" on a filing is the person who
+// generated it and their role in the organization, in the filing's
+// language, never an account's e-mail address; an account with no name of
+// its own prints none. The missing-content list keeps which items are
+// asked for only if known, and the breach summary gives each rule's status
+// note and notes.
+func TestFilingNamesItsPreparer(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, e *apptest.Env) {
+		l := newLegalEnv(t, e, map[string]any{"roles": []string{"commercial_org", "qc_enterprise"}, "home_jurisdiction": "CA-ON"})
+		if err := e.App.DB.Gorm.Exec("UPDATE users SET name = 'Dana Okafor' WHERE email = 'po@acme.example'").Error; err != nil {
+			t.Fatal(err)
+		}
+		id := l.open(t, []string{"name", "ssn"}, map[string]string{"discovered": "2026-03-02T09:00:00-05:00",
+			"aware": "2026-03-02T10:00:00-05:00", "determined": "2026-03-03T09:00:00-05:00"},
+			map[string]string{"rrosh": "true", "qc_serious_injury_risk": "true"})
+		l.affected(t, id, map[string]int{"CA-ON": 2, "CA-QC": 2})
+
+		read := func(tok string, kind string) (string, docMeta, string) {
+			t.Helper()
+			res := e.Do("POST", fmt.Sprintf("/api/v1/breaches/%d/documents", id), tok, map[string]any{"kind": kind})
+			if res.Status != http.StatusCreated {
+				t.Fatalf("generate %s: %d %s", kind, res.Status, res.Body)
+			}
+			var d docMeta
+			res.JSON(t, &d)
+			pdf := e.Do("GET", fmt.Sprintf("/api/v1/documents/%d/pdf", d.ID), tok, nil)
+			return pdfToText(t, pdf.Body), d, string(res.Body)
+		}
+		text, _, raw := read(l.po, "ca-opc-pipeda")
+		if !strings.Contains(text, "Prepared by: Dana Okafor, Privacy officer") || strings.Contains(text, "po@acme.example") {
+			t.Errorf("OPC filing's preparer:\n%s", text)
+		}
+		if !strings.Contains(raw, `"optional":true`) {
+			t.Errorf("the missing list lost which items are optional: %s", raw)
+		}
+		text, _, _ = read(l.po, "qc-cai")
+		if !strings.Contains(text, "Préparé par : Dana Okafor, Responsable de la protection des renseignements personnels") &&
+			!strings.Contains(text, "Préparé par\u00a0: Dana Okafor, Responsable de la protection des renseignements personnels") {
+			t.Errorf("Québec filing's preparer, in French:\n%s", text)
+		}
+		// The administrator's account has only its e-mail address.
+		if text, _, _ = read(l.admin, "ca-opc-pipeda"); strings.Contains(text, "Prepared by") || strings.Contains(text, apptest.OperatorEmail) {
+			t.Errorf("an account with no name was printed as the preparer:\n%s", text)
+		}
+
+		text, _, _ = read(l.po, "summary")
+		for _, want := range []string{"Note: Every breach of security safeguards, RROSH or not", "Unverified:"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("summary lacks %q:\n%s", want, text)
+			}
+		}
+	})
+}
