@@ -13,8 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/breachline/breachline/internal/app/apptest"
 	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/mail"
 	"github.com/breachline/breachline/internal/mail/mailtest"
 	"github.com/breachline/breachline/internal/reminder"
@@ -25,6 +28,7 @@ import (
 // of it beyond its date.
 type legalView struct {
 	ID             int64
+	Rule           string
 	RuleKey        string `json:"rule_key"`
 	Kind           string
 	Region         string
@@ -466,6 +470,194 @@ func TestFilingNamesItsPreparer(t *testing.T) {
 			if !strings.Contains(text, want) {
 				t.Errorf("summary lacks %q:\n%s", want, text)
 			}
+		}
+	})
+}
+
+// openAPIProperties reads the served OpenAPI document's schemas: each
+// schema's property names, and the enums of the Kind schema.
+func openAPIProperties(t *testing.T, e *apptest.Env) map[string]map[string]bool {
+	t.Helper()
+	res := e.Do("GET", "/api/openapi.yaml", "", nil)
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]any `yaml:"properties"`
+				Enum       []string       `yaml:"enum"`
+			} `yaml:"schemas"`
+		} `yaml:"components"`
+	}
+	if err := yaml.Unmarshal(res.Body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[string]bool{}
+	for name, s := range doc.Components.Schemas {
+		out[name] = map[string]bool{}
+		for p := range s.Properties {
+			out[name][p] = true
+		}
+		for _, v := range s.Enum {
+			out[name]["enum:"+v] = true
+		}
+	}
+	return out
+}
+
+// conforms reports every key of each object that the schema does not
+// declare, and of its alternatives and provisions.
+func conforms(t *testing.T, where string, schemas map[string]map[string]bool, schema string, list []map[string]any) {
+	t.Helper()
+	check := func(what, schema string, obj map[string]any) {
+		for k := range obj {
+			if !schemas[schema][k] {
+				t.Errorf("%s: %s has %q, which the OpenAPI schema %s does not declare", where, what, k, schema)
+			}
+		}
+	}
+	for _, o := range list {
+		check(fmt.Sprint(o["rule_key"], o["rule"]), schema, o)
+		if k, ok := o["kind"].(string); !ok || !schemas["Kind"]["enum:"+k] {
+			t.Errorf("%s: kind %v is not in the OpenAPI Kind enum", where, o["kind"])
+		}
+		for _, field := range []string{"alternatives", "provisions"} {
+			items, _ := o[field].([]any)
+			for _, it := range items {
+				m, _ := it.(map[string]any)
+				check(field, map[string]string{"alternatives": "Alternative", "provisions": "Provision"}[field], m)
+			}
+		}
+		if a, ok := o["alternative"].(map[string]any); ok {
+			check("alternative", "Alternative", a)
+		}
+	}
+}
+
+// TestObligationResponsesMatchTheOpenAPIDocument: every field the
+// obligations, deadlines and assessments return, down to each alternative
+// reading and provision, is declared in the served OpenAPI document, for
+// per-state duties, deemed-compliance readings and provisions alike.
+func TestObligationResponsesMatchTheOpenAPIDocument(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, e *apptest.Env) {
+		l := newLegalEnv(t, e, map[string]any{"roles": []string{"hipaa_covered_entity", "commercial_org"}, "sectors": []string{"health"}, "home_jurisdiction": "US-NY"})
+		id := l.open(t, []string{"ssn", "health"}, map[string]string{"discovered": "2026-02-02T09:00:00-05:00", "determined": "2026-02-03T09:00:00-05:00"},
+			map[string]string{"hipaa_unsecured_phi": "true", "hipaa_low_probability": "false", "rrosh": "true"})
+		l.affected(t, id, map[string]int{"US-NY": 3, "US-CA": 501, "CA-ON": 1})
+		schemas := openAPIProperties(t, e)
+		if len(schemas["Obligation"]) < 40 || len(schemas["Kind"]) != 4 {
+			t.Fatalf("schemas read: %d Obligation properties, Kind %v", len(schemas["Obligation"]), schemas["Kind"])
+		}
+
+		var list struct{ Obligations []map[string]any }
+		l.Do("GET", fmt.Sprintf("/api/v1/breaches/%d/obligations", id), l.po, nil).JSON(t, &list)
+		seen := map[string]bool{}
+		for _, o := range list.Obligations {
+			for k := range o {
+				seen[k] = true
+			}
+		}
+		for _, k := range []string{"kind", "region", "region_name", "count", "applies", "until", "alternatives", "provisions", "notes", "effective_from", "see_also"} {
+			if !seen[k] {
+				t.Errorf("no obligation of the breach carries %q", k)
+			}
+		}
+		conforms(t, "obligations", schemas, "Obligation", list.Obligations)
+		var dl struct{ Deadlines []map[string]any }
+		l.Do("GET", "/api/v1/deadlines", l.po, nil).JSON(t, &dl)
+		conforms(t, "deadlines", schemas, "Obligation", dl.Deadlines)
+
+		facts := map[string]any{"organization": map[string]any{"roles": []string{"hipaa_covered_entity"}, "home": "US-NY", "time_zone": "America/New_York"},
+			"events": map[string]string{"discovered": "2026-02-02T09:00:00-05:00"}, "affected": []map[string]any{{"region": "US-NY", "count": 3}, {"region": "US-CA", "count": 501}},
+			"data_categories": []string{"ssn", "health"}, "kinds": []string{"unauthorized_access"},
+			"answers": map[string]any{"hipaa_unsecured_phi": true, "hipaa_low_probability": false}}
+		var assessed struct{ Obligations []map[string]any }
+		res := l.Do("POST", "/api/v1/assessments", l.po, facts)
+		if res.Status != http.StatusOK {
+			t.Fatalf("assessment: %d %s", res.Status, res.Body)
+		}
+		res.JSON(t, &assessed)
+		conforms(t, "assessments", schemas, "AssessedObligation", assessed.Obligations)
+	})
+}
+
+// TestAssessmentsUseTheOrganizationsTarget: POST /api/v1/assessments
+// tracks a duty the law gives no fixed date against the facts' internal
+// target, else that of the caller's organization (named, or their only
+// one), else 72 hours; an organization the caller is not a member of is
+// refused.
+func TestAssessmentsUseTheOrganizationsTarget(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t, db.SQLite)
+	l := newLegalEnv(t, e, map[string]any{"roles": []string{"controller"}, "internal_target_hours": 48})
+	e.Org("other")
+	facts := func(extra string) string {
+		return `{"organization":{"roles":["controller"],"home":"DE","time_zone":"Europe/Berlin"` + extra + `},
+"events":{"aware":"2026-05-05T10:00:00+02:00"},"affected":[{"region":"DE","count":3}],
+"data_categories":["health"],"kinds":["unauthorized_access"],"answers":{"gdpr_risk":"high_risk"}}`
+	}
+	target := func(path, body string) string {
+		t.Helper()
+		res := l.Do("POST", path, l.po, body)
+		if res.Status != http.StatusOK {
+			t.Fatalf("%s: %d %s", path, res.Status, res.Body)
+		}
+		var out struct{ Obligations []legalView }
+		res.JSON(t, &out)
+		for _, o := range out.Obligations {
+			if o.Rule == "EU-GDPR-DS" && o.InternalTarget != nil {
+				return *o.InternalTarget
+			}
+		}
+		t.Fatalf("no internal target in %s", res.Body)
+		return ""
+	}
+	for _, c := range []struct{ path, body, want string }{
+		{"/api/v1/assessments", facts(""), "2026-05-07T10:00:00+02:00"},
+		{"/api/v1/assessments?organization=acme", facts(""), "2026-05-07T10:00:00+02:00"},
+		{"/api/v1/assessments?organization=acme", facts(`,"internal_target_hours":24`), "2026-05-06T10:00:00+02:00"},
+	} {
+		if got := target(c.path, c.body); got != c.want {
+			t.Errorf("%s %s: internal target %s, want %s", c.path, c.body[:60], got, c.want)
+		}
+	}
+	if res := l.Do("POST", "/api/v1/assessments?organization=other", l.po, facts("")); res.Status != http.StatusBadRequest || !strings.Contains(string(res.Body), `"organization"`) {
+		t.Fatalf("another organization's target: %d %s", res.Status, res.Body)
+	}
+}
+
+// TestCalendarFeedNamesWhatEachDateIs: a record's keep-until date is in
+// the feed as such, with no alarm; a regulator's practice date and a duty
+// the law gives no fixed date sit on their target, named so, with alarms
+// before it; the law's own words are in the description.
+func TestCalendarFeedNamesWhatEachDateIs(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, e *apptest.Env) {
+		l := newLegalEnv(t, e, map[string]any{"roles": []string{"commercial_org", "fippa_institution"}, "home_jurisdiction": "CA-ON"})
+		id := l.open(t, []string{"name", "ssn"}, map[string]string{"discovered": "2025-08-01T09:00:00-04:00",
+			"aware": "2025-08-04T09:00:00-04:00", "determined": "2025-08-05T09:00:00-04:00"}, map[string]string{"rrosh": "true"})
+		l.affected(t, id, map[string]int{"CA-ON": 3})
+		obs := l.obligations(t, id)
+		url := issueFeed(t, e, l.po)
+		event := func(key string) *icalComponent {
+			t.Helper()
+			return feedEvent(t, e, url, fmt.Sprintf("obligation-%d@127.0.0.1", obs[key].ID))
+		}
+		text := func(ev *icalComponent) string { return ev.Get("SUMMARY") + "\n" + ev.Get("DESCRIPTION") }
+
+		rec := event("CA-PIPEDA-REC")
+		if rec.Get("DTSTART") != "20270806T035959Z" || len(rec.Find("VALARM")) != 0 ||
+			!strings.Contains(text(rec), "kept until") || !strings.Contains(text(rec), "Keep the record until (never overdue)") || strings.Contains(text(rec), "Due:") {
+			t.Errorf("record to keep: %s %d alarms\n%s", rec.Get("DTSTART"), len(rec.Find("VALARM")), text(rec))
+		}
+		annual := event("ON-FIPPA-ANNUAL")
+		if annual.Get("DTSTART") != "20260401T035959Z" || len(annual.Find("VALARM")) != 3 ||
+			!strings.Contains(text(annual), "regulator's practice date (not a statutory deadline)") || !strings.Contains(text(annual), "Unverified:") {
+			t.Errorf("practice date: %s %d alarms\n%s", annual.Get("DTSTART"), len(annual.Find("VALARM")), text(annual))
+		}
+		ind := event("ON-FIPPA-IND")
+		if !strings.Contains(text(ind), "internal target (no fixed date in law)") || !strings.Contains(text(ind), "Standard: as soon as feasible") ||
+			len(ind.Find("VALARM")) != 3 || obs["ON-FIPPA-IND"].Due != nil {
+			t.Errorf("duty with no fixed date: %d alarms\n%s", len(ind.Find("VALARM")), text(ind))
 		}
 	})
 }
