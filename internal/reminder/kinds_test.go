@@ -142,7 +142,8 @@ func TestPracticeDateIsNotAStatutoryDeadline(t *testing.T) {
 // TestReminderGivesThePrimaryDateThenTheOtherReadings: where the law reads
 // two ways the conservative date is the one due; the reminder gives it
 // first, then every other reading with its basis, then what about the rule
-// is unverified, its notes and when it is in force.
+// is unverified, its notes, when it is in force, its official text and its
+// secondary sources.
 func TestReminderGivesThePrimaryDateThenTheOtherReadings(t *testing.T) {
 	dbtest.EachParallel(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
@@ -151,12 +152,14 @@ func TestReminderGivesThePrimaryDateThenTheOtherReadings(t *testing.T) {
 		alts := `[{"due":"` + later + `","due_date":"2025-03-06","basis":"if the Legislation Act extends the period past a holiday (s.89)"},` +
 			`{"due":null,"due_date":null,"basis":"if the exemption applies (unverified)","required":false}]`
 		f.row("duty", map[string]any{"due_at": t0, "alternatives": alts, "status_note": "holiday roll-forward unverified",
-			"notes": "Counted from the day the head determined the breach.", "effective_from": "2025-07-01"})
+			"notes": "Counted from the day the head determined the breach.", "effective_from": "2025-07-01",
+			"source": "https://www.ontario.ca/laws/statute/90f31", "see_also": `["https://www.ipc.on.ca/guidance"]`})
 		f.run(t0.Add(-24 * time.Hour))
 		_, text := readReminder(t, f.smtp.To(po)[0].Data)
 		order := []string{"Due:", "Wed 5 Mar 2025 17:00 EST", "Other reading:", "Thu 6 Mar 2025 17:00 EST (America/Toronto) — if the Legislation Act extends",
 			"Other reading:", "not required — if the exemption applies (unverified)", "In force:", "from 2025-07-01",
-			"Unverified:", "holiday roll-forward unverified", "Notes:", "Counted from the day the head determined the breach."}
+			"Unverified:", "holiday roll-forward unverified", "Notes:", "Counted from the day the head determined the breach.",
+			"Official text:", "https://www.ontario.ca/laws/statute/90f31", "See also:", "https://www.ipc.on.ca/guidance"}
 		at := 0
 		for _, want := range order {
 			i := strings.Index(text[at:], want)

@@ -18,7 +18,7 @@ import (
 // reference, the recipient of the duty, the due time in the organization's
 // zone and in UTC, then every other reading of the law after it, the
 // citation, what about the rule is unverified, its notes, when it is in
-// force, and a link. A duty the law gives no fixed date is reminded against
+// force, its official text and secondary sources, and a link. A duty the law gives no fixed date is reminded against
 // its internal target, and a regulator's practice date as such: neither is
 // ever called overdue.
 func compose(d due, p person, row *sendRow, now time.Time, baseURL string) *mail.Message {
@@ -105,6 +105,12 @@ func rows(l *i18n.Locale, d due, name string) [][2]string {
 	}
 	if d.Notes != "" {
 		out = append(out, [2]string{l.T("legal.reminder.notes"), d.Notes})
+	}
+	if d.Source != "" {
+		out = append(out, [2]string{l.T("legal.reminder.source"), d.Source})
+	}
+	for _, u := range d.SeeAlso {
+		out = append(out, [2]string{l.T("legal.reminder.see_also"), u})
 	}
 	return append(out, [2]string{l.T("reminder.organization"), d.OrgName})
 }

@@ -40,6 +40,10 @@ type due struct {
 	Alternatives []rules.Alternative
 	StatusNote   string
 	Notes        string
+	// Source is the official text of the rule; SeeAlso are secondary
+	// sources.
+	Source  string
+	SeeAlso []string
 	// EffectiveFrom, EffectiveTo and EffectiveNote say when the rule's
 	// version is in force.
 	EffectiveFrom, EffectiveTo, EffectiveNote string
@@ -130,7 +134,7 @@ func dueOf(d obligation.Deadline, at time.Time, target bool) due {
 		Title: d.BreachTitle, OrgName: d.OrganizationName, TimeZone: d.TimeZone, RuleID: ruleName(d.Obligation), Kind: d.Kind, Recipient: name,
 		DueAt: at, Target: target, Standard: d.Standard, Citation: d.Citation, RuleStatus: d.RuleStatus,
 		Region: d.RegionName, Count: d.Count, Alternatives: d.Alternatives, StatusNote: d.StatusNote, Notes: d.Notes,
-		EffectiveFrom: d.EffectiveFrom, EffectiveTo: d.EffectiveTo, EffectiveNote: d.EffectiveNote}
+		Source: d.Source, SeeAlso: d.SeeAlso, EffectiveFrom: d.EffectiveFrom, EffectiveTo: d.EffectiveTo, EffectiveNote: d.EffectiveNote}
 }
 
 // remindedRoles are the roles that receive reminders; administrators only
