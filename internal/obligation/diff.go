@@ -8,13 +8,17 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/breachline/breachline/internal/rules"
 )
 
 // diff names what changed between two snapshots: required_changed,
 // due_moved, until_moved, considered_again, status, terms_changed.
 func diff(a, b *Snapshot) []string {
 	var out []string
-	if !sameBool(a.Required, b.Required) || !sameBool(a.Applies, b.Applies) {
+	// Applies differs from Required only for a permitted step (rows stored
+	// before kinds existed have no Applies: that is no change).
+	if !sameBool(a.Required, b.Required) || b.Kind == rules.KindPermitted && !sameBool(a.Applies, b.Applies) {
 		out = append(out, "required_changed")
 	}
 	if !sameTime(a.Due, b.Due) || a.DueDate != b.DueDate {

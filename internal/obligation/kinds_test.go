@@ -173,3 +173,23 @@ func TestSatisfiedByPermittedAndPerRegionRows(t *testing.T) {
 		}
 	})
 }
+
+// TestUpgradedRowsRecordOnlyRealChanges: a row stored before kinds existed
+// (no kind beyond the default, no "applies") re-evaluated to the same duty
+// records no change of whether it is required.
+func TestUpgradedRowsRecordOnlyRealChanges(t *testing.T) {
+	yes := true
+	before := &Snapshot{Version: "1", Kind: rules.KindDuty, Required: &yes, Considered: true, Status: StatusPending}
+	after := *before
+	after.Applies = &yes
+	if got := diff(before, &after); len(got) != 0 {
+		t.Fatalf("changes %v", got)
+	}
+	no := false
+	permitted := &Snapshot{Version: "1", Kind: rules.KindPermitted, Applies: &yes, Required: &no, Considered: true, Status: StatusPending}
+	now := *permitted
+	now.Applies = &no
+	if got := diff(permitted, &now); len(got) != 1 || got[0] != "required_changed" {
+		t.Fatalf("a permitted step that no longer applies: %v", got)
+	}
+}
