@@ -161,7 +161,7 @@ func (s *Service) event(r obligation.Deadline) Event {
 		Status:       "CONFIRMED",
 	}
 	alarms := s.Leads
-	if !r.Deadline() && r.Kind != rules.KindTarget {
+	if !r.Duty() && r.Kind != rules.KindTarget {
 		alarms = nil
 	}
 	switch {
@@ -186,7 +186,7 @@ func (s *Service) event(r obligation.Deadline) Event {
 // whatOn says what the event's date is.
 func whatOn(o *obligation.Obligation) string {
 	switch {
-	case o.DueAt != nil && o.Deadline():
+	case o.DueAt != nil && o.Duty():
 		return "due"
 	case o.Kind == rules.KindTarget:
 		return "regulator's practice date (not a statutory deadline)"
@@ -242,7 +242,7 @@ func (s *Service) describe(r obligation.Deadline, name, link string) string {
 
 // writeDates writes the obligation's dates, each named for what it is.
 func writeDates(b *strings.Builder, o *obligation.Obligation, zone string) {
-	if o.DueAt != nil && o.Deadline() {
+	if o.DueAt != nil && o.Duty() {
 		fmt.Fprintf(b, "Due: %s\n", dueText(*o.DueAt, zone))
 	}
 	if o.InternalTargetAt != nil {

@@ -116,15 +116,15 @@ func (o *Obligation) Open() bool {
 	return o.Considered && (o.Status == StatusPending || o.Status == StatusUndetermined)
 }
 
-// Deadline reports whether the obligation's date is a statutory deadline
-// that can be missed: a duty (rows stored before kinds existed are duties).
-func (o *Obligation) Deadline() bool { return o.Kind == rules.KindDuty || o.Kind == "" }
+// Duty reports whether the obligation is a duty, whose date is a statutory
+// deadline that can be missed (rows stored before kinds existed are duties).
+func (o *Obligation) Duty() bool { return o.Kind == rules.KindDuty || o.Kind == "" }
 
 // Targeted reports whether the obligation is tracked against its internal
 // target: a duty the law gives no fixed date ("as soon as feasible"), or a
 // regulator's practice date. Records to keep and permitted steps are not.
 func (o *Obligation) Targeted() bool {
-	return o.DueAt == nil && o.InternalTargetAt != nil && (o.Deadline() || o.Kind == rules.KindTarget)
+	return o.DueAt == nil && o.InternalTargetAt != nil && (o.Duty() || o.Kind == rules.KindTarget)
 }
 
 // Permitted reports whether the obligation is a step the law allows (or a

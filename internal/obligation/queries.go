@@ -134,7 +134,7 @@ func (o *Obligation) when() *time.Time {
 // duty can be overdue: a record kept until a date, a permitted step and a
 // regulator's practice date never are, whatever their dates say.
 func overdue(o *Obligation, now time.Time) bool {
-	return o.Deadline() && o.Open() && o.Required != nil && *o.Required && o.DueAt != nil && now.After(*o.DueAt)
+	return o.Duty() && o.Open() && o.Required != nil && *o.Required && o.DueAt != nil && now.After(*o.DueAt)
 }
 
 // targetPassed: an open duty with no fixed date (or a practice date) whose

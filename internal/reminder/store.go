@@ -100,7 +100,7 @@ func (r *Runner) dueObligations(ctx context.Context, now time.Time, maxLead time
 	}
 	out := make([]due, 0, len(dated)+len(targeted))
 	for _, d := range dated {
-		if d.DueAt != nil && d.Deadline() {
+		if d.DueAt != nil && d.Duty() {
 			out = append(out, dueOf(d, *d.DueAt, false))
 		}
 	}
