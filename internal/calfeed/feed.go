@@ -141,46 +141,164 @@ func (s *Service) Feed(ctx context.Context, token string) ([]byte, error) {
 // event is one obligation as a calendar event. Membership is checked when
 // the feed is fetched, so a user removed from an organization stops seeing
 // its deadlines.
+//
+// The event sits on the obligation's one date: a duty's deadline; for a
+// duty the law gives no fixed date, the internal target (the law's words
+// are in the description); a regulator's practice date; a record's
+// keep-until date; the end of a permitted step's window. Alarms ring only
+// before a date someone must act by (a duty's deadline or target, a
+// practice date), never for a record to keep or a permitted step.
 func (s *Service) event(r obligation.Deadline) Event {
 	name := recipientName(r.Recipient)
+	what := whatOn(&r.Obligation)
 	e := Event{
 		UID:          fmt.Sprintf("obligation-%d@%s", r.ID, s.host()),
 		Sequence:     max(r.Revisions-1, 0),
 		LastModified: r.UpdatedAt,
-		Start:        *r.DueAt,
-		Summary:      fmt.Sprintf("%s: %s due (%s)", r.BreachReference, name, r.RuleID),
+		Start:        r.Date(),
+		Summary:      fmt.Sprintf("%s: %s %s (%s)", r.BreachReference, name, what, ruleName(&r.Obligation)),
 		URL:          fmt.Sprintf("%s/breaches/%d", s.BaseURL, r.BreachID),
 		Status:       "CONFIRMED",
 	}
+	alarms := s.Leads
+	if !r.Duty() && r.Kind != rules.KindTarget {
+		alarms = nil
+	}
 	switch {
-	case r.Status == "not_required" || r.Status == "waived" || (r.Required != nil && !*r.Required):
+	case r.Kind == rules.KindPermitted && (r.Applies != nil && !*r.Applies || r.Status == "not_required"):
+		e.Status = "CANCELLED"
+		e.Summary = "Does not apply: " + e.Summary
+	case r.Status == "not_required" || r.Status == "waived" || (r.Required != nil && !*r.Required && r.Kind != rules.KindPermitted):
 		e.Status = "CANCELLED"
 		e.Summary = "Not required: " + e.Summary
 	case r.Status == "filed":
 		e.Summary = "Filed: " + e.Summary
-	case r.Status == "undetermined" || r.Required == nil:
+	case r.Status == "undetermined" || r.Applies == nil && r.Required == nil:
 		e.Status = "TENTATIVE"
-		e.Alarms = s.Leads
+		e.Alarms = alarms
 	default:
-		e.Alarms = s.Leads
+		e.Alarms = alarms
 	}
 	e.Description = s.describe(r, name, e.URL)
 	return e
+}
+
+// whatOn says what the event's date is.
+func whatOn(o *obligation.Obligation) string {
+	switch {
+	case o.DueAt != nil && o.Duty():
+		return "due"
+	case o.Kind == rules.KindTarget:
+		return "regulator's practice date (not a statutory deadline)"
+	case o.Kind == rules.KindRetention:
+		return "kept until"
+	case o.Kind == rules.KindPermitted:
+		return "may be done until"
+	}
+	return "internal target (no fixed date in law)"
+}
+
+// ruleName names the duty as its key does: RULE, RULE/part, RULE@REGION.
+func ruleName(o *obligation.Obligation) string {
+	k := o.RuleID
+	if o.RulePart != "" {
+		k += "/" + o.RulePart
+	}
+	if o.Region != "" {
+		k += "@" + o.Region
+	}
+	return k
 }
 
 func (s *Service) describe(r obligation.Deadline, name, link string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Breach %s (%s)\n", r.BreachReference, r.OrganizationName)
 	fmt.Fprintf(&b, "Recipient: %s\n", name)
-	fmt.Fprintf(&b, "Due: %s\n", dueText(*r.DueAt, r.TimeZone))
+	if r.Region != "" && r.Count != nil {
+		fmt.Fprintf(&b, "Region: %s (%d affected)\n", r.RegionName, *r.Count)
+	}
+	writeDates(&b, &r.Obligation, r.TimeZone)
 	fmt.Fprintf(&b, "Status: %s\n", r.Status)
 	if r.Standard != "" {
 		fmt.Fprintf(&b, "Standard: %s\n", r.Standard)
 	}
+	for _, a := range r.Alternatives {
+		fmt.Fprintf(&b, "Other reading: %s\n", alternativeText(a, r.TimeZone))
+	}
 	fmt.Fprintf(&b, "Citation: %s\n", r.Citation)
-	fmt.Fprintf(&b, "Rule: %s (%s)\n", r.RuleID, r.RuleStatus)
+	fmt.Fprintf(&b, "Rule: %s (%s)\n", ruleName(&r.Obligation), r.RuleStatus)
+	if in := inForce(&r.Obligation); in != "" {
+		fmt.Fprintf(&b, "In force: %s\n", in)
+	}
+	if r.StatusNote != "" {
+		fmt.Fprintf(&b, "Unverified: %s\n", r.StatusNote)
+	}
+	if r.Notes != "" {
+		fmt.Fprintf(&b, "Notes: %s\n", r.Notes)
+	}
 	b.WriteString(link)
 	return b.String()
+}
+
+// writeDates writes the obligation's dates, each named for what it is.
+func writeDates(b *strings.Builder, o *obligation.Obligation, zone string) {
+	if o.DueAt != nil && o.Duty() {
+		fmt.Fprintf(b, "Due: %s\n", dueText(*o.DueAt, zone))
+	}
+	if o.InternalTargetAt != nil {
+		label := "Internal target (not a statutory deadline)"
+		if o.Kind == rules.KindTarget {
+			label = "Regulator's practice date (not a statutory deadline)"
+		}
+		fmt.Fprintf(b, "%s: %s\n", label, dueText(*o.InternalTargetAt, zone))
+	}
+	if o.UntilAt != nil {
+		label := "Keep the record until (never overdue)"
+		if o.Kind == rules.KindPermitted {
+			label = "May be done until (never required)"
+		}
+		fmt.Fprintf(b, "%s: %s\n", label, dueText(*o.UntilAt, zone))
+	}
+}
+
+// alternativeText writes another reading: its date, or what it changes,
+// and its basis.
+func alternativeText(a rules.Alternative, zone string) string {
+	var what string
+	switch {
+	case a.Due != nil:
+		what = dueText(*a.Due, zone)
+	case a.SatisfiedBy != "":
+		what = "satisfied by " + a.SatisfiedBy
+	case a.Required != nil && !*a.Required:
+		what = "not required"
+	default:
+		what = "no date"
+	}
+	if a.Basis == "" {
+		return what
+	}
+	return what + " (" + a.Basis + ")"
+}
+
+// inForce says when the rule's version is in force.
+func inForce(o *obligation.Obligation) string {
+	var span string
+	switch {
+	case o.EffectiveFrom != "" && o.EffectiveTo != "":
+		span = o.EffectiveFrom + " to " + o.EffectiveTo
+	case o.EffectiveFrom != "":
+		span = "from " + o.EffectiveFrom
+	case o.EffectiveTo != "":
+		span = "until " + o.EffectiveTo
+	}
+	switch {
+	case span == "":
+		return o.EffectiveNote
+	case o.EffectiveNote != "":
+		return span + "; " + o.EffectiveNote
+	}
+	return span
 }
 
 // dueText shows an instant in the organization's zone and in UTC.

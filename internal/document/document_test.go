@@ -41,6 +41,10 @@ func TestNotifiable(t *testing.T) {
 	req := func(r *bool, status string) ObligationRef {
 		return ObligationRef{Obligation: report.Obligation{Required: r, Status: status}}
 	}
+	kind := func(o ObligationRef, k string) ObligationRef {
+		o.Kind = k
+		return o
+	}
 	cases := []struct {
 		name    string
 		obs     []ObligationRef
@@ -52,6 +56,11 @@ func TestNotifiable(t *testing.T) {
 		{"undetermined duty, answer says no", []ObligationRef{req(nil, "undetermined")}, map[string]string{"rrosh": "false"}, "false"},
 		{"no duties, answer yes", nil, map[string]string{"gdpr_risk": "high_risk"}, "true"},
 		{"nothing known", nil, nil, "nil"},
+		// PIPEDA s.10.3: a record of every breach is kept, notifiable or
+		// not; a permitted step and a practice date are not notices either.
+		{"only a record to keep", []ObligationRef{kind(req(&yes, "pending"), "retention"), req(&no, "not_required")}, nil, "false"},
+		{"a permitted step and a practice date", []ObligationRef{kind(req(&no, "pending"), "permitted"), kind(req(&yes, "pending"), "target")},
+			map[string]string{"rrosh": "false"}, "false"},
 	}
 	for _, c := range cases {
 		got := notifiable(c.obs, c.answers)
@@ -71,10 +80,12 @@ func TestRefOfPrintsTheObligation(t *testing.T) {
 	yes := true
 	o := refOf(obligation.Obligation{ID: 5, BreachID: 2, RuleKey: "ON-PHIPA-IPC", RuleID: "ON-PHIPA-IPC",
 		RuleVersion: "2024-01-01", Recipient: rules.Recipient{Kind: "regulator", Name: "IPC Ontario"},
-		Required: &yes, DueAt: &due, Status: "pending", Citation: "PHIPA s.12(3)"})
+		Required: &yes, DueAt: &due, Status: "pending", Citation: "PHIPA s.12(3)", Kind: rules.KindDuty,
+		StatusNote: "the s.6.3 categories are unverified", Notes: "Report each breach once."})
 	if o.ID != 5 || o.BreachID != 2 || o.RuleID != "ON-PHIPA-IPC" || o.Version != "2024-01-01" ||
 		o.Recipient != "IPC Ontario" || o.Required == nil || !*o.Required || o.Due == nil || !o.Due.Equal(due) ||
-		o.Citation != "PHIPA s.12(3)" || o.Status != "pending" {
+		o.Citation != "PHIPA s.12(3)" || o.Status != "pending" || o.Kind != rules.KindDuty ||
+		o.StatusNote != "the s.6.3 categories are unverified" || o.Notes != "Report each breach once." {
 		t.Fatalf("mapped: %+v", o)
 	}
 }

@@ -72,6 +72,7 @@ func (s *Service) generateOnce(ctx context.Context, c Call, pr *prepared, stage 
 	}
 	d.DocumentID = documentID(pr.breach.Reference, pr.info.ID, pr.params.State, pr.obligation, d.Version)
 	in.DocumentID, in.GeneratedAt, in.Preparer = d.DocumentID, d.GeneratedAt, d.GeneratedByLabel
+	in.PreparedBy = preparedBy(ctx, c.P, pr.org.ID, pr.info.Language)
 	if err := s.renderInto(ctx, &d, pr.info, in); err != nil {
 		return Document{}, err
 	}

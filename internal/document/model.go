@@ -69,12 +69,15 @@ type Missing struct {
 	Field string `json:"field"`
 	Label string `json:"label"`
 	Why   string `json:"why,omitempty"`
+	// Optional marks an item the law or the form asks for only if known:
+	// printed as not yet known and listed, but no bar to a final filing.
+	Optional bool `json:"optional,omitempty"`
 }
 
 func missingFrom(list []report.Missing) []Missing {
 	out := make([]Missing, len(list))
 	for i, m := range list {
-		out[i] = Missing{Field: m.Field, Label: m.Label, Why: m.Why}
+		out[i] = Missing{Field: m.Field, Label: m.Label, Why: m.Why, Optional: m.Optional}
 	}
 	return out
 }

@@ -104,6 +104,7 @@ func (s *Service) generateOrg(ctx context.Context, c Call, o auth.Organization, 
 		d.Params = p
 		d.DocumentID = fmt.Sprintf("%s-v%d", base, d.Version)
 		in.DocumentID, in.GeneratedAt, in.Preparer = d.DocumentID, d.GeneratedAt, d.GeneratedByLabel
+		in.PreparedBy = preparedBy(ctx, c.P, o.ID, info.Language)
 		if err := s.renderInto(ctx, &d, info, in); err != nil {
 			return Document{}, err
 		}

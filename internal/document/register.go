@@ -10,6 +10,7 @@ import (
 
 	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/report"
+	"github.com/breachline/breachline/internal/rules"
 )
 
 // registerEntries loads every breach of an organization as a register entry,
@@ -87,12 +88,20 @@ func riskQuestions() []string {
 	return []string{"rrosh", "risk_of_harm", "significant_harm", "qc_serious_injury_risk", "gdpr_risk", "au_eligible_breach"}
 }
 
-// notifiable is true when an obligation of the breach is required, false
-// when every obligation evaluated is not, else the answer to the first
-// harm-threshold question; nil while undetermined.
-func notifiable(obs []ObligationRef, answers map[string]string) *bool {
+// notifiable is true when a duty of the breach is required, false when
+// every duty evaluated is not, else the answer to the first harm-threshold
+// question; nil while undetermined. Records to keep (required of every
+// breach), permitted steps and regulators' practice dates are not duties
+// to notify and do not count.
+func notifiable(all []ObligationRef, answers map[string]string) *bool {
 	yes, no := true, false
 	decided := 0
+	var obs []ObligationRef
+	for _, o := range all {
+		if o.Kind == "" || o.Kind == rules.KindDuty {
+			obs = append(obs, o)
+		}
+	}
 	for _, o := range obs {
 		if o.Required != nil && *o.Required && o.Status != "not_required" {
 			return &yes

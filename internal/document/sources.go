@@ -66,15 +66,20 @@ func requirementsOf(cat *rules.Catalogue, key, version string) (string, []report
 type ObligationRef struct {
 	ID       int64
 	BreachID int64
+	// Kind is the obligation's kind (rules.KindDuty and the others): only
+	// a duty to notify makes a breach notifiable; a record to keep, a
+	// permitted step or a practice date does not.
+	Kind string
 	report.Obligation
 }
 
 // refOf is the obligation as documents print it.
 func refOf(o obligation.Obligation) ObligationRef {
-	return ObligationRef{ID: o.ID, BreachID: o.BreachID, Obligation: report.Obligation{
+	return ObligationRef{ID: o.ID, BreachID: o.BreachID, Kind: o.Kind, Obligation: report.Obligation{
 		RuleID: o.RuleKey, Version: o.RuleVersion, Recipient: o.Recipient.Name, Jurisdiction: o.Jurisdiction,
 		Citation: o.Citation, Status: o.Status, Standard: o.Standard, Due: o.DueAt, Target: o.InternalTargetAt,
 		Required: o.Required, Explanation: o.Explanation, FiledAt: o.FiledAt, FilingReference: o.FilingReference,
+		StatusNote: o.StatusNote, Notes: o.Notes,
 	}}
 }
 

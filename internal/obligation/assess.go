@@ -99,7 +99,10 @@ func readableInstant(s string) bool {
 
 // AssessReader is the whole of `breachline assess` after flag parsing: it
 // loads the embedded catalogue and calendars (no database), reads and
-// checks the facts and evaluates them as of now.
+// checks the facts and evaluates them as of now. Duties with no fixed date
+// are tracked against the facts' internal_target_hours, else 72 hours, as
+// the assessments API does for a caller whose organization keeps the
+// default.
 func AssessReader(r io.Reader, now time.Time) (rules.Result, error) {
 	facts, err := ReadFacts(r)
 	if err != nil {
@@ -116,5 +119,5 @@ func AssessReader(r io.Reader, now time.Time) (rules.Result, error) {
 	if err != nil {
 		return rules.Result{}, err
 	}
-	return rules.Evaluate(cat, facts, rules.Options{Now: now, Calendars: cals}), nil
+	return rules.Evaluate(cat, facts, rules.Options{Now: now, Calendars: cals, InternalTarget: InternalTarget(&facts, 0)}), nil
 }

@@ -8,17 +8,24 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/breachline/breachline/internal/rules"
 )
 
 // diff names what changed between two snapshots: required_changed,
-// due_moved, considered_again, status, terms_changed.
+// due_moved, until_moved, considered_again, status, terms_changed.
 func diff(a, b *Snapshot) []string {
 	var out []string
-	if !sameBool(a.Required, b.Required) {
+	// Applies differs from Required only for a permitted step (rows stored
+	// before kinds existed have no Applies: that is no change).
+	if !sameBool(a.Required, b.Required) || b.Kind == rules.KindPermitted && !sameBool(a.Applies, b.Applies) {
 		out = append(out, "required_changed")
 	}
 	if !sameTime(a.Due, b.Due) || a.DueDate != b.DueDate {
 		out = append(out, "due_moved")
+	}
+	if !sameTime(a.Until, b.Until) || a.UntilDate != b.UntilDate {
+		out = append(out, "until_moved")
 	}
 	if !a.Considered && b.Considered {
 		out = append(out, "considered_again")
@@ -26,12 +33,35 @@ func diff(a, b *Snapshot) []string {
 	if a.Status != b.Status {
 		out = append(out, "status")
 	}
-	if a.Version != b.Version || a.Standard != b.Standard || a.Explanation != b.Explanation ||
-		!sameTime(a.InternalTarget, b.InternalTarget) || !reflect.DeepEqual(nonNil(a.Missing), nonNil(b.Missing)) ||
-		!sameJSON(a.Alternative, b.Alternative) {
+	if termsChanged(a, b) {
 		out = append(out, "terms_changed")
 	}
 	return out
+}
+
+// termsChanged compares everything else the rule says of the duty.
+func termsChanged(a, b *Snapshot) bool {
+	return a.Version != b.Version || a.Kind != b.Kind || a.Standard != b.Standard || a.Explanation != b.Explanation ||
+		a.SatisfiedBy != b.SatisfiedBy || !sameInt(a.Count, b.Count) ||
+		!sameTime(a.InternalTarget, b.InternalTarget) || !reflect.DeepEqual(nonNil(a.Missing), nonNil(b.Missing)) ||
+		!sameJSON(a.Alternative, b.Alternative) || !sameJSON(nonEmpty(a.Alternatives), nonEmpty(b.Alternatives)) ||
+		!sameJSON(nonEmpty(a.Provisions), nonEmpty(b.Provisions))
+}
+
+// nonEmpty is the list, or nil when it is empty: a list read back from the
+// database is empty where a freshly computed one may be nil.
+func nonEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+func sameInt(a, b *int) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
 }
 
 func nonNil(s []string) []string {
@@ -78,6 +108,10 @@ func normalizeTimes(v any) any {
 		for k, e := range x {
 			x[k] = normalizeTimes(e)
 		}
+	case []any:
+		for i, e := range x {
+			x[i] = normalizeTimes(e)
+		}
 	case string:
 		if t, err := time.Parse(time.RFC3339, x); err == nil && strings.Contains(x, "T") {
 			return t.UTC().Format(time.RFC3339Nano)
@@ -114,10 +148,22 @@ func location(name string) *time.Location {
 // so that "due" carries the offset the law's clock runs in.
 func (o *Obligation) AfterFind(*gorm.DB) error {
 	loc := location(o.DueZone)
-	for _, t := range []*time.Time{o.DueAt, o.InternalTargetAt, o.AnchorAt} {
+	for _, t := range []*time.Time{o.DueAt, o.UntilAt, o.InternalTargetAt, o.AnchorAt} {
 		if t != nil {
 			*t = t.In(loc)
 		}
+	}
+	// The other readings' dates were counted in the same zone; read back
+	// from JSON they carry only an offset.
+	for i := range o.Alternatives {
+		if d := o.Alternatives[i].Due; d != nil {
+			t := d.In(loc)
+			o.Alternatives[i].Due = &t
+		}
+	}
+	if a := o.Alternative; a != nil && a.Due != nil {
+		t := a.Due.In(loc)
+		a.Due = &t
 	}
 	return nil
 }
@@ -125,7 +171,7 @@ func (o *Obligation) AfterFind(*gorm.DB) error {
 // BeforeSave stores every instant in UTC: SQLite compares stored times as
 // text, so rows read back in a deadline's zone must not be written in it.
 func (o *Obligation) BeforeSave(*gorm.DB) error {
-	for _, t := range []**time.Time{&o.DueAt, &o.InternalTargetAt, &o.AnchorAt, &o.FiledAt, &o.DecidedAt} {
+	for _, t := range []**time.Time{&o.DueAt, &o.UntilAt, &o.InternalTargetAt, &o.AnchorAt, &o.FiledAt, &o.DecidedAt} {
 		if *t != nil {
 			u := (*t).UTC()
 			*t = &u

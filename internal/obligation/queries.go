@@ -19,7 +19,31 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, breachID, id int64
 		return Obligation{}, err
 	}
 	mark(&o, s.Now())
+	if o.SatisfiedBy != "" {
+		var list []Obligation
+		if err := s.db.WithContext(ctx).Select("id", "rule_key", "rule_id").Where("breach_id = ?", breachID).Find(&list).Error; err != nil {
+			return Obligation{}, fmt.Errorf("obligations: %w", err)
+		}
+		o.SatisfiedByID = satisfiedBy(o.SatisfiedBy, list)
+	}
 	return o, nil
+}
+
+// satisfiedBy finds, among a breach's obligations, the row of the duty a
+// "deemed compliant" clause names: the same key, else the first duty of
+// the same rule (the clause may name the rule without its part).
+func satisfiedBy(key string, list []Obligation) *int64 {
+	var byRule *int64
+	for i := range list {
+		o := &list[i]
+		switch {
+		case o.RuleKey == key:
+			return &o.ID
+		case byRule == nil && o.RuleID == key:
+			byRule = &o.ID
+		}
+	}
+	return byRule
 }
 
 // Gap is a question still unanswered for a breach, with the duties that
@@ -48,6 +72,9 @@ func (s *Service) List(ctx context.Context, p *auth.Principal, breachID int64) (
 	now := s.Now()
 	for i := range list {
 		mark(&list[i], now)
+		if list[i].SatisfiedBy != "" {
+			list[i].SatisfiedByID = satisfiedBy(list[i].SatisfiedBy, list)
+		}
 	}
 	sort.SliceStable(list, func(i, j int) bool { return less(&list[i], &list[j]) })
 	return BreachObligations{Obligations: list, Missing: s.gaps(list)}, nil
@@ -59,16 +86,21 @@ func (s *Service) requireBreach(ctx context.Context, p *auth.Principal, breachID
 	return err
 }
 
+// rank orders a breach's obligations: required, undetermined, permitted
+// steps that apply (listed apart, never "not required"), not required, no
+// longer considered.
 func rank(o *Obligation) int {
 	switch {
 	case !o.Considered:
-		return 3
+		return 4
+	case o.Permitted():
+		return 2
 	case o.Required == nil:
 		return 1
 	case *o.Required:
 		return 0
 	}
-	return 2
+	return 3
 }
 
 func less(a, b *Obligation) bool {
@@ -85,21 +117,30 @@ func less(a, b *Obligation) bool {
 	return a.RuleKey < b.RuleKey
 }
 
-// when is the instant a duty is due: its deadline, else the internal target.
+// when is the instant a duty is due: its deadline, else the internal target
+// (the organization's, or a regulator's practice date). A record's
+// keep-until date and a permitted step's window are not due dates.
 func (o *Obligation) when() *time.Time {
 	if o.DueAt != nil {
 		return o.DueAt
 	}
-	return o.InternalTargetAt
+	if o.Targeted() {
+		return o.InternalTargetAt
+	}
+	return nil
 }
 
+// overdue: an open, required duty past its statutory due time. Only a
+// duty can be overdue: a record kept until a date, a permitted step and a
+// regulator's practice date never are, whatever their dates say.
 func overdue(o *Obligation, now time.Time) bool {
-	return o.Open() && o.Required != nil && *o.Required && o.DueAt != nil && now.After(*o.DueAt)
+	return o.Duty() && o.Open() && o.Required != nil && *o.Required && o.DueAt != nil && now.After(*o.DueAt)
 }
 
-// targetPassed: an open duty with no fixed date whose internal target is past.
+// targetPassed: an open duty with no fixed date (or a practice date) whose
+// internal target is past.
 func targetPassed(o *Obligation, now time.Time) bool {
-	return o.Open() && o.DueAt == nil && o.InternalTargetAt != nil && now.After(*o.InternalTargetAt)
+	return o.Open() && o.Targeted() && now.After(*o.InternalTargetAt)
 }
 
 // mark sets the flags computed at read time.
@@ -163,7 +204,9 @@ type Deadline struct {
 
 // Deadlines lists the open duties (pending or undetermined, not ruled out)
 // of the caller's organizations: soonest deadline (or internal target for
-// duties with no fixed date) first, overdue flagged, undated last.
+// duties with no fixed date, or a regulator's practice date) first, overdue
+// flagged, undated last. Records to keep and permitted steps are not
+// deadlines: the breach's own list shows them.
 func (s *Service) Deadlines(ctx context.Context, p *auth.Principal) ([]Deadline, error) {
 	out := []Deadline{}
 	orgs := p.OrgIDs()
@@ -173,7 +216,7 @@ func (s *Service) Deadlines(ctx context.Context, p *auth.Principal) ([]Deadline,
 	var list []Obligation
 	err := s.db.WithContext(ctx).
 		Where("organization_id IN ? AND considered AND status IN ?", orgs, []string{StatusPending, StatusUndetermined}).
-		Where("(required IS NULL OR required)").Find(&list).Error
+		Where("(required IS NULL OR required) AND kind IN ?", deadlineKinds).Find(&list).Error
 	if err != nil {
 		return nil, fmt.Errorf("deadlines: %w", err)
 	}
@@ -217,33 +260,60 @@ func (s *Service) withBreaches(ctx context.Context, list []Obligation) ([]Deadli
 	return out, nil
 }
 
+// deadlineKinds are the kinds with a date someone must act by: a duty's
+// deadline or internal target, a regulator's practice date.
+var deadlineKinds = []string{rules.KindDuty, rules.KindTarget}
+
 // DueBetween lists the pending, dated duties that are required or not yet
 // determined, due in [from, to], soonest first, with their breach and
-// organization: what deadline reminders are sent for.
+// organization: what deadline reminders are sent for. Only duties have
+// due dates that can pass; records to keep and permitted steps are never
+// listed.
 func (s *Service) DueBetween(ctx context.Context, from, to time.Time) ([]Deadline, error) {
 	var list []Obligation
 	err := s.db.WithContext(ctx).
 		Where("status = ? AND due_at IS NOT NULL AND (required IS NULL OR required) AND due_at >= ? AND due_at <= ?",
-			StatusPending, from.UTC(), to.UTC()).Order("due_at, id").Find(&list).Error
+			StatusPending, from.UTC(), to.UTC()).
+		Where("kind = ?", rules.KindDuty).Order("due_at, id").Find(&list).Error
 	if err != nil {
 		return nil, fmt.Errorf("due obligations: %w", err)
 	}
 	return s.withBreaches(ctx, list)
 }
 
+// TargetsBetween lists the pending duties the law gives no fixed date ("as
+// soon as feasible") and the regulators' practice dates, whose internal
+// target lies in [from, to], soonest first, with their breach and
+// organization: what target reminders are sent for.
+func (s *Service) TargetsBetween(ctx context.Context, from, to time.Time) ([]Deadline, error) {
+	var list []Obligation
+	err := s.db.WithContext(ctx).
+		Where("status = ? AND due_at IS NULL AND internal_target_at IS NOT NULL AND (required IS NULL OR required)", StatusPending).
+		Where("internal_target_at >= ? AND internal_target_at <= ? AND kind IN ?", from.UTC(), to.UTC(), deadlineKinds).
+		Order("internal_target_at, id").Find(&list).Error
+	if err != nil {
+		return nil, fmt.Errorf("obligations by internal target: %w", err)
+	}
+	return s.withBreaches(ctx, list)
+}
+
 // Dated lists every dated obligation of the organizations (whatever its
-// status), soonest first, with its breach, organization and how many
-// changes its history holds: a calendar feed's events.
+// status): a deadline, an internal target, or a record's keep-until date
+// (or the end of a permitted step's window), soonest first, with its
+// breach, organization and how many changes its history holds: a
+// calendar feed's events.
 func (s *Service) Dated(ctx context.Context, orgIDs []int64) ([]Deadline, error) {
 	if len(orgIDs) == 0 {
 		return nil, nil
 	}
 	var list []Obligation
-	err := s.db.WithContext(ctx).Where("organization_id IN ? AND due_at IS NOT NULL", orgIDs).
-		Order("due_at, id").Find(&list).Error
+	err := s.db.WithContext(ctx).
+		Where("organization_id IN ? AND (due_at IS NOT NULL OR internal_target_at IS NOT NULL OR until_at IS NOT NULL)", orgIDs).
+		Order("id").Find(&list).Error
 	if err != nil {
 		return nil, fmt.Errorf("dated obligations: %w", err)
 	}
+	sort.SliceStable(list, func(i, j int) bool { return list[i].Date().Before(list[j].Date()) })
 	out, err := s.withBreaches(ctx, list)
 	if err != nil {
 		return nil, err
@@ -301,6 +371,17 @@ func (s *Service) ForOrganization(ctx context.Context, tx *gorm.DB, orgID int64)
 		return nil, fmt.Errorf("obligations of organization %d: %w", orgID, err)
 	}
 	return out, nil
+}
+
+// Date is the one date a calendar shows for the obligation: the deadline,
+// else the internal target, else the keep-until date (zero when none).
+func (o *Obligation) Date() time.Time {
+	for _, t := range []*time.Time{o.DueAt, o.InternalTargetAt, o.UntilAt} {
+		if t != nil {
+			return *t
+		}
+	}
+	return time.Time{}
 }
 
 func deadlineLess(a, b *Obligation) bool {

@@ -46,9 +46,13 @@ func (s *Service) Reevaluate(ctx context.Context, tx *gorm.DB, breachID int64, c
 	}
 	u := &upsert{tx: tx.WithContext(ctx), now: now, cause: cause}
 	seen := make(map[string]bool, len(res.Obligations))
+	perRegion := map[string]bool{}
 	for i := range res.Obligations {
 		r := &res.Obligations[i]
 		seen[r.Key()] = true
+		if r.Region != "" {
+			perRegion[r.Rule] = true
+		}
 		if cur, ok := byKey[r.Key()]; ok {
 			u.update(cur, r)
 		} else {
@@ -57,7 +61,7 @@ func (s *Service) Reevaluate(ctx context.Context, tx *gorm.DB, breachID int64, c
 	}
 	for i := range existing {
 		if o := &existing[i]; !seen[o.RuleKey] && o.Considered {
-			u.drop(o)
+			u.drop(o, perRegion)
 		}
 	}
 	if err := u.flush(); err != nil {
@@ -86,7 +90,7 @@ type upsert struct {
 func (u *upsert) create(breachID, orgID int64, r *rules.Obligation) {
 	o := &Obligation{BreachID: breachID, OrganizationID: orgID, RuleKey: r.Key(), CreatedAt: u.now}
 	setTerms(o, r)
-	o.Considered, o.Status = true, autoStatus(o.Required)
+	o.Considered, o.Status = true, autoStatus(o)
 	o.EvaluatedAt, o.UpdatedAt = u.now, u.now
 	u.created = append(u.created, o)
 	u.sum.Created++
@@ -97,7 +101,7 @@ func (u *upsert) update(o *Obligation, r *rules.Obligation) {
 	setTerms(o, r)
 	o.Considered = true
 	if o.DecidedAt == nil {
-		o.Status = autoStatus(o.Required)
+		o.Status = autoStatus(o)
 	}
 	changes := diff(before, o.snapshot())
 	if len(changes) == 0 {
@@ -108,14 +112,22 @@ func (u *upsert) update(o *Obligation, r *rules.Obligation) {
 }
 
 // drop marks a duty the breach no longer touches (e.g. the only affected
-// person in a state was removed from the roster).
-func (u *upsert) drop(o *Obligation) {
+// person in a state was removed from the roster). perRegion lists the rules
+// now evaluated one duty per region: their combined row is replaced.
+func (u *upsert) drop(o *Obligation, perRegion map[string]bool) {
 	before := o.snapshot()
 	o.Considered = false
 	if o.DecidedAt == nil {
 		o.Status = StatusNotRequired
 	}
-	o.Explanation = "No longer considered: neither the organization's home nor any affected region is in " + o.Jurisdiction + " any more."
+	switch {
+	case o.Region != "":
+		o.Explanation = "No longer considered: nobody affected lives in " + o.RegionName + " any more."
+	case perRegion[o.RuleID]:
+		o.Explanation = "Replaced by one duty per region (" + o.RuleID + "@…), each counted on its own residents."
+	default:
+		o.Explanation = "No longer considered: neither the organization's home nor any affected region is in " + o.Jurisdiction + " any more."
+	}
 	u.sum.Dropped++
 	u.save(o, before, []string{"no_longer_considered"})
 }
@@ -153,12 +165,18 @@ func (u *upsert) flush() error {
 	return nil
 }
 
-// autoStatus is the status evaluation gives a duty nobody has decided.
-func autoStatus(required *bool) string {
+// autoStatus is the status evaluation gives a duty nobody has decided. A
+// permitted step is never required: it is pending (open to be done, or
+// waived) while it applies, and not required only when it does not apply.
+func autoStatus(o *Obligation) string {
+	v := o.Required
+	if o.Kind == rules.KindPermitted {
+		v = o.Applies
+	}
 	switch {
-	case required == nil:
+	case v == nil:
 		return StatusUndetermined
-	case *required:
+	case *v:
 		return StatusPending
 	}
 	return StatusNotRequired
@@ -167,24 +185,50 @@ func autoStatus(required *bool) string {
 // setTerms snapshots the rule's terms onto the row.
 func setTerms(o *Obligation, r *rules.Obligation) {
 	o.RuleID, o.RulePart, o.RuleVersion, o.Jurisdiction = r.Rule, r.Part, r.Version, r.Jurisdiction
-	o.Recipient, o.Required, o.Standard, o.Explanation = r.Recipient, r.Required, r.Standard, r.Explanation
-	o.Citation, o.Source, o.RuleStatus, o.StatusNote = r.Citation, r.Source, r.RuleStatus, r.StatusNote
-	o.Missing, o.Alternative, o.Anchor = r.Missing, r.Alternative, r.Anchor
-	if o.Missing == nil {
-		o.Missing = []string{}
+	o.EffectiveFrom, o.EffectiveTo, o.EffectiveNote = r.EffectiveFrom, r.EffectiveTo, r.EffectiveNote
+	o.Kind, o.Region, o.RegionName, o.Count = r.Kind, r.Region, r.RegionName, r.Count
+	if o.Kind == "" {
+		o.Kind = rules.KindDuty
 	}
+	o.Recipient, o.Applies, o.Required, o.Standard, o.Explanation = r.Recipient, r.Applies, r.Required, r.Standard, r.Explanation
+	o.Citation, o.Source, o.RuleStatus, o.StatusNote, o.Notes = r.Citation, r.Source, r.RuleStatus, r.StatusNote, r.Notes
+	o.Missing, o.Anchor, o.SatisfiedBy = nonNil(r.Missing), r.Anchor, r.SatisfiedBy
+	o.SeeAlso = nonNil(r.SeeAlso)
+	o.Alternatives, o.Alternative = storedAlternatives(r.Alternatives), nil
+	if len(o.Alternatives) > 0 {
+		first := o.Alternatives[0]
+		o.Alternative = &first
+	}
+	o.Provisions = append([]rules.Provision{}, r.Provisions...)
 	o.DueAt, o.DueDate, o.DueZone = nil, "", ""
 	if r.Due != nil {
-		due := r.Due.UTC()
-		o.DueAt, o.DueZone = &due, zoneName(r.Due.Location(), *r.Due)
+		o.DueAt = copyTime(r.Due)
 		if r.DueDate != nil {
 			o.DueDate = *r.DueDate
 		}
 	}
-	o.InternalTargetAt, o.AnchorAt = copyTime(r.InternalTarget), copyTime(r.AnchorAt)
-	if r.Due == nil && r.InternalTarget != nil {
-		o.DueZone = zoneName(r.InternalTarget.Location(), *r.InternalTarget)
+	o.UntilAt, o.UntilDate = copyTime(r.Until), ""
+	if r.UntilDate != nil {
+		o.UntilDate = *r.UntilDate
 	}
+	o.InternalTargetAt, o.AnchorAt = copyTime(r.InternalTarget), copyTime(r.AnchorAt)
+	// The zone the dates were counted in: the deadline's, else the
+	// target's, else the keep-until date's.
+	for _, t := range []*time.Time{r.Due, r.InternalTarget, r.Until} {
+		if t != nil {
+			o.DueZone = zoneName(t.Location(), *t)
+			break
+		}
+	}
+}
+
+// storedAlternatives copies the engine's other readings in the order it
+// gives them (the conservative reading is the primary; these come after),
+// as an empty list when there are none.
+func storedAlternatives(list []rules.Alternative) []rules.Alternative {
+	out := make([]rules.Alternative, len(list))
+	copy(out, list)
+	return out
 }
 
 // copyTime copies an instant in UTC: SQLite compares stored times as text,

@@ -2,6 +2,7 @@ package obligation
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/clock"
+	"github.com/breachline/breachline/internal/errs"
 	"github.com/breachline/breachline/internal/rules"
 )
 
@@ -111,15 +113,58 @@ func options(org auth.Organization, now time.Time, cals rules.Calendars) rules.O
 	}
 }
 
-// Assess evaluates facts that are not stored (the assessments API and the
-// CLI): the same engine and calendars as a stored breach, with the closures
-// stored at run time.
-func (s *Service) Assess(ctx context.Context, facts rules.Facts, now time.Time) (rules.Result, error) {
+// DefaultInternalTarget is the internal target of an assessment whose facts
+// and organization set none (the organizations' own default).
+const DefaultInternalTarget = 72 * time.Hour
+
+// InternalTarget is the target an assessment tracks duties with no fixed
+// date against: the facts' own internal_target_hours, else the
+// organization's setting (orgHours, 0 when there is none), else 72 hours.
+func InternalTarget(f *rules.Facts, orgHours int) time.Duration {
+	switch {
+	case f.Organization.InternalTargetHours > 0:
+		return time.Duration(f.Organization.InternalTargetHours) * time.Hour
+	case orgHours > 0:
+		return time.Duration(orgHours) * time.Hour
+	}
+	return DefaultInternalTarget
+}
+
+// Assess evaluates facts that are not stored (the assessments API): the
+// same engine and calendars as a stored breach, with the closures stored at
+// run time. The internal target is the facts', else that of the caller's
+// organization named by orgRef (slug or id; "" picks the caller's only
+// organization), else 72 hours. An organization the caller is not a member
+// of is not found.
+func (s *Service) Assess(ctx context.Context, p *auth.Principal, orgRef string, facts rules.Facts, now time.Time) (rules.Result, error) {
+	hours, err := s.callerTarget(ctx, p, orgRef)
+	if err != nil {
+		return rules.Result{}, err
+	}
 	cals, err := s.calendars(ctx, s.db)
 	if err != nil {
 		return rules.Result{}, err
 	}
-	return rules.Evaluate(s.cat, facts, rules.Options{Now: now, Calendars: cals}), nil
+	opts := rules.Options{Now: now, Calendars: cals, InternalTarget: InternalTarget(&facts, hours)}
+	return rules.Evaluate(s.cat, facts, opts), nil
+}
+
+// callerTarget is the internal target (hours) of the caller's organization
+// named by ref, or of their only organization; 0 when neither applies.
+func (s *Service) callerTarget(ctx context.Context, p *auth.Principal, ref string) (int, error) {
+	if p == nil || (ref == "" && len(p.Memberships) != 1) {
+		return 0, nil
+	}
+	orgs, err := s.deps.Orgs.OrganizationsByIDs(ctx, s.db, p.OrgIDs())
+	if err != nil {
+		return 0, err
+	}
+	for _, o := range orgs {
+		if ref == "" || o.Slug == ref || strconv.FormatInt(o.ID, 10) == ref {
+			return o.InternalTargetHours, nil
+		}
+	}
+	return 0, &errs.Invalid{Message: "no such organization", Fields: map[string]string{"organization": "the slug or id of one of your organizations"}}
 }
 
 // Terms is the vocabulary validator for the breach and auth services.

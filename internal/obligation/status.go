@@ -180,7 +180,7 @@ func (s *Service) decide(o *Obligation, p *auth.Principal, in StatusInput, filed
 	if in.Status == StatusPending {
 		o.Status, o.DecidedAt, o.DecidedBy, o.ApprovedBy = StatusNotRequired, nil, nil, nil
 		if o.Considered {
-			o.Status = autoStatus(o.Required)
+			o.Status = autoStatus(o)
 		}
 		o.FiledAt, o.FilingReference, o.DocumentID = nil, "", nil
 		return nil

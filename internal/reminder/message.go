@@ -10,12 +10,17 @@ import (
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/i18n"
 	"github.com/breachline/breachline/internal/mail"
+	"github.com/breachline/breachline/internal/rules"
 )
 
 // compose writes the reminder e-mail in the person's language (their own
 // choice, else their organization's default): plain text with the breach
 // reference, the recipient of the duty, the due time in the organization's
-// zone and in UTC, the citation and a link.
+// zone and in UTC, then every other reading of the law after it, the
+// citation, what about the rule is unverified, its notes, when it is in
+// force, its official text and secondary sources, and a link. A duty the law gives no fixed date is reminded against
+// its internal target, and a regulator's practice date as such: neither is
+// ever called overdue.
 func compose(d due, p person, row *sendRow, now time.Time, baseURL string) *mail.Message {
 	l := i18n.For(i18n.Pick(p.Language, p.OrgLanguage))
 	name := d.Recipient
@@ -23,31 +28,16 @@ func compose(d due, p person, row *sendRow, now time.Time, baseURL string) *mail
 		name = l.T("reminder.unnamed_recipient")
 	}
 	link := fmt.Sprintf("%s/breaches/%d", strings.TrimRight(baseURL, "/"), d.BreachID)
-	span, overdue := timing(l, d.DueAt, now)
+	span, passed := timing(l, d.DueAt, now)
 	var b strings.Builder
 	greet := l.T("reminder.hello")
 	if p.Name != "" && p.Name != p.Email {
 		greet = l.T("reminder.hello_name", "Name", p.Name)
 	}
 	fmt.Fprintf(&b, "%s,\n\n", greet)
-	intro, subject := "reminder.intro_due", "reminder.subject_due"
-	if overdue {
-		intro, subject = "reminder.intro_overdue", "reminder.subject_overdue"
-	}
-	b.WriteString(l.T(intro, "Ref", d.Reference, "Title", d.Title, "Span", span) + "\n\n")
-	rows := [][2]string{
-		{l.T("reminder.notify"), name},
-		{l.T("reminder.due"), localTime(l, d.DueAt, d.TimeZone)},
-		{"", l.FullDateTime(d.DueAt.UTC())},
-	}
-	if d.Standard != "" {
-		rows = append(rows, [2]string{l.T("reminder.standard"), d.Standard})
-	}
-	rows = append(rows,
-		[2]string{l.T("reminder.citation"), d.Citation},
-		[2]string{l.T("reminder.rule"), d.RuleID + " (" + l.Term("rule_status", d.RuleStatus) + ")"},
-		[2]string{l.T("reminder.organization"), d.OrgName})
-	writeAligned(&b, rows)
+	intro, subject := wording(d, passed)
+	b.WriteString(l.T(intro, "Ref", d.Reference, "Title", d.Title, "Span", span, "Recipient", name) + "\n\n")
+	writeAligned(&b, rows(l, d, name))
 	b.WriteString("\n" + l.T("reminder.open", "Link", link) + "\n\n")
 	b.WriteString(l.T("reminder.stop") + "\n")
 	b.WriteString(l.T(roleReason(p.Role), "Org", d.OrgName) + "\n")
@@ -62,6 +52,109 @@ func compose(d due, p person, row *sendRow, now time.Time, baseURL string) *mail
 			"X-Breachline-Reminder":   row.LeadLabel,
 		},
 	}
+}
+
+// wording picks the introduction and subject: a statutory deadline (due or
+// OVERDUE), an internal target (coming or passed), or a regulator's
+// practice date (coming or passed).
+func wording(d due, passed bool) (intro, subject string) {
+	switch {
+	case d.Target && d.Kind == rules.KindTarget && passed:
+		return "legal.reminder.intro_practice_passed", "legal.reminder.subject_practice_passed"
+	case d.Target && d.Kind == rules.KindTarget:
+		return "legal.reminder.intro_practice", "legal.reminder.subject_practice"
+	case d.Target && passed:
+		return "legal.reminder.intro_target_passed", "legal.reminder.subject_target_passed"
+	case d.Target:
+		return "legal.reminder.intro_target", "legal.reminder.subject_target"
+	case passed:
+		return "reminder.intro_overdue", "reminder.subject_overdue"
+	}
+	return "reminder.intro_due", "reminder.subject_due"
+}
+
+// rows are the label, value lines of the reminder: the primary date first,
+// then the other readings, then the rule.
+func rows(l *i18n.Locale, d due, name string) [][2]string {
+	out := [][2]string{{l.T("reminder.notify"), name}}
+	if d.Region != "" && d.Count != nil {
+		out = append(out, [2]string{l.T("legal.reminder.region"), l.N("legal.region_count", int64(*d.Count), "Region", d.Region)})
+	}
+	label := "reminder.due"
+	switch {
+	case d.Target && d.Kind == rules.KindTarget:
+		label = "legal.reminder.practice_date"
+	case d.Target:
+		label = "legal.reminder.internal_target"
+	}
+	out = append(out, [2]string{l.T(label), localTime(l, d.DueAt, d.TimeZone)}, [2]string{"", l.FullDateTime(d.DueAt.UTC())})
+	if d.Standard != "" {
+		out = append(out, [2]string{l.T("reminder.standard"), d.Standard})
+	}
+	for _, a := range d.Alternatives {
+		out = append(out, [2]string{l.T("legal.reminder.other_reading"), alternative(l, a, d.TimeZone)})
+	}
+	out = append(out,
+		[2]string{l.T("reminder.citation"), d.Citation},
+		[2]string{l.T("reminder.rule"), d.RuleID + " (" + l.Term("rule_status", d.RuleStatus) + ")"})
+	if in := inForce(l, d.EffectiveFrom, d.EffectiveTo, d.EffectiveNote); in != "" {
+		out = append(out, [2]string{l.T("legal.reminder.in_force"), in})
+	}
+	if d.StatusNote != "" {
+		out = append(out, [2]string{l.T("legal.reminder.status_note"), d.StatusNote})
+	}
+	if d.Notes != "" {
+		out = append(out, [2]string{l.T("legal.reminder.notes"), d.Notes})
+	}
+	if d.Source != "" {
+		out = append(out, [2]string{l.T("legal.reminder.source"), d.Source})
+	}
+	for _, u := range d.SeeAlso {
+		out = append(out, [2]string{l.T("legal.reminder.see_also"), u})
+	}
+	return append(out, [2]string{l.T("reminder.organization"), d.OrgName})
+}
+
+// alternative writes another reading: its date (or what it changes) and
+// its basis, in the catalogue's words.
+func alternative(l *i18n.Locale, a rules.Alternative, zone string) string {
+	var what string
+	switch {
+	case a.Due != nil:
+		what = localTime(l, *a.Due, zone)
+	case a.SatisfiedBy != "":
+		what = l.T("legal.satisfied_by", "Key", a.SatisfiedBy)
+	case a.Required != nil && !*a.Required:
+		what = l.T("legal.reading_not_required")
+	default:
+		what = l.T("legal.reading_no_date")
+	}
+	if a.Basis == "" {
+		return what
+	}
+	return what + " — " + a.Basis
+}
+
+// inForce says when the rule's version is in force: its dates, and what is
+// known when they are not recorded.
+func inForce(l *i18n.Locale, from, to, note string) string {
+	from, to = civilDate(l, from), civilDate(l, to)
+	var span string
+	switch {
+	case from != "" && to != "":
+		span = l.T("legal.in_force_between", "From", from, "To", to)
+	case from != "":
+		span = l.T("legal.in_force_from", "From", from)
+	case to != "":
+		span = l.T("legal.in_force_until", "To", to)
+	}
+	switch {
+	case span == "":
+		return note
+	case note != "":
+		return span + "; " + note
+	}
+	return span
 }
 
 // writeAligned writes label, value lines with the values in one column.
@@ -108,6 +201,16 @@ func localTime(l *i18n.Locale, at time.Time, zone string) string {
 		loc, zone = time.UTC, "UTC"
 	}
 	return l.FullDateTime(at.In(loc)) + " (" + zone + ")"
+}
+
+// civilDate writes a YYYY-MM-DD date the language's way; anything else is
+// left as it is.
+func civilDate(l *i18n.Locale, s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return l.Date(t)
 }
 
 // roleReason is the message that says why the person receives reminders.

@@ -3,6 +3,7 @@ package reminder
 import (
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -43,6 +44,16 @@ func overdueLabel(due, now time.Time, loc *time.Location) (string, bool) {
 		return "", false
 	}
 	return "overdue:" + day, true
+}
+
+// TargetLabel turns a window label into the label of a reminder counted
+// towards an internal target: "target:24h", or "target:passed:2025-03-05"
+// once the target is past (a target is never overdue in law).
+func TargetLabel(label string) string {
+	if day, ok := strings.CutPrefix(label, "overdue:"); ok {
+		return "target:passed:" + day
+	}
+	return "target:" + label
 }
 
 // LeadLabel names a lead time compactly: "72h", "90m", "1h30m".

@@ -16,9 +16,12 @@ import (
 	"github.com/breachline/breachline/internal/obligation"
 )
 
-// Duties lists the duties reminders are sent for (obligation.Service).
+// Duties lists the duties reminders are sent for (obligation.Service): by
+// statutory deadline, and by internal target for duties the law gives no
+// fixed date and regulators' practice dates.
 type Duties interface {
 	DueBetween(ctx context.Context, from, to time.Time) ([]obligation.Deadline, error)
+	TargetsBetween(ctx context.Context, from, to time.Time) ([]obligation.Deadline, error)
 }
 
 // Contacts lists the members of organizations who hold given roles
@@ -125,6 +128,9 @@ func (r *Runner) wanted(ctx context.Context, now time.Time) (map[key]job, error)
 		label, ok := Window(d.DueAt, now, r.Leads, zone(d.TimeZone))
 		if !ok {
 			continue
+		}
+		if d.Target {
+			label = TargetLabel(label)
 		}
 		for _, p := range people[d.OrganizationID] {
 			k := key{d.ID, DueKey(d.DueAt), label, p.UserID}

@@ -9,6 +9,8 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/obligation"
+	"github.com/breachline/breachline/internal/rules"
 )
 
 // due is a pending dated obligation the job may remind about.
@@ -21,11 +23,30 @@ type due struct {
 	OrgName        string
 	TimeZone       string
 	RuleID         string
+	Kind           string
 	Recipient      string // the recipient's name
-	DueAt          time.Time
-	Standard       string
-	Citation       string
-	RuleStatus     string
+	// DueAt is the instant reminded against: the statutory deadline, or
+	// (Target) the internal target of a duty the law gives no fixed date,
+	// or a regulator's practice date.
+	DueAt      time.Time
+	Target     bool
+	Standard   string
+	Citation   string
+	RuleStatus string
+	// Region and Count name the region of a per-region duty.
+	Region string
+	Count  *int
+	// Alternatives are the other readings, after the primary date.
+	Alternatives []rules.Alternative
+	StatusNote   string
+	Notes        string
+	// Source is the official text of the rule; SeeAlso are secondary
+	// sources.
+	Source  string
+	SeeAlso []string
+	// EffectiveFrom, EffectiveTo and EffectiveNote say when the rule's
+	// version is in force.
+	EffectiveFrom, EffectiveTo, EffectiveNote string
 }
 
 // person is someone who gets reminders for an organization.
@@ -63,25 +84,57 @@ type sendRow struct {
 
 func (sendRow) TableName() string { return "reminder_sends" }
 
-// dueObligations lists pending, dated, required (or not yet decided)
-// obligations whose deadline lies between now-MaxOverdueDays and
-// now+maxLead: the only ones a reminder can be current for.
+// dueObligations lists pending, required (or not yet decided) duties whose
+// deadline, or internal target when the law gives no fixed date, lies
+// between now-MaxOverdueDays and now+maxLead: the only ones a reminder can
+// be current for. Records to keep and permitted steps are never listed.
 func (r *Runner) dueObligations(ctx context.Context, now time.Time, maxLead time.Duration) ([]due, error) {
-	list, err := r.duties.DueBetween(ctx, now.Add(-MaxOverdueDays*24*time.Hour), now.Add(maxLead))
+	from, to := now.Add(-MaxOverdueDays*24*time.Hour), now.Add(maxLead)
+	dated, err := r.duties.DueBetween(ctx, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("reminders: due obligations: %w", err)
 	}
-	out := make([]due, len(list))
-	for i, d := range list {
-		name := d.Recipient.Name
-		if name == "" {
-			name = d.Recipient.Kind
+	targeted, err := r.duties.TargetsBetween(ctx, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("reminders: obligations by internal target: %w", err)
+	}
+	out := make([]due, 0, len(dated)+len(targeted))
+	for _, d := range dated {
+		if d.DueAt != nil && d.Duty() {
+			out = append(out, dueOf(d, *d.DueAt, false))
 		}
-		out[i] = due{ID: d.ID, OrganizationID: d.OrganizationID, BreachID: d.BreachID, Reference: d.BreachReference,
-			Title: d.BreachTitle, OrgName: d.OrganizationName, TimeZone: d.TimeZone, RuleID: d.RuleID, Recipient: name,
-			DueAt: *d.DueAt, Standard: d.Standard, Citation: d.Citation, RuleStatus: d.RuleStatus}
+	}
+	for _, d := range targeted {
+		if d.Targeted() {
+			out = append(out, dueOf(d, *d.InternalTargetAt, true))
+		}
 	}
 	return out, nil
+}
+
+// ruleName names the duty's rule as its key does: RULE, RULE/part, with
+// @REGION for a per-region duty.
+func ruleName(o obligation.Obligation) string {
+	k := o.RuleID
+	if o.RulePart != "" {
+		k += "/" + o.RulePart
+	}
+	if o.Region != "" {
+		k += "@" + o.Region
+	}
+	return k
+}
+
+func dueOf(d obligation.Deadline, at time.Time, target bool) due {
+	name := d.Recipient.Name
+	if name == "" {
+		name = d.Recipient.Kind
+	}
+	return due{ID: d.ID, OrganizationID: d.OrganizationID, BreachID: d.BreachID, Reference: d.BreachReference,
+		Title: d.BreachTitle, OrgName: d.OrganizationName, TimeZone: d.TimeZone, RuleID: ruleName(d.Obligation), Kind: d.Kind, Recipient: name,
+		DueAt: at, Target: target, Standard: d.Standard, Citation: d.Citation, RuleStatus: d.RuleStatus,
+		Region: d.RegionName, Count: d.Count, Alternatives: d.Alternatives, StatusNote: d.StatusNote, Notes: d.Notes,
+		Source: d.Source, SeeAlso: d.SeeAlso, EffectiveFrom: d.EffectiveFrom, EffectiveTo: d.EffectiveTo, EffectiveNote: d.EffectiveNote}
 }
 
 // remindedRoles are the roles that receive reminders; administrators only

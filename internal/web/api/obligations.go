@@ -21,7 +21,7 @@ import (
 // status, deadlines across the caller's organizations, questions and
 // calendars.
 type ObligationService interface {
-	Assess(ctx context.Context, facts rules.Facts, now time.Time) (rules.Result, error)
+	Assess(ctx context.Context, p *auth.Principal, orgRef string, facts rules.Facts, now time.Time) (rules.Result, error)
 	Terms() obligation.Terms
 	List(ctx context.Context, p *auth.Principal, breachID int64) (obligation.BreachObligations, error)
 	History(ctx context.Context, p *auth.Principal, breachID, id int64) ([]obligation.History, error)
@@ -45,6 +45,9 @@ func (h *handlers) obligationRoutes(api *gin.RouterGroup) {
 }
 
 // assess evaluates facts that are not stored; any authenticated user may.
+// Duties with no fixed date are tracked against the facts' internal target,
+// else that of the organization named by ?organization= (or the caller's
+// only one), else 72 hours.
 func (h *handlers) assess(c *gin.Context) {
 	now := time.Now()
 	if v := c.Query("now"); v != "" {
@@ -64,7 +67,7 @@ func (h *handlers) assess(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	res, err := h.d.Obligations.Assess(c.Request.Context(), f, now)
+	res, err := h.d.Obligations.Assess(c.Request.Context(), web.Principal(c), c.Query("organization"), f, now)
 	if err != nil {
 		web.Fail(c, err)
 		return

@@ -11,6 +11,7 @@ import (
 	"github.com/breachline/breachline/internal/i18n"
 	"github.com/breachline/breachline/internal/obligation"
 	"github.com/breachline/breachline/internal/roster"
+	"github.com/breachline/breachline/internal/rules"
 )
 
 // instant is a point in time as a page shows it: in the zone it belongs
@@ -56,13 +57,32 @@ func keptZone(t *time.Time) *instant {
 // dutyRow is one obligation as the breach and deadlines pages show it.
 type dutyRow struct {
 	obligation.Obligation
-	Due      *instant
-	Target   *instant
-	Required string // yes, no or undetermined
+	Due    *instant
+	Target *instant
+	// Until is a record's keep-until date or the end of a permitted
+	// step's window: never a deadline.
+	Until    *instant
+	Required string // yes, no, undetermined; permitted or does_not_apply for a permitted step
 }
 
 func newDutyRow(o obligation.Obligation) dutyRow {
-	return dutyRow{Obligation: o, Due: keptZone(o.DueAt), Target: keptZone(o.InternalTargetAt), Required: requiredWord(o.Required)}
+	return dutyRow{Obligation: o, Due: keptZone(o.DueAt), Target: keptZone(o.InternalTargetAt), Until: keptZone(o.UntilAt),
+		Required: requiredTerm(&o)}
+}
+
+// requiredTerm says whether the duty is required; a permitted step is
+// never required, so it says whether the step applies instead.
+func requiredTerm(o *obligation.Obligation) string {
+	if o.Kind != rules.KindPermitted {
+		return requiredWord(o.Required)
+	}
+	switch {
+	case o.Applies == nil:
+		return "undetermined"
+	case *o.Applies:
+		return "permitted"
+	}
+	return "does_not_apply"
 }
 
 func requiredWord(r *bool) string {
@@ -79,23 +99,29 @@ func requiredWord(r *bool) string {
 type dutyGroups struct {
 	Required     []dutyRow
 	Undetermined []dutyRow
-	NotRequired  []dutyRow
+	// Permitted are the steps the law allows or a regulator recommends
+	// that apply: listed apart, never as "not required".
+	Permitted   []dutyRow
+	NotRequired []dutyRow
 }
 
 // groupDuties sorts the obligations into required (open ones first),
-// undetermined and not required (including duties no longer considered),
+// undetermined, permitted steps that apply, and not required (including
+// duties no longer considered and permitted steps that do not apply),
 // keeping the service's order (by due date) within each group.
 func groupDuties(list []obligation.Obligation) dutyGroups {
 	var g dutyGroups
 	var closed []dutyRow
 	for _, o := range list {
 		row := newDutyRow(o)
-		switch {
-		case !o.Considered || (o.Required != nil && !*o.Required):
+		switch dutyGroup(&o) {
+		case "not_required":
 			g.NotRequired = append(g.NotRequired, row)
-		case o.Required == nil:
+		case "undetermined":
 			g.Undetermined = append(g.Undetermined, row)
-		case o.Open():
+		case "permitted":
+			g.Permitted = append(g.Permitted, row)
+		case "open":
 			g.Required = append(g.Required, row)
 		default:
 			closed = append(closed, row)
@@ -103,6 +129,26 @@ func groupDuties(list []obligation.Obligation) dutyGroups {
 	}
 	g.Required = append(g.Required, closed...)
 	return g
+}
+
+// dutyGroup names the group of an obligation on the breach page. A
+// permitted step is grouped by whether it applies: it is never required.
+func dutyGroup(o *obligation.Obligation) string {
+	decided := o.Required
+	if o.Kind == rules.KindPermitted {
+		decided = o.Applies
+	}
+	switch {
+	case !o.Considered || (decided != nil && !*decided):
+		return "not_required"
+	case decided == nil:
+		return "undetermined"
+	case o.Kind == rules.KindPermitted:
+		return "permitted"
+	case o.Open():
+		return "open"
+	}
+	return "closed"
 }
 
 // tally is one line of a count table.
@@ -148,6 +194,7 @@ func tallies(m map[string]int64) []tally {
 //	{{num n}}                       a whole number with the language's separators
 //	{{date t}} {{datetime t}}       a day, or a day and time with the zone, in the zone t carries
 //	{{utc t}}                       the same instant in UTC
+//	{{day "2025-07-01"}}            a civil date (YYYY-MM-DD) written the language's way
 //	{{catlang}}                     lang="en" on text from the English-only regulation catalogue, when the page is not English
 func pageFuncs(l *i18n.Locale) template.FuncMap {
 	catalogueLang := template.HTMLAttr("")
@@ -168,13 +215,28 @@ func pageFuncs(l *i18n.Locale) template.FuncMap {
 		"date":     func(t any) (string, error) { return formatTime(t, l.Date) },
 		"datetime": func(t any) (string, error) { return formatTime(t, l.DateTime) },
 		"utc":      func(t any) (string, error) { return formatTime(t, l.UTC) },
+		"day":      func(s string) string { return civilDay(l, s) },
 		"catlang":  func() template.HTMLAttr { return catalogueLang },
 	}
+}
+
+// civilDay writes a YYYY-MM-DD date the language's way; anything else is
+// left as it is.
+func civilDay(l *i18n.Locale, s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return l.Date(t)
 }
 
 // count reads a template's whole number.
 func count(n any) (int64, error) {
 	switch v := n.(type) {
+	case *int:
+		if v != nil {
+			return int64(*v), nil
+		}
 	case int:
 		return int64(v), nil
 	case int64:
