@@ -40,7 +40,7 @@ func (a *App) wireNotices(context.Context) error {
 	}, keys, notice.Options{
 		BaseURL: a.Cfg.BaseURL, MailFrom: a.Cfg.MailFrom, BounceAddress: a.Cfg.BounceAddress,
 		PerSecond: a.Cfg.NoticePerSecond, PerHour: a.Cfg.NoticePerHour, MaxAttempts: a.Cfg.NoticeMaxAttempts, RetryBase: a.Cfg.NoticeRetryBase,
-		PauseAfter: a.Cfg.NoticePauseAfter, LettersPerFile: a.Cfg.LettersPerFile,
+		PauseAfter: a.Cfg.NoticePauseAfter, Lease: a.Cfg.NoticeLease, LettersPerFile: a.Cfg.LettersPerFile,
 		RegionGroups: a.Rules.Vocabulary.RegionGroups, Log: a.Log,
 	})
 	if err != nil {
