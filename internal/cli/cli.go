@@ -64,6 +64,7 @@ func (e *env) commands() []*cobra.Command {
 		e.reportCmd(),
 		e.assessCmd(),
 		e.healthcheckCmd(),
+		e.campaignCmd(),
 	}
 }
 

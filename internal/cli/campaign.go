@@ -1,0 +1,502 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+
+	"github.com/breachline/breachline/internal/app"
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/breach"
+	"github.com/breachline/breachline/internal/notice"
+)
+
+// campaignFlags are the options every campaign command shares.
+type campaignFlags struct {
+	org, as string
+	json    bool
+}
+
+func (f *campaignFlags) register(cmd *cobra.Command, withJSON bool) {
+	cmd.Flags().StringVar(&f.org, "organization", "", "organization slug, when the breach reference exists in several")
+	cmd.Flags().StringVar(&f.as, "as", "", "act as this member (e-mail); default: the operator, as an administrator of the breach's organization")
+	if withJSON {
+		cmd.Flags().BoolVar(&f.json, "json", false, "print the result as JSON")
+	}
+}
+
+func (e *env) campaignCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "campaign",
+		Short: "Notices to a breach's affected people: create, review, approve, send and follow a campaign",
+		Long: `Campaigns are addressed by breach reference (with --organization when the reference
+exists in several organizations) and campaign id; the id may be left out when the breach
+has a single campaign.
+
+  breachline campaign create --organization acme BR-2026-0001 --name "First notice" --content content.yaml
+  breachline campaign preview --organization acme BR-2026-0001 3
+  breachline campaign approve --organization acme BR-2026-0001 3 --hash HASH --as legal@acme.example
+  breachline campaign send --organization acme BR-2026-0001 3
+  breachline campaign status --organization acme BR-2026-0001 3
+
+Every change is recorded in the audit log, under --as or as the operator ("cli").`,
+	}
+	cmd.AddCommand(e.campaignCreateCmd(), e.campaignListCmd(), e.campaignPreviewCmd(), e.campaignApproveCmd(),
+		e.campaignActionCmd("send", "Start sending an approved campaign", (*notice.Service).Send),
+		e.campaignPauseCmd(),
+		e.campaignActionCmd("resume", "Send a paused campaign again", (*notice.Service).Resume),
+		e.campaignActionCmd("cancel", "Stop a campaign for good (notices not yet sent are cancelled)", (*notice.Service).Cancel),
+		e.campaignRetryCmd(), e.campaignStatusCmd(), e.campaignLettersCmd())
+	return cmd
+}
+
+// campaignCtx is what a campaign command works with: the opened
+// application, the breach, and the caller.
+type campaignCtx struct {
+	a    *app.App
+	b    breachRef
+	call breach.Call
+}
+
+// openCampaign opens the application, finds the breach and the caller.
+func (e *env) openCampaign(ctx context.Context, ref string, f campaignFlags) (*campaignCtx, error) {
+	a, err := e.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b, err := findBreach(ctx, a, ref, f.org)
+	if err == nil {
+		var p *auth.Principal
+		if p, err = actor(ctx, a, b, f.as); err == nil {
+			return &campaignCtx{a: a, b: b, call: breach.Call{P: p, RequestID: "cli"}}, nil
+		}
+	}
+	a.Close()
+	return nil, err
+}
+
+// actor is who a command acts as: the member named by --as, with their own
+// role, or else the operator with an administrator's authority in the
+// breach's organization (as report and roster export do).
+func actor(ctx context.Context, a *app.App, b breachRef, as string) (*auth.Principal, error) {
+	if as == "" {
+		return &auth.Principal{User: auth.User{Email: "cli"}, Memberships: map[int64]auth.Role{b.OrganizationID: auth.RoleAdmin}, Via: "cli"}, nil
+	}
+	u, err := a.Auth.UserByEmail(ctx, as)
+	if err != nil {
+		return nil, fmt.Errorf("--as: no user with e-mail %s", as)
+	}
+	if u.DisabledAt != nil {
+		return nil, fmt.Errorf("--as: %s is disabled", u.Email)
+	}
+	p, err := a.Auth.Principal(ctx, u, "cli", 0)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := p.RoleIn(b.OrganizationID); !ok {
+		return nil, fmt.Errorf("--as: %s is not a member of %s", u.Email, b.Slug)
+	}
+	return p, nil
+}
+
+// campaign finds the breach's campaign named by its id, or its only one.
+func (c *campaignCtx) campaign(ctx context.Context, arg string) (notice.Campaign, error) {
+	list, err := c.a.Notices.Campaigns(ctx, c.call.P, c.b.ID)
+	if err != nil {
+		return notice.Campaign{}, err
+	}
+	if arg != "" {
+		id, err := strconv.ParseInt(arg, 10, 64)
+		if err != nil {
+			return notice.Campaign{}, fmt.Errorf("campaign %q: want the campaign's id (breachline campaign list)", arg)
+		}
+		for _, cp := range list {
+			if cp.ID == id {
+				return cp, nil
+			}
+		}
+		return notice.Campaign{}, fmt.Errorf("%s has no campaign %d (%s)", c.b.Reference, id, campaignNames(list))
+	}
+	switch len(list) {
+	case 0:
+		return notice.Campaign{}, fmt.Errorf("%s has no campaign yet: create one with breachline campaign create", c.b.Reference)
+	case 1:
+		return list[0], nil
+	}
+	return notice.Campaign{}, fmt.Errorf("%s has %d campaigns (%s): name one by its id", c.b.Reference, len(list), campaignNames(list))
+}
+
+func campaignNames(list []notice.Campaign) string {
+	if len(list) == 0 {
+		return "it has none"
+	}
+	names := make([]string, len(list))
+	for i, cp := range list {
+		names[i] = fmt.Sprintf("%d %q %s", cp.ID, cp.Name, cp.Status)
+	}
+	return strings.Join(names, ", ")
+}
+
+// breachArgs checks BREACH [CAMPAIGN].
+func breachArgs(cmd *cobra.Command, args []string) error {
+	if len(args) < 1 || len(args) > 2 {
+		return fmt.Errorf("%s takes a breach reference and optionally a campaign id", cmd.CommandPath())
+	}
+	return nil
+}
+
+func campaignArg(args []string) string {
+	if len(args) > 1 {
+		return args[1]
+	}
+	return ""
+}
+
+// withCampaign runs fn on the campaign the arguments name.
+func (e *env) withCampaign(ctx context.Context, args []string, f campaignFlags, fn func(*campaignCtx, notice.Campaign) error) error {
+	c, err := e.openCampaign(ctx, args[0], f)
+	if err != nil {
+		return err
+	}
+	defer c.a.Close()
+	cp, err := c.campaign(ctx, campaignArg(args))
+	if err != nil {
+		return err
+	}
+	return fn(c, cp)
+}
+
+func (e *env) printJSON(v any) error {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// createFlags are the options of campaign create.
+type createFlags struct {
+	campaignFlags
+	name, templateSet, language, obligation, content string
+	regions, languages, channels, personFields       []string
+	imports                                          []int64
+	follows                                          int64
+}
+
+func (e *env) campaignCreateCmd() *cobra.Command {
+	var f createFlags
+	cmd := &cobra.Command{
+		Use:   "create BREACH --name NAME --content FILE",
+		Short: "Create a draft campaign from a template set, with audience filters and the texts of a YAML or JSON file",
+		Long: `Create a draft campaign. The content file gives the campaign's texts per language:
+
+  en:
+    what_happened: A misconfigured server exposed our customer mailing list.
+    what_you_can_do: Be careful with e-mails that ask for personal information.
+  fr:
+    what_happened: Un serveur mal configuré a exposé notre liste d'envoi.
+
+Content fields: ` + strings.Join(notice.ContentFields, ", ") + `.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return e.runCreate(cmd.Context(), args[0], f)
+		},
+	}
+	f.register(cmd, true)
+	fl := cmd.Flags()
+	fl.StringVar(&f.name, "name", "", "the campaign's name (required)")
+	fl.StringVar(&f.templateSet, "template-set", "general", "template set (a shipped one or the organization's copy)")
+	fl.StringVar(&f.language, "language", "en", "the notice's language where a person's own is not available")
+	fl.StringVar(&f.obligation, "obligation", "", "the obligation to individuals it answers: its id or its rule (e.g. CA-PIPEDA-IND)")
+	fl.StringVar(&f.content, "content", "", "YAML or JSON file of texts per language (see above)")
+	fl.StringSliceVar(&f.regions, "region", nil, "reach only people of these regions (e.g. CA-ON; repeatable)")
+	fl.StringSliceVar(&f.languages, "audience-language", nil, "reach only people of these languages (repeatable)")
+	fl.StringSliceVar(&f.channels, "channel", nil, "reach only people reached by email or postal (repeatable)")
+	fl.Int64SliceVar(&f.imports, "import", nil, "reach only people of these roster imports (ids; repeatable)")
+	fl.Int64Var(&f.follows, "follows", 0, "an earlier campaign this one corrects or supplements (reaches the same people unless filtered)")
+	fl.StringArrayVar(&f.personFields, "person-field", nil, `a merge field read from a roster column, field=Column (e.g. activation_code="Activation Code")`)
+	cmd.MarkFlagRequired("name")
+	return cmd
+}
+
+func (e *env) runCreate(ctx context.Context, ref string, f createFlags) error {
+	in, err := f.input()
+	if err != nil {
+		return err
+	}
+	c, err := e.openCampaign(ctx, ref, f.campaignFlags)
+	if err != nil {
+		return err
+	}
+	defer c.a.Close()
+	if f.obligation != "" {
+		id, err := c.obligationID(ctx, f.obligation)
+		if err != nil {
+			return err
+		}
+		in.ObligationID = &id
+	}
+	cp, err := c.a.Notices.CreateCampaign(ctx, c.call, c.b.ID, in)
+	if err != nil {
+		return err
+	}
+	if f.json {
+		return e.printJSON(cp)
+	}
+	fmt.Fprintf(e.stdout, "campaign %d %q created for %s (draft, %s, %s)\n", cp.ID, cp.Name, c.b.Reference, cp.TemplateSet, cp.DefaultLanguage)
+	fmt.Fprintf(e.stdout, "review it: breachline campaign preview %s %d\n", c.b.cliRef(), cp.ID)
+	return nil
+}
+
+// cliRef is how later commands name the breach.
+func (b breachRef) cliRef() string {
+	return "--organization " + b.Slug + " " + b.Reference
+}
+
+// input builds the campaign from the flags and the content file.
+func (f createFlags) input() (notice.CampaignInput, error) {
+	in := notice.CampaignInput{Name: &f.name, TemplateSet: &f.templateSet, DefaultLanguage: &f.language}
+	aud := notice.Audience{Regions: f.regions, Languages: f.languages, Channels: f.channels, Imports: f.imports}
+	if f.follows != 0 {
+		in.FollowsID = &f.follows
+		if len(aud.Regions)+len(aud.Languages)+len(aud.Channels)+len(aud.Imports) > 0 {
+			aud.SameAs = f.follows
+		}
+	}
+	if f.follows == 0 || aud.SameAs != 0 {
+		in.Audience = &aud
+	}
+	if f.content != "" {
+		content, err := readContent(f.content)
+		if err != nil {
+			return in, err
+		}
+		in.Content = &content
+	}
+	if len(f.personFields) > 0 {
+		pf := map[string]string{}
+		for _, kv := range f.personFields {
+			name, col, ok := strings.Cut(kv, "=")
+			if !ok || strings.TrimSpace(name) == "" || strings.TrimSpace(col) == "" {
+				return in, fmt.Errorf("--person-field %q: want field=Column", kv)
+			}
+			pf[strings.TrimSpace(name)] = strings.TrimSpace(col)
+		}
+		in.PersonFields = &pf
+	}
+	return in, nil
+}
+
+// readContent reads texts per language from a YAML or JSON file (JSON is
+// YAML).
+func readContent(path string) (notice.Content, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--content: %w", err)
+	}
+	var c notice.Content
+	if err := yaml.Unmarshal(raw, &c); err != nil {
+		return nil, fmt.Errorf("--content %s: want texts per language (en: {what_happened: …}): %w", path, err)
+	}
+	if c == nil {
+		c = notice.Content{}
+	}
+	return c, nil
+}
+
+// obligationID finds one of the breach's obligations by id or rule.
+func (c *campaignCtx) obligationID(ctx context.Context, ref string) (int64, error) {
+	duties, err := c.a.Obligations.ForBreach(ctx, c.a.DB.Gorm, c.b.ID)
+	if err != nil {
+		return 0, err
+	}
+	id, _ := strconv.ParseInt(ref, 10, 64)
+	var found []int64
+	var rules []string
+	for _, d := range duties {
+		if d.ID == id || strings.EqualFold(d.RuleID, ref) {
+			found = append(found, d.ID)
+		}
+		rules = append(rules, fmt.Sprintf("%d %s", d.ID, d.RuleID))
+	}
+	switch {
+	case len(found) == 1:
+		return found[0], nil
+	case len(found) > 1:
+		return 0, fmt.Errorf("--obligation %s matches %d obligations of %s: give its id (%s)", ref, len(found), c.b.Reference, strings.Join(rules, ", "))
+	case len(rules) == 0:
+		return 0, fmt.Errorf("--obligation: %s has no obligations", c.b.Reference)
+	}
+	return 0, fmt.Errorf("--obligation %s: not an obligation of %s (%s)", ref, c.b.Reference, strings.Join(rules, ", "))
+}
+
+func (e *env) campaignListCmd() *cobra.Command {
+	var f campaignFlags
+	cmd := &cobra.Command{
+		Use:   "list BREACH",
+		Short: "List a breach's campaigns",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			c, err := e.openCampaign(ctx, args[0], f)
+			if err != nil {
+				return err
+			}
+			defer c.a.Close()
+			list, err := c.a.Notices.Campaigns(ctx, c.call.P, c.b.ID)
+			if err != nil || f.json {
+				if err == nil {
+					err = e.printJSON(map[string]any{"campaigns": list})
+				}
+				return err
+			}
+			tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tSTATUS\tRECIPIENTS\tTEMPLATE\tNAME")
+			for _, cp := range list {
+				fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\n", cp.ID, cp.Status, cp.Total, cp.TemplateSet, cp.Name)
+			}
+			return tw.Flush()
+		},
+	}
+	f.register(cmd, true)
+	return cmd
+}
+
+func (e *env) campaignApproveCmd() *cobra.Command {
+	var f campaignFlags
+	var hash string
+	cmd := &cobra.Command{
+		Use:   "approve BREACH [CAMPAIGN] --hash HASH --as LEGAL",
+		Short: "Approve the exact version of a campaign shown by preview (legal or admin members)",
+		Long: `Approve the version of the campaign whose content hash preview printed. An approval is a
+person's: --as names the legal or admin member giving it, and the audit log records them.
+Any later edit of the campaign or its template voids the approval.`,
+		Args: breachArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.as == "" {
+				return errors.New("approval is given by a person: name the legal or admin member with --as")
+			}
+			return e.withCampaign(cmd.Context(), args, f, func(c *campaignCtx, cp notice.Campaign) error {
+				if role, _ := c.call.P.RoleIn(c.b.OrganizationID); !role.Can(auth.Approve) {
+					return fmt.Errorf("%s is %s of %s; approving a notice needs legal or admin", c.call.P.User.Email, role, c.b.Slug)
+				}
+				out, err := c.a.Notices.Approve(cmd.Context(), c.call, cp.ID, hash)
+				if err != nil || f.json {
+					return e.jsonOr(out, err)
+				}
+				fmt.Fprintf(e.stdout, "campaign %d %q approved by %s (content hash %s)\n", out.ID, out.Name, c.call.P.User.Email, out.ApprovedHash)
+				return nil
+			})
+		},
+	}
+	f.register(cmd, true)
+	cmd.Flags().StringVar(&hash, "hash", "", "the content hash preview printed (required)")
+	cmd.MarkFlagRequired("hash")
+	return cmd
+}
+
+// jsonOr prints v as JSON unless err.
+func (e *env) jsonOr(v any, err error) error {
+	if err != nil {
+		return err
+	}
+	return e.printJSON(v)
+}
+
+// campaignActionCmd is a command that changes a campaign's state.
+func (e *env) campaignActionCmd(use, short string, fn func(*notice.Service, context.Context, breach.Call, int64) (notice.Campaign, error)) *cobra.Command {
+	var f campaignFlags
+	cmd := &cobra.Command{
+		Use:   use + " BREACH [CAMPAIGN]",
+		Short: short,
+		Args:  breachArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return e.withCampaign(cmd.Context(), args, f, func(c *campaignCtx, cp notice.Campaign) error {
+				out, err := fn(c.a.Notices, cmd.Context(), c.call, cp.ID)
+				if err != nil || f.json {
+					return e.jsonOr(out, err)
+				}
+				return e.printState(out)
+			})
+		},
+	}
+	f.register(cmd, true)
+	return cmd
+}
+
+func (e *env) printState(cp notice.Campaign) error {
+	fmt.Fprintf(e.stdout, "campaign %d %q is %s\n", cp.ID, cp.Name, cp.Status)
+	if cp.Status == notice.CampaignPreparing || cp.Status == notice.CampaignSending {
+		fmt.Fprintln(e.stdout, "workers send it (breachline worker, or serve); follow it with breachline campaign status")
+	}
+	return nil
+}
+
+func (e *env) campaignPauseCmd() *cobra.Command {
+	var f campaignFlags
+	var reason string
+	cmd := &cobra.Command{
+		Use:   "pause BREACH [CAMPAIGN]",
+		Short: "Pause a sending campaign (notices being sent finish; no new ones start)",
+		Args:  breachArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return e.withCampaign(cmd.Context(), args, f, func(c *campaignCtx, cp notice.Campaign) error {
+				out, err := c.a.Notices.Pause(cmd.Context(), c.call, cp.ID, reason)
+				if err != nil || f.json {
+					return e.jsonOr(out, err)
+				}
+				return e.printState(out)
+			})
+		},
+	}
+	f.register(cmd, true)
+	cmd.Flags().StringVar(&reason, "reason", "", "why, as the campaign shows it (default: paused by the caller)")
+	return cmd
+}
+
+func (e *env) campaignRetryCmd() *cobra.Command {
+	var f campaignFlags
+	cmd := &cobra.Command{
+		Use:   "retry-failed BREACH [CAMPAIGN]",
+		Short: "Queue again the e-mails that failed or bounced, and only those",
+		Args:  breachArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return e.withCampaign(cmd.Context(), args, f, func(c *campaignCtx, cp notice.Campaign) error {
+				n, err := c.a.Notices.RetryFailed(cmd.Context(), c.call, cp.ID)
+				if err != nil || f.json {
+					return e.jsonOr(map[string]any{"campaign_id": cp.ID, "requeued": n}, err)
+				}
+				fmt.Fprintf(e.stdout, "campaign %d: %d failed or bounced %s queued again\n", cp.ID, n, plural(n, "e-mail", "e-mails"))
+				return nil
+			})
+		},
+	}
+	f.register(cmd, true)
+	return cmd
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// campaignLettersCmd is the postal letters' command; the notice service
+// does not produce letter files yet.
+func (e *env) campaignLettersCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "letters BREACH [CAMPAIGN]",
+		Short: "Print files of a campaign's postal letters (not yet available)",
+		Args:  breachArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return errors.New("campaign letters: not yet available; the campaign's status counts the letters waiting to be printed")
+		},
+	}
+}
