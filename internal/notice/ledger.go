@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -90,42 +91,74 @@ type outcome struct {
 // later (backing off) until the attempts run out; a permanent one is
 // failed, or a letter when the person has a postal address. Only the
 // worker's own claims are changed, except that a success is always kept.
+// The successes, nearly every outcome, are written by one statement.
 func (s *Service) record(ctx context.Context, worker string, outs []outcome) error {
 	now := s.now()
-	return s.db.Tx(context.WithoutCancel(ctx), func(tx *gorm.DB) error {
-		for _, o := range outs {
-			set, guard := s.outcomeUpdate(o, now)
-			q := tx.Model(&Delivery{}).Where("id = ?", o.id)
-			if guard {
-				q = q.Where("status = ? AND claimed_by = ?", Sending, worker)
-			} else {
-				q = q.Where("status IN ?", []string{Sending, Queued, Retry})
-			}
-			if err := q.Updates(set).Error; err != nil {
+	ctx = context.WithoutCancel(ctx)
+	var sent, refused []outcome
+	for _, o := range outs {
+		if o.result.Class == mail.Delivered {
+			sent = append(sent, o)
+		} else {
+			refused = append(refused, o)
+		}
+	}
+	if len(refused) == 0 {
+		// One statement needs no transaction of its own.
+		return recordSent(s.db.Gorm.WithContext(ctx), sent, now)
+	}
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		for _, o := range refused {
+			q := tx.Model(&Delivery{}).Where("id = ? AND status = ? AND claimed_by = ?", o.id, Sending, worker)
+			if err := q.Updates(s.outcomeUpdate(o, now)).Error; err != nil {
 				return fmt.Errorf("record delivery %d: %w", o.id, err)
 			}
 		}
-		return nil
+		return recordSent(tx, sent, now)
 	})
 }
 
-// outcomeUpdate is the change one outcome makes; guard is false for a
-// success, which is recorded whoever holds the claim now.
-func (s *Service) outcomeUpdate(o outcome, now time.Time) (map[string]any, bool) {
+// recordSent marks deliveries sent with each one's reply from the server,
+// whoever holds the claim now (a success is never lost). UPDATE … FROM
+// (VALUES …) works on PostgreSQL and SQLite alike; the casts give
+// PostgreSQL the types of the parameters.
+func recordSent(tx *gorm.DB, sent []outcome, now time.Time) error {
+	if len(sent) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(`UPDATE deliveries SET status = ?, sent_at = ?, smtp_code = v.column2, smtp_reply = v.column3, claimed_by = '', updated_at = ?
+FROM (VALUES `)
+	args := make([]any, 0, 6+3*len(sent))
+	args = append(args, Sent, now, now)
+	for i, o := range sent {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS TEXT))")
+		args = append(args, o.id, o.result.Code, trimTo(replyText(o.result), 1000))
+	}
+	b.WriteString(") AS v WHERE deliveries.id = v.column1 AND deliveries.status IN (?, ?, ?)")
+	args = append(args, Sending, Queued, Retry)
+	if err := tx.Exec(b.String(), args...).Error; err != nil {
+		return fmt.Errorf("record deliveries sent: %w", err)
+	}
+	return nil
+}
+
+// outcomeUpdate is the change a refusal or a failure to send makes.
+func (s *Service) outcomeUpdate(o outcome, now time.Time) map[string]any {
 	r := o.result
 	reply := trimTo(replyText(r), 1000)
 	switch {
-	case r.Class == mail.Delivered:
-		return map[string]any{"status": Sent, "sent_at": now, "smtp_code": r.Code, "smtp_reply": reply,
-			"claimed_by": "", "updated_at": now}, false
 	case r.Class == mail.Temporary && o.attempts < s.opts.MaxAttempts:
 		return map[string]any{"status": Retry, "next_at": now.Add(backoff(s.opts.RetryBase, o.attempts)), "smtp_code": r.Code,
-			"smtp_reply": reply, "claimed_by": "", "updated_at": now}, true
+			"smtp_reply": reply, "claimed_by": "", "updated_at": now}
 	case o.fallback:
 		return map[string]any{"status": Letter, "channel": ChannelPostal, "email_failure": reply, "smtp_code": r.Code,
-			"smtp_reply": reply, "claimed_by": "", "updated_at": now}, true
+			"smtp_reply": reply, "claimed_by": "", "updated_at": now}
 	}
-	return map[string]any{"status": Failed, "smtp_code": r.Code, "smtp_reply": reply, "claimed_by": "", "updated_at": now}, true
+	return map[string]any{"status": Failed, "smtp_code": r.Code, "smtp_reply": reply, "claimed_by": "", "updated_at": now}
 }
 
 // replyText is the server's reply or the error, as the ledger keeps it.
