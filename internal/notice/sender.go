@@ -34,8 +34,11 @@ func (s *Service) SendSlice(ctx context.Context, campaignID int64, worker string
 		if cp.Status != CampaignSending {
 			return false, nil
 		}
-		if _, err := s.reclaim(ctx, cp.ID); err != nil {
-			return false, err
+		if time.Since(st.reclaimedAt) >= s.opts.Lease/3 {
+			st.reclaimedAt = time.Now()
+			if _, err := s.reclaim(ctx, cp.ID); err != nil {
+				return false, err
+			}
 		}
 		more, err := s.sendChunk(ctx, &cp, st, deadline)
 		if err != nil || !more {
@@ -50,11 +53,11 @@ type sendState struct {
 	worker string
 	// after is the highest delivery id the worker has claimed: the next
 	// claim reads on from there; retriesAt is when it last looked for
-	// retries.
-	after     int64
-	retriesAt time.Time
-	r         *renderer
-	hash      string
+	// retries, reclaimedAt when it last took back lapsed claims.
+	after                  int64
+	retriesAt, reclaimedAt time.Time
+	r                      *renderer
+	hash                   string
 	// permanent counts consecutive permanent failures (a relay that
 	// refuses everything pauses the campaign).
 	permanent int
