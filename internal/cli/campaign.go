@@ -192,7 +192,7 @@ type createFlags struct {
 func (e *env) campaignCreateCmd() *cobra.Command {
 	var f createFlags
 	cmd := &cobra.Command{
-		Use:   "create BREACH --name NAME --content FILE",
+		Use:   "create BREACH --name NAME [--content FILE]",
 		Short: "Create a draft campaign from a template set, with audience filters and the texts of a YAML or JSON file",
 		Long: `Create a draft campaign. The content file gives the campaign's texts per language:
 
