@@ -57,8 +57,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./internal/report/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseDSN$$' -fuzztime $(FUZZTIME) ./internal/mail/
 
-# Benchmarks: the obligation engine, PDF filings and registers, roster parsing.
-# Imports of a million rows need BREACHLINE_TEST_DATABASE_URL for PostgreSQL.
+# Benchmarks: the obligation engine, PDF filings and registers, roster parsing,
+# sending notices. Imports of a million rows, 100,000 notices sent through the
+# workers (against a plain go-mail loop) and the expansion of a 1,000,000-person
+# campaign need BREACHLINE_TEST_DATABASE_URL for PostgreSQL.
 # PostgreSQL benchmarks run when BREACHLINE_TEST_DATABASE_URL is set and are
 # skipped otherwise; each prints its baseline from the same run beside it.
 bench:

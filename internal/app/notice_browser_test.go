@@ -261,8 +261,8 @@ func TestBrowserNoticeCampaign(t *testing.T) {
 			t.Errorf("the ledger does not list %q: %q", name, rows)
 		}
 	}
-	if got := n.smtp.Count(); got != 8 {
-		t.Errorf("the server received %d messages", got)
+	if got := len(noticesReceived(n.smtp)); got != 8 {
+		t.Errorf("the server received %d notices", got)
 	}
 	bothWidths(t, ctx, "notice-deliveries")
 

@@ -34,11 +34,11 @@ func (a *App) wireNotices(context.Context) error {
 	}, keys, notice.Options{
 		BaseURL: a.Cfg.BaseURL, MailFrom: a.Cfg.MailFrom, BounceAddress: a.Cfg.BounceAddress,
 		PerSecond: a.Cfg.NoticePerSecond, PerHour: a.Cfg.NoticePerHour, MaxAttempts: a.Cfg.NoticeMaxAttempts, RetryBase: a.Cfg.NoticeRetryBase,
-		PauseAfter: a.Cfg.NoticePauseAfter, LettersPerFile: a.Cfg.LettersPerFile,
+		PauseAfter: a.Cfg.NoticePauseAfter, Lease: a.Cfg.NoticeLease, LettersPerFile: a.Cfg.LettersPerFile,
 		// A print file holds many letters of a few pages each.
 		RenderLimits:  report.Limits{MaxPages: max(a.Cfg.RenderMaxPages, 12*a.Cfg.LettersPerFile)},
 		RenderTimeout: a.Cfg.RenderTimeout,
-		RegionGroups:  a.Rules.Vocabulary.RegionGroups, Log: a.Log,
+		RegionGroups:  a.Rules.Vocabulary.RegionGroups, Operators: a.Cfg.Operators, Log: a.Log,
 	})
 	if err != nil {
 		return err

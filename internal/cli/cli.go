@@ -67,6 +67,7 @@ func (e *env) commands() []*cobra.Command {
 		e.bounceCmd(),
 		e.auditCmd(),
 		e.purgeCmd(),
+		e.campaignCmd(),
 	}
 }
 

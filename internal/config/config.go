@@ -107,6 +107,11 @@ type Config struct {
 	// NoticePauseAfter pauses a campaign after this many notices in a row
 	// were refused for good (zero: never).
 	NoticePauseAfter int `yaml:"notice_pause_after"`
+	// NoticeLease is how long a worker's claim on a notice it is sending
+	// lasts without renewal; a worker renews it every third of this while
+	// it sends, so a claim lapses only when its worker died, and another
+	// worker then sends the notice again (under the same Message-ID).
+	NoticeLease time.Duration `yaml:"notice_lease"`
 	// BounceAddress, when set, is the base of each notice's own envelope
 	// sender (bounces+n12.345.tag@example.org), so bounces name their notice.
 	BounceAddress string `yaml:"bounce_address"`
@@ -199,6 +204,7 @@ func Defaults() Config {
 		NoticeMaxAttempts:   8,
 		NoticeRetryBase:     30 * time.Second,
 		NoticePauseAfter:    50,
+		NoticeLease:         45 * time.Second,
 		LettersPerFile:      500,
 		// The roster file limits; rosterfile.DefaultLimits has the same.
 		RosterMaxCellBytes:         128 << 10,
@@ -316,6 +322,7 @@ func settings() []setting {
 		{"NOTICE_MAX_ATTEMPTS", false, func(c *Config, v string) error { return parseInt(v, &c.NoticeMaxAttempts) }},
 		{"NOTICE_RETRY_BASE", false, func(c *Config, v string) error { return parseDuration(v, &c.NoticeRetryBase) }},
 		{"NOTICE_PAUSE_AFTER", false, func(c *Config, v string) error { return parseInt(v, &c.NoticePauseAfter) }},
+		{"NOTICE_LEASE", false, func(c *Config, v string) error { return parseDuration(v, &c.NoticeLease) }},
 		{"BOUNCE_ADDRESS", false, str(func(c *Config) *string { return &c.BounceAddress })},
 		{"LETTERS_PER_FILE", false, func(c *Config, v string) error { return parseInt(v, &c.LettersPerFile) }},
 		{"RENDER_TIMEOUT", false, func(c *Config, v string) error { return parseDuration(v, &c.RenderTimeout) }},
@@ -530,6 +537,9 @@ func (c Config) validateNotices() error {
 	}
 	if c.NoticeRetryBase < 10*time.Millisecond || c.NoticeRetryBase > time.Hour {
 		return &Error{Setting: "BREACHLINE_NOTICE_RETRY_BASE", Problem: "want a duration from 10ms to 1h"}
+	}
+	if c.NoticeLease < time.Second || c.NoticeLease > time.Minute {
+		return &Error{Setting: "BREACHLINE_NOTICE_LEASE", Problem: "want a duration from 1s to 1m (a dead worker's notices wait this long before another sends them)"}
 	}
 	if c.LettersPerFile < 1 || c.LettersPerFile > 5000 {
 		return &Error{Setting: "BREACHLINE_LETTERS_PER_FILE", Problem: "want 1 to 5000"}

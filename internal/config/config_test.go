@@ -80,6 +80,7 @@ func TestInvalidNamesTheSetting(t *testing.T) {
 		"BREACHLINE_SHUTDOWN_TIMEOUT=soon":      "BREACHLINE_SHUTDOWN_TIMEOUT",
 		"BREACHLINE_LOG_LEVEL=loud":             "BREACHLINE_LOG_LEVEL",
 		"BREACHLINE_DATABASE_URL_FILE=/nope/no": "BREACHLINE_DATABASE_URL_FILE",
+		"BREACHLINE_NOTICE_LEASE=1h":            "BREACHLINE_NOTICE_LEASE",
 	}
 	for env, want := range cases {
 		_, err := Load("", []string{env})

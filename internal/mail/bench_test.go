@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	gomail "github.com/wneessen/go-mail"
-
 	bmail "github.com/breachline/breachline/internal/mail"
 	"github.com/breachline/breachline/internal/mail/mailtest"
 )
@@ -127,16 +125,6 @@ func notices(n int) []*bmail.Message {
 	return msgs
 }
 
-// batches feeds msgs in slices of benchBatch to whoever reads the channel.
-func batches(msgs []*bmail.Message) <-chan []*bmail.Message {
-	ch := make(chan []*bmail.Message, len(msgs)/benchBatch+1)
-	for i := 0; i < len(msgs); i += benchBatch {
-		ch <- msgs[i:min(i+benchBatch, len(msgs))]
-	}
-	close(ch)
-	return ch
-}
-
 // sendPooled sends msgs through a new Pool from benchConns goroutines and
 // returns the time taken, dialling included.
 func sendPooled(b *testing.B, srv *mailtest.Server, msgs []*bmail.Message, d *bmail.DKIM) time.Duration {
@@ -146,7 +134,7 @@ func sendPooled(b *testing.B, srv *mailtest.Server, msgs []*bmail.Message, d *bm
 	}
 	defer p.Close()
 	start := time.Now()
-	work := batches(msgs)
+	work := mailtest.Batches(msgs, benchBatch)
 	var wg sync.WaitGroup
 	for range benchConns {
 		wg.Go(func() {
@@ -164,61 +152,12 @@ func sendPooled(b *testing.B, srv *mailtest.Server, msgs []*bmail.Message, d *bm
 	return time.Since(start)
 }
 
-// sendPlain sends the same messages with go-mail alone: one Client per
-// goroutine, dialled once, a Msg built and sent per message.
+// sendPlain sends the same messages with go-mail alone over the same
+// number of connections (mailtest.SendPlain).
 func sendPlain(b *testing.B, srv *mailtest.Server, msgs []*bmail.Message) time.Duration {
-	host, port := splitAddr(b, srv.Addr)
-	start := time.Now()
-	work := batches(msgs)
-	var wg sync.WaitGroup
-	for range benchConns {
-		wg.Go(func() {
-			c, err := gomail.NewClient(host, gomail.WithPort(port), gomail.WithTimeout(30*time.Second),
-				gomail.WithTLSPolicy(gomail.TLSOpportunistic), gomail.WithoutNoop())
-			if err == nil {
-				err = c.DialWithContext(context.Background())
-			}
-			if err != nil {
-				b.Errorf("go-mail dial: %v", err)
-				return
-			}
-			defer c.Close()
-			for batch := range work {
-				for _, m := range batch {
-					if err := c.Send(plainMsg(m)); err != nil {
-						b.Errorf("go-mail: %v", err)
-						return
-					}
-				}
-			}
-		})
+	took, err := mailtest.SendPlain(srv.Addr, from, msgs, benchConns, benchBatch)
+	if err != nil {
+		b.Error(err)
 	}
-	wg.Wait()
-	return time.Since(start)
-}
-
-// plainMsg builds the message as a go-mail user would, with the same
-// headers and parts as the pool sends.
-func plainMsg(m *bmail.Message) *gomail.Msg {
-	g := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
-	g.From(from)
-	g.EnvelopeFrom(m.EnvelopeFrom)
-	g.AddToFormat(m.ToName, m.To)
-	g.Subject(m.Subject)
-	g.SetMessageIDWithValue(m.ID)
-	g.SetDateWithValue(m.Date)
-	g.SetUserAgent("Breachline")
-	g.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
-	g.SetBodyString(gomail.TypeTextPlain, m.Text)
-	g.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
-	return g
-}
-
-func splitAddr(b *testing.B, addr string) (string, int) {
-	host, port, ok := strings.Cut(addr, ":")
-	var n int
-	if _, err := fmt.Sscan(port, &n); !ok || err != nil {
-		b.Fatalf("address %q", addr)
-	}
-	return host, n
+	return took
 }

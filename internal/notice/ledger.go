@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -21,24 +22,35 @@ type claimed struct {
 	Attempts  int
 }
 
-// claim takes up to n deliveries of a campaign that are due to be sent
-// (queued, or a retry whose time has come), marking them sending by worker
-// and counting the attempt. On PostgreSQL other workers skip the rows one
-// holds (FOR UPDATE SKIP LOCKED), so several processes share a campaign
-// without sending anything twice; SQLite has one writer.
-func (s *Service) claim(ctx context.Context, campaignID int64, worker string, n int) ([]claimed, error) {
+// claim takes up to n deliveries of a campaign in a state to be sent,
+// marking them sending by worker and counting the attempt: queued ones, or
+// retries whose time has come. On PostgreSQL other workers skip the rows
+// one holds (FOR UPDATE SKIP LOCKED), so several processes share a
+// campaign without sending anything twice; SQLite has one writer.
+//
+// Only deliveries with an id above after are taken. Each claim is one
+// range of the (campaign, status, id) index read in id order from after:
+// a worker passes the last id it claimed, so that a claim costs the same
+// at the end of a campaign as at its start. (With both states in one
+// condition PostgreSQL sorted the whole queue, or walked every delivery
+// already sent, for each chunk.)
+func (s *Service) claim(ctx context.Context, campaignID int64, worker string, n int, status string, after int64) ([]claimed, error) {
 	now := s.now()
 	lock := ""
 	if s.db.Dialect == db.Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
+	due, args := "", []any{Sending, now, worker, now, campaignID, status, after}
+	if status == Retry {
+		due = " AND next_at <= ?"
+		args = append(args, now)
+	}
 	q := `UPDATE deliveries SET status = ?, claimed_at = ?, claimed_by = ?, attempts = attempts + 1, updated_at = ?
-WHERE id IN (SELECT id FROM deliveries WHERE campaign_id = ? AND (status = ? OR (status = ? AND next_at <= ?))
+WHERE id IN (SELECT id FROM deliveries WHERE campaign_id = ? AND status = ? AND id > ?` + due + `
              ORDER BY id LIMIT ?` + lock + `)
 RETURNING id, person_id, language, message_id, attempts`
 	var out []claimed
-	err := s.db.Gorm.WithContext(ctx).Raw(q, Sending, now, worker, now, campaignID, Queued, Retry, now, n).Scan(&out).Error
-	if err != nil {
+	if err := s.db.Gorm.WithContext(ctx).Raw(q, append(args, n)...).Scan(&out).Error; err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
 	return out, nil
@@ -79,42 +91,74 @@ type outcome struct {
 // later (backing off) until the attempts run out; a permanent one is
 // failed, or a letter when the person has a postal address. Only the
 // worker's own claims are changed, except that a success is always kept.
+// The successes, nearly every outcome, are written by one statement.
 func (s *Service) record(ctx context.Context, worker string, outs []outcome) error {
 	now := s.now()
-	return s.db.Tx(context.WithoutCancel(ctx), func(tx *gorm.DB) error {
-		for _, o := range outs {
-			set, guard := s.outcomeUpdate(o, now)
-			q := tx.Model(&Delivery{}).Where("id = ?", o.id)
-			if guard {
-				q = q.Where("status = ? AND claimed_by = ?", Sending, worker)
-			} else {
-				q = q.Where("status IN ?", []string{Sending, Queued, Retry})
-			}
-			if err := q.Updates(set).Error; err != nil {
+	ctx = context.WithoutCancel(ctx)
+	var sent, refused []outcome
+	for _, o := range outs {
+		if o.result.Class == mail.Delivered {
+			sent = append(sent, o)
+		} else {
+			refused = append(refused, o)
+		}
+	}
+	if len(refused) == 0 {
+		// One statement needs no transaction of its own.
+		return recordSent(s.db.Gorm.WithContext(ctx), sent, now)
+	}
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		for _, o := range refused {
+			q := tx.Model(&Delivery{}).Where("id = ? AND status = ? AND claimed_by = ?", o.id, Sending, worker)
+			if err := q.Updates(s.outcomeUpdate(o, now)).Error; err != nil {
 				return fmt.Errorf("record delivery %d: %w", o.id, err)
 			}
 		}
-		return nil
+		return recordSent(tx, sent, now)
 	})
 }
 
-// outcomeUpdate is the change one outcome makes; guard is false for a
-// success, which is recorded whoever holds the claim now.
-func (s *Service) outcomeUpdate(o outcome, now time.Time) (map[string]any, bool) {
+// recordSent marks deliveries sent with each one's reply from the server,
+// whoever holds the claim now (a success is never lost). UPDATE … FROM
+// (VALUES …) works on PostgreSQL and SQLite alike; the casts give
+// PostgreSQL the types of the parameters.
+func recordSent(tx *gorm.DB, sent []outcome, now time.Time) error {
+	if len(sent) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(`UPDATE deliveries SET status = ?, sent_at = ?, smtp_code = v.column2, smtp_reply = v.column3, claimed_by = '', updated_at = ?
+FROM (VALUES `)
+	args := make([]any, 0, 6+3*len(sent))
+	args = append(args, Sent, now, now)
+	for i, o := range sent {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS TEXT))")
+		args = append(args, o.id, o.result.Code, trimTo(replyText(o.result), 1000))
+	}
+	b.WriteString(") AS v WHERE deliveries.id = v.column1 AND deliveries.status IN (?, ?, ?)")
+	args = append(args, Sending, Queued, Retry)
+	if err := tx.Exec(b.String(), args...).Error; err != nil {
+		return fmt.Errorf("record deliveries sent: %w", err)
+	}
+	return nil
+}
+
+// outcomeUpdate is the change a refusal or a failure to send makes.
+func (s *Service) outcomeUpdate(o outcome, now time.Time) map[string]any {
 	r := o.result
 	reply := trimTo(replyText(r), 1000)
 	switch {
-	case r.Class == mail.Delivered:
-		return map[string]any{"status": Sent, "sent_at": now, "smtp_code": r.Code, "smtp_reply": reply,
-			"claimed_by": "", "updated_at": now}, false
 	case r.Class == mail.Temporary && o.attempts < s.opts.MaxAttempts:
 		return map[string]any{"status": Retry, "next_at": now.Add(backoff(s.opts.RetryBase, o.attempts)), "smtp_code": r.Code,
-			"smtp_reply": reply, "claimed_by": "", "updated_at": now}, true
+			"smtp_reply": reply, "claimed_by": "", "updated_at": now}
 	case o.fallback:
 		return map[string]any{"status": Letter, "channel": ChannelPostal, "email_failure": reply, "smtp_code": r.Code,
-			"smtp_reply": reply, "claimed_by": "", "updated_at": now}, true
+			"smtp_reply": reply, "claimed_by": "", "updated_at": now}
 	}
-	return map[string]any{"status": Failed, "smtp_code": r.Code, "smtp_reply": reply, "claimed_by": "", "updated_at": now}, true
+	return map[string]any{"status": Failed, "smtp_code": r.Code, "smtp_reply": reply, "claimed_by": "", "updated_at": now}
 }
 
 // replyText is the server's reply or the error, as the ledger keeps it.

@@ -34,8 +34,11 @@ func (s *Service) SendSlice(ctx context.Context, campaignID int64, worker string
 		if cp.Status != CampaignSending {
 			return false, nil
 		}
-		if _, err := s.reclaim(ctx, cp.ID); err != nil {
-			return false, err
+		if time.Since(st.reclaimedAt) >= s.opts.Lease/3 {
+			st.reclaimedAt = time.Now()
+			if _, err := s.reclaim(ctx, cp.ID); err != nil {
+				return false, err
+			}
 		}
 		more, err := s.sendChunk(ctx, &cp, st, deadline)
 		if err != nil || !more {
@@ -48,8 +51,13 @@ func (s *Service) SendSlice(ctx context.Context, campaignID int64, worker string
 // sendState is what a worker remembers between chunks.
 type sendState struct {
 	worker string
-	r      *renderer
-	hash   string
+	// after is the highest delivery id the worker has claimed: the next
+	// claim reads on from there; retriesAt is when it last looked for
+	// retries, reclaimedAt when it last took back lapsed claims.
+	after                  int64
+	retriesAt, reclaimedAt time.Time
+	r                      *renderer
+	hash                   string
 	// permanent counts consecutive permanent failures (a relay that
 	// refuses everything pauses the campaign).
 	permanent int
@@ -65,7 +73,7 @@ func (s *Service) sendChunk(ctx context.Context, cp *Campaign, st *sendState, de
 		sleep(ctx, min(wait, time.Until(deadline)))
 		return true, nil
 	}
-	claims, err := s.claim(ctx, cp.ID, st.worker, grant.n)
+	claims, err := s.claimNext(ctx, cp.ID, st, grant.n)
 	if err != nil {
 		return false, err
 	}
@@ -87,6 +95,40 @@ func (s *Service) sendChunk(ctx context.Context, cp *Campaign, st *sendState, de
 		return false, err
 	}
 	return true, s.watchFailures(ctx, cp, st, outs)
+}
+
+// claimNext claims up to n deliveries: retries whose time has come (looked
+// for at most once a second), then queued ones after the last this worker
+// claimed, then, past the end of the queue, queued ones behind it (notices
+// put back in the queue, a dead worker's).
+func (s *Service) claimNext(ctx context.Context, campaignID int64, st *sendState, n int) ([]claimed, error) {
+	var claims []claimed
+	take := func(status string, after int64) error {
+		if len(claims) >= n {
+			return nil
+		}
+		more, err := s.claim(ctx, campaignID, st.worker, n-len(claims), status, after)
+		claims = append(claims, more...)
+		for _, c := range more {
+			if status == Queued {
+				st.after = max(st.after, c.ID)
+			}
+		}
+		return err
+	}
+	var err error
+	if time.Since(st.retriesAt) >= time.Second {
+		st.retriesAt = time.Now()
+		err = take(Retry, 0)
+	}
+	from := st.after
+	if err == nil {
+		err = take(Queued, from)
+	}
+	if err == nil && from > 0 && len(claims) < n {
+		err = take(Queued, 0)
+	}
+	return claims, err
 }
 
 // ensureRenderer parses the campaign once per worker (again if its

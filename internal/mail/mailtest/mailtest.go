@@ -42,6 +42,11 @@ type Options struct {
 	// Discard keeps no accepted message, only their number (Count): a
 	// sink for benchmarks.
 	Discard bool
+	// Delay, when set, is how long the server waits after the end of every
+	// message before accepting it (a slow relay). A client that goes away
+	// meanwhile still has its message recorded, as a real server that had
+	// the whole message would deliver it.
+	Delay time.Duration
 }
 
 // Server is a running in-process SMTP server.
@@ -281,6 +286,11 @@ func (x *session) Data(r io.Reader) error {
 	}
 	if st := x.srv.atData(x.cur.To); st != nil {
 		if err := x.act(st); err != nil {
+			return err
+		}
+	}
+	if d := x.srv.opts.Delay; d > 0 {
+		if err := x.act(&step{delay: d}); err != nil {
 			return err
 		}
 	}

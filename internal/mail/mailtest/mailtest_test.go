@@ -68,3 +68,36 @@ func TestDiscardCountsOnly(t *testing.T) {
 		t.Fatalf("count %d, kept %d, connections %d", srv.Count(), len(srv.Messages()), srv.Connections())
 	}
 }
+
+// TestDelaySlowsEveryMessage: a slow relay answers each message after the
+// delay, and keeps a message whose sender gave up waiting.
+func TestDelaySlowsEveryMessage(t *testing.T) {
+	srv := mailtest.Start(t, mailtest.Options{Delay: 150 * time.Millisecond})
+	p, err := mail.NewPool(mail.PoolOptions{SMTPOptions: mail.SMTPOptions{URL: srv.URL(), From: "a@breachline.test", Timeout: 5 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	start := time.Now()
+	msgs := []*mail.Message{{To: "a@example.org", Subject: "s", Text: "t"}, {To: "b@example.org", Subject: "s", Text: "t"}}
+	for _, r := range p.Send(context.Background(), msgs) {
+		if r.Class != mail.Delivered {
+			t.Fatalf("%+v", r)
+		}
+	}
+	if took := time.Since(start); took < 300*time.Millisecond {
+		t.Fatalf("two messages took %v with a 150ms delay each", took)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 75*time.Millisecond)
+	defer cancel()
+	if r := p.Send(ctx, []*mail.Message{{To: "c@example.org", Subject: "s", Text: "t"}})[0]; r.Class == mail.Delivered {
+		t.Fatalf("a message answered after the sender's deadline was reported delivered: %+v", r)
+	}
+	deadline := time.Now().Add(time.Second)
+	for len(srv.To("c@example.org")) == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if len(srv.To("c@example.org")) != 1 {
+		t.Fatal("the server did not keep the message its sender gave up on")
+	}
+}
