@@ -296,6 +296,11 @@ func (a *App) RunWorkers(ctx context.Context) error {
 	} else if n > 0 {
 		a.Log.Info("imports interrupted by the last stop queued again", slog.Int("imports", n))
 	}
+	// Campaigns a dead worker left move at once, without waiting for the
+	// job queue to elect the process that schedules the periodic sweep.
+	if err := a.Notices.Sweep(ctx); err != nil {
+		a.Log.Warn("notice sweep at start", slog.String("error", err.Error()))
+	}
 	c, err := a.jobClient(a.Cfg.Workers)
 	if err != nil {
 		return err
