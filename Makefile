@@ -39,7 +39,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzRender$$' -fuzztime $(FUZZTIME) ./internal/report/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseDSN$$' -fuzztime $(FUZZTIME) ./internal/mail/
 
-# Benchmarks: the obligation engine, PDF filings and registers, roster parsing.
+# Benchmarks: the obligation engine, PDF filings and registers, roster parsing,
+# page latency on SQLite while a 200,000-row import runs.
 # Imports of a million rows need BREACHLINE_TEST_DATABASE_URL for PostgreSQL.
 # PostgreSQL benchmarks run when BREACHLINE_TEST_DATABASE_URL is set and are
 # skipped otherwise; each prints its baseline from the same run beside it.

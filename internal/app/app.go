@@ -241,6 +241,7 @@ func (a *App) Router() (*web.Server, error) {
 	srv, err := web.New(web.Options{
 		Sessions: a.Auth, Ready: a, Logger: a.Log, BodyLimit: a.Cfg.BodyLimit, UploadLimit: a.Cfg.UploadLimit,
 		SecureCookies: strings.HasPrefix(a.Cfg.BaseURL, "https://"), TrustedProxies: a.Cfg.TrustedProxies, Version: Version,
+		ReadWriteWait: a.Cfg.ReadWriteWait,
 	})
 	if err != nil {
 		return nil, err

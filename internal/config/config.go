@@ -129,6 +129,8 @@ type Config struct {
 	// RosterMaxXLSXRatio bounds how many times its compressed size a part
 	// of a roster workbook may expand to (zip bombs).
 	RosterMaxXLSXRatio int `yaml:"roster_max_xlsx_ratio"`
+	// Limits are the other bounds on requests and their work (limits.go).
+	Limits `yaml:",inline"`
 }
 
 // Closure is a one-off closure of a holiday calendar.
@@ -188,6 +190,7 @@ func Defaults() Config {
 		RosterMaxRowBytes:          1 << 20,
 		RosterMaxXLSXExpandedBytes: 512 << 20,
 		RosterMaxXLSXRatio:         100,
+		Limits:                     DefaultLimits(),
 	}
 }
 
@@ -243,7 +246,7 @@ func settings() []setting {
 	str := func(f func(*Config) *string) func(*Config, string) error {
 		return func(c *Config, v string) error { *f(c) = v; return nil }
 	}
-	return []setting{
+	return append([]setting{
 		{"LISTEN", false, str(func(c *Config) *string { return &c.Listen })},
 		{"DATA_DIR", false, str(func(c *Config) *string { return &c.DataDir })},
 		{"DATABASE_URL", true, str(func(c *Config) *string { return &c.DatabaseURL })},
@@ -308,7 +311,7 @@ func settings() []setting {
 			c.Workers = n
 			return err
 		}},
-	}
+	}, limitSettings()...)
 }
 
 func parseInt64(v string, dst *int64) error {
@@ -402,6 +405,9 @@ func (c Config) Validate() error {
 		return &Error{Setting: "BREACHLINE_SMTP_TIMEOUT", Problem: "want a duration from 100ms to 10m"}
 	}
 	if err := c.validateDKIM(); err != nil {
+		return err
+	}
+	if err := c.validateLimits(); err != nil {
 		return err
 	}
 	return c.validateRest()

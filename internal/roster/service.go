@@ -136,9 +136,8 @@ func Queue(ctx context.Context, tx *gorm.DB, p *auth.Principal, breachID int64, 
 }
 
 // GetImport returns an import, saying why when it is stalled. One running
-// in this process is answered from memory, with live progress and without
-// waiting for the database (on SQLite the import's transaction holds the
-// only connection).
+// in this process is answered from memory, with live progress (on SQLite
+// the import's transaction cannot write its progress to the database).
 func (s *Service) GetImport(ctx context.Context, p *auth.Principal, id int64) (Import, error) {
 	if v, ok := s.live.Load(id); ok {
 		lp := v.(liveProgress)
@@ -280,7 +279,7 @@ func (s *Service) RescueImports(ctx context.Context) (int, error) {
 // running import at start is one its last process was running); uploads
 // of the command line, which have no stored file, are left alone.
 func (s *Service) RecoverInterrupted(ctx context.Context) (int, error) {
-	if !s.DB.SingleConnection() {
+	if !s.DB.SingleWriter() {
 		return 0, nil
 	}
 	var left []Import
@@ -348,11 +347,11 @@ func (s *Service) orgOf(ctx context.Context, breachID int64) (int64, error) {
 }
 
 // persistProgress writes progress to the imports row about once a second
-// where another connection can (PostgreSQL); SQLite's one connection is
+// where another connection can write (PostgreSQL); SQLite's one writer is
 // held by the import's transaction, so progress there is only kept in
 // memory.
 func (s *Service) persistProgress(ctx context.Context, id int64, pr Progress, last time.Time) time.Time {
-	if s.DB.SingleConnection() || time.Since(last) < time.Second {
+	if s.DB.SingleWriter() || time.Since(last) < time.Second {
 		return last
 	}
 	now := time.Now().UTC()

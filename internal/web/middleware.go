@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/errs"
 )
 
@@ -165,6 +166,16 @@ func credentialError(err error) error {
 		return errs.ErrUnauthorized
 	}
 	return err
+}
+
+// boundReadWrites bounds the wait of a safe request's writes for the
+// database's writer (db.WithWriteWait), so that a page that reads never
+// queues behind an import.
+func (s *Server) boundReadWrites(c *gin.Context) {
+	if s.opts.ReadWriteWait > 0 && safeMethod(c.Request.Method) {
+		c.Request = c.Request.WithContext(db.WithWriteWait(c.Request.Context(), s.opts.ReadWriteWait))
+	}
+	c.Next()
 }
 
 func safeMethod(m string) bool {
