@@ -32,12 +32,15 @@ type Import struct {
 	Error      string        `json:"error,omitempty"`
 	Options    ImportOptions `gorm:"serializer:json" json:"options"`
 	FilePath   string        `json:"-"`
-	Rejects    string        `json:"-"`
-	CreatedBy  *int64        `json:"created_by,omitempty"`
-	CreatedAt  time.Time     `json:"created_at"`
-	StartedAt  *time.Time    `json:"started_at,omitempty"`
-	ProgressAt *time.Time    `json:"progress_at,omitempty"`
-	FinishedAt *time.Time    `json:"finished_at,omitempty"`
+	// UploadID is the stored upload the import reads (UploadStore); an
+	// import of the command line reads its file itself and has none.
+	UploadID   *int64     `json:"-"`
+	Rejects    string     `json:"-"`
+	CreatedBy  *int64     `json:"created_by,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	StartedAt  *time.Time `json:"started_at,omitempty"`
+	ProgressAt *time.Time `json:"progress_at,omitempty"`
+	FinishedAt *time.Time `json:"finished_at,omitempty"`
 	// ClaimedBy names the worker running the import, which holds it until
 	// LeaseUntil and renews the lease while it reads; Restarts counts the
 	// times a worker died with it and it was queued again.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"os"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -62,7 +61,7 @@ func (h *handlers) upload(c *gin.Context) {
 	}
 	imp, err := h.d.Roster.StartImport(ctx, p, web.RequestID(c), id, up)
 	if err != nil {
-		os.Remove(up.Path)
+		h.d.Uploads.Discard(ctx, up)
 		web.Fail(c, err)
 		return
 	}
