@@ -174,7 +174,7 @@ func (im *Importer) holdLease(ctx context.Context, id int64, owner string) (stop
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(importLease / 3)
+		t := time.NewTicker(importLease / 4)
 		defer t.Stop()
 		for {
 			select {
