@@ -10,8 +10,9 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/breachline/breachline/internal/plaintext"
 )
 
 // Event is one VEVENT: a deadline at an instant.
@@ -128,11 +129,11 @@ func Duration(d time.Duration) string {
 
 // Text escapes a TEXT value: backslash, semicolon, comma and line breaks.
 // Characters that would change how a calendar shows the text around the
-// value are left out: control characters (RFC 5545 forbids them in TEXT)
-// and bidirectional embeddings, overrides, isolates and marks.
+// value are left out (plaintext.Text): control characters, which RFC 5545
+// forbids in TEXT, and bidirectional embeddings, overrides and isolates.
 func Text(s string) string {
 	var b strings.Builder
-	for _, r := range s {
+	for _, r := range plaintext.Text(s) {
 		switch r {
 		case '\\':
 			b.WriteString(`\\`)
@@ -140,22 +141,13 @@ func Text(s string) string {
 			b.WriteString(`\;`)
 		case ',':
 			b.WriteString(`\,`)
-		case '\n', 0x2028, 0x2029:
+		case '\n':
 			b.WriteString(`\n`)
-		case '\r':
 		default:
-			if r != '\t' && unicode.IsControl(r) || bidiFormat(r) {
-				continue
-			}
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
-}
-
-// bidiFormat reports whether r is a bidirectional formatting character.
-func bidiFormat(r rune) bool {
-	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 || r == 0x200E || r == 0x200F || r == 0x061C
 }
 
 // lineWriter writes content lines ending in CRLF, folded at 75 octets

@@ -7,6 +7,7 @@
 package hostiletest
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -97,17 +98,21 @@ func FormulaSafe(cell string) bool {
 	return true
 }
 
-// HeaderSafe reports whether an e-mail header value (as sent, before
-// decoding) is one line: no carriage return or line feed but a folding
-// one followed by a space or tab.
-func HeaderSafe(raw string) bool {
-	lines := strings.Split(strings.ReplaceAll(raw, "\r\n", "\n"), "\n")
-	for i, l := range lines {
-		if strings.ContainsRune(l, '\r') {
+// HeaderSafe reports whether a message's header block (as sent, before
+// decoding) is made of header fields and their folded continuations only:
+// no carriage return but in CRLF, and no line that is neither a field
+// ("Name: value") nor a continuation (starting with a space or a tab).
+func HeaderSafe(block string) bool {
+	for _, l := range strings.Split(strings.ReplaceAll(block, "\r\n", "\n"), "\n") {
+		switch {
+		case strings.ContainsRune(l, '\r'):
 			return false
-		}
-		if i > 0 && l != "" && l[0] != ' ' && l[0] != '\t' {
-			return false
+		case l == "" || l[0] == ' ' || l[0] == '\t':
+		default:
+			name, _, ok := strings.Cut(l, ":")
+			if !ok || name == "" || strings.ContainsFunc(name, func(r rune) bool { return r <= ' ' || r > '~' }) {
+				return false
+			}
 		}
 	}
 	return true
@@ -126,4 +131,19 @@ func PlainSafe(text string) bool {
 		}
 	}
 	return true
+}
+
+// Offending quotes the first thing that makes text fail PlainSafe, with
+// what comes around it, for a test's message.
+func Offending(text string) string {
+	if !utf8.ValidString(text) {
+		return "invalid UTF-8"
+	}
+	for i, r := range text {
+		if r != '\r' && Control(r) || Bidi(r) {
+			from, to := max(0, i-20), min(len(text), i+20)
+			return fmt.Sprintf("%U in %q", r, text[from:to])
+		}
+	}
+	return "nothing"
 }
