@@ -112,8 +112,8 @@ func addDuty(t *testing.T, e *apptest.Env, orgID, breachID int64, due time.Time)
 	now := time.Now().UTC()
 	err := e.App.DB.Gorm.Exec(`INSERT INTO obligations (breach_id, organization_id, rule_key, rule_id, rule_version, jurisdiction, recipient,
 		required, due_at, citation, rule_status, status, evaluated_at, created_at, updated_at)
-		VALUES (?, ?, 'TEST-DUTY', 'TEST-DUTY', '1', 'EU', '{"kind":"regulator","name":"Lead supervisory authority"}',
-		?, ?, 'Test citation', 'verified', 'pending', ?, ?, ?)`, breachID, orgID, true, due, now, now, now).Error
+		VALUES (?, ?, ?, 'TEST-DUTY', '1', 'EU', '{"kind":"regulator","name":"Lead supervisory authority"}',
+		?, ?, 'Test citation', 'verified', 'pending', ?, ?, ?)`, breachID, orgID, fmt.Sprintf("TEST-DUTY-%d", due.UnixNano()), true, due, now, now, now).Error
 	if err != nil {
 		t.Fatal(err)
 	}

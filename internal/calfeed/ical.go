@@ -34,8 +34,10 @@ type Event struct {
 
 // Calendar is a whole feed.
 type Calendar struct {
-	Name   string
-	Events []Event
+	Name string
+	// Description, when set, says what the feed holds (X-WR-CALDESC).
+	Description string
+	Events      []Event
 }
 
 // Write renders cal as an iCalendar stream; stamp is the DTSTAMP of every
@@ -48,6 +50,9 @@ func Write(w io.Writer, cal Calendar, stamp time.Time) error {
 	lw.line("CALSCALE:GREGORIAN")
 	lw.line("METHOD:PUBLISH")
 	lw.prop("X-WR-CALNAME", Text(cal.Name))
+	if cal.Description != "" {
+		lw.prop("X-WR-CALDESC", Text(cal.Description))
+	}
 	lw.line("REFRESH-INTERVAL;VALUE=DURATION:PT1H")
 	lw.line("X-PUBLISHED-TTL:PT1H")
 	for _, e := range cal.Events {

@@ -3,6 +3,7 @@ package obligation
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -231,19 +232,23 @@ func (s *Service) DueBetween(ctx context.Context, from, to time.Time) ([]Deadlin
 	return s.withBreaches(ctx, list)
 }
 
-// Dated lists every dated obligation of the organizations (whatever its
-// status), soonest first, with its breach, organization and how many
-// changes its history holds: a calendar feed's events.
-func (s *Service) Dated(ctx context.Context, orgIDs []int64) ([]Deadline, error) {
+// Dated lists the dated obligations of the organizations (whatever their
+// status), soonest first, with their breach, organization and how many
+// changes their history holds: a calendar feed's events. With a limit,
+// only the limit due latest (the upcoming ones, then the recent past).
+func (s *Service) Dated(ctx context.Context, orgIDs []int64, limit int) ([]Deadline, error) {
 	if len(orgIDs) == 0 {
 		return nil, nil
 	}
 	var list []Obligation
-	err := s.db.WithContext(ctx).Where("organization_id IN ? AND due_at IS NOT NULL", orgIDs).
-		Order("due_at, id").Find(&list).Error
-	if err != nil {
+	q := s.db.WithContext(ctx).Where("organization_id IN ? AND due_at IS NOT NULL", orgIDs).Order("due_at DESC, id DESC")
+	if limit > 0 {
+		q = q.Limit(limit)
+	}
+	if err := q.Find(&list).Error; err != nil {
 		return nil, fmt.Errorf("dated obligations: %w", err)
 	}
+	slices.Reverse(list)
 	out, err := s.withBreaches(ctx, list)
 	if err != nil {
 		return nil, err

@@ -64,7 +64,10 @@ type Importer struct {
 	// Limits bound the cells, rows and workbooks of the files read; zero
 	// fields take rosterfile's defaults.
 	Limits rosterfile.Limits
-	Log    *slog.Logger
+	// MaxRows bounds the rows of one file, accepted and rejected together
+	// (zero: no bound): a larger file is refused whole.
+	MaxRows int64
+	Log     *slog.Logger
 	// plainInsert makes SQLite imports store their rows with plain INSERT
 	// statements, the fallback of the JSONB batches (for tests).
 	plainInsert bool

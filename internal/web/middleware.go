@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -92,7 +93,7 @@ func LimitBodies(n, upload int64) gin.HandlerFunc {
 			n = upload
 		}
 		if c.Request.ContentLength > n {
-			Fail(c, errTooLarge)
+			Fail(c, &http.MaxBytesError{Limit: n})
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
@@ -166,6 +167,44 @@ func credentialError(err error) error {
 		return errs.ErrUnauthorized
 	}
 	return err
+}
+
+// limitQuery keeps a request's query within its limits (each refusal
+// names the parameter and the setting), refuses text that is not UTF-8
+// (PostgreSQL cannot store or search it), and hands the JSON limits to
+// Decode.
+func (s *Server) limitQuery(c *gin.Context) {
+	c.Set(jsonLimitsKey, jsonLimits{depth: s.opts.JSONMaxDepth, items: s.opts.JSONMaxItems})
+	q := c.Request.URL.Query()
+	n := 0
+	for name, vals := range q {
+		n += len(vals)
+		for _, v := range vals {
+			switch {
+			case s.opts.QueryMaxBytes > 0 && (len(v) > s.opts.QueryMaxBytes || len(name) > s.opts.QueryMaxBytes):
+				s.fail(c, &errs.Limit{Message: fmt.Sprintf("the query parameter %q is longer than %d bytes; the limit is BREACHLINE_QUERY_MAX_BYTES",
+					shortName(name), s.opts.QueryMaxBytes), Setting: "BREACHLINE_QUERY_MAX_BYTES"})
+				return
+			case !utf8.ValidString(v) || !utf8.ValidString(name):
+				s.fail(c, &errs.Invalid{Message: "text must be UTF-8", Fields: map[string]string{strings.ToValidUTF8(shortName(name), "?"): "not valid UTF-8"}})
+				return
+			}
+		}
+	}
+	if s.opts.QueryMaxParams > 0 && n > s.opts.QueryMaxParams {
+		s.fail(c, &errs.Limit{Message: fmt.Sprintf("the query has %d parameters, more than %d; the limit is BREACHLINE_QUERY_MAX_PARAMS",
+			n, s.opts.QueryMaxParams), Setting: "BREACHLINE_QUERY_MAX_PARAMS"})
+		return
+	}
+	c.Next()
+}
+
+// shortName is a parameter's name short enough to quote.
+func shortName(name string) string {
+	if len(name) > 40 {
+		return name[:40] + "…"
+	}
+	return name
 }
 
 // boundReadWrites bounds the wait of a safe request's writes for the

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -27,6 +28,13 @@ type RosterUploads struct {
 	// Limit caps an upload's size in bytes.
 	Limit int64
 }
+
+// The bounds of an upload's other parts: a mapping file (YAML), and each
+// short field (format, sheet, date order, default country).
+const (
+	maxMappingBytes = 1 << 20
+	maxFieldBytes   = 256
+)
 
 // TokenGuard checks a form upload's CSRF token, which must arrive before
 // the file part, so that nothing is stored for a forged request.
@@ -108,16 +116,26 @@ func (u RosterUploads) readPart(ctx context.Context, part *multipart.Part, up *r
 		return u.storeFile(ctx, part, up)
 	}
 	if name == "mapping" {
-		m, err := roster.ParseMapping(io.LimitReader(part, 1<<20))
+		raw, err := io.ReadAll(io.LimitReader(part, maxMappingBytes+1))
+		if err != nil {
+			return uploadError(err)
+		}
+		if len(raw) > maxMappingBytes {
+			return &errs.Limit{Message: fmt.Sprintf("the mapping file is larger than %d bytes", maxMappingBytes)}
+		}
+		m, err := roster.ParseMapping(bytes.NewReader(raw))
 		if err != nil {
 			return &errs.Invalid{Message: "the mapping file is not valid", Fields: map[string]string{"mapping": err.Error()}}
 		}
 		up.Options.Mapping = m
 		return nil
 	}
-	raw, err := io.ReadAll(io.LimitReader(part, 256))
+	raw, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
 	if err != nil {
 		return uploadError(err)
+	}
+	if len(raw) > maxFieldBytes {
+		return &errs.Invalid{Message: "a form field is too long", Fields: map[string]string{name: fmt.Sprintf("at most %d bytes", maxFieldBytes)}}
 	}
 	v := strings.TrimSpace(string(raw))
 	switch name {
