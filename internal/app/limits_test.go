@@ -63,6 +63,13 @@ func TestLimitsAreSettingsAndNamed(t *testing.T) {
 		t.Errorf("page with a long query: %d", res.Status)
 	}
 
+	// A form field that is not UTF-8 is refused by name.
+	req, _ := http.NewRequest("POST", e.HTTP.URL+"/signin", strings.NewReader("email=%FF%FE&password=x&csrf_token=t"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if res := sendPage(t, req, ""); res.Status != http.StatusBadRequest || !strings.Contains(res.Body, "UTF-8") {
+		t.Errorf("a form not in UTF-8: %d", res.Status)
+	}
+
 	// A roster of more rows than an import may hold is refused whole.
 	startWorkers(t, e)
 	var file strings.Builder

@@ -237,8 +237,9 @@ func (s *Server) rejectNUL(c *gin.Context) {
 	c.Next()
 }
 
-// RejectNULForm refuses a form post with a NUL character in a field,
-// naming the field; it goes after the body limit of the routes it guards.
+// RejectNULForm refuses a form post with a NUL character, or text that is
+// not UTF-8, in a field, naming the field; it goes after the body limit of
+// the routes it guards.
 func (s *Server) RejectNULForm(c *gin.Context) {
 	if c.Request.Method == http.MethodPost && c.ContentType() == "application/x-www-form-urlencoded" {
 		if err := c.Request.ParseForm(); err == nil {
@@ -246,9 +247,25 @@ func (s *Server) RejectNULForm(c *gin.Context) {
 				s.fail(c, &errs.Invalid{Message: "text may not contain NUL characters", Fields: map[string]string{name: "contains a NUL character"}})
 				return
 			}
+			if name, ok := notUTF8(c.Request.PostForm); ok {
+				s.fail(c, &errs.Invalid{Message: "text must be UTF-8", Fields: map[string]string{name: "not valid UTF-8"}})
+				return
+			}
 		}
 	}
 	c.Next()
+}
+
+// notUTF8 names the first parameter whose name or value is not UTF-8.
+func notUTF8(v url.Values) (string, bool) {
+	for k, vals := range v {
+		for _, val := range vals {
+			if !utf8.ValidString(k) || !utf8.ValidString(val) {
+				return strings.ToValidUTF8(shortName(k), "?"), true
+			}
+		}
+	}
+	return "", false
 }
 
 // nulValue names the first parameter whose name or value holds a NUL.
