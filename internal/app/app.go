@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -254,11 +253,13 @@ func (a *App) Router() (*web.Server, error) {
 	srv, err := web.New(web.Options{
 		Sessions: a.Auth, Ready: a, Logger: a.Log, BodyLimit: a.Cfg.BodyLimit, UploadLimit: a.Cfg.UploadLimit,
 		SecureCookies: strings.HasPrefix(a.Cfg.BaseURL, "https://"), TrustedProxies: a.Cfg.TrustedProxies, Version: Version,
+		ReadWriteWait: a.Cfg.ReadWriteWait, QueryMaxBytes: a.Cfg.QueryMaxBytes, QueryMaxParams: a.Cfg.QueryMaxParams,
+		JSONMaxDepth: a.Cfg.JSONMaxDepth, JSONMaxItems: a.Cfg.JSONMaxItems,
 	})
 	if err != nil {
 		return nil, err
 	}
-	uploads := web.RosterUploads{Dir: filepath.Join(a.Cfg.DataDir, "uploads"), Limit: a.Cfg.UploadLimit}
+	uploads := web.RosterUploads{Store: a.Roster.Uploads, Limit: a.Cfg.UploadLimit}
 	api.Register(srv, api.Deps{Auth: a.Auth, Breaches: a.Breaches, Obligations: a.Obligations, Documents: a.Documents,
 		Roster: a.Roster, Feed: a.Feed, Notices: a.Notices, Audit: a.Trail, Uploads: uploads})
 	err = ui.Register(srv, ui.Deps{Auth: a.Auth, Breaches: a.Breaches, Obligations: a.Obligations, Documents: a.Documents,
@@ -308,14 +309,16 @@ func (a *App) RunWorkers(ctx context.Context) error {
 	return jobs.Run(ctx, c, a.Cfg.ShutdownTimeout)
 }
 
-// httpServer is the HTTP server with its limits: a client has 10 s to send
-// its headers (at most 64 kB) and 10 minutes for a body (roster uploads
-// are large), and an idle keep-alive connection is closed after 2 minutes.
-// Responses have no write deadline: exports stream for as long as they
-// take, bounded by the client reading them.
+// httpServer is the HTTP server with its limits (settings): a client has
+// BREACHLINE_HEADER_TIMEOUT (10 s) to send its headers, at most
+// BREACHLINE_HEADER_LIMIT (64 KiB) of them, and BREACHLINE_READ_TIMEOUT
+// (10 minutes) for a whole request (roster uploads are large); an idle
+// keep-alive connection is closed after BREACHLINE_IDLE_TIMEOUT (2
+// minutes). Responses have no write deadline: exports stream for as long
+// as they take, bounded by the client reading them.
 func (a *App) httpServer(h http.Handler) *http.Server {
-	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 10 * time.Minute,
-		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10, ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	return &http.Server{Handler: h, ReadHeaderTimeout: a.Cfg.HeaderTimeout, ReadTimeout: a.Cfg.ReadTimeout,
+		IdleTimeout: a.Cfg.IdleTimeout, MaxHeaderBytes: a.Cfg.HeaderLimit, ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
 }
 
 // Serve runs the HTTP server and, unless withWorkers is false, the job

@@ -24,6 +24,7 @@ func (a *App) wireReminders(context.Context) error {
 	})
 	a.periodic = append(a.periodic, reminder.Periodic())
 	a.Feed = calfeed.NewService(a.DB.Gorm, a.Auth, a.Obligations, a.Cfg.BaseURL, a.Cfg.ReminderLeads)
+	a.Feed.MaxEvents = a.Cfg.CalendarMaxEvents
 	return nil
 }
 

@@ -21,6 +21,7 @@ func (a *App) wireRoster(context.Context) error {
 	im.Limits = rosterfile.Limits{MaxCellBytes: a.Cfg.RosterMaxCellBytes, MaxColumns: a.Cfg.RosterMaxColumns,
 		MaxRowBytes: a.Cfg.RosterMaxRowBytes, MaxExpandedBytes: a.Cfg.RosterMaxXLSXExpandedBytes,
 		MaxCompressionRatio: a.Cfg.RosterMaxXLSXRatio}
+	im.MaxRows = a.Cfg.RosterMaxRows
 	jobs, err := a.InsertOnlyJobs()
 	if err != nil {
 		return fmt.Errorf("roster: %w", err)

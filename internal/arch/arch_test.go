@@ -23,6 +23,7 @@ var owners = map[string]string{
 	"invitations": "auth", "signin_throttle": "auth", "account_links": "auth", "signin_challenges": "auth", "recovery_codes": "auth",
 	"breaches": "breach", "breach_events": "breach", "assessment_answers": "breach", "data_categories": "breach",
 	"affected_people": "roster", "imports": "roster", "import_rejects": "roster", "roster_counts": "roster",
+	"roster_uploads": "roster", "roster_upload_chunks": "roster",
 	"obligations": "obligation", "obligation_history": "obligation", "calendar_closures": "obligation",
 	"documents": "document", "audit_log": "audit", "reminder_sends": "reminder",
 	"notice_templates": "notice", "campaigns": "notice", "deliveries": "notice", "letters": "notice",

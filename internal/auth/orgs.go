@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"gorm.io/gorm"
 
@@ -58,6 +59,9 @@ func (in OrgInput) apply(o *Organization, terms OrgTerms, creating bool) error {
 			f.Add(field, "required")
 		case len(s) > max:
 			f.Add(field, fmt.Sprintf("at most %d characters", max))
+		case field != "address" && strings.ContainsFunc(s, unicode.IsControl):
+			// One line: a line break would end a header or an envelope's line.
+			f.Add(field, "one line, without control characters such as line breaks or tabs")
 		}
 		*dst = s
 	}

@@ -8,11 +8,17 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/errs"
 )
 
 // lastSeenEvery is how often a session's last request is written.
 const lastSeenEvery = time.Minute
+
+// sideWrite is the context of a write that may be skipped (the last use
+// of a session or token, written again by the next request): it does not
+// wait for a busy SQLite writer.
+func sideWrite(ctx context.Context) context.Context { return db.WithWriteWait(ctx, 0) }
 
 // CreateSession signs a user in for at most ttl (the absolute timeout); it
 // returns the cookie value and CSRF token. Each sign-in gets new ones.
@@ -59,7 +65,7 @@ func (s *Service) PrincipalFromSession(ctx context.Context, cookie string) (*Pri
 		return nil, "", errs.ErrUnauthorized
 	}
 	if now.Sub(last) >= lastSeenEvery {
-		s.db.WithContext(ctx).Model(&Session{}).Where("hash = ?", sess.Hash).Update("last_seen_at", now)
+		s.db.WithContext(sideWrite(ctx)).Model(&Session{}).Where("hash = ?", sess.Hash).Update("last_seen_at", now)
 	}
 	p, err := s.Principal(ctx, u, "session", 0)
 	if p != nil {

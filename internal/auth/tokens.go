@@ -210,7 +210,7 @@ func (s *Service) PrincipalFromToken(ctx context.Context, plain string) (*Princi
 		return nil, errs.ErrUnauthorized
 	}
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= lastUseEvery {
-		s.db.WithContext(ctx).Model(&Token{}).Where("id = ?", t.ID).Update("last_used_at", now)
+		s.db.WithContext(sideWrite(ctx)).Model(&Token{}).Where("id = ?", t.ID).Update("last_used_at", now)
 	}
 	p, err := s.Principal(ctx, u, "token", t.ID)
 	if p != nil {

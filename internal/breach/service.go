@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"gorm.io/gorm"
 
@@ -89,6 +90,10 @@ func (in Input) apply(b *Breach, cats map[string]bool, t vocab, creating bool, f
 		*dst = s
 	}
 	text(&b.Title, in.Title, "title", 300, true)
+	if strings.ContainsFunc(b.Title, unicode.IsControl) {
+		// A title is one line: in a subject, a file name, a calendar.
+		f.Add("title", "one line, without control characters such as line breaks or tabs")
+	}
 	text(&b.Description, in.Description, "description", MaxDescription, false)
 	text(&b.Cause, in.Cause, "cause", MaxDescription, false)
 	text(&b.Containment, in.Containment, "containment", MaxDescription, false)

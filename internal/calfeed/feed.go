@@ -31,7 +31,7 @@ type Users interface {
 
 // Duties lists the dated obligations of organizations (obligation.Service).
 type Duties interface {
-	Dated(ctx context.Context, orgIDs []int64) ([]obligation.Deadline, error)
+	Dated(ctx context.Context, orgIDs []int64, limit int) ([]obligation.Deadline, error)
 }
 
 // Service issues feed tokens and renders feeds.
@@ -45,6 +45,9 @@ type Service struct {
 	Leads []time.Duration
 	// Now reads the clock.
 	Now func() time.Time
+	// MaxEvents bounds a feed's events (zero: no bound): the deadlines due
+	// latest are kept, and the feed's description says so.
+	MaxEvents int
 }
 
 // NewService builds the service; users and duties are required.
@@ -123,11 +126,19 @@ func (s *Service) Feed(ctx context.Context, token string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.duties.Dated(ctx, p.OrgIDs())
+	limit := 0
+	if s.MaxEvents > 0 {
+		limit = s.MaxEvents + 1 // one more tells that some were left out
+	}
+	rows, err := s.duties.Dated(ctx, p.OrgIDs(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("calendar feed: %w", err)
 	}
 	cal := Calendar{Name: "Breachline deadlines"}
+	if s.MaxEvents > 0 && len(rows) > s.MaxEvents {
+		rows = rows[1:]
+		cal.Description = fmt.Sprintf("The %d deadlines due latest; earlier ones are left out (BREACHLINE_CALENDAR_MAX_EVENTS).", s.MaxEvents)
+	}
 	for _, r := range rows {
 		cal.Events = append(cal.Events, s.event(r))
 	}

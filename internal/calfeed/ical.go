@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/breachline/breachline/internal/plaintext"
 )
 
 // Event is one VEVENT: a deadline at an instant.
@@ -32,8 +34,10 @@ type Event struct {
 
 // Calendar is a whole feed.
 type Calendar struct {
-	Name   string
-	Events []Event
+	Name string
+	// Description, when set, says what the feed holds (X-WR-CALDESC).
+	Description string
+	Events      []Event
 }
 
 // Write renders cal as an iCalendar stream; stamp is the DTSTAMP of every
@@ -46,6 +50,9 @@ func Write(w io.Writer, cal Calendar, stamp time.Time) error {
 	lw.line("CALSCALE:GREGORIAN")
 	lw.line("METHOD:PUBLISH")
 	lw.prop("X-WR-CALNAME", Text(cal.Name))
+	if cal.Description != "" {
+		lw.prop("X-WR-CALDESC", Text(cal.Description))
+	}
 	lw.line("REFRESH-INTERVAL;VALUE=DURATION:PT1H")
 	lw.line("X-PUBLISHED-TTL:PT1H")
 	for _, e := range cal.Events {
@@ -126,9 +133,12 @@ func Duration(d time.Duration) string {
 }
 
 // Text escapes a TEXT value: backslash, semicolon, comma and line breaks.
+// Characters that would change how a calendar shows the text around the
+// value are left out (plaintext.Text): control characters, which RFC 5545
+// forbids in TEXT, and bidirectional embeddings, overrides and isolates.
 func Text(s string) string {
 	var b strings.Builder
-	for _, r := range s {
+	for _, r := range plaintext.Text(s) {
 		switch r {
 		case '\\':
 			b.WriteString(`\\`)
@@ -138,11 +148,7 @@ func Text(s string) string {
 			b.WriteString(`\,`)
 		case '\n':
 			b.WriteString(`\n`)
-		case '\r':
 		default:
-			if r < 0x20 && r != '\t' || r == 0x7f {
-				continue // control characters are not allowed in TEXT
-			}
 			b.WriteRune(r)
 		}
 	}

@@ -152,6 +152,8 @@ type Config struct {
 	// does not hold).
 	AuditCheckpointEvery time.Duration `yaml:"audit_checkpoint_every"`
 	AuditVerifyEvery     time.Duration `yaml:"audit_verify_every"`
+	// Limits are the other bounds on requests and their work (limits.go).
+	Limits `yaml:",inline"`
 }
 
 // Closure is a one-off closure of a holiday calendar.
@@ -216,6 +218,7 @@ func Defaults() Config {
 		// The audit chain's checkpoints and verification.
 		AuditCheckpointEvery: 24 * time.Hour,
 		AuditVerifyEvery:     time.Hour,
+		Limits:               DefaultLimits(),
 	}
 }
 
@@ -271,7 +274,7 @@ func settings() []setting {
 	str := func(f func(*Config) *string) func(*Config, string) error {
 		return func(c *Config, v string) error { *f(c) = v; return nil }
 	}
-	return []setting{
+	return append([]setting{
 		{"LISTEN", false, str(func(c *Config) *string { return &c.Listen })},
 		{"DATA_DIR", false, str(func(c *Config) *string { return &c.DataDir })},
 		{"DATABASE_URL", true, str(func(c *Config) *string { return &c.DatabaseURL })},
@@ -341,7 +344,7 @@ func settings() []setting {
 			c.Workers = n
 			return err
 		}},
-	}
+	}, limitSettings()...)
 }
 
 func parseInt64(v string, dst *int64) error {
@@ -435,6 +438,9 @@ func (c Config) Validate() error {
 		return &Error{Setting: "BREACHLINE_SMTP_TIMEOUT", Problem: "want a duration from 100ms to 10m"}
 	}
 	if err := c.validateDKIM(); err != nil {
+		return err
+	}
+	if err := c.validateLimits(); err != nil {
 		return err
 	}
 	return c.validateRest()

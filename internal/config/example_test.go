@@ -25,11 +25,26 @@ func TestExampleFileLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	typ := reflect.TypeOf(Config{})
-	for i := range typ.NumField() {
-		key, _, _ := strings.Cut(typ.Field(i).Tag.Get("yaml"), ",")
-		if key != "" && key != "-" && !strings.Contains(string(raw), key+":") {
+	for _, key := range yamlKeys(reflect.TypeOf(Config{})) {
+		if !strings.Contains(string(raw), key+":") {
 			t.Errorf("setting %s is not described in the example file", key)
 		}
 	}
+}
+
+// yamlKeys lists the YAML keys of a settings struct, those of its inline
+// structs included.
+func yamlKeys(typ reflect.Type) []string {
+	var keys []string
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		key, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		switch {
+		case opts == "inline":
+			keys = append(keys, yamlKeys(f.Type)...)
+		case key != "" && key != "-":
+			keys = append(keys, key)
+		}
+	}
+	return keys
 }

@@ -29,11 +29,13 @@ const (
 )
 
 // DB is an open database: gorm for ordinary queries, the underlying *sql.DB
-// for migrations, River and bulk paths.
+// for migrations, River and bulk paths (on SQLite, the writer).
 type DB struct {
 	Gorm    *gorm.DB
 	SQL     *sql.DB
 	Dialect Dialect
+	// sqlite holds SQLite's writer and readers; nil on PostgreSQL.
+	sqlite *sqlitePools
 }
 
 // Options selects the database: a postgres:// URL, or else an SQLite file.
@@ -51,63 +53,80 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		SkipDefaultTransaction: true,
 		TranslateError:         true,
 	}
-	var (
-		gdb     *gorm.DB
-		err     error
-		dialect Dialect
-	)
-	if opts.URL != "" {
-		dialect = Postgres
-		gdb, err = gorm.Open(postgres.Open(opts.URL), gcfg)
-	} else {
-		dialect = SQLite
-		if err := os.MkdirAll(filepath.Dir(opts.SQLitePath), 0o750); err != nil {
-			return nil, fmt.Errorf("create the data directory: %w", err)
-		}
-		gdb, err = gorm.Open(sqlite.Open(sqliteDSN(opts.SQLitePath)), gcfg)
+	if opts.URL == "" {
+		return openSQLite(ctx, opts.SQLitePath, gcfg)
 	}
+	gdb, err := gorm.Open(postgres.Open(opts.URL), gcfg)
 	if err != nil {
-		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+		return nil, fmt.Errorf("open %s database: %w", Postgres, err)
 	}
 	sqlDB, err := gdb.DB()
 	if err != nil {
-		return nil, fmt.Errorf("open %s database: %w", dialect, err)
-	}
-	configurePool(sqlDB, dialect)
-	if err := sqlDB.PingContext(ctx); err != nil {
-		_ = sqlDB.Close()
-		return nil, fmt.Errorf("reach %s database: %w", dialect, err)
-	}
-	return &DB{Gorm: gdb, SQL: sqlDB, Dialect: dialect}, nil
-}
-
-// sqliteDSN turns on WAL, foreign keys and a busy timeout so that a second
-// process (a worker, the CLI) waits instead of failing.
-func sqliteDSN(path string) string {
-	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-}
-
-func configurePool(sqlDB *sql.DB, d Dialect) {
-	if d == SQLite {
-		// One writer at a time is SQLite's model; one connection keeps
-		// transactions from ever waiting on each other inside this process.
-		sqlDB.SetMaxOpenConns(1)
-		return
+		return nil, fmt.Errorf("open %s database: %w", Postgres, err)
 	}
 	sqlDB.SetMaxOpenConns(20)
 	sqlDB.SetMaxIdleConns(10)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	if err := sqlDB.PingContext(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("reach %s database: %w", Postgres, err)
+	}
+	return &DB{Gorm: gdb, SQL: sqlDB, Dialect: Postgres}, nil
 }
 
-// Close releases the connection pool.
-func (d *DB) Close() error { return d.SQL.Close() }
+// openSQLite opens the embedded database: one writer connection and a few
+// readers (see sqlitePools).
+func openSQLite(ctx context.Context, path string, gcfg *gorm.Config) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("create the data directory: %w", err)
+	}
+	pools, err := openSQLitePools(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", SQLite, err)
+	}
+	gdb, err := gorm.Open(&sqlite.Dialector{Conn: pools}, gcfg)
+	if err != nil {
+		pools.close()
+		return nil, fmt.Errorf("open %s database: %w", SQLite, err)
+	}
+	if err := pools.read.PingContext(ctx); err != nil {
+		pools.close()
+		return nil, fmt.Errorf("reach %s database: %w", SQLite, err)
+	}
+	return &DB{Gorm: gdb, SQL: pools.write, Dialect: SQLite, sqlite: pools}, nil
+}
 
-// Ping reports whether the database answers.
-func (d *DB) Ping(ctx context.Context) error { return d.SQL.PingContext(ctx) }
+// Close releases the connection pools.
+func (d *DB) Close() error {
+	if d.sqlite != nil {
+		return d.sqlite.close()
+	}
+	return d.SQL.Close()
+}
 
-// Tx runs fn in a transaction, committing when it returns nil.
+// Ping reports whether the database answers (on SQLite, a reader: the
+// writer may be busy with a long transaction).
+func (d *DB) Ping(ctx context.Context) error { return d.readPool().PingContext(ctx) }
+
+// readPool is the pool statements that only read may use.
+func (d *DB) readPool() *sql.DB {
+	if d.sqlite != nil {
+		return d.sqlite.read
+	}
+	return d.SQL
+}
+
+// Tx runs fn in a transaction, committing when it returns nil. On SQLite
+// it holds the one writer from its start (see WithWriteWait).
 func (d *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return d.Gorm.WithContext(ctx).Transaction(fn)
+}
+
+// ReadTx runs fn in a read-only transaction: one consistent view of the
+// database that never waits for a writer (on SQLite, on a reader
+// connection). fn cannot write.
+func (d *DB) ReadTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return d.Gorm.WithContext(ctx).Transaction(fn, &sql.TxOptions{ReadOnly: true})
 }
 
 // IsUniqueViolation reports whether err is a unique-constraint failure.

@@ -19,10 +19,10 @@ func Of(g *gorm.DB) Dialect {
 	return SQLite
 }
 
-// SingleConnection reports whether the process reaches the database through
-// one connection (SQLite), so that a statement outside an open transaction
-// waits until that transaction ends.
-func (d *DB) SingleConnection() bool { return d.Dialect == SQLite }
+// SingleWriter reports whether the process writes to the database through
+// one connection (SQLite), so that a write outside an open write
+// transaction waits until that transaction ends. Reads do not wait.
+func (d *DB) SingleWriter() bool { return d.Dialect == SQLite }
 
 // AdvisoryXactLock takes the advisory lock (class, id) and holds it until
 // tx ends, on PostgreSQL; another transaction asking for the same lock

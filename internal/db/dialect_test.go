@@ -31,8 +31,8 @@ func TestOfNamesTheDialectOfATransaction(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d.SingleConnection() != (d.Dialect == db.SQLite) || d.SupportsCopy() != (d.Dialect == db.Postgres) {
-			t.Errorf("%s: single connection %v, copy %v", d.Dialect, d.SingleConnection(), d.SupportsCopy())
+		if d.SingleWriter() != (d.Dialect == db.SQLite) || d.SupportsCopy() != (d.Dialect == db.Postgres) {
+			t.Errorf("%s: single connection %v, copy %v", d.Dialect, d.SingleWriter(), d.SupportsCopy())
 		}
 	})
 }

@@ -22,7 +22,10 @@ import (
 // after a commit, hence two goose migrations.
 var riverSteps = []struct{ goose, river int }{{2, 5}, {3, 6}}
 
-func (d *DB) provider() (*goose.Provider, error) {
+func (d *DB) provider() (*goose.Provider, error) { return d.providerOn(d.SQL) }
+
+// providerOn is the migrations' provider on the pool conn.
+func (d *DB) providerOn(conn *sql.DB) (*goose.Provider, error) {
 	var (
 		dialect goose.Dialect
 		fsys    fs.FS
@@ -55,7 +58,7 @@ func (d *DB) provider() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return goose.NewProvider(dialect, d.SQL, fsys, opts...)
+	return goose.NewProvider(dialect, conn, fsys, opts...)
 }
 
 // Migrate applies every pending migration. On PostgreSQL it holds goose's
@@ -98,7 +101,7 @@ func (d *DB) MigrateDownAll(ctx context.Context) error {
 
 // MigrationStatus returns the applied version and the newest known version.
 func (d *DB) MigrationStatus(ctx context.Context) (current, latest int64, err error) {
-	p, err := d.provider()
+	p, err := d.providerOn(d.readPool())
 	if err != nil {
 		return 0, 0, err
 	}

@@ -24,6 +24,8 @@ func Unavailable(err error) bool {
 	var connect *pgconn.ConnectError
 	var pg *pgconn.PgError
 	switch {
+	case errors.Is(err, ErrWriterBusy):
+		return true
 	case errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone), errors.Is(err, io.ErrUnexpectedEOF):
 		return true
 	case errors.As(err, &connect), errors.As(err, &op):

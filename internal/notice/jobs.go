@@ -11,6 +11,8 @@ import (
 
 	"github.com/riverqueue/river"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/breachline/breachline/internal/report"
 )
 
 // Background work is River jobs that never need River to notice a dead
@@ -86,6 +88,12 @@ func (w *LettersWorker) Timeout(*river.Job[LettersArgs]) time.Duration { return 
 // Work makes the campaign's print files.
 func (w *LettersWorker) Work(ctx context.Context, job *river.Job[LettersArgs]) error {
 	n, err := w.Service.MakeLetters(ctx, job.Args.CampaignID)
+	if errors.Is(err, report.ErrInvalidInput) {
+		// The letters cannot be printed as they are (a return address too
+		// long for the window): trying again would fail forever.
+		w.Service.withdrawLetters(ctx, job.Args.CampaignID, err)
+		return river.JobCancel(err)
+	}
 	if err != nil {
 		return err
 	}

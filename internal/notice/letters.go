@@ -111,6 +111,27 @@ func (s *Service) RequestLetters(ctx context.Context, c breach.Call, id int64) (
 	return out, err
 }
 
+// withdrawLetters ends a request for letters that cannot be printed, and
+// records why in the audit log: the request is made again once what is
+// wrong (the organization's name and address) is fixed.
+func (s *Service) withdrawLetters(ctx context.Context, campaignID int64, cause error) {
+	ctx = context.WithoutCancel(ctx)
+	s.opts.Log.Error("letters cannot be printed", slog.Int64("campaign", campaignID), slog.String("error", cause.Error()))
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var cp Campaign
+		if err := tx.WithContext(ctx).Take(&cp, campaignID).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&Campaign{}).Where("id = ?", cp.ID).Update("letters_requested_at", nil).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, breach.Call{}, &cp, "campaign.letters_failed", map[string]any{"error": cause.Error()})
+	})
+	if err != nil {
+		s.opts.Log.Error("letters: withdrawing the request", slog.Int64("campaign", campaignID), slog.String("error", err.Error()))
+	}
+}
+
 // dueLetter is a letter waiting for a print file, with what sorts it.
 type dueLetter struct {
 	delivery, person int64

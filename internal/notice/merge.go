@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/breachline/breachline/internal/plaintext"
 )
 
 // A notice template is text with merge fields: {{field}} prints a field;
@@ -291,14 +293,17 @@ func escape(v string, esc Escaping) string {
 
 // inert removes from a value what could change how the rest of a message
 // reads: control characters (but line breaks and tabs), direction
-// overrides and isolates, and the byte-order mark.
+// overrides, isolates and marks, and the byte-order mark; line and
+// paragraph separators become line breaks.
 func inert(v string) string {
 	v = strings.ReplaceAll(v, "\r\n", "\n")
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r == '\n' || r == '\t':
 			return r
-		case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x200E, r == 0x200F, r == 0xFEFF:
+		case r == 0x2028 || r == 0x2029:
+			return '\n'
+		case plaintext.Bidi(r) || r == 0xFEFF:
 			return -1
 		case unicode.IsControl(r):
 			return ' '

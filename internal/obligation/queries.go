@@ -301,8 +301,9 @@ func (s *Service) TargetsBetween(ctx context.Context, from, to time.Time) ([]Dea
 // status): a deadline, an internal target, or a record's keep-until date
 // (or the end of a permitted step's window), soonest first, with its
 // breach, organization and how many changes its history holds: a
-// calendar feed's events.
-func (s *Service) Dated(ctx context.Context, orgIDs []int64) ([]Deadline, error) {
+// calendar feed's events. With a limit, only the limit dated latest (the
+// upcoming ones, then the recent past).
+func (s *Service) Dated(ctx context.Context, orgIDs []int64, limit int) ([]Deadline, error) {
 	if len(orgIDs) == 0 {
 		return nil, nil
 	}
@@ -314,6 +315,9 @@ func (s *Service) Dated(ctx context.Context, orgIDs []int64) ([]Deadline, error)
 		return nil, fmt.Errorf("dated obligations: %w", err)
 	}
 	sort.SliceStable(list, func(i, j int) bool { return list[i].Date().Before(list[j].Date()) })
+	if limit > 0 && len(list) > limit {
+		list = list[len(list)-limit:]
+	}
 	out, err := s.withBreaches(ctx, list)
 	if err != nil {
 		return nil, err

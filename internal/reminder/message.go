@@ -10,6 +10,7 @@ import (
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/i18n"
 	"github.com/breachline/breachline/internal/mail"
+	"github.com/breachline/breachline/internal/plaintext"
 	"github.com/breachline/breachline/internal/rules"
 )
 
@@ -23,6 +24,9 @@ import (
 // ever called overdue.
 func compose(d due, p person, row *sendRow, now time.Time, baseURL string) *mail.Message {
 	l := i18n.For(i18n.Pick(p.Language, p.OrgLanguage))
+	// Names and titles are what people typed: each stays on its line and
+	// cannot turn the text after it around (plaintext.Line).
+	d.Title, d.OrgName, d.Recipient, p.Name = plaintext.Line(d.Title), plaintext.Line(d.OrgName), plaintext.Line(d.Recipient), plaintext.Line(p.Name)
 	name := d.Recipient
 	if name == "" {
 		name = l.T("reminder.unnamed_recipient")

@@ -3,28 +3,32 @@ package report
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/breachline/breachline/internal/hostiletest"
 )
 
-// hostileTexts are strings a user can type or paste that the embedded fonts
-// cannot draw, or that stress the layout: emoji (astral, beyond the font's
-// table), emoji sequences, scripts the fonts lack, invalid UTF-8, direction
-// overrides, a word longer than a page and a text of only line breaks.
-var hostileTexts = []string{
-	"Breach 😀 reported",
-	"👩‍👩‍👧 family 👍🏽 ok",
-	"王小明 and محمد and שלום and 日本語",
-	"bad \xff\xfe utf-8 \xc3",
-	"\u202eoverride\u202c and \u2066isolate\u2069",
-	strings.Repeat("😀", 5000),         // 20,000 bytes: the longest text a breach field takes
-	strings.Repeat("W", 20_000),       // one word as long as a field may be
-	strings.Repeat("a\u0301", 10_000), // combining marks
-	strings.Repeat("\n", 2000),
-}
+// hostileTexts are the shared corpus of hostile strings (hostiletest) that
+// fit a field, and strings that stress the layout: emoji as long as a
+// field may be, combining marks, a text of only line breaks.
+var hostileTexts = func() []string {
+	var out []string
+	for _, c := range hostiletest.Fitting() {
+		out = append(out, c.Text)
+	}
+	return append(out,
+		"👩‍👩‍👧 family 👍🏽 ok",
+		"王小明 and محمد and שלום and 日本語",
+		strings.Repeat("😀", 5000),         // 20,000 bytes: the longest text a breach field takes
+		strings.Repeat("a\u0301", 10_000), // combining marks
+		strings.Repeat("\n", 2000),
+	)
+}()
 
 // hostileInput puts every hostile text in every field a document prints.
 func hostileInput(s string) Input {
@@ -208,4 +212,92 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestHostileTextIsInertInPDFs puts each string of the shared corpus in
+// every field of the summary and a filing: the PDF is well formed (qpdf),
+// holds no action, script or link the text could have written, and reads
+// back with the text shown as text, direction and control characters as
+// visible code points.
+func TestHostileTextIsInertInPDFs(t *testing.T) {
+	t.Parallel()
+	for _, c := range hostiletest.Fitting() {
+		for _, kind := range []string{"summary", "ca-opc-pipeda"} {
+			data := render(t, kind, hostileInput(c.Text))
+			qpdfCheck(t, data)
+			for _, bad := range []string{"/JavaScript", "/JS", "/OpenAction", "/Launch", "/AA", "/URI"} {
+				if bytes.Contains(data, []byte(bad)) {
+					t.Errorf("%s with %s holds %s", kind, c.Name, bad)
+				}
+			}
+			text := pdfText(t, data)
+			for _, r := range text {
+				if hostiletest.Bidi(r) || r != '\f' && r != '\r' && hostiletest.Control(r) {
+					t.Errorf("%s with %s: %U reached the page", kind, c.Name, r)
+					break
+				}
+			}
+			if c.Name == "PDF syntax" && !strings.Contains(text, "endobj") {
+				t.Errorf("%s: the PDF syntax was not printed as text", kind)
+			}
+		}
+	}
+}
+
+// A field of a megabyte is refused by the breach's own limits; given to
+// the renderer all the same, it is a clear error within the page budget,
+// not a stall.
+func TestMegabyteWordStaysWithinBudget(t *testing.T) {
+	t.Parallel()
+	for _, c := range hostiletest.Corpus() {
+		if !c.Huge {
+			continue
+		}
+		in := fullInput()
+		in.Breach.Description = c.Text
+		start := time.Now()
+		err := Render(context.Background(), "summary", in, new(bytes.Buffer), Limits{MaxPages: 100})
+		if err != nil && !errors.Is(err, ErrTooLarge) {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		if took := time.Since(start); took > 30*time.Second {
+			t.Fatalf("%s took %v", c.Name, took)
+		}
+	}
+}
+
+// TestHostileTextIsInertInCSV writes the register and the statistics with
+// each string of the corpus in every field: the CSV reads back with as
+// many records and fields as written, every value in its own cell, and no
+// cell that a spreadsheet would run as a formula.
+func TestHostileTextIsInertInCSV(t *testing.T) {
+	t.Parallel()
+	for _, c := range hostiletest.Corpus() {
+		for _, kind := range []string{"register", "phipa-annual-stats"} {
+			var buf bytes.Buffer
+			if err := WriteCSV(kind, hostileInput(c.Text), &buf); err != nil {
+				t.Fatalf("%s with %s: %v", kind, c.Name, err)
+			}
+			checkCSVInert(t, kind+" with "+c.Name, buf.Bytes())
+		}
+	}
+}
+
+// checkCSVInert reads a CSV back: every record as wide as the header, no
+// cell a formula.
+func checkCSVInert(t *testing.T, what string, data []byte) {
+	t.Helper()
+	rd := csv.NewReader(bytes.NewReader(data))
+	rd.FieldsPerRecord = 0
+	recs, err := rd.ReadAll()
+	if err != nil {
+		t.Fatalf("%s: the CSV does not read back: %v", what, err)
+	}
+	for i, rec := range recs {
+		for j, cell := range rec {
+			if !hostiletest.FormulaSafe(cell) {
+				t.Errorf("%s: record %d, field %d is a formula: %.40q", what, i+1, j+1, cell)
+			}
+		}
+	}
 }

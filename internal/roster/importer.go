@@ -64,7 +64,10 @@ type Importer struct {
 	// Limits bound the cells, rows and workbooks of the files read; zero
 	// fields take rosterfile's defaults.
 	Limits rosterfile.Limits
-	Log    *slog.Logger
+	// MaxRows bounds the rows of one file, accepted and rejected together
+	// (zero: no bound): a larger file is refused whole.
+	MaxRows int64
+	Log     *slog.Logger
 	// plainInsert makes SQLite imports store their rows with plain INSERT
 	// statements, the fallback of the JSONB batches (for tests).
 	plainInsert bool
@@ -148,7 +151,7 @@ func (im *Importer) claim(ctx context.Context, id int64) (string, error) {
 	now := im.now()
 	owner := workerName()
 	set := map[string]any{"status": StatusRunning, "started_at": now, "error": "", "claimed_by": owner, "lease_until": nil}
-	if !im.DB.SingleConnection() {
+	if !im.DB.SingleWriter() {
 		set["lease_until"] = now.Add(importLease)
 	}
 	res := im.DB.Gorm.WithContext(ctx).Model(&Import{}).Where("id = ? AND status <> ?", id, StatusDone).
@@ -163,18 +166,18 @@ func (im *Importer) claim(ctx context.Context, id int64) (string, error) {
 }
 
 // holdLease renews the import's lease until stop is called. SQLite's one
-// connection is the import's own until it commits, so there the lease is
-// not kept: a single process holds an SQLite database, and a restarted
-// one queues its interrupted imports again (RecoverInterrupted).
+// writer is the import's own until it commits, so there the lease is not
+// kept: a single process holds an SQLite database, and a restarted one
+// queues its interrupted imports again (RecoverInterrupted).
 func (im *Importer) holdLease(ctx context.Context, id int64, owner string) (stop func()) {
-	if im.DB.SingleConnection() {
+	if im.DB.SingleWriter() {
 		return func() {}
 	}
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		t := time.NewTicker(importLease / 3)
+		t := time.NewTicker(importLease / 4)
 		defer t.Stop()
 		for {
 			select {

@@ -3,6 +3,7 @@ package roster
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/riverqueue/river"
 )
@@ -50,9 +51,12 @@ type RescueWorker struct {
 	Service *Service
 }
 
-// Work rescues.
+// Work rescues, and removes the uploads no import will read.
 func (w *RescueWorker) Work(ctx context.Context, _ *river.Job[RescueArgs]) error {
-	_, err := w.Service.RescueImports(ctx)
+	if _, err := w.Service.RescueImports(ctx); err != nil {
+		return err
+	}
+	_, err := w.Service.Uploads.PurgeUploads(ctx, time.Now().UTC())
 	return err
 }
 

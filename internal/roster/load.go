@@ -93,7 +93,7 @@ func (im *Importer) read(ctx context.Context, tx *gorm.DB, w peopleWriter, cur *
 	defer spool.close()
 	pctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	p := &producer{rd: rd, counter: counter, total: opts.Size, opts: opts, spool: spool, keys: newKeyFilter(), counts: newTally(),
+	p := &producer{rd: rd, counter: counter, total: opts.Size, opts: opts, spool: spool, keys: newKeyFilter(), counts: newTally(), maxRows: im.MaxRows,
 		meta: rowMeta{breachID: cur.BreachID, importID: cur.ID, now: im.now()},
 		out:  make(chan *batch, 4), free: make(chan *batch, 8), started: im.now()}
 	p.progress.ImportID = cur.ID

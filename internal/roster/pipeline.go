@@ -58,7 +58,9 @@ type producer struct {
 	repeated bool
 	// counts tallies the accepted rows as stored (before any is flagged).
 	counts *tally
-	err    error
+	// maxRows bounds the file's rows (zero: no bound).
+	maxRows int64
+	err     error
 }
 
 // run reads every row, sending full batches on p.out, and closes it at the
@@ -77,6 +79,11 @@ func (p *producer) run(ctx context.Context) {
 			return
 		}
 		p.progress.Rows++
+		if p.maxRows > 0 && p.progress.Rows > p.maxRows {
+			p.err = &FatalError{Row: row.Number, Err: fmt.Errorf("the file has more than %d rows, the most one import may hold "+
+				"(BREACHLINE_ROSTER_MAX_ROWS); split it into several files", p.maxRows)}
+			return
+		}
 		if row.Person == nil {
 			p.progress.Rejected++
 			if err := p.spool.add(row.Rejects, p.opts.Rejects); err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"strconv"
@@ -32,7 +33,9 @@ type Service struct {
 	Importer *Importer
 	// Jobs enqueues background imports.
 	Jobs JobInserter
-	live sync.Map // import id -> liveProgress, for imports running in this process
+	// Uploads keeps uploaded files until their import is done.
+	Uploads *UploadStore
+	live    sync.Map // import id -> liveProgress, for imports running in this process
 }
 
 // NewService builds the roster service; every dependency is required.
@@ -40,7 +43,7 @@ func NewService(d *db.DB, im *Importer, jobs JobInserter) *Service {
 	if im == nil || jobs == nil {
 		panic("roster.NewService: importer and job queue are required")
 	}
-	return &Service{DB: d, Importer: im, Jobs: jobs}
+	return &Service{DB: d, Importer: im, Jobs: jobs, Uploads: &UploadStore{DB: d}}
 }
 
 // liveProgress is the latest progress of an import running here.
@@ -72,8 +75,12 @@ func (s *Service) CheckBreach(ctx context.Context, p *auth.Principal, breachID i
 	return s.Authorize(ctx, s.DB.Gorm, p, breachID, perm)
 }
 
-// Upload is a roster file received and stored in the data directory.
+// Upload is a roster file received and stored (UploadStore), or a file
+// of the command line, which the caller reads itself.
 type Upload struct {
+	// UploadID is the stored upload; Path, a file on this machine's disk
+	// (imports queued before uploads were stored in the database).
+	UploadID int64
 	Path     string
 	FileName string
 	SHA256   string
@@ -125,6 +132,10 @@ func Queue(ctx context.Context, tx *gorm.DB, p *auth.Principal, breachID int64, 
 	}
 	imp := Import{BreachID: breachID, FileName: up.FileName, SHA256: up.SHA256, Format: string(up.Options.Format),
 		Status: StatusQueued, BytesTotal: up.Size, Options: up.Options, FilePath: up.Path, CreatedAt: time.Now().UTC()}
+	if up.UploadID != 0 {
+		id := up.UploadID
+		imp.UploadID = &id
+	}
 	if p != nil && p.User.ID != 0 {
 		uid := p.User.ID
 		imp.CreatedBy = &uid
@@ -136,9 +147,8 @@ func Queue(ctx context.Context, tx *gorm.DB, p *auth.Principal, breachID int64, 
 }
 
 // GetImport returns an import, saying why when it is stalled. One running
-// in this process is answered from memory, with live progress and without
-// waiting for the database (on SQLite the import's transaction holds the
-// only connection).
+// in this process is answered from memory, with live progress (on SQLite
+// the import's transaction cannot write its progress to the database).
 func (s *Service) GetImport(ctx context.Context, p *auth.Principal, id int64) (Import, error) {
 	if v, ok := s.live.Load(id); ok {
 		lp := v.(liveProgress)
@@ -217,10 +227,13 @@ func (s *Service) RunQueued(ctx context.Context, id int64) (Result, error) {
 	if imp.Status == StatusDone {
 		return resultOf(imp), nil
 	}
-	f, err := os.Open(imp.FilePath)
-	if err != nil {
-		err = &FatalError{Err: errors.New("the uploaded file is no longer available; upload it again")}
+	f, err := s.openFile(ctx, imp)
+	if errors.Is(err, ErrUploadGone) {
+		err = &FatalError{Err: err}
 		s.Importer.markFailed(ctx, id, err)
+		return Result{}, err
+	}
+	if err != nil {
 		return Result{}, err
 	}
 	defer f.Close()
@@ -246,9 +259,41 @@ func (s *Service) RunQueued(ctx context.Context, id int64) (Result, error) {
 		return resultOf(imp), nil
 	}
 	if err == nil || !IsInternal(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-		_ = os.Remove(imp.FilePath)
+		s.removeFile(ctx, imp)
 	}
 	return res, err
+}
+
+// openFile opens the file an import reads: its stored upload, or a file
+// on this machine's disk.
+func (s *Service) openFile(ctx context.Context, imp Import) (io.ReadCloser, error) {
+	if imp.UploadID != nil {
+		r, err := s.Uploads.Open(ctx, *imp.UploadID)
+		if err != nil {
+			return nil, err
+		}
+		return io.NopCloser(r), nil
+	}
+	f, err := os.Open(imp.FilePath)
+	if err != nil {
+		return nil, ErrUploadGone
+	}
+	return f, nil
+}
+
+// removeFile removes the file of an import that no longer needs it; one
+// left behind by a failure here is removed by PurgeUploads.
+func (s *Service) removeFile(ctx context.Context, imp Import) {
+	if imp.UploadID == nil {
+		_ = os.Remove(imp.FilePath)
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	if err := s.Uploads.Delete(ctx, *imp.UploadID); err != nil && s.Importer.Log != nil {
+		s.Importer.Log.Warn("upload not removed after its import", slog.Int64("import_id", imp.ID), slog.String("error", err.Error()))
+		return
+	}
+	s.DB.Gorm.WithContext(ctx).Model(&Import{}).Where("id = ?", imp.ID).Update("upload_id", nil)
 }
 
 // RescueImports queues again every running import whose worker stopped
@@ -280,11 +325,11 @@ func (s *Service) RescueImports(ctx context.Context) (int, error) {
 // running import at start is one its last process was running); uploads
 // of the command line, which have no stored file, are left alone.
 func (s *Service) RecoverInterrupted(ctx context.Context) (int, error) {
-	if !s.DB.SingleConnection() {
+	if !s.DB.SingleWriter() {
 		return 0, nil
 	}
 	var left []Import
-	if err := s.DB.Gorm.WithContext(ctx).Select("id", "restarts").Where("status = ? AND file_path <> ''", StatusRunning).
+	if err := s.DB.Gorm.WithContext(ctx).Select("id", "restarts").Where("status = ? AND (file_path <> '' OR upload_id IS NOT NULL)", StatusRunning).
 		Find(&left).Error; err != nil {
 		return 0, fmt.Errorf("recover imports: %w", err)
 	}
@@ -348,11 +393,11 @@ func (s *Service) orgOf(ctx context.Context, breachID int64) (int64, error) {
 }
 
 // persistProgress writes progress to the imports row about once a second
-// where another connection can (PostgreSQL); SQLite's one connection is
+// where another connection can write (PostgreSQL); SQLite's one writer is
 // held by the import's transaction, so progress there is only kept in
 // memory.
 func (s *Service) persistProgress(ctx context.Context, id int64, pr Progress, last time.Time) time.Time {
-	if s.DB.SingleConnection() || time.Since(last) < time.Second {
+	if s.DB.SingleWriter() || time.Since(last) < time.Second {
 		return last
 	}
 	now := time.Now().UTC()

@@ -29,7 +29,7 @@ func Decode(c *gin.Context, dst any) error {
 	if field, ok := nulField(raw); ok {
 		return &errs.Invalid{Message: "text may not contain NUL characters", Fields: map[string]string{field: "contains a NUL character (\\u0000)"}}
 	}
-	if err := checkKeys(raw, reflect.TypeOf(dst)); err != nil {
+	if err := checkKeys(raw, reflect.TypeOf(dst), jsonLimitsOf(c)); err != nil {
 		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -41,6 +41,18 @@ func Decode(c *gin.Context, dst any) error {
 		return &errs.Invalid{Message: "the body must hold exactly one JSON value"}
 	}
 	return nil
+}
+
+// jsonLimitsKey holds the request's jsonLimits in the gin context.
+const jsonLimitsKey = "breachline.jsonLimits"
+
+// jsonLimitsOf is the JSON limits the server set on the request (none for
+// a handler run outside the server).
+func jsonLimitsOf(c *gin.Context) jsonLimits {
+	if v, ok := c.Get(jsonLimitsKey); ok {
+		return v.(jsonLimits)
+	}
+	return jsonLimits{}
 }
 
 // nulField finds the first JSON string (a value or a key) holding a NUL

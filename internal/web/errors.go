@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -24,9 +25,6 @@ type apiError struct {
 // retryAfter is how long a client should wait when the database is
 // unavailable.
 const retryAfter = 5 * time.Second
-
-// errTooLarge marks a body over the configured limit.
-var errTooLarge = errors.New("request body too large")
 
 // errMethod is a method the route does not answer.
 var errMethod = errors.New("method not allowed")
@@ -59,8 +57,9 @@ func Classify(err error) Problem {
 		return Problem{Status: http.StatusUnprocessableEntity, Code: "limit", Message: limit.Message}
 	case errors.As(err, &inv):
 		return Problem{Status: http.StatusBadRequest, Code: "invalid", Message: inv.Message, Fields: inv.Fields}
-	case errors.As(err, &tooBig), errors.Is(err, errTooLarge):
-		return Problem{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Message: "the request body is larger than allowed"}
+	case errors.As(err, &tooBig):
+		return Problem{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
+			Message: fmt.Sprintf("the request body is larger than %d bytes; the limit is BREACHLINE_BODY_LIMIT (BREACHLINE_UPLOAD_LIMIT for a roster upload)", tooBig.Limit)}
 	case errors.Is(err, errs.ErrUnauthorized):
 		return Problem{Status: http.StatusUnauthorized, Code: "unauthorized", Message: "sign in or send a valid API token"}
 	case errors.Is(err, errs.ErrNotFound):

@@ -9,10 +9,12 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/errs"
 )
 
@@ -91,7 +93,7 @@ func LimitBodies(n, upload int64) gin.HandlerFunc {
 			n = upload
 		}
 		if c.Request.ContentLength > n {
-			Fail(c, errTooLarge)
+			Fail(c, &http.MaxBytesError{Limit: n})
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
@@ -167,6 +169,54 @@ func credentialError(err error) error {
 	return err
 }
 
+// limitQuery keeps a request's query within its limits (each refusal
+// names the parameter and the setting), refuses text that is not UTF-8
+// (PostgreSQL cannot store or search it), and hands the JSON limits to
+// Decode.
+func (s *Server) limitQuery(c *gin.Context) {
+	c.Set(jsonLimitsKey, jsonLimits{depth: s.opts.JSONMaxDepth, items: s.opts.JSONMaxItems})
+	q := c.Request.URL.Query()
+	n := 0
+	for name, vals := range q {
+		n += len(vals)
+		for _, v := range vals {
+			switch {
+			case s.opts.QueryMaxBytes > 0 && (len(v) > s.opts.QueryMaxBytes || len(name) > s.opts.QueryMaxBytes):
+				s.fail(c, &errs.Limit{Message: fmt.Sprintf("the query parameter %q is longer than %d bytes; the limit is BREACHLINE_QUERY_MAX_BYTES",
+					shortName(name), s.opts.QueryMaxBytes), Setting: "BREACHLINE_QUERY_MAX_BYTES"})
+				return
+			case !utf8.ValidString(v) || !utf8.ValidString(name):
+				s.fail(c, &errs.Invalid{Message: "text must be UTF-8", Fields: map[string]string{strings.ToValidUTF8(shortName(name), "?"): "not valid UTF-8"}})
+				return
+			}
+		}
+	}
+	if s.opts.QueryMaxParams > 0 && n > s.opts.QueryMaxParams {
+		s.fail(c, &errs.Limit{Message: fmt.Sprintf("the query has %d parameters, more than %d; the limit is BREACHLINE_QUERY_MAX_PARAMS",
+			n, s.opts.QueryMaxParams), Setting: "BREACHLINE_QUERY_MAX_PARAMS"})
+		return
+	}
+	c.Next()
+}
+
+// shortName is a parameter's name short enough to quote.
+func shortName(name string) string {
+	if len(name) > 40 {
+		return name[:40] + "…"
+	}
+	return name
+}
+
+// boundReadWrites bounds the wait of a safe request's writes for the
+// database's writer (db.WithWriteWait), so that a page that reads never
+// queues behind an import.
+func (s *Server) boundReadWrites(c *gin.Context) {
+	if s.opts.ReadWriteWait > 0 && safeMethod(c.Request.Method) {
+		c.Request = c.Request.WithContext(db.WithWriteWait(c.Request.Context(), s.opts.ReadWriteWait))
+	}
+	c.Next()
+}
+
 func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
@@ -187,8 +237,9 @@ func (s *Server) rejectNUL(c *gin.Context) {
 	c.Next()
 }
 
-// RejectNULForm refuses a form post with a NUL character in a field,
-// naming the field; it goes after the body limit of the routes it guards.
+// RejectNULForm refuses a form post with a NUL character, or text that is
+// not UTF-8, in a field, naming the field; it goes after the body limit of
+// the routes it guards.
 func (s *Server) RejectNULForm(c *gin.Context) {
 	if c.Request.Method == http.MethodPost && c.ContentType() == "application/x-www-form-urlencoded" {
 		if err := c.Request.ParseForm(); err == nil {
@@ -196,9 +247,25 @@ func (s *Server) RejectNULForm(c *gin.Context) {
 				s.fail(c, &errs.Invalid{Message: "text may not contain NUL characters", Fields: map[string]string{name: "contains a NUL character"}})
 				return
 			}
+			if name, ok := notUTF8(c.Request.PostForm); ok {
+				s.fail(c, &errs.Invalid{Message: "text must be UTF-8", Fields: map[string]string{name: "not valid UTF-8"}})
+				return
+			}
 		}
 	}
 	c.Next()
+}
+
+// notUTF8 names the first parameter whose name or value is not UTF-8.
+func notUTF8(v url.Values) (string, bool) {
+	for k, vals := range v {
+		for _, val := range vals {
+			if !utf8.ValidString(k) || !utf8.ValidString(val) {
+				return strings.ToValidUTF8(shortName(k), "?"), true
+			}
+		}
+	}
+	return "", false
 }
 
 // nulValue names the first parameter whose name or value holds a NUL.

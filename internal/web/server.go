@@ -48,6 +48,18 @@ type Options struct {
 	TrustedProxies []string
 	// Version is printed by /healthz.
 	Version string
+	// ReadWriteWait bounds how long a GET or HEAD request waits for the
+	// embedded database's one writer to record something on the side (the
+	// time a session was last seen, the audit record of a read of personal
+	// data) while a long transaction (an import) holds it: past it, the
+	// side write is skipped, or the request answered 503 when its record
+	// must be kept. Zero: no bound.
+	ReadWriteWait time.Duration
+	// QueryMaxBytes bounds one query parameter, QueryMaxParams the
+	// parameters of a request; JSONMaxDepth how deep a JSON body nests and
+	// JSONMaxItems the items of one of its arrays. Zero: no bound.
+	QueryMaxBytes, QueryMaxParams int
+	JSONMaxDepth, JSONMaxItems    int
 }
 
 // Server is the HTTP application: the engine, the authenticated API group
@@ -87,7 +99,7 @@ func New(o Options) (*Server, error) {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
 	s.Engine.HandleMethodNotAllowed = true
-	s.Engine.Use(withRequestID(o.Logger), s.recover, accessLog, s.securityHeaders, s.rejectNUL)
+	s.Engine.Use(withRequestID(o.Logger), s.recover, accessLog, s.securityHeaders, s.rejectNUL, s.limitQuery, s.boundReadWrites)
 	s.Engine.NoRoute(func(c *gin.Context) { s.fail(c, errs.ErrNotFound) })
 	s.Engine.NoMethod(func(c *gin.Context) {
 		if s.isPage(c) {

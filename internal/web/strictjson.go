@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 
@@ -16,16 +17,35 @@ var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 // object (which value counts differs between parsers) and a key that names
 // a field in another case ("Role" for "role"). Syntax errors and unknown
 // fields are left to the decoder, which names them.
-func checkKeys(raw []byte, t reflect.Type) error {
+//
+// It also keeps the body within the JSON limits: nesting no deeper than
+// lim.depth, no array longer than lim.items.
+func checkKeys(raw []byte, t reflect.Type, lim jsonLimits) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
-	return walkValue(dec, t, "")
+	w := walker{dec: dec, lim: lim}
+	return w.value(t, "", 0)
 }
 
-func walkValue(dec *json.Decoder, t reflect.Type, path string) error {
+// jsonLimits bound a JSON body's shape (BREACHLINE_JSON_MAX_DEPTH and
+// BREACHLINE_JSON_MAX_ITEMS).
+type jsonLimits struct{ depth, items int }
+
+// walker walks one body's tokens.
+type walker struct {
+	dec *json.Decoder
+	lim jsonLimits
+}
+
+func (w walker) value(t reflect.Type, path string, depth int) error {
+	dec := w.dec
 	tok, err := dec.Token()
 	if err != nil {
 		return nil
+	}
+	if d, ok := tok.(json.Delim); ok && (d == '{' || d == '[') && w.lim.depth > 0 && depth >= w.lim.depth {
+		return &errs.Limit{Message: fmt.Sprintf("the JSON body nests deeper than %d levels (at %s); the limit is BREACHLINE_JSON_MAX_DEPTH",
+			w.lim.depth, orBody(path)), Setting: "BREACHLINE_JSON_MAX_DEPTH"}
 	}
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -35,14 +55,18 @@ func walkValue(dec *json.Decoder, t reflect.Type, path string) error {
 	}
 	switch tok {
 	case json.Delim('{'):
-		return walkObject(dec, t, path)
+		return w.object(t, path, depth+1)
 	case json.Delim('['):
 		var elem reflect.Type
 		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
 			elem = t.Elem()
 		}
-		for dec.More() {
-			if err := walkValue(dec, elem, path+"[]"); err != nil {
+		for n := 0; dec.More(); n++ {
+			if w.lim.items > 0 && n == w.lim.items {
+				return &errs.Limit{Message: fmt.Sprintf("a JSON array holds more than %d items (at %s); the limit is BREACHLINE_JSON_MAX_ITEMS",
+					w.lim.items, orBody(path)), Setting: "BREACHLINE_JSON_MAX_ITEMS"}
+			}
+			if err := w.value(elem, path+"[]", depth+1); err != nil {
 				return err
 			}
 		}
@@ -51,7 +75,16 @@ func walkValue(dec *json.Decoder, t reflect.Type, path string) error {
 	return nil
 }
 
-func walkObject(dec *json.Decoder, t reflect.Type, path string) error {
+// orBody names a place in a body, the body itself when path is empty.
+func orBody(path string) string {
+	if path == "" {
+		return "the body"
+	}
+	return path
+}
+
+func (w walker) object(t reflect.Type, path string, depth int) error {
+	dec := w.dec
 	var fields map[string]reflect.Type
 	if t != nil && t.Kind() == reflect.Struct {
 		fields = map[string]reflect.Type{}
@@ -83,7 +116,7 @@ func walkObject(dec *json.Decoder, t reflect.Type, path string) error {
 		case t != nil && t.Kind() == reflect.Map:
 			ft = t.Elem()
 		}
-		if err := walkValue(dec, ft, name); err != nil {
+		if err := w.value(ft, name, depth); err != nil {
 			return err
 		}
 	}

@@ -1,14 +1,13 @@
 package web
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -20,14 +19,22 @@ import (
 // token; it must come before the file.
 const FormTokenField = "csrf_token"
 
-// RosterUploads receives roster files sent as multipart/form-data, streaming
-// the file to Dir (never holding it in memory) and hashing it on the way.
+// RosterUploads receives roster files sent as multipart/form-data,
+// streaming the file into the database (never holding it in memory), where
+// it waits for a worker on any machine, and hashing it on the way.
 type RosterUploads struct {
-	// Dir receives uploaded files until a worker has imported them.
-	Dir string
+	// Store keeps uploaded files until a worker has imported them.
+	Store *roster.UploadStore
 	// Limit caps an upload's size in bytes.
 	Limit int64
 }
+
+// The bounds of an upload's other parts: a mapping file (YAML), and each
+// short field (format, sheet, date order, default country).
+const (
+	maxMappingBytes = 1 << 20
+	maxFieldBytes   = 256
+)
 
 // TokenGuard checks a form upload's CSRF token, which must arrive before
 // the file part, so that nothing is stored for a forged request.
@@ -41,14 +48,21 @@ func NewTokenGuard(valid func(string) bool) *TokenGuard { return &TokenGuard{val
 
 // Receive reads an upload's parts (a page form's token first when guard is
 // set). A file received for a refused request is removed; on success the
-// caller owns the file at Upload.Path.
+// caller owns the stored upload (Discard it when it is not queued).
 func (u RosterUploads) Receive(w http.ResponseWriter, r *http.Request, guard *TokenGuard) (roster.Upload, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, u.Limit)
 	up, err := u.receive(r, guard)
-	if err != nil && up.Path != "" {
-		_ = os.Remove(up.Path)
+	if err != nil {
+		u.Discard(r.Context(), up)
 	}
 	return up, err
+}
+
+// Discard removes a received upload that will not be imported.
+func (u RosterUploads) Discard(ctx context.Context, up roster.Upload) {
+	if up.UploadID != 0 {
+		_ = u.Store.Delete(context.WithoutCancel(ctx), up.UploadID)
+	}
 }
 
 // receive reads the parts: file (required), and optionally format, sheet,
@@ -68,19 +82,19 @@ func (u RosterUploads) receive(r *http.Request, guard *TokenGuard) (roster.Uploa
 		if err != nil {
 			return up, uploadError(err)
 		}
-		if err := u.readPart(part, &up, guard); err != nil {
+		if err := u.readPart(r.Context(), part, &up, guard); err != nil {
 			_ = part.Close()
 			return up, err
 		}
 		_ = part.Close()
 	}
-	if up.Path == "" {
+	if up.UploadID == 0 {
 		return up, &errs.Invalid{Message: "no file uploaded", Fields: map[string]string{"file": "required"}}
 	}
 	return up, nil
 }
 
-func (u RosterUploads) readPart(part *multipart.Part, up *roster.Upload, guard *TokenGuard) error {
+func (u RosterUploads) readPart(ctx context.Context, part *multipart.Part, up *roster.Upload, guard *TokenGuard) error {
 	name := part.FormName()
 	if guard != nil && name == FormTokenField {
 		raw, err := io.ReadAll(io.LimitReader(part, 256))
@@ -96,22 +110,32 @@ func (u RosterUploads) readPart(part *multipart.Part, up *roster.Upload, guard *
 		return nil
 	}
 	if name == "file" {
-		if up.Path != "" {
+		if up.UploadID != 0 {
 			return &errs.Invalid{Message: "send one file per upload", Fields: map[string]string{"file": "repeated"}}
 		}
-		return u.storeFile(part, up)
+		return u.storeFile(ctx, part, up)
 	}
 	if name == "mapping" {
-		m, err := roster.ParseMapping(io.LimitReader(part, 1<<20))
+		raw, err := io.ReadAll(io.LimitReader(part, maxMappingBytes+1))
+		if err != nil {
+			return uploadError(err)
+		}
+		if len(raw) > maxMappingBytes {
+			return &errs.Limit{Message: fmt.Sprintf("the mapping file is larger than %d bytes", maxMappingBytes)}
+		}
+		m, err := roster.ParseMapping(bytes.NewReader(raw))
 		if err != nil {
 			return &errs.Invalid{Message: "the mapping file is not valid", Fields: map[string]string{"mapping": err.Error()}}
 		}
 		up.Options.Mapping = m
 		return nil
 	}
-	raw, err := io.ReadAll(io.LimitReader(part, 256))
+	raw, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
 	if err != nil {
 		return uploadError(err)
+	}
+	if len(raw) > maxFieldBytes {
+		return &errs.Invalid{Message: "a form field is too long", Fields: map[string]string{name: fmt.Sprintf("at most %d bytes", maxFieldBytes)}}
 	}
 	v := strings.TrimSpace(string(raw))
 	switch name {
@@ -135,29 +159,30 @@ func (u RosterUploads) readPart(part *multipart.Part, up *roster.Upload, guard *
 	return nil
 }
 
-// storeFile copies the file part to the upload directory, hashing it.
-func (u RosterUploads) storeFile(part *multipart.Part, up *roster.Upload) error {
-	if err := os.MkdirAll(u.Dir, 0o750); err != nil {
-		return fmt.Errorf("upload directory: %w", err)
-	}
-	f, err := os.CreateTemp(u.Dir, "roster-*.upload")
+// storeFile streams the file part into the upload store, hashing it.
+func (u RosterUploads) storeFile(ctx context.Context, part *multipart.Part, up *roster.Upload) error {
+	w, err := u.Store.Create(ctx)
 	if err != nil {
-		return fmt.Errorf("upload: %w", err)
+		return err
 	}
-	up.Path = f.Name()
-	sum := sha256.New()
-	n, err := io.Copy(io.MultiWriter(f, sum), part)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if _, err := io.Copy(w, part); err != nil {
+		w.Abort()
+		if stored := w.Err(); stored != nil {
+			return stored
+		}
 		return uploadError(err)
 	}
+	n, sum, err := w.Close()
+	if err != nil {
+		w.Abort()
+		return err
+	}
+	up.UploadID = w.ID()
 	if n == 0 {
 		return &errs.Invalid{Message: "the uploaded file is empty", Fields: map[string]string{"file": "empty"}}
 	}
 	up.FileName = filepath.Base(strings.ReplaceAll(part.FileName(), `\`, "/"))
-	up.SHA256, up.Size = hex.EncodeToString(sum.Sum(nil)), n
+	up.SHA256, up.Size = sum, n
 	return nil
 }
 

@@ -50,7 +50,9 @@ func Parse(raw string) (*Component, error) {
 		return nil, fmt.Errorf("stream does not end in CRLF")
 	}
 	physical := strings.Split(strings.TrimSuffix(raw, "\r\n"), "\r\n")
-	var lines []string
+	// Each logical line is built up in its own builder: appending a
+	// continuation to a string would copy it again for each one.
+	var lines []*strings.Builder
 	for i, l := range physical {
 		if strings.Contains(l, "\n") || strings.Contains(l, "\r") {
 			return nil, fmt.Errorf("line %d: bare line break", i+1)
@@ -62,12 +64,18 @@ func Parse(raw string) (*Component, error) {
 			if len(lines) == 0 {
 				return nil, fmt.Errorf("line %d: continuation first", i+1)
 			}
-			lines[len(lines)-1] += l[1:]
+			lines[len(lines)-1].WriteString(l[1:])
 			continue
 		}
-		lines = append(lines, l)
+		b := &strings.Builder{}
+		b.WriteString(l)
+		lines = append(lines, b)
 	}
-	return build(lines)
+	logical := make([]string, len(lines))
+	for i, b := range lines {
+		logical[i] = b.String()
+	}
+	return build(logical)
 }
 
 func build(lines []string) (*Component, error) {

@@ -2,6 +2,7 @@ package dbtest
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"os"
@@ -79,12 +80,21 @@ func migrateSQLiteFile(ctx context.Context, path string) error {
 	if err := d.Migrate(ctx); err != nil {
 		return err
 	}
+	if err := d.Close(); err != nil {
+		return err
+	}
+	// The journal mode changes only on the file's last connection.
+	one, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		return err
+	}
+	defer one.Close()
 	for _, pragma := range []string{"PRAGMA wal_checkpoint(TRUNCATE)", "PRAGMA journal_mode=DELETE"} {
-		if _, err := d.SQL.ExecContext(ctx, pragma); err != nil {
+		if _, err := one.ExecContext(ctx, pragma); err != nil {
 			return fmt.Errorf("%s: %w", pragma, err)
 		}
 	}
-	return d.Close()
+	return one.Close()
 }
 
 // removeStaleSQLite removes migrated files of other schemas unused for

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"os"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -62,7 +61,7 @@ func (h *handlers) upload(c *gin.Context) {
 	}
 	imp, err := h.d.Roster.StartImport(ctx, p, web.RequestID(c), id, up)
 	if err != nil {
-		_ = os.Remove(up.Path)
+		h.d.Uploads.Discard(ctx, up)
 		web.Fail(c, err)
 		return
 	}
@@ -125,10 +124,31 @@ func (h *handlers) export(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	csvHeaders(c, "breach-"+strconv.FormatInt(id, 10)+"-roster.csv")
-	if _, err := h.d.Roster.Export(ctx, p, web.RequestID(c), id, c.Writer); err != nil {
+	// The export is audited before its first row: until a byte is written,
+	// a failure (the audit record could not be written) is still an error.
+	out := &csvDownload{c: c, name: "breach-" + strconv.FormatInt(id, 10) + "-roster.csv"}
+	if _, err := h.d.Roster.Export(ctx, p, web.RequestID(c), id, out); err != nil {
+		if !out.started {
+			web.Fail(c, err)
+			return
+		}
 		c.Error(err)
 	}
+}
+
+// csvDownload sends the CSV headers with its first byte.
+type csvDownload struct {
+	c       *gin.Context
+	name    string
+	started bool
+}
+
+func (d *csvDownload) Write(p []byte) (int, error) {
+	if !d.started {
+		d.started = true
+		csvHeaders(d.c, d.name)
+	}
+	return d.c.Writer.Write(p)
 }
 
 func (h *handlers) people(c *gin.Context) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"strconv"
 	"time"
 
@@ -116,7 +115,7 @@ func (u *pages) uploadRoster(c *gin.Context) {
 	}
 	imp, err := u.d.Roster.StartImport(c.Request.Context(), p, web.RequestID(c), id, up)
 	if err != nil {
-		_ = os.Remove(up.Path)
+		u.d.Uploads.Discard(c.Request.Context(), up)
 		u.fail(c, err)
 		return
 	}
