@@ -68,7 +68,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	sqlDB.SetMaxIdleConns(10)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	if err := sqlDB.PingContext(ctx); err != nil {
-		sqlDB.Close()
+		_ = sqlDB.Close()
 		return nil, fmt.Errorf("reach %s database: %w", Postgres, err)
 	}
 	return &DB{Gorm: gdb, SQL: sqlDB, Dialect: Postgres}, nil
@@ -86,11 +86,11 @@ func openSQLite(ctx context.Context, path string, gcfg *gorm.Config) (*DB, error
 	}
 	gdb, err := gorm.Open(&sqlite.Dialector{Conn: pools}, gcfg)
 	if err != nil {
-		pools.close()
+		_ = pools.close()
 		return nil, fmt.Errorf("open %s database: %w", SQLite, err)
 	}
 	if err := pools.read.PingContext(ctx); err != nil {
-		pools.close()
+		_ = pools.close()
 		return nil, fmt.Errorf("reach %s database: %w", SQLite, err)
 	}
 	return &DB{Gorm: gdb, SQL: pools.write, Dialect: SQLite, sqlite: pools}, nil

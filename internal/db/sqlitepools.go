@@ -68,12 +68,12 @@ func openSQLitePools(path string) (*sqlitePools, error) {
 	// any reader connects.
 	write.SetMaxOpenConns(1)
 	if err := write.Ping(); err != nil {
-		write.Close()
+		_ = write.Close()
 		return nil, err
 	}
 	read, err := sql.Open("sqlite", sqliteReaderDSN(path))
 	if err != nil {
-		write.Close()
+		_ = write.Close()
 		return nil, err
 	}
 	n := sqliteReaders()

@@ -17,7 +17,7 @@ import (
 func Binary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "breachline")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/breachline/breachline/cmd/breachline").CombinedOutput()
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/breachline/breachline/cmd/breachline").CombinedOutput() // #nosec G204 -- a fixed go build of the product
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -43,15 +43,15 @@ func Start(t testing.TB, name, bin string, env []string, args ...string) *Proces
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.cmd = exec.Command(bin, args...)
+	p.cmd = exec.Command(bin, args...) // #nosec G204 -- the binary this package built, with the test's arguments
 	p.cmd.Env = append(withoutSettings(os.Environ()), env...)
 	p.cmd.Stdout, p.cmd.Stderr = logFile, logFile
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	go func() {
-		p.cmd.Wait()
-		logFile.Close()
+		_ = p.cmd.Wait()
+		_ = logFile.Close()
 		close(p.done)
 	}()
 	t.Cleanup(func() {
@@ -72,7 +72,7 @@ func (p *Process) Kill() {
 		return
 	default:
 	}
-	p.cmd.Process.Signal(syscall.SIGKILL)
+	_ = p.cmd.Process.Signal(syscall.SIGKILL)
 	<-p.done
 }
 
@@ -94,9 +94,9 @@ func (p *Process) WaitHTTP(t testing.TB, url string, within time.Duration) {
 		if p.Exited() {
 			t.Fatalf("%s exited before answering %s", p.Name, url)
 		}
-		res, err := http.Get(url)
+		res, err := http.Get(url) // #nosec G107 -- the test server the test started
 		if err == nil {
-			res.Body.Close()
+			_ = res.Body.Close()
 			if res.StatusCode == http.StatusOK {
 				return
 			}

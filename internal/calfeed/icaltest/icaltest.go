@@ -64,7 +64,7 @@ func Parse(raw string) (*Component, error) {
 			if len(lines) == 0 {
 				return nil, fmt.Errorf("line %d: continuation first", i+1)
 			}
-			lines[len(lines)-1].WriteString(l[1:])
+			_, _ = lines[len(lines)-1].WriteString(l[1:])
 			continue
 		}
 		b := &strings.Builder{}
