@@ -4,11 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -85,7 +81,7 @@ func newCrashEnv(t *testing.T) *crashEnv {
 		fmt.Fprintf(&csv, "P%05d,Person %d,person%05d@example.org,ON,en\n", i, i, i)
 	}
 	n.importRoster(t, csv.String())
-	return &crashEnv{noticeEnv: n, bin: buildBinary(t), environ: []string{
+	return &crashEnv{noticeEnv: n, bin: apptest.Binary(t), environ: []string{
 		"BREACHLINE_DATABASE_URL=" + url, "BREACHLINE_SECRET_KEY=" + secret, "BREACHLINE_AUDIT_KEY=" + dbtest.AuditKey,
 		"BREACHLINE_SMTP_URL=" + srv.URL(),
 		"BREACHLINE_MAIL_FROM=Acme Privacy <privacy@acme.example>", "BREACHLINE_NOTICE_LEASE=" + crashLease.String(),
@@ -93,76 +89,11 @@ func newCrashEnv(t *testing.T) *crashEnv {
 	}}
 }
 
-// buildBinary builds breachline for the test.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "breachline")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/breachline/breachline/cmd/breachline").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// worker is a running `breachline worker` process.
-type worker struct {
-	cmd  *exec.Cmd
-	log  string
-	done chan struct{}
-}
-
 // startWorker starts a worker process with its own data directory; it is
 // killed when the test ends.
-func (c *crashEnv) startWorker(t *testing.T, name string) *worker {
+func (c *crashEnv) startWorker(t *testing.T, name string) *apptest.Process {
 	t.Helper()
-	dir := t.TempDir()
-	w := &worker{log: filepath.Join(dir, name+".log"), done: make(chan struct{})}
-	logFile, err := os.Create(w.log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.cmd = exec.Command(c.bin, "worker")
-	w.cmd.Env = append(withoutSettings(os.Environ()), append(c.environ, "BREACHLINE_DATA_DIR="+dir)...)
-	w.cmd.Stdout, w.cmd.Stderr = logFile, logFile
-	if err := w.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		w.cmd.Wait()
-		logFile.Close()
-		close(w.done)
-	}()
-	t.Cleanup(func() {
-		w.kill()
-		if t.Failed() {
-			raw, _ := os.ReadFile(w.log)
-			t.Logf("%s log:\n%s", name, raw)
-		}
-	})
-	return w
-}
-
-// kill ends the process with SIGKILL: no chance to finish anything.
-func (w *worker) kill() {
-	select {
-	case <-w.done:
-		return
-	default:
-	}
-	w.cmd.Process.Signal(syscall.SIGKILL)
-	<-w.done
-}
-
-// withoutSettings drops the environment's Breachline settings, so that
-// the worker runs on the test's alone.
-func withoutSettings(env []string) []string {
-	var out []string
-	for _, kv := range env {
-		if !strings.HasPrefix(kv, "BREACHLINE_") {
-			out = append(out, kv)
-		}
-	}
-	return out
+	return apptest.Start(t, name, c.bin, append(c.environ, "BREACHLINE_DATA_DIR="+t.TempDir()), "worker")
 }
 
 // startCampaign creates, approves and sends a campaign through the API.
@@ -251,7 +182,7 @@ func TestNoticeWorkerKilledMidCampaign(t *testing.T) {
 	id := c.startCampaign(t)
 	first := c.startWorker(t, "first worker")
 	waitFor(t, "a third of the campaign sent", time.Minute, func() bool { return len(noticesReceived(c.smtp)) >= crashPeople/3 })
-	first.kill()
+	first.Kill()
 	inFlight := c.sendingNow(t, id)
 	atKill := len(noticesReceived(c.smtp))
 
