@@ -1,8 +1,6 @@
 package app_test
 
 import (
-	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -10,37 +8,10 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/breachline/breachline/internal/app/apptest"
+	"github.com/breachline/breachline/internal/app/browsertest"
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/db"
 )
-
-// axeAudit runs axe-core's WCAG 2.1 A and AA rules on the page when
-// BREACHLINE_AXE names axe.min.js (npm axe-core), and fails on any
-// violation; without it, the audit is skipped with a note.
-func axeAudit(t *testing.T, ctx context.Context, page string) {
-	t.Helper()
-	path := os.Getenv("BREACHLINE_AXE")
-	if path == "" {
-		t.Logf("BREACHLINE_AXE not set: accessibility audit of %s skipped", page)
-		return
-	}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("axe-core: %v", err)
-	}
-	// Injected through the DevTools protocol, which the page's CSP does not govern.
-	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](string(src))); err != nil {
-		t.Fatalf("load axe-core: %v", err)
-	}
-	found, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
-		.then(r => r.violations.map(v => v.id + " (" + v.nodes.map(n => n.target.join(" ")).join(", ") + ")").join("; "))`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("axe: %v", err)
-	}
-	if found != "" {
-		t.Errorf("%s: accessibility violations: %s", page, found)
-	}
-}
 
 // TestBrowserAccountPages walks the new pages in Chromium: sign-in,
 // the account page, the two-step set-up page, a token shown once, and,
@@ -56,7 +27,7 @@ func TestBrowserAccountPages(t *testing.T) {
 		if p := problems.take(); len(p) > 0 {
 			t.Fatalf("%s: the browser reported problems: %q", page, p)
 		}
-		axeAudit(t, ctx, page)
+		browsertest.Axe(t, ctx, page)
 	}
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`nav a[href="/account"]`))); err != nil {
 		t.Fatalf("account link: %v", err)
