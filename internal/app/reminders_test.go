@@ -28,24 +28,10 @@ var feedDue = time.Date(2025, 3, 5, 22, 0, 0, 0, time.UTC)
 // "created" history entry, as the obligations service does.
 func addObligation(t *testing.T, e *apptest.Env, orgID int64, ref string, due time.Time) int64 {
 	t.Helper()
-	g := e.App.DB.Gorm
-	now := time.Now().UTC()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	must(g.Exec("INSERT INTO breaches (organization_id, reference, title, created_at, updated_at) VALUES (?, ?, 'Stolen files', ?, ?)", orgID, ref, now, now).Error)
-	var breachID, id int64
-	must(g.Raw("SELECT id FROM breaches WHERE organization_id = ? AND reference = ?", orgID, ref).Scan(&breachID).Error)
-	must(g.Exec(`INSERT INTO obligations (breach_id, organization_id, rule_key, rule_id, rule_version, jurisdiction, recipient,
-		required, due_at, citation, rule_status, status, evaluated_at, created_at, updated_at)
-		VALUES (?, ?, 'EU-GDPR-SA', 'EU-GDPR-SA', '1', 'EU', '{"kind":"regulator","name":"Lead supervisory authority"}',
-		?, ?, 'GDPR Art. 33(1), "without undue delay"', 'verified', 'pending', ?, ?, ?)`, breachID, orgID, true, due, now, now, now).Error)
-	must(g.Raw("SELECT id FROM obligations WHERE breach_id = ?", breachID).Scan(&id).Error)
-	must(g.Exec("INSERT INTO obligation_history (obligation_id, at, change) VALUES (?, ?, 'created')", id, now).Error)
-	return id
+	seed := dbtest.NewSeed(t, e.App.DB.Gorm)
+	return seed.Obligation(seed.Breach(orgID, dbtest.BreachRow{Reference: ref, Title: "Stolen files"}), dbtest.ObligationRow{
+		RuleKey: "EU-GDPR-SA", Jurisdiction: "EU", Recipient: `{"kind":"regulator","name":"Lead supervisory authority"}`,
+		Required: true, Due: &due, Citation: `GDPR Art. 33(1), "without undue delay"`})
 }
 
 func fetchFeed(t *testing.T, e *apptest.Env, url string) (int, *icaltest.Component) {

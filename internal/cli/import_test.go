@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/breachline/breachline/internal/cli"
 	"github.com/breachline/breachline/internal/db"
@@ -21,6 +20,8 @@ type cliEnv struct {
 	dir     string
 	environ []string
 	opts    db.Options
+	org     int64 // the organization "city"
+	breach  int64 // its breach BR-2026-0001
 }
 
 // newCLIEnv migrates a fresh database of the dialect through the CLI and
@@ -39,11 +40,26 @@ func newCLIEnv(t *testing.T, dialect db.Dialect) *cliEnv {
 	if code, _, errOut := e.run("migrate"); code != 0 {
 		t.Fatalf("migrate: %d %s", code, errOut)
 	}
-	now := time.Now().UTC()
-	e.exec(`INSERT INTO organizations (slug, name, home_jurisdiction, created_at, updated_at) VALUES ('city', 'City', 'CA-ON', ?, ?)`, now, now)
-	e.exec(`INSERT INTO breaches (organization_id, reference, title, data_categories, created_at, updated_at)
-		SELECT id, 'BR-2026-0001', 'Lost laptop', '["contact"]', ?, ? FROM organizations WHERE slug = 'city'`, now, now)
+	d, err := db.Open(context.Background(), e.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	seed := dbtest.NewSeed(t, d.Gorm)
+	e.org = seed.Org(dbtest.OrgRow{Slug: "city", Name: "City", Home: "CA-ON"})
+	e.breach = seed.Breach(e.org, dbtest.BreachRow{Reference: "BR-2026-0001", Categories: []string{"contact"}})
 	return e
+}
+
+// seed runs fn with a seed of the environment's database.
+func (e *cliEnv) seed(fn func(s *dbtest.Seed)) {
+	e.t.Helper()
+	d, err := db.Open(context.Background(), e.opts)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer d.Close()
+	fn(dbtest.NewSeed(e.t, d.Gorm))
 }
 
 // exec runs one statement on the environment's database.

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/breachline/breachline/internal/cli"
 	"github.com/breachline/breachline/internal/db/dbtest"
@@ -41,15 +40,13 @@ func TestReportNamesThePreparerAndTheObligation(t *testing.T) {
 		t.Run(string(dialect), func(t *testing.T) {
 			t.Parallel()
 			e := newCLIEnv(t, dialect)
-			now := time.Now().UTC()
-			e.exec(`INSERT INTO obligations (breach_id, organization_id, rule_key, rule_id, rule_version, jurisdiction, recipient,
-				required, citation, rule_status, status, evaluated_at, created_at, updated_at)
-				SELECT b.id, b.organization_id, 'CA-PIPEDA-OPC', 'CA-PIPEDA-OPC', '2018-11-01', 'CA',
-				'{"kind":"regulator","name":"Office of the Privacy Commissioner of Canada (OPC)"}', ?, 'PIPEDA s.10.1(1)', 'verified', 'pending', ?, ?, ?
-				FROM breaches b WHERE b.reference = 'BR-2026-0001'`, true, now, now, now)
-			e.exec(`INSERT INTO users (email, name, created_at, updated_at) VALUES ('sam@city.test', 'Sam Lee', ?, ?)`, now, now)
-			e.exec(`INSERT INTO memberships (user_id, organization_id, role, created_at)
-				SELECT u.id, o.id, 'legal', ? FROM users u, organizations o WHERE u.email = 'sam@city.test' AND o.slug = 'city'`, now)
+			e.seed(func(s *dbtest.Seed) {
+				s.Obligation(e.breach, dbtest.ObligationRow{RuleKey: "CA-PIPEDA-OPC", Version: "2018-11-01", Jurisdiction: "CA",
+					Recipient: `{"kind":"regulator","name":"Office of the Privacy Commissioner of Canada (OPC)"}`, Required: true,
+					Citation: "PIPEDA s.10.1(1)"})
+				s.User("sam@city.test", "Sam Lee")
+				s.Member(e.org, "sam@city.test", "legal")
+			})
 
 			if code, _, errOut := e.run("report", "--breach", "BR-2026-0001", "--kind", "generic", "--out", filepath.Join(e.dir, "x.pdf")); code == 0 || !strings.Contains(errOut, "obligation_id") {
 				t.Fatalf("generic filing without --obligation: %d %q", code, errOut)

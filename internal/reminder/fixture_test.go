@@ -12,6 +12,7 @@ import (
 	"github.com/breachline/breachline/internal/breach"
 	"github.com/breachline/breachline/internal/clock"
 	"github.com/breachline/breachline/internal/db"
+	"github.com/breachline/breachline/internal/db/dbtest"
 	"github.com/breachline/breachline/internal/document"
 	"github.com/breachline/breachline/internal/mail"
 	"github.com/breachline/breachline/internal/mail/mailtest"
@@ -30,13 +31,15 @@ type fixture struct {
 	org    int64
 	breach int64
 	n      int
+	seed   *dbtest.Seed
 }
 
 var t0 = time.Date(2025, 3, 5, 22, 0, 0, 0, time.UTC) // 17:00 in Toronto
 
 func newFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
-	f := &fixture{t: t, d: d, smtp: mailtest.Start(t, mailtest.Options{})}
+	f := &fixture{t: t, d: d, smtp: mailtest.Start(t, mailtest.Options{}), seed: dbtest.NewSeed(t, d.Gorm)}
+	f.seed.Now = t0
 	sender, err := mail.NewSMTP(mail.SMTPOptions{URL: f.smtp.URL(), From: "Breachline <alerts@breachline.test>", Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -81,37 +84,25 @@ func (f *fixture) id(q string, args ...any) int64 {
 }
 
 func (f *fixture) newOrg(slug string) int64 {
-	f.exec("INSERT INTO organizations (slug, name, time_zone, created_at, updated_at) VALUES (?, ?, 'America/Toronto', ?, ?)",
-		slug, "City of "+slug, t0, t0)
-	return f.id("SELECT id FROM organizations WHERE slug = ?", slug)
+	return f.seed.Org(dbtest.OrgRow{Slug: slug, Name: "City of " + slug, Zone: "America/Toronto"})
 }
 
 func (f *fixture) newBreach(org int64, ref string) int64 {
-	f.exec("INSERT INTO breaches (organization_id, reference, title, created_at, updated_at) VALUES (?, ?, 'Lost laptop', ?, ?)", org, ref, t0, t0)
-	return f.id("SELECT id FROM breaches WHERE organization_id = ? AND reference = ?", org, ref)
+	return f.seed.Breach(org, dbtest.BreachRow{Reference: ref})
 }
 
 // member adds a user with a role and returns the address.
 func (f *fixture) member(org int64, email, role string) string {
-	var uid int64
-	f.d.Gorm.Raw("SELECT id FROM users WHERE email = ?", email).Scan(&uid)
-	if uid == 0 {
-		f.exec("INSERT INTO users (email, name, created_at, updated_at) VALUES (?, ?, ?, ?)", email, "Name "+email, t0, t0)
-		uid = f.id("SELECT id FROM users WHERE email = ?", email)
-	}
-	f.exec("INSERT INTO memberships (user_id, organization_id, role, created_at) VALUES (?, ?, ?, ?)", uid, org, role, t0)
+	f.seed.Member(org, email, role)
 	return email
 }
 
 // obligation adds a pending obligation of the breach due at due.
-func (f *fixture) obligation(breach, org int64, due time.Time) int64 {
+func (f *fixture) obligation(breach, _ int64, due time.Time) int64 {
 	f.n++
-	key := fmt.Sprintf("ON-PHIPA-IPC-%d", f.n)
-	f.exec(`INSERT INTO obligations (breach_id, organization_id, rule_key, rule_id, rule_version, jurisdiction, recipient,
-		required, due_at, citation, rule_status, status, evaluated_at, created_at, updated_at)
-		VALUES (?, ?, ?, 'ON-PHIPA-IPC', '1', 'CA-ON', ?, ?, ?, 'PHIPA s. 12(2); O. Reg. 329/04 s. 6.3', 'verified', 'pending', ?, ?, ?)`,
-		breach, org, key, `{"kind":"regulator","name":"Information and Privacy Commissioner of Ontario"}`, true, due.UTC(), t0, t0, t0)
-	return f.id("SELECT id FROM obligations WHERE breach_id = ? AND rule_key = ?", breach, key)
+	return f.seed.Obligation(breach, dbtest.ObligationRow{RuleKey: fmt.Sprintf("ON-PHIPA-IPC-%d", f.n), RuleID: "ON-PHIPA-IPC",
+		Recipient: `{"kind":"regulator","name":"Information and Privacy Commissioner of Ontario"}`, Required: true, Due: &due,
+		Citation: "PHIPA s. 12(2); O. Reg. 329/04 s. 6.3"})
 }
 
 func (f *fixture) run(at time.Time) Stats {

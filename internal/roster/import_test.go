@@ -25,22 +25,9 @@ import (
 // seedBreach inserts an organization and a breach and returns the breach id.
 func seedBreach(t testing.TB, d *db.DB, slug string) int64 {
 	t.Helper()
-	ctx := context.Background()
-	now := time.Now().UTC()
-	g := d.Gorm.WithContext(ctx)
-	if err := g.Exec(`INSERT INTO organizations (slug, name, home_jurisdiction, created_at, updated_at) VALUES (?, ?, 'CA-ON', ?, ?)`,
-		slug, "Org "+slug, now, now).Error; err != nil {
-		t.Fatal(err)
-	}
-	var orgID int64
-	g.Raw("SELECT id FROM organizations WHERE slug = ?", slug).Scan(&orgID)
-	if err := g.Exec(`INSERT INTO breaches (organization_id, reference, title, data_categories, created_at, updated_at)
-		VALUES (?, 'BR-2025-0001', 'Test', '["contact"]', ?, ?)`, orgID, now, now).Error; err != nil {
-		t.Fatal(err)
-	}
-	var id int64
-	g.Raw("SELECT id FROM breaches WHERE organization_id = ?", orgID).Scan(&id)
-	return id
+	seed := dbtest.NewSeed(t, d.Gorm)
+	org := seed.Org(dbtest.OrgRow{Slug: slug, Name: "Org " + slug, Home: "CA-ON"})
+	return seed.Breach(org, dbtest.BreachRow{Reference: "BR-2025-0001", Title: "Test", Categories: []string{"contact"}})
 }
 
 func newImporter(t testing.TB, d *db.DB) *Importer {
