@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"testing"
+	"time"
 )
 
 // BenchmarkFiling renders one regulator filing (target: under 200 ms).
@@ -76,4 +77,45 @@ func BenchmarkLetters(b *testing.B) {
 		b.Fatalf("%d pages for %d one-page letters", pages, total)
 	}
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+}
+
+// BenchmarkHostileDocuments renders every kind of document for a breach
+// whose every field holds emoji and hostile text, and for the plain
+// text in the same fields as the baseline of the same run (targets: each document under
+// 1 s and under 100 MB of heap). It reports the slowest document and the
+// largest heap of each.
+func BenchmarkHostileDocuments(b *testing.B) {
+	for b.Loop() {
+		plainSec, plainHeap := worstDocument(b, []Input{hostileInput("Files were sent to the wrong recipient.")})
+		var hostile []Input
+		for _, s := range hostileTexts {
+			hostile = append(hostile, hostileInput(s))
+		}
+		sec, heap := worstDocument(b, hostile)
+		b.ReportMetric(plainSec, "plain-max-s")
+		b.ReportMetric(float64(plainHeap)/(1<<20), "plain-max-MiB")
+		b.ReportMetric(sec, "hostile-max-s")
+		b.ReportMetric(float64(heap)/(1<<20), "hostile-max-MiB")
+		b.ReportMetric(sec/plainSec, "time-ratio")
+	}
+}
+
+// worstDocument renders every kind for each input and returns the longest
+// render in seconds and the largest heap in use during one.
+func worstDocument(b *testing.B, inputs []Input) (float64, uint64) {
+	var worst float64
+	var heap uint64
+	for _, in := range inputs {
+		for _, k := range Kinds() {
+			start := time.Now()
+			peak := peakHeap(func() {
+				if err := Render(context.Background(), k.ID, in, io.Discard, Limits{}); err != nil {
+					b.Fatalf("%s: %v", k.ID, err)
+				}
+			})
+			worst = max(worst, time.Since(start).Seconds())
+			heap = max(heap, peak)
+		}
+	}
+	return worst, heap
 }
