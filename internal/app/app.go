@@ -29,10 +29,12 @@ import (
 	"github.com/breachline/breachline/internal/config"
 	"github.com/breachline/breachline/internal/db"
 	"github.com/breachline/breachline/internal/document"
+	"github.com/breachline/breachline/internal/incident"
 	"github.com/breachline/breachline/internal/jobs"
 	"github.com/breachline/breachline/internal/mail"
 	"github.com/breachline/breachline/internal/notice"
 	"github.com/breachline/breachline/internal/obligation"
+	"github.com/breachline/breachline/internal/ratelimit"
 	"github.com/breachline/breachline/internal/retention"
 	"github.com/breachline/breachline/internal/roster"
 	"github.com/breachline/breachline/internal/rules"
@@ -71,6 +73,10 @@ type App struct {
 	Trail    *trail.Service
 	// Retention removes contact data past its retention period.
 	Retention *retention.Service
+	// Incidents keeps the public incident pages; VerifyLimit limits the
+	// checks of notice codes.
+	Incidents   *incident.Service
+	VerifyLimit *ratelimit.Limiter
 
 	// The background jobs the capabilities register while wiring.
 	workerFn []func(w *river.Workers)
@@ -159,6 +165,7 @@ func (a *App) wire(ctx context.Context) error {
 		a.wireNotices,
 		a.wireAuditWatch,
 		a.wireRetention,
+		a.wirePublic,
 	} {
 		if err := step(ctx); err != nil {
 			return err
@@ -263,8 +270,11 @@ func (a *App) Router() (*web.Server, error) {
 	api.Register(srv, api.Deps{Auth: a.Auth, Breaches: a.Breaches, Obligations: a.Obligations, Documents: a.Documents,
 		Roster: a.Roster, Feed: a.Feed, Notices: a.Notices, Audit: a.Trail, Uploads: uploads})
 	err = ui.Register(srv, ui.Deps{Auth: a.Auth, Breaches: a.Breaches, Obligations: a.Obligations, Documents: a.Documents,
-		Roster: a.Roster, Notices: a.Notices, Uploads: uploads, SessionTTL: a.Cfg.SessionTTL, TokenMaxTTL: a.Cfg.TokenMaxTTL})
+		Roster: a.Roster, Notices: a.Notices, Incidents: a.Incidents, Uploads: uploads, SessionTTL: a.Cfg.SessionTTL, TokenMaxTTL: a.Cfg.TokenMaxTTL})
 	if err != nil {
+		return nil, err
+	}
+	if err := a.registerPublic(srv); err != nil {
 		return nil, err
 	}
 	if a.extraRoutes != nil {

@@ -29,6 +29,8 @@ var owners = map[string]string{
 	"notice_templates": "notice", "campaigns": "notice", "deliveries": "notice", "letters": "notice",
 	"bounces": "notice", "incident_pages": "notice", "send_budget": "notice",
 	"audit_unkeyed_chains": "audit",
+	"incidents":            "incident", "incident_versions": "incident", "incident_updates": "incident", "incident_settings": "incident",
+	"rate_windows": "ratelimit", "verify_lookups": "notice",
 }
 
 // exempt are the places that may name any table: the composition root and

@@ -101,6 +101,12 @@ type Config struct {
 	NoticePerHour   int `yaml:"notice_per_hour"`
 	// NoticeMaxAttempts bounds the tries of a temporarily refused notice.
 	NoticeMaxAttempts int `yaml:"notice_max_attempts"`
+	// VerifyWindow, VerifyPerClient and VerifyGlobal limit the checks of
+	// notice codes on /verify: per client network and in total, per window,
+	// shared by every process (the counts are in the database).
+	VerifyWindow    time.Duration `yaml:"verify_window"`
+	VerifyPerClient int           `yaml:"verify_per_client"`
+	VerifyGlobal    int           `yaml:"verify_global"`
 	// NoticeRetryBase is the first wait before retrying a temporarily
 	// refused notice; each further try waits twice as long (at most an hour).
 	NoticeRetryBase time.Duration `yaml:"notice_retry_base"`
@@ -204,6 +210,9 @@ func Defaults() Config {
 		NoticePerSecond:     0,
 		NoticePerHour:       0,
 		NoticeMaxAttempts:   8,
+		VerifyWindow:        10 * time.Minute,
+		VerifyPerClient:     20,
+		VerifyGlobal:        600000,
 		NoticeRetryBase:     30 * time.Second,
 		NoticePauseAfter:    50,
 		NoticeLease:         45 * time.Second,
@@ -323,6 +332,9 @@ func settings() []setting {
 		{"NOTICE_PER_SECOND", false, func(c *Config, v string) error { return parseInt(v, &c.NoticePerSecond) }},
 		{"NOTICE_PER_HOUR", false, func(c *Config, v string) error { return parseInt(v, &c.NoticePerHour) }},
 		{"NOTICE_MAX_ATTEMPTS", false, func(c *Config, v string) error { return parseInt(v, &c.NoticeMaxAttempts) }},
+		{"VERIFY_WINDOW", false, func(c *Config, v string) error { return parseDuration(v, &c.VerifyWindow) }},
+		{"VERIFY_PER_CLIENT", false, func(c *Config, v string) error { return parseInt(v, &c.VerifyPerClient) }},
+		{"VERIFY_GLOBAL", false, func(c *Config, v string) error { return parseInt(v, &c.VerifyGlobal) }},
 		{"NOTICE_RETRY_BASE", false, func(c *Config, v string) error { return parseDuration(v, &c.NoticeRetryBase) }},
 		{"NOTICE_PAUSE_AFTER", false, func(c *Config, v string) error { return parseInt(v, &c.NoticePauseAfter) }},
 		{"NOTICE_LEASE", false, func(c *Config, v string) error { return parseDuration(v, &c.NoticeLease) }},
@@ -537,6 +549,9 @@ func (c Config) validateNotices() error {
 	}
 	if c.NoticePerSecond < 0 || c.NoticePerHour < 0 || c.NoticePauseAfter < 0 {
 		return &Error{Setting: "BREACHLINE_NOTICE_PER_SECOND", Problem: "caps and the pause threshold cannot be negative"}
+	}
+	if c.VerifyWindow < time.Second || c.VerifyWindow > 24*time.Hour || c.VerifyPerClient < 1 || c.VerifyGlobal < 1 {
+		return &Error{Setting: "BREACHLINE_VERIFY_WINDOW", Problem: "want a window from 1s to 24h and limits of at least 1 (BREACHLINE_VERIFY_PER_CLIENT, BREACHLINE_VERIFY_GLOBAL)"}
 	}
 	if c.NoticeMaxAttempts < 1 || c.NoticeMaxAttempts > 50 {
 		return &Error{Setting: "BREACHLINE_NOTICE_MAX_ATTEMPTS", Problem: "want 1 to 50"}

@@ -116,6 +116,8 @@ type Service struct {
 	shipped map[string]TemplateSet
 	reqs    []Requirement
 	now     func() time.Time
+	// verifyCache keeps the texts the verify page repeats (verify.go).
+	verifyCache sharedCache
 }
 
 // NewService builds the service; the shipped templates and the content

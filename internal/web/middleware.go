@@ -36,16 +36,51 @@ func withRequestID(base *slog.Logger) gin.HandlerFunc {
 }
 
 // accessLog logs one line per request; it logs the route pattern, never the
-// path or query string, which may carry calendar tokens.
+// path or query string, which may carry calendar tokens. The public pages
+// for affected people also log what was asked for (which incident page),
+// with every notice reference code masked.
 func accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
-	Logger(c).Info("http",
+	attrs := []any{
 		slog.String("method", c.Request.Method),
 		slog.String("path", c.FullPath()),
 		slog.Int("status", c.Writer.Status()),
 		slog.Duration("took", time.Since(start)),
-		slog.Int("bytes", c.Writer.Size()))
+		slog.Int("bytes", c.Writer.Size()),
+	}
+	if publicPath(c.Request.URL.Path) {
+		attrs = append(attrs, slog.String("target", MaskCodes(c.Request.URL)))
+	}
+	Logger(c).Info("http", attrs...)
+}
+
+// publicPath reports whether a path is one of the public pages.
+func publicPath(p string) bool {
+	return p == "/verify" || strings.HasPrefix(p, "/verify/") || p == "/incidents" || strings.HasPrefix(p, "/incidents/")
+}
+
+// masked replaces a reference code in the log.
+const masked = "[masked]"
+
+// MaskCodes is a request's path and query as the log may keep them: the
+// segment after /verify/ and every value of a code parameter are masked
+// (a reference code proves whom a notice was for).
+func MaskCodes(u *url.URL) string {
+	p := u.EscapedPath()
+	if rest, ok := strings.CutPrefix(p, "/verify/"); ok && rest != "" {
+		p = "/verify/" + masked
+	}
+	q := u.Query()
+	if len(q) == 0 {
+		return p
+	}
+	for name := range q {
+		if strings.EqualFold(name, "code") {
+			q[name] = []string{masked}
+		}
+	}
+	return p + "?" + q.Encode()
 }
 
 // recover turns a panic into the internal-error answer (a page or JSON)

@@ -44,10 +44,12 @@ type campaignView struct {
 	// ReviewProblem says why the notice cannot be rendered for review.
 	ReviewProblem *pageProblem
 	Progress      *progressView
-	Letters       *lettersView
-	Evidence      *evidenceView
-	Substitute    *substituteView
-	Actions       campaignActions
+	// Lookups counts the checks of the campaign's codes on /verify.
+	Lookups    *notice.LookupCounts
+	Letters    *lettersView
+	Evidence   *evidenceView
+	Substitute *substituteView
+	Actions    campaignActions
 	// Flash confirms what was just done; Problem is a refused action.
 	Flash   string
 	Problem *pageProblem
@@ -157,6 +159,11 @@ func (u *pages) campaignView(ctx context.Context, l *i18n.Locale, call breach.Ca
 		return nil, err
 	}
 	v.Progress = newProgressView(l, pr)
+	lookups, err := u.d.Notices.LookupCounts(ctx, p, cp.ID)
+	if err != nil {
+		return nil, err
+	}
+	v.Lookups = &lookups
 	if err := u.campaignLetters(ctx, p, v, loc, zone); err != nil {
 		return nil, err
 	}

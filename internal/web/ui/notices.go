@@ -49,6 +49,7 @@ type NoticeService interface {
 	MarkLetterFile(ctx context.Context, c breach.Call, campaignID, batchID int64, step string, at time.Time) (notice.LetterBatch, error)
 	ImportReturned(ctx context.Context, c breach.Call, campaignID int64, r io.Reader) (notice.ReturnedMail, error)
 	CampaignsForObligation(ctx context.Context, p *auth.Principal, obligationIDs []int64) (map[int64][]notice.Campaign, error)
+	LookupCounts(ctx context.Context, p *auth.Principal, id int64) (notice.LookupCounts, error)
 }
 
 // noticePages are the page templates of notices.

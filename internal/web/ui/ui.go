@@ -84,6 +84,8 @@ type Deps struct {
 	Documents   DocumentService
 	Roster      RosterService
 	Notices     NoticeService
+	// Incidents keeps the breaches' public incident pages.
+	Incidents IncidentService
 	// Uploads receives roster files sent with the breach page's form.
 	Uploads web.RosterUploads
 	// SessionTTL is the length of a sign-in.
@@ -233,6 +235,7 @@ func (u *pages) routes() {
 	// forms' 64 kB.
 	r.POST("/breaches/:id/imports", web.LimitBodies(64<<10, u.s.UploadLimit()), u.requirePage, u.uploadRoster)
 	u.noticeRoutes(r, forms)
+	u.incidentRoutes(r)
 }
 
 const preSessionCookie = "breachline_csrf"

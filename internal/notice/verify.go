@@ -1,0 +1,292 @@
+package notice
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"gorm.io/gorm"
+
+	"github.com/breachline/breachline/internal/auth"
+)
+
+// Verification is what a person who typed a reference code may learn: no
+// more than the notice itself told them. A code that is not genuine (or is
+// not a code at all) gives a Verification with Genuine false and nothing
+// else.
+type Verification struct {
+	Genuine bool
+	// Withdrawn: the code is real but its campaign was cancelled.
+	Withdrawn      bool
+	CampaignID     int64
+	BreachID       int64
+	OrganizationID int64
+	Organization   string
+	// Language is the language the notice was written in.
+	Language string
+	// NoticeDate is when the notice was sent or mailed (the campaign's
+	// start while it had not yet gone).
+	NoticeDate time.Time
+	// Initials are the initials of the person the notice named ("A. L.").
+	Initials string
+	// Texts are the notice's words in each language the campaign gives.
+	Texts map[string]VerifiedText
+}
+
+// VerifiedText is the part of a notice the verify page repeats, in one
+// language.
+type VerifiedText struct {
+	WhatHappened string
+	WhatToDo     string
+	Contact      string
+	// Categories names the kinds of data involved for this person.
+	Categories string
+}
+
+// VerifyLanguages are the languages a verification gives its texts in.
+var VerifyLanguages = []string{"en", "fr"}
+
+// notACode stands in for input that cannot be a code, so that it is hashed
+// and looked up like any other: the same work, the same time. U is not in
+// the alphabet, so no delivery has this code.
+const notACode = "UUUUUUUUUUUUU"
+
+// codeDigest is the stored hash of a normalised code.
+func codeDigest(normalised string) string {
+	sum := sha256.Sum256([]byte("breachline notice code\x00" + normalised))
+	return hex.EncodeToString(sum[:])
+}
+
+// Verify checks a reference code as a person typed it and counts the
+// lookup for the organization's statistics (by campaign; not genuine codes
+// together). Unknown and malformed input do the same work: a hash, one
+// indexed read, a constant-time comparison of the whole hash and one count,
+// so neither the answer nor its time tells them apart.
+func (s *Service) Verify(ctx context.Context, typed string) (Verification, error) {
+	n, ok := NormalizeCode(typed)
+	if !ok {
+		n = notACode
+	}
+	want := codeDigest(n)
+	var rows []Delivery
+	err := s.db.Gorm.WithContext(ctx).Select("id", "campaign_id", "person_id", "language", "status", "code_hash", "sent_at", "mailed_at").
+		Where("code_hash = ?", want).Limit(1).Find(&rows).Error
+	if err != nil {
+		return Verification{}, fmt.Errorf("verify: %w", err)
+	}
+	stored := strings.Repeat("0", len(want)) // compared when nothing matched, for the same work
+	if len(rows) == 1 {
+		stored = rows[0].CodeHash
+	}
+	genuine := hashEqual([]byte(stored), []byte(want)) && len(rows) == 1
+	var campaignID int64
+	if genuine {
+		campaignID = rows[0].CampaignID
+	}
+	if err := s.countLookup(ctx, campaignID, genuine); err != nil {
+		return Verification{}, err
+	}
+	if !genuine {
+		return Verification{}, nil
+	}
+	return s.verification(ctx, &rows[0])
+}
+
+// hashEqual compares two hashes in time that depends only on their length,
+// which is public (64 hex digits): every byte is examined, whatever the
+// first difference.
+func hashEqual(a, b []byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	return allEqual(len(a), func(i int) byte { return a[i] ^ b[i] })
+}
+
+// allEqual folds diff over every position without a branch on what it
+// finds, and reports whether every difference was zero.
+func allEqual(n int, diff func(i int) byte) bool {
+	var acc byte
+	for i := 0; i < n; i++ {
+		acc |= diff(i)
+	}
+	return acc == 0
+}
+
+// lookupShards spreads a campaign's count over a few rows (see migration
+// 00802): lookups arriving together do not queue on one row.
+const lookupShards = 8
+
+// countLookup adds one lookup to the campaign's count (campaign 0: a code
+// that is not genuine).
+func (s *Service) countLookup(ctx context.Context, campaignID int64, genuine bool) error {
+	g, ng := 0, 1
+	if genuine {
+		g, ng = 1, 0
+	}
+	err := s.db.Gorm.WithContext(ctx).Exec(`INSERT INTO verify_lookups (campaign_id, shard, genuine, not_genuine) VALUES (?, ?, ?, ?)
+		ON CONFLICT (campaign_id, shard) DO UPDATE SET genuine = verify_lookups.genuine + excluded.genuine,
+		not_genuine = verify_lookups.not_genuine + excluded.not_genuine`,
+		campaignID, rand.IntN(lookupShards), g, ng).Error // #nosec G404 -- a shard, not a secret
+	if err != nil {
+		return fmt.Errorf("count lookup: %w", err)
+	}
+	return nil
+}
+
+// LookupCounts are the checks of a campaign's codes: genuine ones, and the
+// codes typed anywhere that were not genuine (they name no campaign).
+type LookupCounts struct {
+	Genuine    int64 `json:"genuine"`
+	NotGenuine int64 `json:"not_genuine_all_campaigns"`
+}
+
+// LookupCounts returns how often people checked the campaign's codes.
+// Anyone who may read the campaign.
+func (s *Service) LookupCounts(ctx context.Context, p *auth.Principal, id int64) (LookupCounts, error) {
+	if _, err := s.campaign(ctx, s.db.Gorm, p, id, auth.Read); err != nil {
+		return LookupCounts{}, err
+	}
+	var out LookupCounts
+	err := s.db.Gorm.WithContext(ctx).Raw(`SELECT
+		COALESCE(SUM(CASE WHEN campaign_id = ? THEN genuine ELSE 0 END), 0) AS genuine,
+		COALESCE(SUM(CASE WHEN campaign_id = 0 THEN not_genuine ELSE 0 END), 0) AS not_genuine
+		FROM verify_lookups WHERE campaign_id IN (?, 0)`, id, id).Scan(&out).Error
+	if err != nil {
+		return LookupCounts{}, fmt.Errorf("lookup counts: %w", err)
+	}
+	return out, nil
+}
+
+// verification reads what the page shows of a genuine code's notice.
+func (s *Service) verification(ctx context.Context, d *Delivery) (Verification, error) {
+	var cp Campaign
+	if err := s.db.Gorm.WithContext(ctx).Take(&cp, d.CampaignID).Error; err != nil {
+		return Verification{}, fmt.Errorf("verify: campaign %d: %w", d.CampaignID, err)
+	}
+	v := Verification{Genuine: true, Withdrawn: cp.Status == CampaignCancelled, CampaignID: cp.ID, BreachID: cp.BreachID,
+		OrganizationID: cp.OrganizationID, Language: d.Language, NoticeDate: noticeDate(d, &cp), Texts: map[string]VerifiedText{}}
+	shared, err := s.sharedTexts(ctx, &cp)
+	if err != nil {
+		return Verification{}, err
+	}
+	people, err := s.deps.People.ByIDs(ctx, s.db.Gorm, cp.BreachID, []int64{d.PersonID})
+	if err != nil {
+		return Verification{}, fmt.Errorf("verify: person: %w", err)
+	}
+	person := people[d.PersonID]
+	v.Initials = Initials(personName(person))
+	v.Organization = shared.org
+	for _, lang := range VerifyLanguages {
+		vals := shared.values[lang]
+		v.Texts[lang] = VerifiedText{WhatHappened: vals["what_happened"], WhatToDo: vals["what_you_can_do"],
+			Contact: vals["contact"], Categories: shared.r.categories(person, lang)}
+	}
+	return v, nil
+}
+
+// noticeDate is when the person's notice went: sent, mailed, or else when
+// the campaign started.
+func noticeDate(d *Delivery, cp *Campaign) time.Time {
+	switch {
+	case d.SentAt != nil:
+		return *d.SentAt
+	case d.MailedAt != nil:
+		return *d.MailedAt
+	case cp.StartedAt != nil:
+		return *cp.StartedAt
+	}
+	return cp.CreatedAt
+}
+
+// Initials shortens a name to its initials ("Ann Lee" → "A. L."), so the
+// page confirms whom the notice named without repeating the name.
+func Initials(name string) string {
+	var parts []string
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return unicode.IsSpace(r) || r == '-' }) {
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				parts = append(parts, string(unicode.ToUpper(r))+".")
+				break
+			}
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// shared are a campaign's texts every recipient shares, as the verify page
+// repeats them: computed once and kept for a short while, since many
+// people check the same campaign's codes at once.
+type shared struct {
+	r       *renderer
+	org     string
+	values  map[string]map[string]string
+	updated time.Time
+	until   time.Time
+}
+
+// sharedCache keeps the shared texts of recent campaigns for sharedTTL.
+type sharedCache struct {
+	mu sync.Mutex
+	m  map[int64]*shared
+}
+
+const sharedTTL = 30 * time.Second
+
+var errNoRenderer = errors.New("verify: no campaign texts")
+
+// sharedTexts returns the campaign's shared texts, from the cache while
+// they are fresh and the campaign unchanged.
+func (s *Service) sharedTexts(ctx context.Context, cp *Campaign) (*shared, error) {
+	now := s.now()
+	s.verifyCache.mu.Lock()
+	got := s.verifyCache.m[cp.ID]
+	s.verifyCache.mu.Unlock()
+	if got != nil && now.Before(got.until) && got.updated.Equal(cp.UpdatedAt) {
+		return got, nil
+	}
+	r, err := s.textRenderer(ctx, s.db.Gorm, cp)
+	if err != nil {
+		return nil, err
+	}
+	sh := &shared{r: r, org: firstNonEmpty(r.org.Name, r.org.LegalName), values: map[string]map[string]string{},
+		updated: cp.UpdatedAt, until: now.Add(sharedTTL)}
+	for _, lang := range VerifyLanguages {
+		sh.values[lang] = r.commonValues(lang)
+	}
+	s.verifyCache.mu.Lock()
+	if s.verifyCache.m == nil || len(s.verifyCache.m) > 1000 {
+		s.verifyCache.m = map[int64]*shared{}
+	}
+	s.verifyCache.m[cp.ID] = sh
+	s.verifyCache.mu.Unlock()
+	return sh, nil
+}
+
+// textRenderer is a renderer of the campaign's values without its
+// templates: the organization, the breach and the category names.
+func (s *Service) textRenderer(ctx context.Context, tx *gorm.DB, c *Campaign) (*renderer, error) {
+	r := &renderer{s: s, c: c, now: s.now()}
+	var err error
+	if r.org, err = s.deps.Orgs.OrganizationByID(ctx, tx, c.OrganizationID); err != nil {
+		return nil, fmt.Errorf("%w: %w", errNoRenderer, err)
+	}
+	if r.breach, err = s.deps.Breaches.Load(ctx, tx, c.BreachID); err != nil {
+		return nil, fmt.Errorf("%w: %w", errNoRenderer, err)
+	}
+	cats, err := s.deps.Breaches.CategoryList(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errNoRenderer, err)
+	}
+	r.catNames = make(map[string][2]string, len(cats))
+	for _, cat := range cats {
+		r.catNames[cat.ID] = [2]string{cat.Name, firstNonEmpty(cat.NameFR, cat.Name)}
+	}
+	return r, nil
+}
