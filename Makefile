@@ -17,7 +17,7 @@ GOSEC       := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
 GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.10.0
 GOBIN       ?= $(shell $(GO) env GOPATH)/bin
 
-.PHONY: run build test test-short lint tools fuzz bench demo clean
+.PHONY: run build test test-short lint openapi-lint tools fuzz bench demo clean
 
 run:
 	$(GO) run ./cmd/breachline serve
@@ -38,6 +38,11 @@ lint:
 	$(GOBIN)/gosec -quiet -fmt text $(PKGS)
 	GOVULNCHECK=$(GOBIN)/govulncheck .ci/govulncheck $(PKGS)
 	$(GO) test -count=1 ./internal/arch/
+	GO=$(GO) .ci/openapi-lint
+
+# The API description, with Redocly CLI (pinned in the script; needs npx).
+openapi-lint:
+	GO=$(GO) .ci/openapi-lint
 
 # Exceptions are made in place, with their reason: `//lint:ignore CHECK reason`
 # for staticcheck, `// #nosec G… -- reason` for gosec; an error deliberately

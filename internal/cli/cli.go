@@ -68,6 +68,7 @@ func (e *env) commands() []*cobra.Command {
 		e.auditCmd(),
 		e.purgeCmd(),
 		e.campaignCmd(),
+		e.openapiCmd(),
 	}
 }
 

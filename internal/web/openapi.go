@@ -43,6 +43,15 @@ func OpenAPIDocument() (map[string]any, error) {
 	return doc, nil
 }
 
+// OpenAPIYAML is the merged document as /api/openapi.yaml serves it.
+func OpenAPIYAML() ([]byte, error) {
+	doc, err := OpenAPIDocument()
+	if err != nil {
+		return nil, err
+	}
+	return yaml.Marshal(doc)
+}
+
 // mergeFragment adds a fragment's paths and components; a name defined twice
 // is an error, so fragments cannot silently override each other.
 func mergeFragment(doc, frag map[string]any, name string) error {

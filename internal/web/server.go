@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"gopkg.in/yaml.v3"
 
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/errs"
@@ -86,11 +85,7 @@ func New(o Options) (*Server, error) {
 		return nil, fmt.Errorf("web: sessions, readiness and logger are required")
 	}
 	gin.SetMode(gin.ReleaseMode)
-	doc, err := OpenAPIDocument()
-	if err != nil {
-		return nil, fmt.Errorf("openapi: %w", err)
-	}
-	spec, err := yaml.Marshal(doc)
+	spec, err := OpenAPIYAML()
 	if err != nil {
 		return nil, fmt.Errorf("openapi: %w", err)
 	}
