@@ -8,7 +8,7 @@ CREATE TABLE breach_event_changes (
     event_id   BIGINT NOT NULL,
     action     TEXT NOT NULL CHECK (action IN ('corrected', 'deleted')),
     before_json TEXT NOT NULL,
-    after_json  TEXT NOT NULL DEFAULT 'null',
+    after_json  TEXT,
     reason     TEXT NOT NULL DEFAULT '',
     changed_by BIGINT REFERENCES users(id),
     changed_at TIMESTAMPTZ NOT NULL
