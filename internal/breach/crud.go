@@ -51,6 +51,12 @@ func (s *Service) Create(ctx context.Context, c Call, orgID int64, in Input) (Br
 			}
 		}
 		b.Events, b.Answers = events, []Answer{}
+		if in.Estimates != nil {
+			if err := saveEstimates(ctx, tx, b.ID, *in.Estimates); err != nil {
+				return err
+			}
+			b.Estimates = *in.Estimates
+		}
 		if err := auth.Audit(ctx, tx, c.P, c.RequestID, orgID, "breach.create", "breach", idString(b.ID), map[string]any{"reference": b.Reference, "events": len(events)}); err != nil {
 			return err
 		}
@@ -158,6 +164,11 @@ func (s *Service) Update(ctx context.Context, c Call, id int64, in Input) (Breac
 		b.UpdatedAt = time.Now().UTC()
 		if err := tx.Select("*").Omit("created_at", "created_by", "organization_id", "reference").Updates(&b).Error; err != nil {
 			return fmt.Errorf("update breach: %w", err)
+		}
+		if in.Estimates != nil {
+			if err := saveEstimates(ctx, tx, id, *in.Estimates); err != nil {
+				return err
+			}
 		}
 		if err := auth.Audit(ctx, tx, c.P, c.RequestID, b.OrganizationID, "breach.update", "breach", idString(id), in); err != nil {
 			return err

@@ -42,25 +42,113 @@ func (s *Service) AddEvent(ctx context.Context, c Call, id int64, in EventInput)
 	return e, err
 }
 
-// DeleteEvent removes a mistaken event; the audit log keeps what it was.
+// DeleteEvent removes a mistaken event; the audit log and the event's
+// history keep what it was.
 func (s *Service) DeleteEvent(ctx context.Context, c Call, id, eventID int64) error {
+	return s.removeEvent(ctx, c, id, eventID, "", false)
+}
+
+// MaxReason bounds the reason given for correcting or deleting an event.
+const MaxReason = 2000
+
+// RemoveEvent deletes an event for a reason (required); the event's
+// history keeps what it was, who removed it, when and why.
+func (s *Service) RemoveEvent(ctx context.Context, c Call, id, eventID int64, reason string) error {
+	return s.removeEvent(ctx, c, id, eventID, reason, true)
+}
+
+func (s *Service) removeEvent(ctx context.Context, c Call, id, eventID int64, reason string, needReason bool) error {
+	reason = strings.TrimSpace(reason)
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		b, err := s.Access(ctx, tx, c.P, id, auth.Write)
+		b, e, err := s.event(ctx, tx, c, id, eventID)
 		if err != nil {
 			return err
 		}
-		var e Event
-		if err := tx.Where("id = ? AND breach_id = ?", eventID, id).Take(&e).Error; err != nil {
-			return fmt.Errorf("event %d: %w", eventID, errs.ErrNotFound)
+		if (needReason && reason == "") || len(reason) > MaxReason {
+			return &errs.Invalid{Message: "say why the event is deleted", Fields: map[string]string{"reason": fmt.Sprintf("required, at most %d characters", MaxReason)}}
 		}
 		if err := tx.Delete(&e).Error; err != nil {
 			return err
 		}
-		if err := auth.Audit(ctx, tx, c.P, c.RequestID, b.OrganizationID, "breach.event.delete", "breach", idString(id), e); err != nil {
+		if err := s.keepChange(tx, c, e, nil, "deleted", reason); err != nil {
+			return err
+		}
+		if err := auth.Audit(ctx, tx, c.P, c.RequestID, b.OrganizationID, "breach.event.delete", "breach", idString(id),
+			map[string]any{"event": e, "reason": reason}); err != nil {
 			return err
 		}
 		return s.changed.BreachChanged(ctx, tx, id, "event deleted: "+e.Kind)
 	})
+}
+
+// CorrectEvent replaces an event's kind, time, zone and note for a reason
+// (required); the event's history keeps the version it replaced.
+func (s *Service) CorrectEvent(ctx context.Context, c Call, id, eventID int64, in EventInput, reason string) (Event, error) {
+	reason = strings.TrimSpace(reason)
+	f := errs.Fields{}
+	fixed := parseEvent(in, vocab{s.terms}, "event", f)
+	if reason == "" || len(reason) > MaxReason {
+		f.Add("reason", fmt.Sprintf("required, at most %d characters", MaxReason))
+	}
+	var e Event
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		b, cur, err := s.event(ctx, tx, c, id, eventID)
+		if err != nil {
+			return err
+		}
+		if err := f.Err(); err != nil {
+			return err
+		}
+		e = cur
+		e.Kind, e.At, e.Zone, e.Note = fixed.Kind, fixed.At, fixed.Zone, fixed.Note
+		if err := tx.Model(&e).Select("kind", "at", "zone", "note").Updates(&e).Error; err != nil {
+			return fmt.Errorf("correct event: %w", err)
+		}
+		if err := s.keepChange(tx, c, cur, &e, "corrected", reason); err != nil {
+			return err
+		}
+		if err := auth.Audit(ctx, tx, c.P, c.RequestID, b.OrganizationID, "breach.event.correct", "breach", idString(id),
+			map[string]any{"before": cur, "after": e, "reason": reason}); err != nil {
+			return err
+		}
+		return s.changed.BreachChanged(ctx, tx, id, "event corrected: "+e.Kind)
+	})
+	return e, err
+}
+
+// event loads one event of a breach the caller may write.
+func (s *Service) event(ctx context.Context, tx *gorm.DB, c Call, id, eventID int64) (Breach, Event, error) {
+	b, err := s.Access(ctx, tx, c.P, id, auth.Write)
+	if err != nil {
+		return Breach{}, Event{}, err
+	}
+	var e Event
+	if err := tx.Where("id = ? AND breach_id = ?", eventID, id).Take(&e).Error; err != nil {
+		return Breach{}, Event{}, fmt.Errorf("event %d: %w", eventID, errs.ErrNotFound)
+	}
+	return b, e, nil
+}
+
+// keepChange appends one correction or deletion to the event's history.
+func (s *Service) keepChange(tx *gorm.DB, c Call, before Event, after *Event, action, reason string) error {
+	uid := c.P.User.ID
+	ch := EventChange{BreachID: before.BreachID, EventID: before.ID, Action: action, Before: &before, After: after,
+		Reason: reason, ChangedBy: &uid, ChangedAt: time.Now().UTC()}
+	if err := tx.Create(&ch).Error; err != nil {
+		return fmt.Errorf("event history: %w", err)
+	}
+	return nil
+}
+
+// EventHistory lists the corrections and deletions of a breach's events,
+// oldest first.
+func (s *Service) EventHistory(ctx context.Context, p *auth.Principal, id int64) ([]EventChange, error) {
+	if _, err := s.Access(ctx, s.db, p, id, auth.Read); err != nil {
+		return nil, err
+	}
+	out := []EventChange{}
+	err := s.db.WithContext(ctx).Where("breach_id = ?", id).Order("changed_at, id").Find(&out).Error
+	return out, err
 }
 
 var questionRe = regexp.MustCompile(`^[a-z][a-z0-9_.]{1,80}$`)

@@ -26,6 +26,9 @@ type Breach struct {
 	UpdatedAt      time.Time `json:"updated_at"`
 	Events         []Event   `gorm:"-" json:"events"`
 	Answers        []Answer  `gorm:"-" json:"answers"`
+	// Estimates are the estimated numbers of affected people by region
+	// (CA-ON, DE), recorded before a roster exists.
+	Estimates map[string]int64 `gorm:"-" json:"estimates,omitempty"`
 }
 
 // Event is a dated fact on the timeline; several start legal clocks. The
@@ -51,6 +54,23 @@ func (e Event) Local() time.Time {
 	}
 	return e.At.UTC()
 }
+
+// EventChange is one correction or deletion of a timeline event: what
+// the event was, what it became (nil when deleted), why, who and when.
+type EventChange struct {
+	ID        int64     `gorm:"primaryKey" json:"id"`
+	BreachID  int64     `json:"-"`
+	EventID   int64     `json:"event_id"`
+	Action    string    `json:"action"` // corrected or deleted
+	Before    *Event    `gorm:"column:before_json;serializer:json" json:"before"`
+	After     *Event    `gorm:"column:after_json;serializer:json" json:"after"`
+	Reason    string    `json:"reason"`
+	ChangedBy *int64    `json:"changed_by,omitempty"`
+	ChangedAt time.Time `json:"changed_at"`
+}
+
+// TableName is the event history table.
+func (EventChange) TableName() string { return "breach_event_changes" }
 
 // Answer is the answer to one assessment question of the catalogue.
 type Answer struct {

@@ -55,6 +55,13 @@ func (Reader) Load(ctx context.Context, tx *gorm.DB, id int64) (Breach, error) {
 	if err := tx.WithContext(ctx).Where("breach_id = ?", id).Order("question_id").Find(&b.Answers).Error; err != nil {
 		return Breach{}, fmt.Errorf("answers of breach %d: %w", id, err)
 	}
+	est, err := loadEstimates(ctx, tx, id)
+	if err != nil {
+		return Breach{}, err
+	}
+	if len(est) > 0 {
+		b.Estimates = est
+	}
 	return b, nil
 }
 

@@ -53,6 +53,9 @@ type Input struct {
 	Containment    *string      `json:"containment"`
 	Mitigation     *string      `json:"mitigation"`
 	Events         []EventInput `json:"events"`
+	// Estimates replace the estimated numbers of affected people by
+	// region; a region at 0 is dropped.
+	Estimates *map[string]int64 `json:"estimates"`
 }
 
 // EventInput records one timeline event.
@@ -109,6 +112,9 @@ func (in Input) apply(b *Breach, cats map[string]bool, t vocab, creating bool, f
 	}
 	if b.Status == "" {
 		b.Status = "open"
+	}
+	if in.Estimates != nil {
+		checkEstimates(*in.Estimates, f)
 	}
 }
 

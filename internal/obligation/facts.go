@@ -40,6 +40,9 @@ func (s *Service) load(ctx context.Context, tx *gorm.DB, breachID int64) (*store
 	if f.Affected, err = s.affected(ctx, tx, breachID); err != nil {
 		return nil, err
 	}
+	if len(f.Affected) == 0 {
+		f.Affected = estimated(b.Estimates)
+	}
 	if f.DataCategories, err = s.ruleCategories(ctx, tx, b.DataCategories); err != nil {
 		return nil, err
 	}
@@ -104,6 +107,20 @@ func (s *Service) affected(ctx context.Context, tx *gorm.DB, breachID int64) ([]
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Region < out[j].Region })
 	return out, nil
+}
+
+// estimated turns a breach's estimates by region into the counts the rules
+// read: used only while no roster has been imported, since an imported
+// roster is the better figure.
+func estimated(est map[string]int64) []rules.Affected {
+	out := []rules.Affected{}
+	for region, n := range est {
+		if region != "" && n > 0 {
+			out = append(out, rules.Affected{Region: region, Count: int(n)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Region < out[j].Region })
+	return out
 }
 
 // ruleCategories maps the breach's product data categories to the

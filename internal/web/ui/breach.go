@@ -62,13 +62,20 @@ func (u *pages) breachPage(c *gin.Context) {
 		u.fail(c, err)
 		return
 	}
-	u.render(c, http.StatusOK, "breach", breachData{layout: u.signedIn(c, b.Reference+" "+b.Title, "breaches"), Breach: v})
+	work, err := u.breachWorkView(c, p, b, v.Gaps)
+	if err != nil {
+		u.fail(c, err)
+		return
+	}
+	u.render(c, http.StatusOK, "breach", breachData{layout: u.signedIn(c, b.Reference+" "+b.Title, "breaches"), Breach: v, Work: work})
 }
 
 // breachData is the breach page.
 type breachData struct {
 	layout
 	Breach *breachView
+	// Work is what running the breach adds: actions, settings, estimates.
+	Work *breachWorkView
 }
 
 // pageBreach loads the breach a page's :id names for the signed-in user;

@@ -224,6 +224,7 @@ func (u *pages) routes() {
 	u.accountRoutes(forms)
 	forms.GET("/invitations/:token", u.invitationPage)
 	forms.POST("/invitations/:token", u.acceptInvitation)
+	u.breachWorkRoutes(forms)
 	forms.GET("/breaches", u.requirePage, u.breachesPage)
 	forms.GET("/breaches/:id", u.requirePage, u.breachPage)
 	forms.GET("/deadlines", u.requirePage, u.deadlinesPage)
@@ -320,6 +321,8 @@ type breachesData struct {
 	Query    string
 	Status   string
 	Statuses []string
+	// CanCreate: the user may open a breach in one of its organizations.
+	CanCreate bool
 }
 
 func (u *pages) breachesPage(c *gin.Context) {
@@ -338,12 +341,13 @@ func (u *pages) breachesPage(c *gin.Context) {
 		u.fail(c, err)
 		return
 	}
-	names := map[int64]string{}
+	names, canCreate := map[int64]string{}, false
 	for _, o := range orgs {
 		names[o.ID] = o.Name
+		canCreate = canCreate || p.Require(o.ID, auth.Write) == nil
 	}
 	u.render(c, http.StatusOK, "breaches", breachesData{layout: u.signedIn(c, u.locale(c).T("breaches.title"), "breaches"),
-		Breaches: list, Total: total, OrgNames: names, Query: f.Query, Status: f.Status, Statuses: breach.Statuses})
+		Breaches: list, Total: total, OrgNames: names, Query: f.Query, Status: f.Status, Statuses: breach.Statuses, CanCreate: canCreate})
 }
 
 // localPathRe is the shape of a page of this site that sign-in may return
