@@ -102,15 +102,19 @@ func TestRulesCatalogue(t *testing.T) {
 		if page.Status != http.StatusOK {
 			t.Fatalf("rules: %d", page.Status)
 		}
-		mustContain(t, page.Body, `href="/rules/ON-PHIPA-IND"`, `href="/rules/US-NY/individuals"`, `href="https://www.ontario.ca/laws/statute/04p03"`)
+		mustContain(t, page.Body, "Page 1 of", `rel="next"`)
+		page, _ = f.viewer.get("/rules?family=ontario")
+		mustContain(t, page.Body, `href="/rules/ON-PHIPA-IND"`, `href="https://www.ontario.ca/laws/statute/04p03"`)
 		page, _ = f.viewer.get("/rules?jurisdiction=CA-ON")
 		if !strings.Contains(page.Body, `href="/rules/ON-PHIPA-IND"`) || strings.Contains(page.Body, `href="/rules/US-NY/individuals"`) {
 			t.Fatal("the jurisdiction filter does not filter")
 		}
-		page, _ = f.viewer.get("/rules?family=us-states")
+		page, _ = f.viewer.get("/rules?family=us-states&q=US-NY")
 		if strings.Contains(page.Body, `href="/rules/ON-PHIPA-IND"`) || !strings.Contains(page.Body, `href="/rules/US-NY/individuals"`) {
-			t.Fatal("the group filter does not filter")
+			t.Fatal("the group and word filters do not filter")
 		}
+		page, _ = f.viewer.get("/rules?family=us-states&page=2")
+		mustContain(t, page.Body, "Page 2 of", `rel="prev"`, "family=us-states")
 		page, _ = f.viewer.get("/rules/US-NY/individuals")
 		mustContain(t, page.Body, "pre-S2659B", "2024-12-21", "Official text")
 		page, _ = f.viewer.get("/rules/ON-PHIPA-IND")

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"net/http"
+	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -31,7 +33,14 @@ type rulesData struct {
 	Jurisdiction  string
 	Family, Query string
 	Filtered      bool
+	// Matched rules pass the filters; Rows are those of page Page of
+	// Pages, with links to the pages before and after.
+	Matched, Page, Pages int
+	PrevURL, NextURL     string
 }
+
+// rulesPerPage is how many duties a page of the catalogue lists.
+const rulesPerPage = 50
 
 // option is a choice of a filter: a value and its label.
 type option struct{ Value, Label string }
@@ -56,6 +65,7 @@ func (u *pages) rulesPage(c *gin.Context) {
 		}
 		d.Rows = append(d.Rows, ruleRow{Key: key, Latest: r, Versions: len(versions), Region: cat.Vocabulary.RegionName(r.Jurisdiction)})
 	}
+	d.paginate(c.Query("page"))
 	for j := range jur {
 		d.Jurisdictions = append(d.Jurisdictions, option{Value: j, Label: j + " — " + cat.Vocabulary.RegionName(j)})
 	}
@@ -65,6 +75,34 @@ func (u *pages) rulesPage(c *gin.Context) {
 	}
 	sort.Strings(d.Families)
 	u.render(c, http.StatusOK, "admin_rules", d)
+}
+
+// paginate keeps the rows of the page asked for (the first when the
+// number does not read) and links the pages around it, filters kept.
+func (d *rulesData) paginate(raw string) {
+	d.Matched = len(d.Rows)
+	d.Pages = (d.Matched + rulesPerPage - 1) / rulesPerPage
+	d.Page = 1
+	if n, err := strconv.Atoi(raw); err == nil && n >= 1 && n <= d.Pages {
+		d.Page = n
+	}
+	start := (d.Page - 1) * rulesPerPage
+	d.Rows = d.Rows[start:min(start+rulesPerPage, d.Matched)]
+	link := func(page int) string {
+		q := url.Values{"page": {strconv.Itoa(page)}}
+		for k, v := range map[string]string{"jurisdiction": d.Jurisdiction, "family": d.Family, "q": d.Query} {
+			if v != "" {
+				q.Set(k, v)
+			}
+		}
+		return "/rules?" + q.Encode()
+	}
+	if d.Page > 1 {
+		d.PrevURL = link(d.Page - 1)
+	}
+	if d.Page < d.Pages {
+		d.NextURL = link(d.Page + 1)
+	}
 }
 
 // ruleMatches applies the page's filters to a duty's newest version.
