@@ -42,6 +42,15 @@ func newAdminFixture(t *testing.T, e *apptest.Env) *adminFixture {
 	return f
 }
 
+func mustOrg(t *testing.T, e *apptest.Env, slug string) auth.Organization {
+	t.Helper()
+	o, err := e.App.Auth.OrganizationByRef(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
 func memberID(t *testing.T, e *apptest.Env, email string) int64 {
 	t.Helper()
 	u, err := e.App.Auth.UserByEmail(context.Background(), email)
@@ -107,6 +116,15 @@ func TestAdminMembersPage(t *testing.T) {
 		refusedWithoutTrace(t, "other organization's page", f.outsider.do("GET", "/admin/members?org="+f.acmeID, nil), http.StatusNotFound)
 		if r, _ := f.outsider.get("/admin/members"); !strings.Contains(r.Body, "boss@beta.example") || strings.Contains(r.Body, "viewer@acme.example") {
 			t.Fatal("beta's administrator does not see their own organization only")
+		}
+		// An administrator of two organizations picks one.
+		e.User(apptest.OperatorEmail, e.Org("gamma"), auth.RoleAdmin)
+		e.User("staff@gamma.example", mustOrg(t, e, "gamma"), auth.RoleViewer)
+		page, _ := f.admin.get("/admin/members")
+		mustContain(t, page.Body, `id="org-pick"`, "Org gamma")
+		page, _ = f.admin.get("/admin/members?org=" + strconv.FormatInt(mustOrg(t, e, "gamma").ID, 10))
+		if !strings.Contains(page.Body, "staff@gamma.example") || strings.Contains(page.Body, "viewer@acme.example") {
+			t.Fatal("the picked organization's members are not the ones shown")
 		}
 	})
 }

@@ -290,6 +290,7 @@ func (u *pages) fail(c *gin.Context, err error) {
 	}
 	if v, ok := c.Get("principal"); ok {
 		d.User, d.CSRF = &v.(*auth.Principal).User, web.CSRF(c)
+		d.CanAdmin = len(v.(*auth.Principal).OrgIDsWith(auth.Administer)) > 0
 	}
 	u.render(c, p.Status, "error", d)
 	c.Abort()
