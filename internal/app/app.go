@@ -270,7 +270,8 @@ func (a *App) Router() (*web.Server, error) {
 	api.Register(srv, api.Deps{Auth: a.Auth, Breaches: a.Breaches, Obligations: a.Obligations, Documents: a.Documents,
 		Roster: a.Roster, Feed: a.Feed, Notices: a.Notices, Audit: a.Trail, Uploads: uploads})
 	err = ui.Register(srv, ui.Deps{Auth: a.Auth, Breaches: a.Breaches, Obligations: a.Obligations, Documents: a.Documents,
-		Roster: a.Roster, Notices: a.Notices, Incidents: a.Incidents, Uploads: uploads, SessionTTL: a.Cfg.SessionTTL, TokenMaxTTL: a.Cfg.TokenMaxTTL})
+		Roster: a.Roster, Notices: a.Notices, Incidents: a.Incidents, Admin: a.Auth, Calendars: a.Obligations, Uploads: uploads,
+		SessionTTL: a.Cfg.SessionTTL, TokenMaxTTL: a.Cfg.TokenMaxTTL})
 	if err != nil {
 		return nil, err
 	}

@@ -86,6 +86,9 @@ type Deps struct {
 	Notices     NoticeService
 	// Incidents keeps the breaches' public incident pages.
 	Incidents IncidentService
+	// Admin and Calendars serve the administration pages (admin.go).
+	Admin     AdminService
+	Calendars CalendarService
 	// Uploads receives roster files sent with the breach page's form.
 	Uploads web.RosterUploads
 	// SessionTTL is the length of a sign-in.
@@ -109,12 +112,12 @@ type pages struct {
 // Register adds the pages to the server's engine and makes the server
 // answer errors on page paths as pages.
 func Register(s *web.Server, d Deps) error {
-	if d.Auth == nil || d.Breaches == nil || d.Obligations == nil || d.Documents == nil || d.Roster == nil || d.Notices == nil {
+	if d.Auth == nil || d.Breaches == nil || d.Obligations == nil || d.Documents == nil || d.Roster == nil || d.Notices == nil || d.Admin == nil || d.Calendars == nil {
 		panic("ui.Register: every service is required")
 	}
 	u := &pages{s: s, d: d, byLang: map[string]map[string]*template.Template{}}
 	for _, name := range append([]string{"signin", "signin_code", "breaches", "breach", "deadlines", "import", "review", "error", "invitation",
-		"message", "forgot", "reset", "unlock", "account", "two_step"}, noticePages...) {
+		"message", "forgot", "reset", "unlock", "account", "two_step"}, append(noticePages, adminPages...)...) {
 		if err := u.parsePage(name); err != nil {
 			return err
 		}
@@ -132,7 +135,7 @@ func Register(s *web.Server, d Deps) error {
 // parsePage parses a page's template once per language; the t, tn, term
 // and date functions of each copy write in that language.
 func (u *pages) parsePage(name string) error {
-	t, err := template.New(name).Funcs(pageFuncs(i18n.For(i18n.Default))).ParseFS(templates.FS, "pages/layout.html", "pages/partials.html", "pages/notice_partials.html", "pages/"+name+".html")
+	t, err := template.New(name).Funcs(pageFuncs(i18n.For(i18n.Default))).ParseFS(templates.FS, "pages/layout.html", "pages/partials.html", "pages/notice_partials.html", "pages/admin_partials.html", "pages/"+name+".html")
 	if err != nil {
 		return err
 	}
@@ -163,6 +166,9 @@ type layout struct {
 	OtherLanguages []*i18n.Locale
 	Path           string
 	LangCSRF       string
+	// CanAdmin: the user administers an organization (the nav shows
+	// Administration).
+	CanAdmin bool
 }
 
 // base is the layout of a page for whoever asks, signed in or not.
@@ -191,6 +197,7 @@ func (u *pages) signedIn(c *gin.Context, title, nav string) layout {
 	lay := u.base(c, title)
 	p := web.Principal(c)
 	lay.Nav, lay.User, lay.CSRF = nav, &p.User, web.CSRF(c)
+	lay.CanAdmin = len(p.OrgIDsWith(auth.Administer)) > 0
 	return lay
 }
 
@@ -233,6 +240,7 @@ func (u *pages) routes() {
 	r.POST("/breaches/:id/imports", web.LimitBodies(64<<10, u.s.UploadLimit()), u.requirePage, u.uploadRoster)
 	u.noticeRoutes(r, forms)
 	u.incidentRoutes(r)
+	u.adminRoutes(forms)
 }
 
 const preSessionCookie = "breachline_csrf"
@@ -282,6 +290,7 @@ func (u *pages) fail(c *gin.Context, err error) {
 	}
 	if v, ok := c.Get("principal"); ok {
 		d.User, d.CSRF = &v.(*auth.Principal).User, web.CSRF(c)
+		d.CanAdmin = len(v.(*auth.Principal).OrgIDsWith(auth.Administer)) > 0
 	}
 	u.render(c, p.Status, "error", d)
 	c.Abort()
