@@ -67,6 +67,9 @@ fuzz:
 # workers (against a plain go-mail loop), the expansion of a 1,000,000-person
 # campaign need BREACHLINE_TEST_DATABASE_URL for PostgreSQL; page latency on
 # SQLite while a 200,000-row import runs does not.
+# /verify holds 500 genuine code checks a second while a campaign sends
+# (BenchmarkVerifyWhileSending, PostgreSQL; p50/p99 beside /healthz at the same
+# rate; BREACHLINE_VERIFY_BENCH_RATE tries another rate).
 # PostgreSQL benchmarks run when BREACHLINE_TEST_DATABASE_URL is set and are
 # skipped otherwise; each prints its baseline from the same run beside it.
 bench:

@@ -40,6 +40,7 @@ import (
 	"github.com/breachline/breachline/internal/rules"
 	"github.com/breachline/breachline/internal/web"
 	"github.com/breachline/breachline/internal/web/api"
+	"github.com/breachline/breachline/internal/web/public"
 	"github.com/breachline/breachline/internal/web/ui"
 )
 
@@ -77,6 +78,10 @@ type App struct {
 	// checks of notice codes.
 	Incidents   *incident.Service
 	VerifyLimit *ratelimit.Limiter
+	// public are the public pages' services; publicDB their own pool on
+	// PostgreSQL (nil when they share the application's).
+	public   public.Deps
+	publicDB *db.DB
 
 	// The background jobs the capabilities register while wiring.
 	workerFn []func(w *river.Workers)
@@ -230,6 +235,9 @@ func (a *App) Close() error {
 	}
 	if c, ok := a.Mail.(io.Closer); ok {
 		_ = c.Close() // idle SMTP connections; nothing is lost if this fails
+	}
+	if a.publicDB != nil {
+		_ = a.publicDB.Close() // only reads and counters; the main pool closes below
 	}
 	return a.DB.Close()
 }

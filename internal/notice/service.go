@@ -117,7 +117,7 @@ type Service struct {
 	reqs    []Requirement
 	now     func() time.Time
 	// verifyCache keeps the texts the verify page repeats (verify.go).
-	verifyCache sharedCache
+	verifyCache *sharedCache
 }
 
 // NewService builds the service; the shipped templates and the content
@@ -138,7 +138,7 @@ func NewService(d *db.DB, deps Deps, keys Keys, opts Options) (*Service, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &Service{db: d, deps: deps, keys: keys, opts: opts, shipped: shipped, reqs: reqs,
+	return &Service{db: d, deps: deps, keys: keys, opts: opts, shipped: shipped, reqs: reqs, verifyCache: &sharedCache{},
 		now: func() time.Time { return time.Now().UTC() }}, nil
 }
 

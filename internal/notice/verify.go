@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/db"
 )
 
 // Verification is what a person who typed a reference code may learn: no
@@ -75,9 +76,14 @@ func (s *Service) Verify(ctx context.Context, typed string) (Verification, error
 		n = notACode
 	}
 	want := codeDigest(n)
-	var rows []Delivery
-	err := s.db.Gorm.WithContext(ctx).Select("id", "campaign_id", "person_id", "language", "status", "code_hash", "sent_at", "mailed_at").
-		Where("code_hash = ?", want).Limit(1).Find(&rows).Error
+	// The delivery and its campaign's state in one read: a lookup's time is
+	// mostly round trips to the database.
+	var rows []codeRow
+	err := s.db.Gorm.WithContext(ctx).Table("deliveries").Select("deliveries.id, deliveries.campaign_id, deliveries.person_id, "+
+		"deliveries.language, deliveries.status, deliveries.code_hash, deliveries.sent_at, deliveries.mailed_at, "+
+		"campaigns.status AS campaign_status, campaigns.content_hash AS campaign_hash").
+		Joins("JOIN campaigns ON campaigns.id = deliveries.campaign_id").
+		Where("deliveries.code_hash = ?", want).Limit(1).Scan(&rows).Error
 	if err != nil {
 		return Verification{}, fmt.Errorf("verify: %w", err)
 	}
@@ -97,6 +103,13 @@ func (s *Service) Verify(ctx context.Context, typed string) (Verification, error
 		return Verification{}, nil
 	}
 	return s.verification(ctx, &rows[0])
+}
+
+// codeRow is a delivery found by its code, with its campaign's state.
+type codeRow struct {
+	Delivery
+	CampaignStatus string
+	CampaignHash   string
 }
 
 // hashEqual compares two hashes in time that depends only on their length,
@@ -130,10 +143,10 @@ func (s *Service) countLookup(ctx context.Context, campaignID int64, genuine boo
 	if genuine {
 		g, ng = 1, 0
 	}
+	shard := rand.IntN(lookupShards) // #nosec G404 -- a shard, not a secret
 	err := s.db.Gorm.WithContext(ctx).Exec(`INSERT INTO verify_lookups (campaign_id, shard, genuine, not_genuine) VALUES (?, ?, ?, ?)
 		ON CONFLICT (campaign_id, shard) DO UPDATE SET genuine = verify_lookups.genuine + excluded.genuine,
-		not_genuine = verify_lookups.not_genuine + excluded.not_genuine`,
-		campaignID, rand.IntN(lookupShards), g, ng).Error // #nosec G404 -- a shard, not a secret
+		not_genuine = verify_lookups.not_genuine + excluded.not_genuine`, campaignID, shard, g, ng).Error
 	if err != nil {
 		return fmt.Errorf("count lookup: %w", err)
 	}
@@ -165,17 +178,14 @@ func (s *Service) LookupCounts(ctx context.Context, p *auth.Principal, id int64)
 }
 
 // verification reads what the page shows of a genuine code's notice.
-func (s *Service) verification(ctx context.Context, d *Delivery) (Verification, error) {
-	var cp Campaign
-	if err := s.db.Gorm.WithContext(ctx).Take(&cp, d.CampaignID).Error; err != nil {
-		return Verification{}, fmt.Errorf("verify: campaign %d: %w", d.CampaignID, err)
-	}
-	v := Verification{Genuine: true, Withdrawn: cp.Status == CampaignCancelled, CampaignID: cp.ID, BreachID: cp.BreachID,
-		OrganizationID: cp.OrganizationID, Language: d.Language, NoticeDate: noticeDate(d, &cp), Texts: map[string]VerifiedText{}}
-	shared, err := s.sharedTexts(ctx, &cp)
+func (s *Service) verification(ctx context.Context, d *codeRow) (Verification, error) {
+	shared, err := s.sharedTexts(ctx, d)
 	if err != nil {
 		return Verification{}, err
 	}
+	cp := shared.cp
+	v := Verification{Genuine: true, Withdrawn: d.CampaignStatus == CampaignCancelled, CampaignID: cp.ID, BreachID: cp.BreachID,
+		OrganizationID: cp.OrganizationID, Language: d.Language, NoticeDate: noticeDate(&d.Delivery, cp), Texts: map[string]VerifiedText{}}
 	people, err := s.deps.People.ByIDs(ctx, s.db.Gorm, cp.BreachID, []int64{d.PersonID})
 	if err != nil {
 		return Verification{}, fmt.Errorf("verify: person: %w", err)
@@ -220,15 +230,27 @@ func Initials(name string) string {
 	return strings.Join(parts, " ")
 }
 
+// OnPool returns the service working through another handle on the same
+// database: the public pages check codes through a pool of their own, so
+// that a campaign's sending, which holds connections while it sends, never
+// makes a visitor wait.
+func (s *Service) OnPool(d *db.DB) *Service {
+	c := *s
+	c.db = d
+	return &c
+}
+
 // shared are a campaign's texts every recipient shares, as the verify page
 // repeats them: computed once and kept for a short while, since many
 // people check the same campaign's codes at once.
 type shared struct {
-	r       *renderer
-	org     string
-	values  map[string]map[string]string
-	updated time.Time
-	until   time.Time
+	cp     *Campaign
+	r      *renderer
+	org    string
+	values map[string]map[string]string
+	// key is the campaign's state and content when they were read.
+	key   string
+	until time.Time
 }
 
 // sharedCache keeps the shared texts of recent campaigns for sharedTTL.
@@ -242,21 +264,25 @@ const sharedTTL = 30 * time.Second
 var errNoRenderer = errors.New("verify: no campaign texts")
 
 // sharedTexts returns the campaign's shared texts, from the cache while
-// they are fresh and the campaign unchanged.
-func (s *Service) sharedTexts(ctx context.Context, cp *Campaign) (*shared, error) {
-	now := s.now()
+// they are fresh and the campaign's state and content unchanged.
+func (s *Service) sharedTexts(ctx context.Context, d *codeRow) (*shared, error) {
+	now, key := s.now(), d.CampaignStatus+"/"+d.CampaignHash
 	s.verifyCache.mu.Lock()
-	got := s.verifyCache.m[cp.ID]
+	got := s.verifyCache.m[d.CampaignID]
 	s.verifyCache.mu.Unlock()
-	if got != nil && now.Before(got.until) && got.updated.Equal(cp.UpdatedAt) {
+	if got != nil && now.Before(got.until) && got.key == key {
 		return got, nil
 	}
-	r, err := s.textRenderer(ctx, s.db.Gorm, cp)
+	var cp Campaign
+	if err := s.db.Gorm.WithContext(ctx).Take(&cp, d.CampaignID).Error; err != nil {
+		return nil, fmt.Errorf("verify: campaign %d: %w", d.CampaignID, err)
+	}
+	r, err := s.textRenderer(ctx, s.db.Gorm, &cp)
 	if err != nil {
 		return nil, err
 	}
-	sh := &shared{r: r, org: firstNonEmpty(r.org.Name, r.org.LegalName), values: map[string]map[string]string{},
-		updated: cp.UpdatedAt, until: now.Add(sharedTTL)}
+	sh := &shared{cp: &cp, r: r, org: firstNonEmpty(r.org.Name, r.org.LegalName), values: map[string]map[string]string{},
+		key: key, until: now.Add(sharedTTL)}
 	for _, lang := range VerifyLanguages {
 		sh.values[lang] = r.commonValues(lang)
 	}
@@ -264,7 +290,7 @@ func (s *Service) sharedTexts(ctx context.Context, cp *Campaign) (*shared, error
 	if s.verifyCache.m == nil || len(s.verifyCache.m) > 1000 {
 		s.verifyCache.m = map[int64]*shared{}
 	}
-	s.verifyCache.m[cp.ID] = sh
+	s.verifyCache.m[d.CampaignID] = sh
 	s.verifyCache.mu.Unlock()
 	return sh, nil
 }

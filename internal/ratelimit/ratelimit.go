@@ -48,16 +48,16 @@ type Limiter struct {
 	lastPurge time.Time
 }
 
-// New returns a limiter of p on db; key (the installation's secret) keys
+// New returns a limiter of p on g; key (the installation's secret) keys
 // the hashes that name clients.
-func New(db *gorm.DB, key []byte, p Policy) (*Limiter, error) {
+func New(g *gorm.DB, key []byte, p Policy) (*Limiter, error) {
 	if len(key) < 16 {
 		return nil, fmt.Errorf("ratelimit: the key must be at least 16 bytes")
 	}
 	if p.Window <= 0 || p.Name == "" {
 		return nil, fmt.Errorf("ratelimit: a policy needs a name and a window")
 	}
-	return &Limiter{db: db, key: key, policy: p, now: time.Now}, nil
+	return &Limiter{db: g, key: key, policy: p, now: time.Now}, nil
 }
 
 // SetClock replaces the clock (tests).

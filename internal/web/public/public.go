@@ -119,6 +119,9 @@ type frame struct {
 	NoIndex bool
 }
 
+// robots reports whether search engines are asked to leave the page out.
+func (f frame) robots() bool { return f.NoIndex }
+
 // locale is the visitor's language: ?lang= (or the form's lang), else the
 // browser's Accept-Language, else English.
 func locale(c *gin.Context) *i18n.Locale {
@@ -153,6 +156,9 @@ func (p *site) render(c *gin.Context, l *i18n.Locale, status int, name string, d
 	}
 	c.Header("Content-Language", l.Lang())
 	c.Header("Cache-Control", "no-store")
+	if f, ok := data.(interface{ robots() bool }); ok && f.robots() {
+		c.Header("X-Robots-Tag", "noindex, nofollow")
+	}
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
