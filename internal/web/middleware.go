@@ -51,6 +51,8 @@ func accessLog(c *gin.Context) {
 // recover turns a panic into the internal-error answer (a page or JSON)
 // with a request id.
 func (s *Server) recover(c *gin.Context) {
+	// Middleware that is not the server's answers its errors the same way.
+	c.Set(keyFail, s.fail)
 	defer func() {
 		if r := recover(); r != nil {
 			s.fail(c, fmt.Errorf("panic: %v", r))
@@ -93,12 +95,28 @@ func LimitBodies(n, upload int64) gin.HandlerFunc {
 			n = upload
 		}
 		if c.Request.ContentLength > n {
-			Fail(c, &http.MaxBytesError{Limit: n})
+			failByPath(c, &http.MaxBytesError{Limit: n})
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
 		c.Next()
 	}
+}
+
+// keyFail holds, in a request's context, the server's answer to an error:
+// a page for a page's path, the API's JSON otherwise.
+const keyFail = "web.fail"
+
+// failByPath answers an error as the server does (a page or JSON, by path)
+// when the request went through the server's middleware, else as JSON.
+func failByPath(c *gin.Context, err error) {
+	if f, ok := c.Get(keyFail); ok {
+		if fail, ok := f.(func(*gin.Context, error)); ok {
+			fail(c, err)
+			return
+		}
+	}
+	Fail(c, err)
 }
 
 // SessionCookie names the browser session's cookie.

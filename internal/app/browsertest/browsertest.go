@@ -31,10 +31,17 @@ func Require(t testing.TB) string {
 	return path
 }
 
-// New returns a browser tab context that lives until the test ends. Each
-// test gets its own Chromium with its own profile, so parallel browser
-// tests share no cookies, storage or process.
+// New returns a browser tab context that lives until the test ends, or
+// for a minute at most. Each test gets its own Chromium with its own
+// profile, so parallel browser tests share no cookies, storage or process.
 func New(t *testing.T) context.Context {
+	t.Helper()
+	return NewWithin(t, 60*time.Second)
+}
+
+// NewWithin is New for a test that needs the browser longer (one that
+// visits many pages): the tab lives until the test ends, or for limit.
+func NewWithin(t *testing.T, limit time.Duration) context.Context {
 	t.Helper()
 	path := Require(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -53,7 +60,7 @@ func New(t *testing.T) context.Context {
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() { cancelTimeout(); cancelTab(); cancelAlloc() })
 	return ctx
 }

@@ -38,6 +38,8 @@ type importView struct {
 	// StalledText says, in the page's language, why an import that should
 	// have moved by now has not.
 	StalledText string
+	// CanReview: the user may review the rows it flagged (personal data).
+	CanReview bool
 }
 
 // importData is the import page.
@@ -45,10 +47,6 @@ type importData struct {
 	layout
 	Import *importView
 }
-
-// importRefresh is how often, in seconds, the import page reloads itself
-// while the import is queued or running.
-const importRefresh = 2
 
 // addImports fills the breach page's imports and upload form.
 func (u *pages) addImports(ctx context.Context, l *i18n.Locale, p *auth.Principal, v *breachView) error {
@@ -122,8 +120,9 @@ func (u *pages) uploadRoster(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/imports/"+strconv.FormatInt(imp.ID, 10))
 }
 
-// importPage shows one import: progress while it runs (the page reloads
-// itself), then what was stored, rejected and flagged.
+// importPage shows one import: progress while it runs (app.js follows it
+// through the API's JSON; a Refresh link without JavaScript), then what was
+// stored, rejected and flagged.
 func (u *pages) importPage(c *gin.Context) {
 	p := web.Principal(c)
 	id, err := web.ParamID(c, "id")
@@ -148,11 +147,9 @@ func (u *pages) importPage(c *gin.Context) {
 	}
 	loc, name := zoneOf(org.TimeZone)
 	l := u.locale(c)
-	v := &importView{importRow: newImportRow(l, imp, loc, name), BreachRef: b.Reference, BreachTitle: b.Title, StalledText: stalledText(l, imp)}
+	v := &importView{importRow: newImportRow(l, imp, loc, name), BreachRef: b.Reference, BreachTitle: b.Title, StalledText: stalledText(l, imp),
+		CanReview: p.Require(b.OrganizationID, auth.ExportPersonalData) == nil}
 	d := importData{layout: u.signedIn(c, l.T("import.title", "ID", imp.ID, "Ref", b.Reference), "breaches"), Import: v}
-	if v.Active {
-		d.Refresh = importRefresh
-	}
 	u.render(c, http.StatusOK, "import", d)
 }
 

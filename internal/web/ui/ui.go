@@ -154,9 +154,6 @@ type layout struct {
 	Nav   string
 	User  *auth.User
 	CSRF  string
-	// Refresh, when set, reloads the page after that many seconds (an
-	// import in progress; no script needed).
-	Refresh int
 	// Lang is the page's language (<html lang>); OtherLanguages are the
 	// language switcher's choices, Path the page it returns to and
 	// LangCSRF its form token (the session's, empty before sign-in).
@@ -201,8 +198,7 @@ func (u *pages) render(c *gin.Context, status int, name string, data any) {
 	var buf bytes.Buffer
 	c.Header("Content-Language", u.locale(c).Lang())
 	if err := u.byLang[u.locale(c).Lang()][name].ExecuteTemplate(&buf, "layout", data); err != nil {
-		web.LogFailure(c, http.StatusInternalServerError, err)
-		c.AbortWithStatus(http.StatusInternalServerError)
+		u.renderFailed(c, name, err)
 		return
 	}
 	c.Header("Cache-Control", "no-store")
