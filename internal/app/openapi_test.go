@@ -167,7 +167,7 @@ func (c *contract) check(r *http.Request, body []byte, rec *httptest.ResponseRec
 	defer c.mu.Unlock()
 	req := r.Clone(r.Context())
 	req.Body = io.NopCloser(bytes.NewReader(body))
-	_, _, template := paths.FindPath(req, &c.doc.Model, nil)
+	item, _, template := paths.FindPath(req, &c.doc.Model, nil)
 	call := r.Method + " " + r.URL.Path
 	if template == "" {
 		c.t.Errorf("%s: no operation of the document matches", call)
@@ -186,6 +186,9 @@ func (c *contract) check(r *http.Request, body []byte, rec *httptest.ResponseRec
 		}
 		req.Body = io.NopCloser(bytes.NewReader(body))
 	}
+	if undocumentedBody(item, r.Method, rec) {
+		problems = append(problems, "response: a JSON body, but the document gives this answer no content")
+	}
 	if ok, errs := c.v.ValidateHttpResponse(req, res); !ok {
 		for _, e := range errs {
 			problems = append(problems, "response: "+describeProblem(e.Error()))
@@ -194,6 +197,20 @@ func (c *contract) check(r *http.Request, body []byte, rec *httptest.ResponseRec
 	for _, p := range problems {
 		c.t.Errorf("%s → %d: %s\n  body: %.600s", call, rec.Code, p, rec.Body.String())
 	}
+}
+
+// undocumentedBody reports a successful JSON answer whose documented
+// response has no content: the validator has nothing to check it against.
+func undocumentedBody(item *v3.PathItem, method string, rec *httptest.ResponseRecorder) bool {
+	if item == nil || rec.Code >= 300 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+		return false
+	}
+	op, ok := item.GetOperations().Get(strings.ToLower(method))
+	if !ok || op.Responses == nil {
+		return false
+	}
+	doc := op.Responses.FindResponseByCode(rec.Code)
+	return doc != nil && (doc.Content == nil || doc.Content.Len() == 0)
 }
 
 // describeProblem keeps a validator message to one readable line.
