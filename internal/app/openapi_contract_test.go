@@ -34,6 +34,7 @@ func TestOpenAPIRealResponsesValidate(t *testing.T) {
 		d.viewer = e.User("viewer@acme.example", acme, auth.RoleViewer)
 		startWorkers(t, e)
 
+		d.service()
 		d.accounts()
 		id := d.breaches()
 		d.roster(id)
@@ -138,6 +139,7 @@ func (d *drive) breaches() int64 {
 	d.call("GET", path, d.viewer, nil, 200)
 	d.call("PATCH", path, d.po, map[string]any{"status": "contained", "cause": "Theft from a car", "containment": "Remote wipe",
 		"mitigation": "Disk encryption", "nature": []string{"confidentiality"}, "kinds": []string{"theft"}}, 200)
+	d.call("POST", path+"/events", d.po, map[string]string{"kind": "occurred", "at": "2025-10-23T22:00:00-04:00", "zone": "America/Toronto"}, 201)
 	d.call("POST", path+"/events", d.po, map[string]string{"kind": "aware", "at": "2025-10-25T09:00:00-04:00", "zone": "America/Toronto", "note": "Told the privacy office"}, 201)
 	mistake := d.call("POST", path+"/events", d.po, map[string]string{"kind": "contained", "at": "2025-10-26T09:00:00-04:00", "zone": "America/Toronto"}, 201)
 	d.call("DELETE", fmt.Sprintf("%s/events/%d", path, id(mistake, "id")), d.po, nil, 204)
@@ -276,7 +278,47 @@ func (d *drive) notices(bid int64) {
 	d.call("GET", path+"/bounces", d.po, nil, 200)
 	d.call("POST", path+"/approve", d.po, map[string]string{"content_hash": "x"}, 403)
 	d.call("POST", path+"/send", d.po, nil, 409)
-	d.call("POST", path+"/cancel", d.po, nil, 200)
+	rv := d.call("GET", path+"/review", d.legal, nil, 200)
+	d.call("POST", path+"/approve", d.legal, map[string]any{"content_hash": rv["content_hash"]}, 200)
+	d.call("POST", path+"/send", d.po, nil, 200)
+	d.waitCampaign(path)
+	list := d.call("GET", path+"/deliveries?limit=2", d.po, nil, 200)
+	dl, _ := list["deliveries"].([]any)
+	if len(dl) == 0 {
+		d.t.Fatalf("no deliveries: %v", list)
+	}
+	person := id(dl[0].(map[string]any), "person_id")
+	d.call("GET", fmt.Sprintf("%s/preview/%d", path, person), d.legal, nil, 200)
+	d.call("GET", fmt.Sprintf("%s/deliveries?after=%d", path, id(list, "next_after")), d.po, nil, 200)
+	d.call("GET", path+"/deliveries.csv", d.po, nil, 200)
+	d.call("GET", path+"/evidence", d.viewer, nil, 200)
+	d.call("GET", path+"/progress", d.viewer, nil, 200)
+	d.call("POST", path+"/obligation-done", d.po, nil, 409)
+	d.call("POST", path+"/cancel", d.po, nil, 409)
+
+	other := d.call("POST", fmt.Sprintf("/api/v1/breaches/%d/campaigns", bid), d.po, map[string]any{
+		"name": "Second notice", "template_set": "general", "default_language": "en", "content": campaignContent()}, 201)
+	d.call("POST", fmt.Sprintf("/api/v1/campaigns/%d/cancel", id(other, "id")), d.po, nil, 200)
+}
+
+// waitCampaign waits until the workers have sent every e-mail of a campaign.
+func (d *drive) waitCampaign(path string) {
+	d.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if p := d.call("GET", path+"/progress", d.po, nil, 200); p["status"] == "completed" {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	d.t.Fatalf("campaign %s did not complete", path)
+}
+
+// service is what probes and tools read without a token.
+func (d *drive) service() {
+	d.call("GET", "/healthz", "", nil, 200)
+	d.call("GET", "/readyz", "", nil, 200)
+	d.call("GET", "/api/openapi.yaml", "", nil, 200)
 }
 
 func (d *drive) audit(bid int64) {

@@ -156,7 +156,7 @@ func (c *contract) serve(next http.Handler, w http.ResponseWriter, r *http.Reque
 	}
 	w.WriteHeader(rec.Code)
 	_, _ = w.Write(rec.Body.Bytes())
-	if !strings.HasPrefix(r.URL.Path, "/api/") && !strings.HasPrefix(r.URL.Path, "/calendar/") {
+	if !strings.HasPrefix(r.URL.Path, "/api/") && !strings.HasPrefix(r.URL.Path, "/calendar/") && r.URL.Path != "/healthz" && r.URL.Path != "/readyz" {
 		return
 	}
 	c.check(r, body, rec)
