@@ -71,7 +71,7 @@ func (h *handlers) createBreach(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, b)
+	c.JSON(http.StatusCreated, present(b))
 }
 
 func (h *handlers) listBreaches(c *gin.Context) {
@@ -91,7 +91,28 @@ func (h *handlers) listBreaches(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
+	for i := range list {
+		list[i] = present(list[i])
+	}
 	c.JSON(http.StatusOK, gin.H{"breaches": list, "total": total})
+}
+
+// present gives every list of a breach as an array, empty rather than null,
+// as the API document describes it.
+func present(b breach.Breach) breach.Breach {
+	b.Nature = nonNil(b.Nature)
+	b.Kinds = nonNil(b.Kinds)
+	b.DataCategories = nonNil(b.DataCategories)
+	b.Events = nonNil(b.Events)
+	b.Answers = nonNil(b.Answers)
+	return b
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 func (h *handlers) getBreach(c *gin.Context) {
@@ -105,7 +126,7 @@ func (h *handlers) getBreach(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, b)
+	c.JSON(http.StatusOK, present(b))
 }
 
 func (h *handlers) updateBreach(c *gin.Context) {
@@ -124,7 +145,7 @@ func (h *handlers) updateBreach(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, b)
+	c.JSON(http.StatusOK, present(b))
 }
 
 func (h *handlers) addEvent(c *gin.Context) {

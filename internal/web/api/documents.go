@@ -63,7 +63,7 @@ func (h *handlers) kinds(c *gin.Context) {
 	out := make([]kindView, len(list))
 	for i, k := range list {
 		out[i] = kindView{ID: k.ID, Title: k.Title, Regulator: k.Regulator, Language: k.Language,
-			RuleIDs: k.RuleIDs, Filing: k.Filing, CSV: k.CSV, Scope: scope(k)}
+			RuleIDs: nonNil(k.RuleIDs), Filing: k.Filing, CSV: k.CSV, Scope: scope(k)}
 	}
 	c.JSON(http.StatusOK, gin.H{"kinds": out})
 }
