@@ -263,7 +263,8 @@ func (a *App) Router() (*web.Server, error) {
 	api.Register(srv, api.Deps{Auth: a.Auth, Breaches: a.Breaches, Obligations: a.Obligations, Documents: a.Documents,
 		Roster: a.Roster, Feed: a.Feed, Notices: a.Notices, Audit: a.Trail, Uploads: uploads})
 	err = ui.Register(srv, ui.Deps{Auth: a.Auth, Breaches: a.Breaches, Obligations: a.Obligations, Documents: a.Documents,
-		Roster: a.Roster, Notices: a.Notices, Uploads: uploads, SessionTTL: a.Cfg.SessionTTL, TokenMaxTTL: a.Cfg.TokenMaxTTL})
+		Roster: a.Roster, Notices: a.Notices, Uploads: uploads, SessionTTL: a.Cfg.SessionTTL, TokenMaxTTL: a.Cfg.TokenMaxTTL,
+		Feed: a.Feed, People: a.Roster, Trail: a.Trail})
 	if err != nil {
 		return nil, err
 	}

@@ -2,13 +2,39 @@ package ui
 
 import (
 	"net/http"
-
-	"github.com/breachline/breachline/internal/web"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/i18n"
 	"github.com/breachline/breachline/internal/obligation"
+	"github.com/breachline/breachline/internal/rules"
+	"github.com/breachline/breachline/internal/web"
 )
+
+// officePages are the privacy office's pages beyond a breach's own: the
+// calendar subscription, the roster, one person and the audit trail (the
+// deadlines page is parsed with the others).
+var officePages = []string{"calendar", "roster", "person", "audit"}
+
+// officeRoutes adds the deadlines' calendar subscription, the roster's
+// pages and the audit trail.
+func (u *pages) officeRoutes(forms *gin.RouterGroup) {
+	if u.d.Feed == nil || u.d.People == nil || u.d.Trail == nil {
+		panic("ui: the calendar feed, roster and audit trail services are required")
+	}
+	forms.GET("/deadlines/calendar", u.requirePage, u.calendarPage)
+	forms.POST("/deadlines/calendar", u.requirePage, u.requireForm, u.issueCalendar)
+	forms.POST("/deadlines/calendar/revoke", u.requirePage, u.requireForm, u.revokeCalendar)
+	forms.GET("/breaches/:id/people", u.requirePage, u.rosterPage)
+	forms.GET("/breaches/:id/people/:pid", u.requirePage, u.personPage)
+	forms.GET("/breaches/:id/audit", u.requirePage, u.auditPage)
+	forms.GET("/breaches/:id/audit.csv", u.requirePage, u.auditCSV)
+}
 
 // deadlineRow is one open duty of the deadlines page.
 type deadlineRow struct {
@@ -18,6 +44,47 @@ type deadlineRow struct {
 	OrganizationName string
 	// Campaigns are the notices sent for a duty to individuals.
 	Campaigns []campaignRow
+	// When is the date the row counts down to (the deadline, else the
+	// internal target) in the organization's zone; Left is the time
+	// remaining (or past) in words, Past whether it is past.
+	When *instant
+	Left string
+	Past bool
+	// State is the row's status: overdue, target_passed, undetermined or
+	// pending.
+	State string
+	// Why is the explanation's first sentence; the rest is a click away.
+	Why      string
+	WhyMore  bool
+	FileLink string
+	// Questions are the unanswered questions that decide an undetermined
+	// duty.
+	Questions []rules.Question
+	// Act: the caller may answer, generate and record (privacy office);
+	// Decide: the caller may rule a duty out (legal).
+	Act, Decide bool
+}
+
+// Regulator reports whether the duty is a filing with an authority.
+func (r *deadlineRow) Regulator() bool { return r.Recipient.Kind == "regulator" }
+
+// Individuals reports whether the duty is a notice to people.
+func (r *deadlineRow) Individuals() bool { return toIndividuals(r.Obligation) }
+
+// deadlineStates are the statuses the page filters on, in its order.
+var deadlineStates = []string{"overdue", "target_passed", "pending", "undetermined"}
+
+// deadlineFilter is the deadlines page's GET form.
+type deadlineFilter struct {
+	Org       int64
+	Breach    int64
+	Regulator string
+	Status    string
+}
+
+// filterChoice is one option of a filter's select.
+type filterChoice struct {
+	Value, Label string
 }
 
 // deadlinesView is the deadlines page's list.
@@ -25,6 +92,14 @@ type deadlinesView struct {
 	Available bool
 	Rows      []deadlineRow
 	Overdue   int
+	// Total counts the open duties before the filter.
+	Total    int
+	Filter   deadlineFilter
+	Filtered bool
+	Orgs     []filterChoice
+	Breaches []filterChoice
+	Regs     []string
+	States   []string
 }
 
 // deadlinesData is the deadlines page.
@@ -34,32 +109,188 @@ type deadlinesData struct {
 }
 
 // deadlinesPage lists the open duties of every organization the caller
-// belongs to, soonest first (the service's order).
+// belongs to, soonest first (the service's order), narrowed by the GET
+// form's filters.
 func (u *pages) deadlinesPage(c *gin.Context) {
-	v := &deadlinesView{Available: true}
-	list, err := u.d.Obligations.Deadlines(c.Request.Context(), web.Principal(c))
+	ctx, p, l := c.Request.Context(), web.Principal(c), u.locale(c)
+	list, err := u.d.Obligations.Deadlines(ctx, p)
 	if err != nil {
 		u.fail(c, err)
 		return
 	}
-	v.Rows, v.Overdue = deadlineRows(list)
-	if err := u.addDutyCampaigns(c.Request.Context(), web.Principal(c), v.Rows); err != nil {
+	v := &deadlinesView{Available: true, Total: len(list), States: deadlineStates}
+	v.Filter = readDeadlineFilter(c)
+	v.Filtered = v.Filter != deadlineFilter{}
+	v.Orgs, v.Breaches, v.Regs = deadlineChoices(list)
+	kept := make([]obligation.Deadline, 0, len(list))
+	for _, d := range list {
+		if v.Filter.keeps(&d) {
+			kept = append(kept, d)
+		}
+	}
+	v.Rows, v.Overdue = u.deadlineRows(l, p, kept, time.Now())
+	if err := u.addDutyCampaigns(ctx, p, v.Rows); err != nil {
 		u.fail(c, err)
 		return
 	}
-	u.render(c, http.StatusOK, "deadlines", deadlinesData{layout: u.signedIn(c, u.locale(c).T("deadlines.title"), "deadlines"), Deadlines: v})
+	u.render(c, http.StatusOK, "deadlines", deadlinesData{layout: u.signedIn(c, l.T("deadlines.title"), "deadlines"), Deadlines: v})
+}
+
+// readDeadlineFilter reads the filters; a value that is not one of the
+// choices is ignored.
+func readDeadlineFilter(c *gin.Context) deadlineFilter {
+	f := deadlineFilter{Regulator: strings.TrimSpace(c.Query("regulator"))}
+	f.Org, _ = strconv.ParseInt(c.Query("org"), 10, 64)
+	f.Breach, _ = strconv.ParseInt(c.Query("breach"), 10, 64)
+	if s := c.Query("status"); contains(deadlineStates, s) {
+		f.Status = s
+	}
+	return f
+}
+
+// keeps reports whether the filter keeps a duty.
+func (f deadlineFilter) keeps(d *obligation.Deadline) bool {
+	switch {
+	case f.Org != 0 && d.OrganizationID != f.Org:
+		return false
+	case f.Breach != 0 && d.BreachID != f.Breach:
+		return false
+	case f.Regulator != "" && d.Recipient.Name != f.Regulator:
+		return false
+	}
+	return f.Status == "" || deadlineState(&d.Obligation) == f.Status
+}
+
+// deadlineState is a duty's status on the page: past its deadline, past
+// its internal target, not yet determined, or pending.
+func deadlineState(o *obligation.Obligation) string {
+	switch {
+	case o.Overdue:
+		return "overdue"
+	case o.Required == nil || o.Status == obligation.StatusUndetermined:
+		return "undetermined"
+	case o.TargetPassed:
+		return "target_passed"
+	}
+	return "pending"
+}
+
+// deadlineChoices are the filters' options: the organizations, breaches
+// and recipients of the open duties (whatever the filter keeps).
+func deadlineChoices(list []obligation.Deadline) (orgs, breaches []filterChoice, regs []string) {
+	seenOrg, seenBreach, seenReg := map[int64]bool{}, map[int64]bool{}, map[string]bool{}
+	for _, d := range list {
+		if !seenOrg[d.OrganizationID] {
+			seenOrg[d.OrganizationID] = true
+			orgs = append(orgs, filterChoice{Value: strconv.FormatInt(d.OrganizationID, 10), Label: d.OrganizationName})
+		}
+		if !seenBreach[d.BreachID] {
+			seenBreach[d.BreachID] = true
+			breaches = append(breaches, filterChoice{Value: strconv.FormatInt(d.BreachID, 10),
+				Label: d.BreachReference + " · " + d.OrganizationName + " — " + d.BreachTitle})
+		}
+		if name := d.Recipient.Name; name != "" && !seenReg[name] {
+			seenReg[name] = true
+			regs = append(regs, name)
+		}
+	}
+	byLabel := func(s []filterChoice) { sort.Slice(s, func(i, j int) bool { return s[i].Label < s[j].Label }) }
+	byLabel(orgs)
+	byLabel(breaches)
+	sort.Strings(regs)
+	return orgs, breaches, regs
 }
 
 // deadlineRows shapes the service's list and counts the overdue duties.
-func deadlineRows(list []obligation.Deadline) ([]deadlineRow, int) {
+func (u *pages) deadlineRows(l *i18n.Locale, p *auth.Principal, list []obligation.Deadline, now time.Time) ([]deadlineRow, int) {
 	rows := make([]deadlineRow, 0, len(list))
 	overdue := 0
+	vocab := &u.d.Obligations.Catalogue().Vocabulary
 	for _, d := range list {
 		if d.Overdue {
 			overdue++
 		}
-		rows = append(rows, deadlineRow{dutyRow: newDutyRow(d.Obligation), BreachReference: d.BreachReference,
-			BreachTitle: d.BreachTitle, OrganizationName: d.OrganizationName})
+		r := deadlineRow{dutyRow: newDutyRow(d.Obligation), BreachReference: d.BreachReference,
+			BreachTitle: d.BreachTitle, OrganizationName: d.OrganizationName, State: deadlineState(&d.Obligation),
+			Act: p.Require(d.OrganizationID, auth.Write) == nil, Decide: p.Require(d.OrganizationID, auth.Approve) == nil}
+		r.Why, r.WhyMore = firstSentence(d.Explanation)
+		r.FileLink = filingLink(&d.Obligation)
+		r.countdown(l, &d, now)
+		for _, q := range d.Missing {
+			question, ok := vocab.Question(q)
+			if !ok {
+				question = rules.Question{ID: q, Text: humanize(q)}
+			}
+			r.Questions = append(r.Questions, question)
+		}
+		rows = append(rows, r)
 	}
 	return rows, overdue
+}
+
+// countdown sets the date the row counts down to, in the organization's
+// zone, and the time left (or past) in words.
+func (r *deadlineRow) countdown(l *i18n.Locale, d *obligation.Deadline, now time.Time) {
+	at := d.DueAt
+	if at == nil && d.Targeted() {
+		at = d.InternalTargetAt
+	}
+	if at == nil {
+		return
+	}
+	loc, zone := zoneOf(d.TimeZone)
+	r.When = newInstant(*at, loc, zone)
+	left := at.Sub(now)
+	r.Past = left < 0
+	if r.Past {
+		r.Left = l.T("office.deadlines.ago", "Span", timeSpan(l, -left))
+		return
+	}
+	r.Left = l.T("office.deadlines.in", "Span", timeSpan(l, left))
+}
+
+// timeSpan rounds a duration to days and hours (minutes under an hour), as
+// the reminders write it.
+func timeSpan(l *i18n.Locale, d time.Duration) string {
+	if d < time.Hour {
+		return l.N("span.minutes", int64(d.Round(time.Minute)/time.Minute))
+	}
+	h := int64(d.Round(time.Hour) / time.Hour)
+	if h < 48 {
+		return l.N("span.hours", h)
+	}
+	days, rest := h/24, h%24
+	if rest == 0 {
+		return l.N("span.days", days)
+	}
+	return l.N("span.days", days) + " " + l.N("span.hours", rest)
+}
+
+// firstSentence is an explanation's first sentence (up to a full stop
+// followed by a capital, so that "Art. 34" does not end it), and whether
+// there is more to it.
+func firstSentence(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = strings.TrimSpace(s[:i])
+		first, _ := firstSentence(s)
+		return first, true
+	}
+	for i := 0; i+2 < len(s); i++ {
+		if s[i] == '.' && s[i+1] == ' ' && s[i+2] >= 'A' && s[i+2] <= 'Z' {
+			return s[:i+1], true
+		}
+	}
+	return s, false
+}
+
+// filingLink is where to file: the regulator's guidance the rule names
+// first, else the law's official text.
+func filingLink(o *obligation.Obligation) string {
+	for _, u := range append(append([]string{}, o.SeeAlso...), o.Source) {
+		if strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
+			return u
+		}
+	}
+	return ""
 }

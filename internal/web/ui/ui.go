@@ -91,6 +91,11 @@ type Deps struct {
 	// TokenMaxTTL is the longest an API token made on the account page
 	// may last.
 	TokenMaxTTL time.Duration
+	// Feed, People and Trail serve the calendar subscription, the roster
+	// pages and the audit trail.
+	Feed   CalendarService
+	People PeopleService
+	Trail  TrailService
 }
 
 // pages holds the parsed templates, one set per page and language, and
@@ -112,7 +117,7 @@ func Register(s *web.Server, d Deps) error {
 	}
 	u := &pages{s: s, d: d, byLang: map[string]map[string]*template.Template{}}
 	for _, name := range append([]string{"signin", "signin_code", "breaches", "breach", "deadlines", "import", "review", "error", "invitation",
-		"message", "forgot", "reset", "unlock", "account", "two_step"}, noticePages...) {
+		"message", "forgot", "reset", "unlock", "account", "two_step"}, append(noticePages, officePages...)...) {
 		if err := u.parsePage(name); err != nil {
 			return err
 		}
@@ -233,6 +238,7 @@ func (u *pages) routes() {
 	// forms' 64 kB.
 	r.POST("/breaches/:id/imports", web.LimitBodies(64<<10, u.s.UploadLimit()), u.requirePage, u.uploadRoster)
 	u.noticeRoutes(r, forms)
+	u.officeRoutes(forms)
 }
 
 const preSessionCookie = "breachline_csrf"
