@@ -35,7 +35,7 @@ func TestOfficeDeadlinesPage(t *testing.T) {
 			`href="/deadlines/calendar"`, "ago</div>")
 		officeLacks(t, "acme's deadlines", page.Body, "Org other", "Misdirected letter")
 		for _, r := range officeRows(page.Body) {
-			if strings.Contains(r, fmt.Sprintf(`href="/breaches/%d"`, o.open)) && strings.Contains(r, "state-undetermined") &&
+			if strings.Contains(r, fmt.Sprintf(`href="/breaches/%d"`, o.open)) && strings.Contains(r, "row-state-undetermined") &&
 				!strings.Contains(r, "questions#q-") {
 				t.Errorf("an undetermined row has no link to its question:\n%s", r)
 			}
@@ -46,7 +46,7 @@ func TestOfficeDeadlinesPage(t *testing.T) {
 			each  func(row string) bool
 		}{
 			"breach":       {fmt.Sprintf("breach=%d", o.open), func(r string) bool { return strings.Contains(r, fmt.Sprintf(`href="/breaches/%d"`, o.open)) }},
-			"status":       {"status=undetermined", func(r string) bool { return strings.Contains(r, `class="state-undetermined`) }},
+			"status":       {"status=undetermined", func(r string) bool { return strings.Contains(r, `class="row-state-undetermined`) }},
 			"regulator":    {"regulator=" + url.QueryEscape("competent / lead supervisory authority"), func(r string) bool { return strings.Contains(r, "competent / lead supervisory authority") }},
 			"organization": {fmt.Sprintf("org=%d", o.acme.ID), func(r string) bool { return strings.Contains(r, "Org acme") }},
 		} {
