@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"html/template"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -36,40 +38,98 @@ func (u *pages) officeRoutes(forms *gin.RouterGroup) {
 	forms.GET("/breaches/:id/audit.csv", u.requirePage, u.auditCSV)
 }
 
-// deadlineRow is one open duty of the deadlines page.
+// deadlineRow is one open duty of the deadlines page. Its fields are
+// flat copies of the obligation's (the template reads them hundreds of
+// times a page, and a field of an embedded struct costs a search each).
 type deadlineRow struct {
-	dutyRow
+	// Obligation is the duty as the service read it.
+	Obligation obligation.Obligation
+	ID         int64
+	BreachID   int64
+	Recipient  rules.Recipient
+	RuleID     string
+	RulePart   string
+	Kind       string
+	Region     string
+	RegionName string
+	Count      *int
+	Citation   string
+	Standard   string
+	// Explanation is the whole; Why its first sentence, WhyMore whether
+	// there is more.
+	Explanation string
+	Why         string
+	WhyMore     bool
+	FileLink    string
+
 	BreachReference  string
 	BreachTitle      string
 	OrganizationName string
 	// Campaigns are the notices sent for a duty to individuals.
 	Campaigns []campaignRow
 	// When is the date the row counts down to (the deadline, else the
-	// internal target) in the organization's zone; Left is the time
-	// remaining (or past) in words, Past whether it is past.
-	When *instant
-	Left string
-	Past bool
-	// State is the row's status: overdue, target_passed, undetermined or
-	// pending.
-	State string
-	// Why is the explanation's first sentence; the rest is a click away.
-	Why      string
-	WhyMore  bool
-	FileLink string
+	// internal target) in the organization's zone; Dated whether it is the
+	// deadline; Left is the time remaining (or past) in words, Past
+	// whether it is past.
+	When  *instant
+	Dated bool
+	// WhenLocal and WhenUTC write When in its zone and in UTC.
+	WhenLocal, WhenUTC string
+	Left               string
+	Past               bool
+	// State is the row's status: overdue, undetermined, target_passed or
+	// pending; Overdue and TargetPassed flag the first and the last.
+	State        string
+	Overdue      bool
+	TargetPassed bool
 	// Questions are the unanswered questions that decide an undetermined
 	// duty.
 	Questions []rules.Question
 	// Act: the caller may answer, generate and record (privacy office);
-	// Decide: the caller may rule a duty out (legal).
-	Act, Decide bool
+	// Decide: the caller may rule a duty out (legal). Regulator and
+	// Individuals say who the duty is to.
+	Act, Decide, Regulator, Individuals bool
+	// L are the page's fixed words, looked up once a page.
+	L *deadlineLabels
 }
 
-// Regulator reports whether the duty is a filing with an authority.
-func (r *deadlineRow) Regulator() bool { return r.Recipient.Kind == "regulator" }
+// deadlineLabels are the words every row repeats, in the page's language.
+type deadlineLabels struct {
+	Why, HowTo, Where, Full, DecidedBy, Answer, Generate, Notice, MarkFiled, Decide, None string
+	Target, Practice, Overdue, TargetPassed, NoDate                                       string
+	States                                                                                map[string]string
+	// Cat marks text from the English-only regulation catalogue on a page
+	// in another language (as the catlang function does).
+	Cat template.HTMLAttr
+}
 
-// Individuals reports whether the duty is a notice to people.
-func (r *deadlineRow) Individuals() bool { return toIndividuals(r.Obligation) }
+func newDeadlineLabels(l *i18n.Locale) *deadlineLabels {
+	d := &deadlineLabels{Why: l.T("office.deadlines.why"), HowTo: l.T("duties.how_to_file"), Where: l.T("office.deadlines.where"),
+		Full: l.T("office.deadlines.full"), DecidedBy: l.T("office.deadlines.decided_by"), Answer: l.T("office.next.answer"),
+		Generate: l.T("office.next.generate"), Notice: l.T("office.next.notice"), MarkFiled: l.T("office.next.mark_filed"),
+		Decide: l.T("office.next.decide"), None: l.T("office.next.none"), Target: l.T("office.deadlines.internal_target"),
+		Practice: l.T("legal.practice_date"), Overdue: l.T("duties.overdue"), TargetPassed: l.T("duties.target_passed"),
+		NoDate: l.T("duties.no_date"), States: map[string]string{}}
+	if l.Lang() != "en" {
+		d.Cat = ` lang="en"`
+	}
+	for _, s := range deadlineStates {
+		d.States[s] = l.Term("office.state", s)
+	}
+	return d
+}
+
+// newDeadlineRow copies what the page shows of a duty.
+func newDeadlineRow(d *obligation.Deadline) deadlineRow {
+	o := &d.Obligation
+	r := deadlineRow{Obligation: *o, ID: o.ID, BreachID: o.BreachID, Recipient: o.Recipient, RuleID: o.RuleID, RulePart: o.RulePart,
+		Kind: o.Kind, Region: o.Region, RegionName: o.RegionName, Count: o.Count, Citation: o.Citation, Standard: o.Standard,
+		Explanation: o.Explanation, FileLink: filingLink(o), BreachReference: d.BreachReference, BreachTitle: d.BreachTitle,
+		OrganizationName: d.OrganizationName, State: deadlineState(o), Overdue: o.Overdue, TargetPassed: o.TargetPassed,
+		Regulator: o.Recipient.Kind == "regulator", Individuals: toIndividuals(*o)}
+	r.Why, r.WhyMore = firstSentence(o.Explanation)
+	return r
+}
 
 // deadlineStates are the statuses the page filters on, in its order.
 var deadlineStates = []string{"overdue", "target_passed", "pending", "undetermined"}
@@ -205,16 +265,15 @@ func deadlineChoices(list []obligation.Deadline) (orgs, breaches []filterChoice,
 func (u *pages) deadlineRows(l *i18n.Locale, p *auth.Principal, list []obligation.Deadline, now time.Time) ([]deadlineRow, int) {
 	rows := make([]deadlineRow, 0, len(list))
 	overdue := 0
+	words := newDeadlineLabels(l)
 	vocab := &u.d.Obligations.Catalogue().Vocabulary
 	for _, d := range list {
 		if d.Overdue {
 			overdue++
 		}
-		r := deadlineRow{dutyRow: newDutyRow(d.Obligation), BreachReference: d.BreachReference,
-			BreachTitle: d.BreachTitle, OrganizationName: d.OrganizationName, State: deadlineState(&d.Obligation),
-			Act: p.Require(d.OrganizationID, auth.Write) == nil, Decide: p.Require(d.OrganizationID, auth.Approve) == nil}
-		r.Why, r.WhyMore = firstSentence(d.Explanation)
-		r.FileLink = filingLink(&d.Obligation)
+		r := newDeadlineRow(&d)
+		r.L = words
+		r.Act, r.Decide = p.Require(d.OrganizationID, auth.Write) == nil, p.Require(d.OrganizationID, auth.Approve) == nil
 		r.countdown(l, &d, now)
 		for _, q := range d.Missing {
 			question, ok := vocab.Question(q)
@@ -238,8 +297,9 @@ func (r *deadlineRow) countdown(l *i18n.Locale, d *obligation.Deadline, now time
 	if at == nil {
 		return
 	}
-	loc, zone := zoneOf(d.TimeZone)
-	r.When = newInstant(*at, loc, zone)
+	loc, zone := cachedZone(d.TimeZone)
+	r.When, r.Dated = newInstant(*at, loc, zone), d.DueAt != nil
+	r.WhenLocal, r.WhenUTC = l.DateTime(r.When.At), l.UTC(r.When.At)
 	left := at.Sub(now)
 	r.Past = left < 0
 	if r.Past {
@@ -247,6 +307,22 @@ func (r *deadlineRow) countdown(l *i18n.Locale, d *obligation.Deadline, now time
 		return
 	}
 	r.Left = l.T("office.deadlines.in", "Span", timeSpan(l, left))
+}
+
+// zones caches the time zones pages have loaded: loading one reads the
+// zone database, and a page of deadlines names the same few hundreds of
+// times.
+var zones sync.Map
+
+// cachedZone is zoneOf, remembered.
+func cachedZone(name string) (*time.Location, string) {
+	if loc, ok := zones.Load(name); ok {
+		l := loc.(*time.Location)
+		return l, l.String()
+	}
+	loc, zone := zoneOf(name)
+	zones.Store(name, loc)
+	return loc, zone
 }
 
 // timeSpan rounds a duration to days and hours (minutes under an hour), as
