@@ -89,6 +89,9 @@ type deadlineRow struct {
 	// Decide: the caller may rule a duty out (legal). Regulator and
 	// Individuals say who the duty is to.
 	Act, Decide, Regulator, Individuals bool
+	// RuleName is RULE/part@REGION; RecipientKind, KindLabel (for what is
+	// not a duty) and RegionLine are in the page's language.
+	RuleName, RecipientKind, KindLabel, RegionLine string
 	// L are the page's fixed words, looked up once a page.
 	L *deadlineLabels
 }
@@ -273,6 +276,7 @@ func (u *pages) deadlineRows(l *i18n.Locale, p *auth.Principal, list []obligatio
 		}
 		r := newDeadlineRow(&d)
 		r.L = words
+		r.name(l)
 		r.Act, r.Decide = p.Require(d.OrganizationID, auth.Write) == nil, p.Require(d.OrganizationID, auth.Approve) == nil
 		r.countdown(l, &d, now)
 		for _, q := range d.Missing {
@@ -285,6 +289,25 @@ func (u *pages) deadlineRows(l *i18n.Locale, p *auth.Principal, list []obligatio
 		rows = append(rows, r)
 	}
 	return rows, overdue
+}
+
+// name writes the duty's rule and recipient as the breach page's partials
+// do, once a row instead of in the template.
+func (r *deadlineRow) name(l *i18n.Locale) {
+	r.RuleName = r.RuleID
+	if r.RulePart != "" {
+		r.RuleName += "/" + r.RulePart
+	}
+	if r.Region != "" {
+		r.RuleName += "@" + r.Region
+	}
+	r.RecipientKind = l.Term("recipient_kind", r.Recipient.Kind)
+	if r.Kind != "" && r.Kind != rules.KindDuty {
+		r.KindLabel = l.Term("legal.kind", r.Kind)
+	}
+	if r.RegionName != "" && r.Count != nil {
+		r.RegionLine = l.N("legal.region_count", int64(*r.Count), "Region", r.RegionName)
+	}
 }
 
 // countdown sets the date the row counts down to, in the organization's
