@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -100,6 +101,29 @@ func TestOfficeAuditTrailPage(t *testing.T) {
 		}
 		if n := o.auditCount(t, "audit.view", "breach", bid); n < 6 {
 			t.Errorf("%d page reads audited", n)
+		}
+
+		// Paged by place in the chain: 60 more entries make two pages of 50.
+		err = e.App.DB.Gorm.Transaction(func(tx *gorm.DB) error {
+			for i := range 60 {
+				if err := audit.Record(context.Background(), tx, audit.Actor{Label: "cli"}, o.acme.ID, "breach.update", "breach", bid,
+					map[string]int{"n": i}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		first := getPage(t, e, legal.cookie, base+"?actor=cli")
+		next := regexp.MustCompile(`href="(/breaches/\d+/audit\?[^"]+)" rel="next"`).FindStringSubmatch(first.Body)
+		if len(officeRows(first.Body)) != 50 || next == nil {
+			t.Fatalf("first page: %d entries, next %v", len(officeRows(first.Body)), next)
+		}
+		older := getPage(t, e, legal.cookie, strings.ReplaceAll(next[1], "&amp;", "&"))
+		if rows := officeRows(older.Body); len(rows) != 10 || strings.Contains(older.Body, `rel="next"`) || !strings.Contains(rows[9], `{&#34;n&#34;:0}`) {
+			t.Fatalf("older page: %d entries", len(rows))
 		}
 
 		admin := getPage(t, e, signedIn(t, e, "admin@acme.example").cookie, base)

@@ -37,10 +37,11 @@ func TestBrowserOfficePages(t *testing.T) {
 	}
 	for who, paths := range pages {
 		for _, lang := range []string{"en", "fr"} {
-			// A browser per role and language: each lives a minute at most.
 			o.App.DB.Gorm.Exec("UPDATE users SET language = ? WHERE email = ?", lang, who)
-			ctx, problems := browserSignedIn(t, e, who)
 			for _, path := range paths {
+				// A browser per page: each lives a minute at most, and a
+				// busy machine makes a check take seconds.
+				ctx, problems := browserSignedIn(t, e, who)
 				for _, width := range []int64{browsertest.Phone, browsertest.Desktop} {
 					label := fmt.Sprintf("office-%s-%s-%d-%s", strings.Split(who, "@")[0], lang, width, path)
 					checkOfficePage(t, ctx, problems, e.HTTP.URL+path, lang, width, label)

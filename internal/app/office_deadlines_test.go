@@ -77,7 +77,8 @@ func TestOfficeDeadlinesPage(t *testing.T) {
 		officeLacks(t, "legal's deadlines", legal, "Generate the filing", "Answer the question", "Mark filed")
 		viewer := getPage(t, e, signedIn(t, e, "viewer@acme.example").cookie, "/deadlines").Body
 		mustContain(t, viewer, "Nothing for your role", "Why:")
-		officeLacks(t, "a viewer's deadlines", viewer, "Generate the filing", "Answer the question", "Mark filed", "Decide:", "/documents\"", "questions#q-")
+		officeLacks(t, "a viewer's deadlines", viewer, "Generate the filing", "Answer the question", "Mark filed", "Decide:", "/documents\"")
+		mustContain(t, viewer, fmt.Sprintf(`<a href="/breaches/%d/questions#q-gdpr_risk">`, o.open))
 
 		fr := officePage(t, o, po, "fr-CA", "/deadlines").Body
 		mustContain(t, fr, "Temps restant", "Répondre à la question", "Cible interne (aucune date prévue par la loi)\u00a0:")
