@@ -279,7 +279,7 @@ func (a *App) Router() (*web.Server, error) {
 		Roster: a.Roster, Feed: a.Feed, Notices: a.Notices, Audit: a.Trail, Uploads: uploads})
 	err = ui.Register(srv, ui.Deps{Auth: a.Auth, Breaches: a.Breaches, Obligations: a.Obligations, Documents: a.Documents,
 		Roster: a.Roster, Notices: a.Notices, Incidents: a.Incidents, Admin: a.Auth, Calendars: a.Obligations, Uploads: uploads,
-		SessionTTL: a.Cfg.SessionTTL, TokenMaxTTL: a.Cfg.TokenMaxTTL})
+		SessionTTL: a.Cfg.SessionTTL, TokenMaxTTL: a.Cfg.TokenMaxTTL, Feed: a.Feed, People: a.Roster, Trail: a.Trail})
 	if err != nil {
 		return nil, err
 	}

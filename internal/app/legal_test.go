@@ -655,7 +655,7 @@ func TestCalendarFeedNamesWhatEachDateIs(t *testing.T) {
 			t.Errorf("practice date: %s %d alarms\n%s", annual.Get("DTSTART"), len(annual.Find("VALARM")), text(annual))
 		}
 		ind := event("ON-FIPPA-IND")
-		if !strings.Contains(text(ind), "internal target (no fixed date in law)") || !strings.Contains(text(ind), "Standard: as soon as feasible") ||
+		if !strings.Contains(text(ind), "internal target, no statutory date") || !strings.Contains(text(ind), "Standard: as soon as feasible") ||
 			len(ind.Find("VALARM")) != 3 || obs["ON-FIPPA-IND"].Due != nil {
 			t.Errorf("duty with no fixed date: %d alarms\n%s", len(ind.Find("VALARM")), text(ind))
 		}

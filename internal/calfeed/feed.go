@@ -167,7 +167,7 @@ func (s *Service) event(r obligation.Deadline) Event {
 		Sequence:     max(r.Revisions-1, 0),
 		LastModified: r.UpdatedAt,
 		Start:        r.Date(),
-		Summary:      fmt.Sprintf("%s: %s %s (%s)", r.BreachReference, name, what, ruleName(&r.Obligation)),
+		Summary:      fmt.Sprintf("%s: %s %s (%s)", breachName(r), name, what, ruleName(&r.Obligation)),
 		URL:          fmt.Sprintf("%s/breaches/%d", s.BaseURL, r.BreachID),
 		Status:       "CONFIRMED",
 	}
@@ -206,7 +206,17 @@ func whatOn(o *obligation.Obligation) string {
 	case o.Kind == rules.KindPermitted:
 		return "may be done until"
 	}
-	return "internal target (no fixed date in law)"
+	return "internal target, no statutory date"
+}
+
+// breachName names the breach in an event's title with its organization:
+// every organization numbers its breaches alike (each has a BR-2026-0001),
+// and one calendar shows the deadlines of all the user's organizations.
+func breachName(r obligation.Deadline) string {
+	if r.OrganizationName == "" {
+		return r.BreachReference
+	}
+	return r.BreachReference + " (" + r.OrganizationName + ")"
 }
 
 // ruleName names the duty as its key does: RULE, RULE/part, RULE@REGION.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -132,17 +133,25 @@ func zoneName(loc *time.Location, t time.Time) string {
 	return fmt.Sprintf("offset:%d", off)
 }
 
-// location reverses zoneName.
+// location reverses zoneName. Zones are loaded once: every obligation
+// read back names one, and loading reads the zone database.
 func location(name string) *time.Location {
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc := time.UTC
 	var off int
 	if _, err := fmt.Sscanf(name, "offset:%d", &off); err == nil {
-		return time.FixedZone("", off)
+		loc = time.FixedZone("", off)
+	} else if l, err := time.LoadLocation(name); err == nil && name != "" {
+		loc = l
 	}
-	if loc, err := time.LoadLocation(name); err == nil && name != "" {
-		return loc
-	}
-	return time.UTC
+	locations.Store(name, loc)
+	return loc
 }
+
+// locations are the zones location has loaded, by name.
+var locations sync.Map
 
 // AfterFind shows the instants in the zone the deadline was computed in,
 // so that "due" carries the offset the law's clock runs in.

@@ -81,7 +81,7 @@ func TestNoFixedDateIsRemindedAgainstTheInternalTarget(t *testing.T) {
 		}
 		msgs := f.smtp.To(po)
 		subj, text := readReminder(t, msgs[1].Data)
-		if subj != "BR-2025-0007: Record of the breach, internal target in 24 hours" {
+		if subj != "BR-2025-0007 (City of city): Record of the breach, internal target in 24 hours" {
 			t.Errorf("subject %q", subj)
 		}
 		for _, want := range []string{"the law sets no fixed date", "Internal target: Wed 5 Mar 2025 17:00 EST (America/Toronto)",
@@ -91,7 +91,7 @@ func TestNoFixedDateIsRemindedAgainstTheInternalTarget(t *testing.T) {
 			}
 		}
 		subj, _ = readReminder(t, msgs[2].Data)
-		if subj != "BR-2025-0007: Record of the breach, internal target passed 1 hour ago" {
+		if subj != "BR-2025-0007 (City of city): Record of the breach, internal target passed 1 hour ago" {
 			t.Errorf("subject after the target %q", subj)
 		}
 		for _, m := range msgs {
@@ -119,7 +119,7 @@ func TestPracticeDateIsNotAStatutoryDeadline(t *testing.T) {
 		f.run(t0.Add(-4 * time.Hour))
 		f.run(t0.Add(time.Minute))
 		subj, text := readReminder(t, f.smtp.To(po)[0].Data)
-		if subj != "BR-2025-0007: Record of the breach, regulator's practice date in 4 hours" {
+		if subj != "BR-2025-0007 (City of city): Record of the breach, regulator's practice date in 4 hours" {
 			t.Errorf("subject %q", subj)
 		}
 		for _, want := range []string{"It is not a statutory deadline.", "Practice date:", "Unverified:", "the March 31 date and the breach fields are unverified"} {
@@ -128,11 +128,11 @@ func TestPracticeDateIsNotAStatutoryDeadline(t *testing.T) {
 			}
 		}
 		subj, _ = readReminder(t, f.smtp.To(po)[1].Data)
-		if subj != "BR-2025-0007: Record of the breach, regulator's practice date passed 1 minute ago" {
+		if subj != "BR-2025-0007 (City of city): Record of the breach, regulator's practice date passed 1 minute ago" {
 			t.Errorf("subject after the date %q", subj)
 		}
 		subj, text = readReminder(t, f.smtp.To(fr)[0].Data)
-		if subj != "BR-2025-0007\u00a0: Record of the breach, date de la pratique de l'organisme dans 4 heures" ||
+		if subj != "BR-2025-0007 (City of city)\u00a0: Record of the breach, date de la pratique de l'organisme dans 4 heures" ||
 			!strings.Contains(text, "Ce n'est pas un délai prévu par la loi.") || !strings.Contains(text, "Date de la pratique\u00a0:") {
 			t.Errorf("French practice-date reminder %q:\n%s", subj, text)
 		}

@@ -41,7 +41,7 @@ func TestRemindersInTheReadersLanguage(t *testing.T) {
 		f.obligation(f.breach, f.org, t0)
 		f.run(t0.Add(-24 * time.Hour))
 		subj, text := readReminder(t, f.smtp.To(fr)[0].Data)
-		if subj != "BR-2025-0007\u00a0: Information and Privacy Commissioner of Ontario, échéance dans 24 heures" {
+		if subj != "BR-2025-0007 (City of city)\u00a0: Information and Privacy Commissioner of Ontario, échéance dans 24 heures" {
 			t.Errorf("French subject %q", subj)
 		}
 		for _, want := range []string{

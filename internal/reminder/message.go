@@ -49,13 +49,23 @@ func compose(d due, p person, row *sendRow, now time.Time, baseURL string) *mail
 		ID:      row.MessageID,
 		To:      p.Email,
 		ToName:  displayName(p),
-		Subject: l.T(subject, "Ref", d.Reference, "Recipient", name, "Span", span),
+		Subject: l.T(subject, "Ref", refWithOrg(d), "Recipient", name, "Span", span),
 		Text:    b.String(),
 		Headers: map[string]string{
 			"X-Breachline-Obligation": strconv.FormatInt(d.ID, 10),
 			"X-Breachline-Reminder":   row.LeadLabel,
 		},
 	}
+}
+
+// refWithOrg names the breach in a subject with its organization: every
+// organization numbers its breaches alike (each has a BR-2026-0001), and a
+// person who belongs to several must tell them apart in the inbox.
+func refWithOrg(d due) string {
+	if d.OrgName == "" {
+		return d.Reference
+	}
+	return d.Reference + " (" + d.OrgName + ")"
 }
 
 // wording picks the introduction and subject: a statutory deadline (due or

@@ -25,6 +25,9 @@ type PeopleFilter struct {
 	Region string
 	// ReviewOnly keeps the rows flagged as duplicates that await review.
 	ReviewOnly bool
+	// Query keeps the people whose name, e-mail address or reference (the
+	// file's identifier) contains it, ignoring case.
+	Query string
 }
 
 // People returns a page of the breach's roster and the number of matching
@@ -48,6 +51,9 @@ func (s *Service) People(ctx context.Context, p *auth.Principal, requestID strin
 		if f.ReviewOnly {
 			q = q.Where("review = ?", ReviewDuplicate)
 		}
+		if term := searchTerm(f.Query); term != "" {
+			q = q.Where("(LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(email) LIKE ? ESCAPE '\\' OR LOWER(external_id) LIKE ? ESCAPE '\\')", term, term, term)
+		}
 		if err := countPeople(ctx, tx, q, breachID, f, &total); err != nil {
 			return err
 		}
@@ -61,12 +67,52 @@ func (s *Service) People(ctx context.Context, p *auth.Principal, requestID strin
 			return fmt.Errorf("list people: %w", err)
 		}
 		return auth.Audit(ctx, tx, p, requestID, b.OrganizationID, "roster.view", "breach", strconv.FormatInt(breachID, 10),
-			map[string]any{"offset": f.Offset, "after": f.After, "rows": len(people), "region": f.Region, "review_only": f.ReviewOnly})
+			peopleAudit(f, len(people)))
 	})
 	if err != nil {
 		return nil, 0, err
 	}
 	return people, total, nil
+}
+
+// peopleAudit is what the audit log records of a page of the roster read:
+// the filter (the search typed, as it names whom was looked for) and how
+// many rows were shown.
+func peopleAudit(f PeopleFilter, rows int) map[string]any {
+	d := map[string]any{"offset": f.Offset, "after": f.After, "rows": rows, "region": f.Region, "review_only": f.ReviewOnly}
+	if f.Query != "" {
+		d["query"] = f.Query
+	}
+	return d
+}
+
+// searchTerm is the LIKE pattern of a roster search: lower case, with the
+// wildcards typed escaped ("" when nothing was typed).
+func searchTerm(q string) string {
+	q = strings.ToLower(strings.TrimSpace(q))
+	if q == "" {
+		return ""
+	}
+	q = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q)
+	return "%" + q + "%"
+}
+
+// Person returns one person of the breach's roster, with the permission
+// of the export, and audits the read.
+func (s *Service) Person(ctx context.Context, p *auth.Principal, requestID string, breachID, personID int64) (StoredPerson, error) {
+	var out StoredPerson
+	err := s.DB.Tx(ctx, func(tx *gorm.DB) error {
+		b, err := s.Authorize(ctx, tx, p, breachID, auth.ExportPersonalData)
+		if err != nil {
+			return err
+		}
+		if err := tx.Where("breach_id = ? AND id = ?", breachID, personID).Take(&out).Error; err != nil {
+			return notFoundAs(err, "person", personID)
+		}
+		return auth.Audit(ctx, tx, p, requestID, b.OrganizationID, "roster.view_person", "person", strconv.FormatInt(personID, 10),
+			map[string]any{"breach_id": breachID})
+	})
+	return out, err
 }
 
 // Counts returns the breach's counts if the caller may read it.

@@ -65,6 +65,52 @@ func NewService(db *gorm.DB, b Breaches, r Records, installation string) *Servic
 type Query struct {
 	Before int64
 	Limit  int
+	// Filter narrows the entries (pages and exports alike).
+	Filter
+}
+
+// Filter narrows a trail: to one actor (their e-mail address, or the name
+// a system actor writes), one action, and entries at or after From and
+// before To (zero: no bound).
+type Filter struct {
+	Actor  string
+	Action string
+	From   time.Time
+	To     time.Time
+}
+
+// apply narrows q to the filter's entries.
+func (f Filter) apply(q *gorm.DB) *gorm.DB {
+	if f.Actor != "" {
+		q = q.Where("actor = ?", f.Actor)
+	}
+	if f.Action != "" {
+		q = q.Where("action = ?", f.Action)
+	}
+	if !f.From.IsZero() {
+		q = q.Where("at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		q = q.Where("at < ?", f.To.UTC())
+	}
+	return q
+}
+
+// details describes the filter in an audit entry of a read.
+func (f Filter) details(d map[string]any) map[string]any {
+	if f.Actor != "" {
+		d["actor"] = f.Actor
+	}
+	if f.Action != "" {
+		d["action"] = f.Action
+	}
+	if !f.From.IsZero() {
+		d["from"] = f.From.UTC().Format(time.RFC3339)
+	}
+	if !f.To.IsZero() {
+		d["to"] = f.To.UTC().Format(time.RFC3339)
+	}
+	return d
 }
 
 // Entry is an audit entry as the trail shows it.
@@ -158,14 +204,14 @@ func (s *Service) page(ctx context.Context, p *auth.Principal, requestID string,
 	}
 	var rows []audit.Entry
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		query := sc.where(tx.Model(&audit.Entry{}))
+		query := q.apply(sc.where(tx.Model(&audit.Entry{})))
 		if q.Before > 0 {
 			query = query.Where("seq < ?", q.Before)
 		}
 		if err := query.Order("seq DESC").Limit(q.Limit + 1).Find(&rows).Error; err != nil {
 			return fmt.Errorf("audit trail: %w", err)
 		}
-		return sc.audit(ctx, tx, p, requestID, "audit.view", map[string]any{"entries": min(len(rows), q.Limit)})
+		return sc.audit(ctx, tx, p, requestID, "audit.view", q.details(map[string]any{"entries": min(len(rows), q.Limit)}))
 	})
 	if err != nil {
 		return Page{}, err
@@ -212,17 +258,40 @@ func (s *Service) OrganizationCSV(ctx context.Context, p *auth.Principal, reques
 	if err != nil {
 		return err
 	}
-	return s.writeCSV(ctx, p, requestID, sc, open)
+	return s.writeCSV(ctx, p, requestID, sc, Filter{}, open)
 }
 
 // BreachCSV writes a breach's trail as CSV, oldest first, and audits the
 // export; open as for OrganizationCSV.
 func (s *Service) BreachCSV(ctx context.Context, p *auth.Principal, requestID string, breachID int64, open func() io.Writer) error {
+	return s.BreachCSVFiltered(ctx, p, requestID, breachID, Filter{}, open)
+}
+
+// BreachCSVFiltered is BreachCSV with only the entries the filter keeps.
+func (s *Service) BreachCSVFiltered(ctx context.Context, p *auth.Principal, requestID string, breachID int64, f Filter, open func() io.Writer) error {
 	sc, err := s.breachScope(ctx, p, breachID)
 	if err != nil {
 		return err
 	}
-	return s.writeCSV(ctx, p, requestID, sc, open)
+	return s.writeCSV(ctx, p, requestID, sc, f, open)
+}
+
+// BreachActors lists, sorted, the actors and the actions of a breach's
+// trail (the choices of a filter), after checking the caller may read it.
+func (s *Service) BreachActors(ctx context.Context, p *auth.Principal, breachID int64) (actors, actions []string, err error) {
+	sc, err := s.breachScope(ctx, p, breachID)
+	if err != nil {
+		return nil, nil, err
+	}
+	q := sc.where(s.db.WithContext(ctx).Model(&audit.Entry{}))
+	if err := q.Distinct("actor").Order("actor").Pluck("actor", &actors).Error; err != nil {
+		return nil, nil, fmt.Errorf("audit trail actors: %w", err)
+	}
+	q = sc.where(s.db.WithContext(ctx).Model(&audit.Entry{}))
+	if err := q.Distinct("action").Order("action").Pluck("action", &actions).Error; err != nil {
+		return nil, nil, fmt.Errorf("audit trail actions: %w", err)
+	}
+	return actors, actions, nil
 }
 
 // csvPage is how many entries an export reads at a time.
@@ -231,13 +300,13 @@ const csvPage = 5000
 // writeCSV records the export first (an export that fails half-way has
 // still shown what it wrote), then writes the entries in pages. Every
 // value is made safe for spreadsheets.
-func (s *Service) writeCSV(ctx context.Context, p *auth.Principal, requestID string, sc scope, open func() io.Writer) error {
+func (s *Service) writeCSV(ctx context.Context, p *auth.Principal, requestID string, sc scope, f Filter, open func() io.Writer) error {
 	var total int64
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := sc.where(tx.Model(&audit.Entry{})).Count(&total).Error; err != nil {
+		if err := f.apply(sc.where(tx.Model(&audit.Entry{}))).Count(&total).Error; err != nil {
 			return fmt.Errorf("audit trail: %w", err)
 		}
-		return sc.audit(ctx, tx, p, requestID, "audit.export", map[string]any{"entries": total})
+		return sc.audit(ctx, tx, p, requestID, "audit.export", f.details(map[string]any{"entries": total}))
 	})
 	if err != nil {
 		return err
@@ -249,7 +318,7 @@ func (s *Service) writeCSV(ctx context.Context, p *auth.Principal, requestID str
 	after := int64(0)
 	for {
 		var rows []audit.Entry
-		q := sc.where(s.db.WithContext(ctx).Model(&audit.Entry{})).Where("seq > ?", after)
+		q := f.apply(sc.where(s.db.WithContext(ctx).Model(&audit.Entry{}))).Where("seq > ?", after)
 		if err := q.Order("seq").Limit(csvPage).Find(&rows).Error; err != nil {
 			return fmt.Errorf("audit trail: %w", err)
 		}

@@ -31,6 +31,8 @@ type breachView struct {
 	Documents  *docSection
 	Imports    *importSection
 	Notices    *noticeSection
+	// CanAudit: the user may read the breach's audit trail.
+	CanAudit bool
 }
 
 // docSection is the documents of a breach.
@@ -109,6 +111,7 @@ func (u *pages) breachView(ctx context.Context, l *i18n.Locale, p *auth.Principa
 	}
 	v.Counts = newCountView(t)
 	v.Counts.CanReview = p.Require(b.OrganizationID, auth.ExportPersonalData) == nil
+	v.CanAudit = p.Require(b.OrganizationID, auth.Approve) == nil
 	if err := u.addImports(ctx, l, p, v); err != nil {
 		return nil, err
 	}

@@ -96,6 +96,11 @@ type Deps struct {
 	// TokenMaxTTL is the longest an API token made on the account page
 	// may last.
 	TokenMaxTTL time.Duration
+	// Feed, People and Trail serve the calendar subscription, the roster
+	// pages and the audit trail.
+	Feed   FeedService
+	People PeopleService
+	Trail  TrailService
 }
 
 // pages holds the parsed templates, one set per page and language, and
@@ -117,7 +122,7 @@ func Register(s *web.Server, d Deps) error {
 	}
 	u := &pages{s: s, d: d, byLang: map[string]map[string]*template.Template{}}
 	for _, name := range append([]string{"signin", "signin_code", "breaches", "breach", "deadlines", "import", "review", "error", "invitation",
-		"message", "forgot", "reset", "unlock", "account", "two_step"}, append(noticePages, adminPages...)...) {
+		"message", "forgot", "reset", "unlock", "account", "two_step"}, append(noticePages, append(adminPages, officePages...)...)...) {
 		if err := u.parsePage(name); err != nil {
 			return err
 		}
@@ -241,6 +246,7 @@ func (u *pages) routes() {
 	u.noticeRoutes(r, forms)
 	u.incidentRoutes(r)
 	u.adminRoutes(forms)
+	u.officeRoutes(forms)
 }
 
 const preSessionCookie = "breachline_csrf"
