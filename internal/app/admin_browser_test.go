@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -59,28 +60,35 @@ func principalOf(t *testing.T, e *apptest.Env, email string) *auth.Principal {
 func TestBrowserAdminPages(t *testing.T) {
 	browsertest.Require(t)
 	e := adminBrowserEnv(t)
-	adminPaths := []string{"/admin/members", "/admin/organization", "/admin/calendars", "/rules", "/rules/ON-PHIPA-IND"}
-	viewerPaths := []string{"/admin/organization", "/admin/calendars", "/rules", "/rules/US-NY/individuals"}
+	// A few pages per browser: each tab's context lasts a minute, and the
+	// machine running the suite may be busy.
+	adminGroups := [][]string{{"/admin/members", "/admin/organization", refusedSettings}, {"/admin/calendars?calendar=CA-ON-LEGISLATION"}, {"/rules", "/rules/ON-PHIPA-IND"}}
+	viewerGroups := [][]string{{"/admin/organization", "/admin/calendars"}, {"/rules", "/rules/US-NY/individuals"}}
 	for _, run := range []struct {
 		email, who string
-		paths      []string
+		groups     [][]string
 	}{
-		{apptest.OperatorEmail, "admin", adminPaths},
-		{"viewer@acme.example", "viewer", viewerPaths},
+		{apptest.OperatorEmail, "admin", adminGroups},
+		{"viewer@acme.example", "viewer", viewerGroups},
 	} {
 		for _, lang := range []string{"en", "fr"} {
 			for _, width := range []int64{browsertest.Phone, browsertest.Desktop} {
 				name := run.who + "-" + lang + "-" + map[int64]string{browsertest.Phone: "phone", browsertest.Desktop: "desktop"}[width]
-				t.Run(name, func(t *testing.T) {
-					checkAdminPages(t, e, run.email, lang, width, name, run.paths)
-				})
+				for i, paths := range run.groups {
+					t.Run(name+"-"+strconv.Itoa(i+1), func(t *testing.T) {
+						checkAdminPages(t, e, run.email, lang, width, name, paths)
+					})
+				}
 			}
 		}
 	}
 }
 
+// refusedSettings stands for the settings page after a refused save.
+const refusedSettings = "refused settings"
+
 // checkAdminPages signs the user in, in their language, and checks each
-// page at one width (a browser each: the tab's context lasts a minute).
+// page at one width.
 func checkAdminPages(t *testing.T, e *apptest.Env, email, lang string, width int64, name string, paths []string) {
 	if _, err := e.App.Auth.SetLanguage(context.Background(), principalOf(t, e, email), "", lang); err != nil {
 		t.Fatal(err)
@@ -88,7 +96,11 @@ func checkAdminPages(t *testing.T, e *apptest.Env, email, lang string, width int
 	ctx, problems := browserSignedIn(t, e, email)
 	browsertest.Width(t, ctx, width)
 	for _, path := range paths {
-		label := "admin" + strings.ReplaceAll(path, "/", "_") + "-" + name
+		if path == refusedSettings {
+			checkRefusedSettings(t, ctx, e, name)
+			continue
+		}
+		label := "admin" + strings.NewReplacer("/", "_", "?", "_", "=", "_").Replace(path) + "-" + name
 		if err := chromedp.Do(ctx, chromedp.Navigate(e.HTTP.URL+path)); err != nil {
 			t.Fatal(err)
 		}
@@ -104,6 +116,24 @@ func checkAdminPages(t *testing.T, e *apptest.Env, email, lang string, width int
 			viewerSeesNoAdminControls(t, ctx, label)
 		}
 	}
+}
+
+// checkRefusedSettings sends the settings form with a zone that does not
+// exist and checks the page that names the problem by its field.
+func checkRefusedSettings(t *testing.T, ctx context.Context, e *apptest.Env, name string) {
+	t.Helper()
+	err := chromedp.Do(ctx, chromedp.Navigate(e.HTTP.URL+"/admin/organization"), chromedp.SetValue(chromedp.ID("time_zone"), "Mars/Olympus"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Submit(chromedp.ID("time_zone"))); err != nil {
+		t.Fatal(err)
+	}
+	invalid, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("time_zone").getAttribute("aria-invalid") || ""`))
+	if invalid != "true" {
+		t.Fatalf("%s: the refused zone is not marked", name)
+	}
+	browsertest.Check(t, ctx, "admin_organization-refused-"+name)
 }
 
 // viewerSeesNoAdminControls fails when a viewer's page offers a form that

@@ -40,8 +40,8 @@ func TestAdminCalendarsAndClosures(t *testing.T) {
 		if page.Status != http.StatusOK || !strings.Contains(page.Body, cal) || strings.Contains(page.Body, `action="/admin/calendars/closures"`) {
 			t.Fatalf("viewer's calendars page: %d", page.Status)
 		}
-		page, _ = f.admin.get("/admin/calendars")
-		mustContain(t, page.Body, `action="/admin/calendars/closures"`, `id="date"`, `id="closure-name"`)
+		page, _ = f.admin.get("/admin/calendars?calendar=" + cal + "&year=2026")
+		mustContain(t, page.Body, `action="/admin/calendars/closures"`, `id="date"`, `id="closure-name"`, "Holidays of "+cal+" in 2026", `datetime="2026-12-25"`)
 		add := url.Values{"calendar": {cal}, "date": {"2026-12-29"}, "name": {"Ice storm"}}
 		for who, b := range map[string]*browser{"viewer": f.viewer, "administrator of beta": f.outsider} {
 			if r := b.post("/breaches", "/admin/calendars/closures", cloneValues(add)); r.Status != http.StatusForbidden {

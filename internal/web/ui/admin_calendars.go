@@ -20,6 +20,8 @@ type calendarsData struct {
 	Year      int
 	Calendars []obligation.CalendarInfo
 	Closures  []obligation.Closure
+	// Shown is the calendar whose holidays are listed (?calendar=).
+	Shown *obligation.CalendarInfo
 	// CanManage: the caller operates the installation.
 	CanManage bool
 	// Form keeps the closure form's values after a refusal.
@@ -46,8 +48,11 @@ func (u *pages) renderCalendars(c *gin.Context, status int, d calendarsData) {
 		return
 	}
 	d.Calendars = list
-	for _, cal := range list {
+	for i, cal := range list {
 		d.Closures = append(d.Closures, cal.Added...)
+		if cal.ID == c.Query("calendar") {
+			d.Shown = &list[i]
+		}
 	}
 	d.CanManage = u.d.Calendars.CanManageClosures(web.Principal(c))
 	u.render(c, status, "admin_calendars", d)

@@ -40,7 +40,7 @@ type rulesData struct {
 }
 
 // rulesPerPage is how many duties a page of the catalogue lists.
-const rulesPerPage = 50
+const rulesPerPage = 25
 
 // filterOption is a choice of a filter: a value and its label.
 type filterOption struct{ Value, Label string }
