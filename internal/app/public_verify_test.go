@@ -131,6 +131,12 @@ func verifyNotice(t *testing.T, dialect db.Dialect) {
 	mustContain(t, res.Body, `<html lang="fr">`, "Cet avis est authentique", "C. R.", "Un serveur mal configuré a exposé notre liste d&#39;envoi.",
 		"Méfiez-vous des courriels", `hreflang="en"`)
 	mustNotContain(t, res.Body, "Chloé", "chloe@example.org", "Saint-Denis")
+	// Without a choice, a genuine notice's page is in the notice's
+	// language; a language chosen on the form is kept.
+	mustContain(t, v.lookup(t, chloe, map[string]string{"Accept-Language": "en"}).Body, `<html lang="fr">`, "Cet avis est authentique")
+	req, _ := http.NewRequest("POST", v.HTTP.URL+"/verify", strings.NewReader(url.Values{"code": {chloe}, "lang": {"en"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	mustContain(t, sendPage(t, req, "").Body, `<html lang="en">`, "This notice is real")
 
 	// Not genuine: a code of the right shape that names no notice, and
 	// input that is no code at all.
@@ -144,7 +150,7 @@ func verifyNotice(t *testing.T, dialect db.Dialect) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	genuine := int64(3) // Ann twice, Chloé once
+	genuine := int64(5) // Ann twice, Chloé three times
 	if counts.Genuine != genuine || counts.NotGenuine < 3 {
 		t.Fatalf("lookup counts %+v, want %d genuine and at least 3 not", counts, genuine)
 	}

@@ -22,6 +22,9 @@ type verifyData struct {
 	frame
 	// Typed pre-fills the form (from a link in a notice).
 	Typed string
+	// Chosen is the language the visitor chose (?lang=), kept by the form;
+	// without a choice a genuine notice's page is in the notice's language.
+	Chosen string
 	// Checked: a lookup was made; Result is its answer.
 	Checked bool
 	Result  *result
@@ -55,7 +58,7 @@ func (p *site) verifyForm(c *gin.Context) {
 	if utf8.RuneCountInString(typed) > maxTyped {
 		typed = ""
 	}
-	d := verifyData{frame: newFrame(l, "public.verify.title", "/verify", nil), Typed: typed}
+	d := verifyData{frame: newFrame(l, "public.verify.title", "/verify", nil), Typed: typed, Chosen: i18n.Normalize(c.Query("lang"))}
 	d.NoIndex = typed != ""
 	if typed != "" {
 		// The code is in this page's address: no referrer may carry it on.
@@ -87,7 +90,11 @@ func (p *site) verify(c *gin.Context) {
 		p.fail(c, l, err)
 		return
 	}
-	d := verifyData{frame: newFrame(l, "public.verify.title", "/verify", nil), Checked: true}
+	chosen := i18n.Normalize(c.PostForm("lang"))
+	if v.Genuine && chosen == "" && i18n.Supported(v.Language) {
+		l = i18n.For(v.Language)
+	}
+	d := verifyData{frame: newFrame(l, "public.verify.title", "/verify", nil), Checked: true, Chosen: chosen}
 	d.NoIndex = true
 	if v.Genuine {
 		if d.Result, err = p.result(c, l, &v); err != nil {

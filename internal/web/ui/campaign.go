@@ -44,12 +44,10 @@ type campaignView struct {
 	// ReviewProblem says why the notice cannot be rendered for review.
 	ReviewProblem *pageProblem
 	Progress      *progressView
-	// Lookups counts the checks of the campaign's codes on /verify.
-	Lookups    *notice.LookupCounts
-	Letters    *lettersView
-	Evidence   *evidenceView
-	Substitute *substituteView
-	Actions    campaignActions
+	Letters       *lettersView
+	Evidence      *evidenceView
+	Substitute    *substituteView
+	Actions       campaignActions
 	// Flash confirms what was just done; Problem is a refused action.
 	Flash   string
 	Problem *pageProblem
@@ -57,6 +55,8 @@ type campaignView struct {
 	// changed after the approver reviewed it.
 	ApprovalChanged bool
 	Returned        *notice.ReturnedMail
+	// Lookups counts the checks of the campaign's codes on /verify.
+	Lookups *notice.LookupCounts
 }
 
 // campaignActions are the state changes the user may make now.
