@@ -111,8 +111,8 @@ type contract struct {
 	seen map[string]int
 }
 
-// watchContract puts the validation in front of the application's handler:
-// every call made through e (e.Do and the helpers) is checked from then on.
+// watchContract puts the validation in front of the application: every call
+// made through e (e.Do and the helpers) is checked from then on.
 func watchContract(t *testing.T, e *apptest.Env) *contract {
 	t.Helper()
 	spec, err := app.OpenAPI()
@@ -138,10 +138,14 @@ func watchContract(t *testing.T, e *apptest.Env) *contract {
 		t.FailNow()
 	}
 	c := &contract{t: t, v: v, doc: model, seen: map[string]int{}}
-	next := e.HTTP.Config.Handler
-	e.HTTP.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	next := e.Server.Handler()
+	// A server of its own in front of the application, which e's helpers
+	// then call: the application's own test server is left as it is.
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c.serve(next, w, r)
-	})
+	}))
+	t.Cleanup(hs.Close)
+	e.HTTP = hs
 	return c
 }
 
