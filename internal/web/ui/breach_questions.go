@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 	"sort"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -84,7 +85,10 @@ func (u *pages) showQuestionnaire(c *gin.Context, status int, edit func(*questio
 	fill := func(q rules.Question, duties []dutyRef) questionRow {
 		row := questionRow{Question: q, Duties: duties, Answer: answers[q.ID]}
 		if a := row.Answer; a != nil {
-			row.Value, row.Rationale = a.Value, a.Rationale
+			row.Value, row.Rationale = boolWord(q, a.Value), a.Rationale
+			shown := *a
+			shown.Value = row.Value
+			row.Answer = &shown
 			row.AnsweredBy = u.memberName(ctx, b.OrganizationID, a.AnsweredBy)
 			row.AnsweredAt = newInstant(a.AnsweredAt, loc, zone)
 		}
@@ -111,6 +115,22 @@ func (u *pages) showQuestionnaire(c *gin.Context, status int, edit func(*questio
 		edit(v)
 	}
 	u.render(c, status, "questionnaire", v)
+}
+
+// boolWord writes a yes-or-no answer given as "yes" or "TRUE" (the API
+// accepts both) as the form's "true" or "false", so the page words it in
+// its language and checks the right choice.
+func boolWord(q rules.Question, v string) string {
+	if q.Type != "bool" {
+		return v
+	}
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true", "yes":
+		return "true"
+	case "false", "no":
+		return "false"
+	}
+	return v
 }
 
 // unansweredFirst puts the gaps first, keeping the catalogue's order.

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"testing"
+
+	"github.com/breachline/breachline/internal/rules"
 )
 
 // TestLocalInstant: a datetime-local value is read in the zone given,
@@ -48,5 +50,14 @@ func TestFormErrorFields(t *testing.T) {
 	f := &formError{pageProblem: &pageProblem{Fields: map[string]string{"event.zone": "bad"}}, Form: "add"}
 	if f.Field("add", "event.zone") != "bad" || f.Field("corrected-1", "event.zone") != "" {
 		t.Fatal("a problem belongs to its form only")
+	}
+}
+
+// TestBoolWord: a yes-or-no answer given either way is shown the same.
+func TestBoolWord(t *testing.T) {
+	yn := rules.Question{Type: "bool"}
+	if boolWord(yn, "Yes") != "true" || boolWord(yn, "no") != "false" || boolWord(yn, "unknown") != "unknown" ||
+		boolWord(rules.Question{Type: "text"}, "yes") != "yes" {
+		t.Fatal("yes-or-no answers")
 	}
 }
