@@ -31,6 +31,8 @@ var auditedReads = map[string]bool{
 	"/api/v1/campaigns/:id/review":                     true,
 	"/api/v1/campaigns/:id/bounces":                    true,
 	"/breaches/:id/review":                             true,
+	"/breaches/:id/people":                             true,
+	"/breaches/:id/people/:pid":                        true,
 }
 
 // TestReadsDoNotWaitForTheWriter holds SQLite's one writer in an open
@@ -47,7 +49,7 @@ func TestReadsDoNotWaitForTheWriter(t *testing.T) {
 	n.App.DB.Gorm.Raw("SELECT id FROM imports WHERE breach_id = ?", n.breach).Scan(&importID)
 	n.App.DB.Gorm.Raw("SELECT id FROM obligations WHERE breach_id = ? LIMIT 1", n.breach).Scan(&obligationID)
 	params := map[string]string{":id": "", ":oid": fmt.Sprint(obligationID), ":org": "acme", ":person": fmt.Sprint(n.people["P01"]),
-		":file": "1", ":token": "no-such-token", "*filepath": "/app.css"}
+		":file": "1", ":pid": fmt.Sprint(n.people["P01"]), ":token": "no-such-token", "*filepath": "/app.css"}
 	ids := map[string]int64{"/api/v1/campaigns/": campaign, "/api/v1/breaches/": n.breach, "/breaches/": n.breach,
 		"/api/v1/documents/": doc.ID, "/api/v1/imports/": importID, "/imports/": importID}
 	session := signedIn(t, n.Env, "po@acme.example")
