@@ -359,11 +359,15 @@ func (e *env) campaignLettersCmd() *cobra.Command {
 						return err
 					}
 				}
-				for step, seq := range map[string]int{notice.StepPrinted: printed, notice.StepMailed: mailed} {
-					if seq == 0 {
+				// Printed before mailed: a file recorded mailed is printed too.
+				for _, s := range []struct {
+					step string
+					seq  int
+				}{{notice.StepPrinted, printed}, {notice.StepMailed, mailed}} {
+					if s.seq == 0 {
 						continue
 					}
-					if err := e.markLetterFile(ctx, c, cp.ID, seq, step); err != nil {
+					if err := e.markLetterFile(ctx, c, cp.ID, s.seq, s.step); err != nil {
 						return err
 					}
 				}
