@@ -79,7 +79,7 @@ func refOf(o obligation.Obligation) ObligationRef {
 		RuleID: o.RuleKey, Version: o.RuleVersion, Recipient: o.Recipient.Name, Jurisdiction: o.Jurisdiction,
 		Citation: o.Citation, Status: o.Status, Standard: o.Standard, Due: o.DueAt, Target: o.InternalTargetAt,
 		Required: o.Required, Explanation: o.Explanation, FiledAt: o.FiledAt, FilingReference: o.FilingReference,
-		StatusNote: o.StatusNote, Notes: o.Notes,
+		StatusNote: o.StatusNote, Notes: o.Notes, Kind: o.Kind, Until: o.UntilAt,
 	}}
 }
 

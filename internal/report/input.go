@@ -105,15 +105,21 @@ type Breach struct {
 
 // Obligation is one duty evaluated for a breach, as snapshotted by the rules.
 type Obligation struct {
-	RuleID          string
-	Version         string
-	Recipient       string
-	Jurisdiction    string
-	Citation        string
-	Status          string // pending, filed, not_required, waived, undetermined
-	Standard        string // statutory standard when there is no fixed due time
-	Due             *time.Time
-	Target          *time.Time // internal target
+	RuleID       string
+	Version      string
+	Recipient    string
+	Jurisdiction string
+	Citation     string
+	Status       string // pending, filed, not_required, waived, undetermined
+	Standard     string // statutory standard when there is no fixed due time
+	Due          *time.Time
+	Target       *time.Time // internal target
+	// Kind says what the date means, as the rules name it: "duty" (or
+	// empty) has a due date; "retention" is a record to keep until Until;
+	// "permitted" is a step the law allows, never required; "target" is a
+	// regulator's practice date, not a statutory one.
+	Kind            string
+	Until           *time.Time
 	Required        *bool
 	Explanation     string
 	FiledAt         *time.Time

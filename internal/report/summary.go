@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 )
 
 func summaryKind() kindDef {
@@ -83,10 +84,7 @@ func (d *doc) summaryObligations(v *view) {
 	t := d.newTable([]column{{head: "Recipient", share: 2}, {head: "Rule and citation", share: 2.4},
 		{head: "Due", share: 2.2}, {head: "Status", share: 1.2}, {head: "Filed", share: 2}}, 8)
 	for _, o := range obs {
-		due := o.Standard
-		if o.Due != nil {
-			due = formatTime(*o.Due, v.zone)
-		}
+		due := summaryWhen(o, v.zone)
 		filed := joinLines(formatOptTime(o.FiledAt, v.zone), o.FilingReference)
 		rule := joinLines(o.RuleID+" "+o.Version, o.Citation)
 		if o.StatusNote != "" {
@@ -159,4 +157,34 @@ func eventLabel(kind string) string {
 		return s
 	}
 	return strings.ReplaceAll(kind, "_", " ")
+}
+
+// summaryWhen is what the summary says of an obligation's date: the due
+// time of a duty, else its standard with the internal target it is
+// tracked against; a record's keep-until date, a permitted step's window
+// and a practice date are named as such, so that none reads as a deadline.
+func summaryWhen(o Obligation, z *time.Location) string {
+	switch o.Kind {
+	case "retention":
+		if o.Until != nil {
+			return joinLines("Keep the record until "+formatDate(*o.Until, z), o.Standard)
+		}
+		return joinLines("Record to keep", o.Standard)
+	case "permitted":
+		if o.Until != nil {
+			return joinLines("Permitted, not required; may be done until "+formatTime(*o.Until, z), o.Standard)
+		}
+		return joinLines("Permitted, not required", o.Standard)
+	}
+	when := o.Standard
+	if o.Due != nil {
+		when = formatTime(*o.Due, z)
+		if o.Kind == "target" {
+			when = "Regulator's practice date, not in the statute: " + when
+		}
+	}
+	if o.Due == nil && o.Target != nil {
+		when = joinLines(when, "Internal target: "+formatTime(*o.Target, z))
+	}
+	return when
 }
