@@ -26,7 +26,7 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/breachline ./cmd/breachline
 
 test:
-	$(GO) test -count=1 -timeout 30m $(PKGS)
+	$(GO) test -count=1 -timeout 45m $(PKGS)
 
 test-short:
 	$(GO) test -short -count=1 $(PKGS)
