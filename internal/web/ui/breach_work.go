@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"html/template"
-	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -277,15 +276,6 @@ func doneMessage(l *i18n.Locale, c *gin.Context) string {
 		return ""
 	}
 	return l.T(key)
-}
-
-// statusOf is the HTTP status of a form shown again: 400 unless the
-// refusal says otherwise.
-func statusOf(err error) int {
-	if s := web.Classify(err).Status; s >= 400 {
-		return s
-	}
-	return http.StatusBadRequest
 }
 
 // breachWorkView is what the breach page shows to run the breach: the
