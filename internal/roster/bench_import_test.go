@@ -249,7 +249,7 @@ func BenchmarkImportSecondPostgres(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			d := dbtest.Open(b, db.Postgres)
 			for n := 0; b.Loop(); n++ {
-				im := &Importer{DB: d, TempDir: b.TempDir(), Now: time.Now}
+				im := &Importer{DB: d, Deps: testDeps(), TempDir: b.TempDir(), Now: time.Now}
 				runBenchFile(b, im, seedBreach(b, d, "small-"+strconv.Itoa(n)), small, smallSize)
 				if err := d.Gorm.Exec("ANALYZE affected_people").Error; err != nil {
 					b.Fatal(err)
