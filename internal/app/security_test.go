@@ -31,6 +31,9 @@ type tenant struct {
 	templates string
 	// letters is a print file of the campaign's letters.
 	letters int64
+	// rule is a catalogue key with a part and templateURL the page of the
+	// organization's template set, for the page tests.
+	rule, templateURL string
 }
 
 func newTenant(t *testing.T, e *apptest.Env, slug string) *tenant {
