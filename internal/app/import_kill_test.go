@@ -236,7 +236,7 @@ func (k *killCase) waitDone(t *testing.T, id int64, within time.Duration) killed
 }
 
 // uploadTo uploads a roster to the service at base and returns the import.
-func uploadTo(t *testing.T, base, tok string, breachID int64, content string) int64 {
+func uploadTo(t testing.TB, base, tok string, breachID int64, content string) int64 {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)

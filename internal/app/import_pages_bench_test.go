@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"strconv"
@@ -152,27 +151,7 @@ func benchRoster(rows int) []byte {
 // uploadBenchRoster uploads a roster through the API and returns the
 // import's id.
 func uploadBenchRoster(b *testing.B, e *apptest.Env, tok string, breachID int64, file []byte) int64 {
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("file", "roster.csv")
-	fw.Write(file)
-	mw.Close()
-	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/breaches/%d/imports", e.HTTP.URL, breachID), &body)
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusAccepted {
-		b.Fatalf("upload: %d %s", res.StatusCode, raw)
-	}
-	r := apptest.Response{Status: res.StatusCode, Body: raw}
-	var v struct{ ID int64 }
-	r.JSON(b, &v)
-	return v.ID
+	return uploadTo(b, e.HTTP.URL, tok, breachID, string(file))
 }
 
 // waitImportDone polls the import until it is done.
