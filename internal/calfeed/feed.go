@@ -248,7 +248,7 @@ func (s *Service) describe(r obligation.Deadline, name, link string) string {
 	}
 	fmt.Fprintf(&b, "Citation: %s\n", r.Citation)
 	fmt.Fprintf(&b, "Rule: %s (%s)\n", ruleName(&r.Obligation), r.RuleStatus)
-	if in := inForce(&r.Obligation); in != "" {
+	if in := rules.InForceText(r.EffectiveFrom, r.EffectiveTo, r.EffectiveNote); in != "" {
 		fmt.Fprintf(&b, "In force: %s\n", in)
 	}
 	if r.StatusNote != "" {
@@ -300,26 +300,6 @@ func alternativeText(a rules.Alternative, zone string) string {
 		return what
 	}
 	return what + " (" + a.Basis + ")"
-}
-
-// inForce says when the rule's version is in force.
-func inForce(o *obligation.Obligation) string {
-	var span string
-	switch {
-	case o.EffectiveFrom != "" && o.EffectiveTo != "":
-		span = o.EffectiveFrom + " to " + o.EffectiveTo
-	case o.EffectiveFrom != "":
-		span = "from " + o.EffectiveFrom
-	case o.EffectiveTo != "":
-		span = "until " + o.EffectiveTo
-	}
-	switch {
-	case span == "":
-		return o.EffectiveNote
-	case o.EffectiveNote != "":
-		return span + "; " + o.EffectiveNote
-	}
-	return span
 }
 
 // dueText shows an instant in the organization's zone and in UTC.

@@ -60,7 +60,7 @@ func writeTextObligation(b *strings.Builder, o *Obligation) {
 	if o.Notes != "" {
 		fmt.Fprintf(b, "  notes:    %s\n", o.Notes)
 	}
-	if in := inForceText(o); in != "" {
+	if in := InForceText(o.EffectiveFrom, o.EffectiveTo, o.EffectiveNote); in != "" {
 		fmt.Fprintf(b, "  in force: %s\n", in)
 	}
 	fmt.Fprintf(b, "  cite:     %s\n", o.Citation)
@@ -149,22 +149,24 @@ func requiredLabel(o *Obligation) string {
 	return "REQUIRED    "
 }
 
-// inForceText says when the version applied is in force.
-func inForceText(o *Obligation) string {
+// InForceText says in words when a rule's version is in force, from its
+// effective dates (YYYY-MM-DD, either may be empty) and the note on them:
+// "from 2026-01-01; …". Empty when nothing is known.
+func InForceText(from, to, note string) string {
 	var span string
 	switch {
-	case o.EffectiveFrom != "" && o.EffectiveTo != "":
-		span = o.EffectiveFrom + " to " + o.EffectiveTo
-	case o.EffectiveFrom != "":
-		span = "from " + o.EffectiveFrom
-	case o.EffectiveTo != "":
-		span = "until " + o.EffectiveTo
+	case from != "" && to != "":
+		span = from + " to " + to
+	case from != "":
+		span = "from " + from
+	case to != "":
+		span = "until " + to
 	}
 	switch {
 	case span == "":
-		return o.EffectiveNote
-	case o.EffectiveNote != "":
-		return span + "; " + o.EffectiveNote
+		return note
+	case note != "":
+		return span + "; " + note
 	}
 	return span
 }
