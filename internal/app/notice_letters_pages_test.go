@@ -5,9 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"html"
-	"io"
-	"mime/multipart"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -21,25 +18,7 @@ import (
 // postReturned sends the returned-mail form's parts in order.
 func postReturned(t *testing.T, n *noticeEnv, s pageSession, path string, parts ...formPart) pageResponse {
 	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for _, p := range parts {
-		var w io.Writer
-		var err error
-		if p.file != "" {
-			w, err = mw.CreateFormFile(p.name, p.file)
-		} else {
-			w, err = mw.CreateFormField(p.name)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.WriteString(w, p.value)
-	}
-	mw.Close()
-	req, _ := http.NewRequest("POST", n.HTTP.URL+path, &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return sendPage(t, req, s.cookie)
+	return postParts(t, s, n.HTTP.URL+path, parts...)
 }
 
 // TestCampaignPagesLettersAndEvidence: from the campaign page, print files

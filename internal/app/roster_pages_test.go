@@ -26,6 +26,13 @@ type formPart struct{ name, file, value string }
 // does not follow the redirect.
 func postForm(t *testing.T, e *apptest.Env, s pageSession, breachID int64, parts ...formPart) pageResponse {
 	t.Helper()
+	return postParts(t, s, fmt.Sprintf("%s/breaches/%d/imports", e.HTTP.URL, breachID), parts...)
+}
+
+// postParts sends a multipart form with the parts in order to url, with
+// the session's cookie, and does not follow a redirect.
+func postParts(t *testing.T, s pageSession, url string, parts ...formPart) pageResponse {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for _, p := range parts {
@@ -42,7 +49,7 @@ func postForm(t *testing.T, e *apptest.Env, s pageSession, breachID int64, parts
 		io.WriteString(w, p.value)
 	}
 	mw.Close()
-	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/breaches/%d/imports", e.HTTP.URL, breachID), &body)
+	req, _ := http.NewRequest("POST", url, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	return sendPage(t, req, s.cookie)
 }
