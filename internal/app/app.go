@@ -56,6 +56,8 @@ type App struct {
 	Breaches  *breach.Service
 	Calendars *clock.Registry
 	Rules     *rules.Catalogue
+	// RulesFR is the same catalogue with its texts in French.
+	RulesFR *rules.Catalogue
 	// Documents stores generated filings, registers and statistics.
 	Documents *document.Service
 	// Obligations keeps each breach's duties (re-evaluated on every change).
@@ -204,7 +206,11 @@ func (a *App) loadCatalogue() error {
 	if err := cat.CheckCalendars(cals); err != nil {
 		return fmt.Errorf("regulation catalogue: %w", err)
 	}
-	a.Calendars, a.Rules = cals, cat
+	fr, err := rules.LoadDefaultLang("fr")
+	if err != nil {
+		return fmt.Errorf("regulation catalogue in French: %w", err)
+	}
+	a.Calendars, a.Rules, a.RulesFR = cals, cat, fr
 	return nil
 }
 

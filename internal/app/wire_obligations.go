@@ -20,7 +20,7 @@ import (
 func (a *App) wireObligations(ctx context.Context) error {
 	s := obligation.NewService(a.DB.Gorm, a.Rules, a.Calendars, obligation.Deps{
 		Breaches: breach.Reader{}, Orgs: auth.Reader{}, Counts: roster.CountReader{}, Documents: document.Reader{},
-		Operators: a.Cfg.Operators,
+		Operators: a.Cfg.Operators, French: a.RulesFR,
 	})
 	a.Obligations = s
 	closures, err := configuredClosures(a.Cfg.Closures, a.Calendars)
@@ -29,6 +29,11 @@ func (a *App) wireObligations(ctx context.Context) error {
 	}
 	if err := s.SeedClosures(ctx, closures); err != nil {
 		return err
+	}
+	if n, err := s.FillFrench(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		a.Log.Info("obligations: French texts filled", "count", n)
 	}
 	return nil
 }

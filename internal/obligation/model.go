@@ -80,6 +80,9 @@ type Obligation struct {
 	RuleStatus    string   `json:"rule_status"`
 	StatusNote    string   `json:"status_note,omitempty"`
 	Notes         string   `json:"notes,omitempty"`
+	// French holds the same words in French, from the French catalogue;
+	// nil until the obligation is evaluated with it. See In.
+	French *rules.Texts `gorm:"column:texts_fr;serializer:json" json:"-"`
 	// Provisions are the definitions and exemptions the decision relied on.
 	Provisions []rules.Provision `gorm:"serializer:json" json:"provisions"`
 	// Alternatives are the other readings of the law, after the primary

@@ -2,6 +2,7 @@ package obligation
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -36,6 +37,7 @@ func (s *Service) Reevaluate(ctx context.Context, tx *gorm.DB, breachID int64, c
 	}
 	now := s.Now().UTC()
 	res := rules.Evaluate(s.cat, st.facts, options(st.org, now, cals))
+	french := s.french(st.facts, options(st.org, now, cals))
 	var existing []Obligation
 	if err := tx.WithContext(ctx).Where("breach_id = ?", breachID).Find(&existing).Error; err != nil {
 		return Summary{}, fmt.Errorf("load obligations: %w", err)
@@ -54,9 +56,9 @@ func (s *Service) Reevaluate(ctx context.Context, tx *gorm.DB, breachID int64, c
 			perRegion[r.Rule] = true
 		}
 		if cur, ok := byKey[r.Key()]; ok {
-			u.update(cur, r)
+			u.update(cur, r, french[r.Key()])
 		} else {
-			u.create(st.breach.ID, st.org.ID, r)
+			u.create(st.breach.ID, st.org.ID, r, french[r.Key()])
 		}
 	}
 	for i := range existing {
@@ -87,8 +89,8 @@ type upsert struct {
 	err     error
 }
 
-func (u *upsert) create(breachID, orgID int64, r *rules.Obligation) {
-	o := &Obligation{BreachID: breachID, OrganizationID: orgID, RuleKey: r.Key(), CreatedAt: u.now}
+func (u *upsert) create(breachID, orgID int64, r *rules.Obligation, fr *rules.Texts) {
+	o := &Obligation{BreachID: breachID, OrganizationID: orgID, RuleKey: r.Key(), CreatedAt: u.now, French: fr}
 	setTerms(o, r)
 	o.Considered, o.Status = true, autoStatus(o)
 	o.EvaluatedAt, o.UpdatedAt = u.now, u.now
@@ -96,15 +98,20 @@ func (u *upsert) create(breachID, orgID int64, r *rules.Obligation) {
 	u.sum.Created++
 }
 
-func (u *upsert) update(o *Obligation, r *rules.Obligation) {
+func (u *upsert) update(o *Obligation, r *rules.Obligation, fr *rules.Texts) {
 	before := o.snapshot()
+	frChanged := !sameJSON(o.French, fr)
 	setTerms(o, r)
+	o.French = fr
 	o.Considered = true
 	if o.DecidedAt == nil {
 		o.Status = autoStatus(o)
 	}
 	changes := diff(before, o.snapshot())
 	if len(changes) == 0 {
+		if frChanged {
+			u.saveTexts(o)
+		}
 		return
 	}
 	u.sum.Changed++
@@ -120,13 +127,11 @@ func (u *upsert) drop(o *Obligation, perRegion map[string]bool) {
 	if o.DecidedAt == nil {
 		o.Status = StatusNotRequired
 	}
-	switch {
-	case o.Region != "":
-		o.Explanation = "No longer considered: nobody affected lives in " + o.RegionName + " any more."
-	case perRegion[o.RuleID]:
-		o.Explanation = "Replaced by one duty per region (" + o.RuleID + "@…), each counted on its own residents."
-	default:
-		o.Explanation = "No longer considered: neither the organization's home nor any affected region is in " + o.Jurisdiction + " any more."
+	o.Explanation = dropReason(o, perRegion, "en")
+	if o.French != nil {
+		fr := *o.French
+		fr.Explanation = dropReason(o, perRegion, "fr")
+		o.French = &fr
 	}
 	u.sum.Dropped++
 	u.save(o, before, []string{"no_longer_considered"})
@@ -265,4 +270,43 @@ func (s *Summary) add(o Summary) {
 	s.Changed += o.Changed
 	s.Dropped += o.Dropped
 	s.Unchanged += o.Unchanged
+}
+
+// dropReason says, in lang, why a duty is no longer considered.
+func dropReason(o *Obligation, perRegion map[string]bool, lang string) string {
+	fr := lang == "fr"
+	switch {
+	case o.Region != "" && fr:
+		region := o.RegionName
+		if o.French != nil && o.French.RegionName != "" {
+			region = o.French.RegionName
+		}
+		return "N'est plus considérée : plus aucune personne touchée ne réside dans la région « " + region + " »."
+	case o.Region != "":
+		return "No longer considered: nobody affected lives in " + o.RegionName + " any more."
+	case perRegion[o.RuleID] && fr:
+		return "Remplacée par une obligation par région (" + o.RuleID + "@…), chacune comptée sur ses propres résidents."
+	case perRegion[o.RuleID]:
+		return "Replaced by one duty per region (" + o.RuleID + "@…), each counted on its own residents."
+	case fr:
+		return "N'est plus considérée : ni le siège de l'organisation ni aucune région touchée ne se trouve dans " + o.Jurisdiction + "."
+	}
+	return "No longer considered: neither the organization's home nor any affected region is in " + o.Jurisdiction + " any more."
+}
+
+// saveTexts writes only the French words of an obligation whose terms did
+// not change: a translation is not a change of the duty, so it makes no
+// history row.
+func (u *upsert) saveTexts(o *Obligation) {
+	if u.err != nil {
+		return
+	}
+	data, err := json.Marshal(o.French)
+	if err != nil {
+		u.err = fmt.Errorf("obligation %s texts: %w", o.RuleKey, err)
+		return
+	}
+	if err := u.tx.Model(o).UpdateColumn("texts_fr", string(data)).Error; err != nil {
+		u.err = fmt.Errorf("save obligation %s texts: %w", o.RuleKey, err)
+	}
 }

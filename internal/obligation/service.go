@@ -51,6 +51,9 @@ type Deps struct {
 	Documents DocumentReader
 	// Operators are the e-mail addresses allowed to add calendar closures.
 	Operators []string
+	// French is the catalogue with its texts in French; when set, every
+	// evaluation also keeps each obligation's words in French.
+	French *rules.Catalogue
 }
 
 // Service keeps the obligations of stored breaches.

@@ -32,7 +32,14 @@ type Catalogue struct {
 	byKey    map[string][]*Rule
 	keys     []string
 	profiles map[string]*Profile
+	// lang is the language of the catalogue's texts ("en", "fr").
+	lang string
+	// tr translates texts while the catalogue is loaded; nil after.
+	tr *translator
 }
+
+// Lang is the language of the catalogue's texts.
+func (c *Catalogue) Lang() string { return c.lang }
 
 // Rule is one version of one (regime, recipient) duty.
 type Rule struct {

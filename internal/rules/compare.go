@@ -20,7 +20,7 @@ var comparisons = map[string]func(a, b float64) bool{
 
 func (c *CountCond) eval(e *condEnv) verdict {
 	if len(e.f.Affected) == 0 {
-		return verdict{val: triUnknown, reasons: []string{"the numbers of affected people by region are not given"}, missing: []string{"affected"}}
+		return verdict{val: triUnknown, reasons: []string{e.vocab.p().countsNotGiven}, missing: []string{"affected"}}
 	}
 	cmp := comparisons[c.Op]
 	if c.Each != "" {
@@ -28,11 +28,12 @@ func (c *CountCond) eval(e *condEnv) verdict {
 	}
 	n := e.f.count(e.vocab, c.In)
 	ok := cmp(float64(n), float64(c.Value))
-	where := "in total"
+	say := e.vocab.p()
+	where := say.inTotal
 	if c.In != "*" {
-		where = "in " + e.vocab.RegionName(c.In)
+		where = fmt.Sprintf(say.inRegion, e.vocab.RegionName(c.In))
 	}
-	msg := fmt.Sprintf("%s %s (the rule needs %s)", people(n), where, opWords(c.Op, c.Value))
+	msg := fmt.Sprintf(say.peopleWhere, e.vocab.people(n), where, say.opWords(c.Op, c.Value))
 	return verdict{val: boolTri(ok), reasons: []string{msg}}
 }
 
@@ -47,14 +48,14 @@ func (c *CountCond) evalEach(e *condEnv, cmp func(a, b float64) bool) verdict {
 	for _, code := range codes {
 		name := e.vocab.RegionName(code)
 		if cmp(float64(per[code]), float64(c.Value)) {
-			return verdict{val: triTrue, reasons: []string{fmt.Sprintf("%s in %s (the rule counts each region alone and needs %s)", people(per[code]), name, opWords(c.Op, c.Value))}}
+			return verdict{val: triTrue, reasons: []string{fmt.Sprintf(e.vocab.p().peopleEachRegion, e.vocab.people(per[code]), name, e.vocab.p().opWords(c.Op, c.Value))}}
 		}
 		parts = append(parts, fmt.Sprintf("%s %d", name, per[code]))
 	}
 	if len(parts) == 0 {
-		parts = []string{"none in " + e.vocab.RegionName(c.Each)}
+		parts = []string{fmt.Sprintf(e.vocab.p().noneIn, e.vocab.RegionName(c.Each))}
 	}
-	msg := fmt.Sprintf("no single region of %s has %s affected people (%s)", e.vocab.RegionName(c.Each), opWords(c.Op, c.Value), strings.Join(parts, ", "))
+	msg := fmt.Sprintf(e.vocab.p().noSingleRegion, e.vocab.RegionName(c.Each), e.vocab.p().opWords(c.Op, c.Value), strings.Join(parts, ", "))
 	return verdict{val: triFalse, reasons: []string{msg}}
 }
 
@@ -73,13 +74,13 @@ func (a *AnswerCond) eval(e *condEnv) verdict {
 	got, ok := e.f.Answers[a.ID]
 	if (!ok || got == nil) && a.IfUnanswered != nil {
 		res := a.test(a.IfUnanswered)
-		return verdict{val: boolTri(res), reasons: []string{fmt.Sprintf("%s Not answered, taken as %s", label, answerWord(a.IfUnanswered))}}
+		return verdict{val: boolTri(res), reasons: []string{fmt.Sprintf(e.vocab.p().answerTakenAs, label, e.vocab.answerWord(a.IfUnanswered))}}
 	}
 	if !ok || got == nil {
-		return verdict{val: triUnknown, reasons: []string{"not answered: " + label}, missing: []string{a.ID}}
+		return verdict{val: triUnknown, reasons: []string{fmt.Sprintf(e.vocab.p().notAnswered, label)}, missing: []string{a.ID}}
 	}
 	res := a.test(got)
-	return verdict{val: boolTri(res), reasons: []string{fmt.Sprintf("%s %s", label, upperFirst(answerWord(got)))}}
+	return verdict{val: boolTri(res), reasons: []string{fmt.Sprintf(e.vocab.p().answerIs, label, upperFirst(e.vocab.answerWord(got)))}}
 }
 
 func (a *AnswerCond) test(got any) bool {
@@ -124,23 +125,34 @@ func toNumber(v any) (float64, bool) {
 	return 0, false
 }
 
-// answerWord prints an answer for people: yes/no, or an option with its
-// underscores as spaces ("high risk").
-func answerWord(v any) string {
-	switch x := v.(type) {
+// answerWord prints an answer for people: yes/no, or an option by its
+// label in the catalogue's language (in English its id with the
+// underscores as spaces, "high risk").
+func (v *Vocabulary) answerWord(a any) string {
+	say := v.p()
+	switch x := a.(type) {
 	case bool:
 		if x {
-			return "yes"
+			return say.yes
 		}
-		return "no"
+		return say.no
 	case string:
 		switch strings.ToLower(x) {
 		case "true":
-			return "yes"
+			return say.yes
 		case "false":
-			return "no"
+			return say.no
 		}
-		return strings.ReplaceAll(x, "_", " ")
+		return v.OptionLabel(x)
 	}
-	return fmt.Sprint(v)
+	return fmt.Sprint(a)
+}
+
+// OptionLabel names an enum answer for people in the catalogue's
+// language: its label, else the id with its underscores as spaces.
+func (v *Vocabulary) OptionLabel(id string) string {
+	if l, ok := v.OptionLabels[id]; ok {
+		return l
+	}
+	return strings.ReplaceAll(id, "_", " ")
 }

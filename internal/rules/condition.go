@@ -86,10 +86,10 @@ func (c *Cond) eval(e *condEnv) verdict {
 		if c.SayNot != "" {
 			v.reasons = []string{c.SayNot}
 		} else {
-			v.reasons = []string{"not established: " + c.Say}
+			v.reasons = []string{fmt.Sprintf(e.vocab.p().notEstablished, c.Say)}
 		}
 	case triUnknown:
-		v.reasons = []string{"not yet known: " + c.Say}
+		v.reasons = []string{fmt.Sprintf(e.vocab.p().notYetKnown, c.Say)}
 	default:
 		v.reasons = []string{c.Say}
 	}
@@ -125,7 +125,7 @@ func (c *Cond) evalRaw(e *condEnv) verdict {
 	case c.Count != nil:
 		return c.Count.eval(e)
 	}
-	return verdict{val: triUnknown, reasons: []string{"empty condition"}}
+	return verdict{val: triUnknown, reasons: []string{e.vocab.p().emptyCondition}}
 }
 
 func evalAll(list []*Cond, e *condEnv) verdict {
@@ -184,36 +184,36 @@ func listCond(w listWords, have, want []string) verdict {
 func homeCond(e *condEnv, want []string) verdict {
 	home := e.f.Organization.Home
 	if home == "" {
-		return verdict{val: triUnknown, reasons: []string{"the organization's home region is not given"}, missing: []string{"organization.home"}}
+		return verdict{val: triUnknown, reasons: []string{e.vocab.p().homeNotGiven}, missing: []string{"organization.home"}}
 	}
 	where := e.vocab.RegionName(home)
 	for _, w := range want {
 		if e.vocab.InRegion(home, w) {
 			if w == home {
-				return verdict{val: triTrue, reasons: []string{"the organization is established in " + where}}
+				return verdict{val: triTrue, reasons: []string{fmt.Sprintf(e.vocab.p().establishedIn, where)}}
 			}
-			return verdict{val: triTrue, reasons: []string{fmt.Sprintf("the organization is established in %s, in %s", where, e.vocab.RegionName(w))}}
+			return verdict{val: triTrue, reasons: []string{fmt.Sprintf(e.vocab.p().establishedInGroup, where, e.vocab.RegionName(w))}}
 		}
 	}
-	return verdict{val: triFalse, reasons: []string{fmt.Sprintf("the organization is established in %s, outside %s", where, e.vocab.regionList(want, "and"))}}
+	return verdict{val: triFalse, reasons: []string{fmt.Sprintf(e.vocab.p().establishedOutside, where, e.vocab.regionList(want, e.vocab.p().and))}}
 }
 
 func eventCond(e *condEnv, id string) verdict {
 	name := e.vocab.EventName(id)
 	if t, ok := e.f.event(id); ok {
-		return verdict{val: triTrue, reasons: []string{fmt.Sprintf("%s is recorded (%s)", name, t.Format(timeLayout))}}
+		return verdict{val: triTrue, reasons: []string{fmt.Sprintf(e.vocab.p().eventRecorded, name, t.Format(timeLayout))}}
 	}
-	return verdict{val: triFalse, reasons: []string{name + " is not recorded"}}
+	return verdict{val: triFalse, reasons: []string{fmt.Sprintf(e.vocab.p().eventNotRecorded, name)}}
 }
 
 func affectedCond(e *condEnv, regions []string) verdict {
 	if len(e.f.Affected) == 0 {
-		return verdict{val: triUnknown, reasons: []string{"the numbers of affected people by region are not given"}, missing: []string{"affected"}}
+		return verdict{val: triUnknown, reasons: []string{e.vocab.p().countsNotGiven}, missing: []string{"affected"}}
 	}
 	for _, r := range regions {
 		if n := e.f.count(e.vocab, r); n > 0 {
-			return verdict{val: triTrue, reasons: []string{fmt.Sprintf("%s in %s", people(n), e.vocab.RegionName(r))}}
+			return verdict{val: triTrue, reasons: []string{fmt.Sprintf(e.vocab.p().peopleIn, e.vocab.people(n), e.vocab.RegionName(r))}}
 		}
 	}
-	return verdict{val: triFalse, reasons: []string{"no affected people in " + e.vocab.regionList(regions, "or")}}
+	return verdict{val: triFalse, reasons: []string{fmt.Sprintf(e.vocab.p().noPeopleIn, e.vocab.regionList(regions, e.vocab.p().or))}}
 }

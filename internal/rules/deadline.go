@@ -43,7 +43,7 @@ func (cc *clockCalc) compute(c *Clock) deadline {
 	anchor, at, ok := cc.anchor(c)
 	d.anchor = anchor
 	if !ok {
-		d.notes = append(d.notes, fmt.Sprintf("the clock starts at %s, which is not recorded yet", cc.env.vocab.EventName(c.Anchor)))
+		d.notes = append(d.notes, fmt.Sprintf(cc.env.vocab.p().clockNotStarted, cc.env.vocab.EventName(c.Anchor)))
 		return d
 	}
 	d.anchorAt = at
@@ -83,11 +83,12 @@ func (cc *clockCalc) unconfirmedClosures(c *Clock, at time.Time, d *deadline) {
 	early := endAt(open, loc, c.At, at)
 	var names []string
 	for _, h := range cal.Unconfirmed(start, clock.DateOf(closedDue)) {
-		names = append(names, fmt.Sprintf("%s (%s)", h.Date, h.Name))
+		names = append(names, fmt.Sprintf(cc.env.vocab.p().closureName, h.Date, h.Name))
 	}
 	d.due = &early
-	d.addAlt(closedDue, "if "+strings.Join(names, " and ")+" count as closures: announced closures that are not confirmed for this calendar")
-	d.notes = append(d.notes, "counted with the unconfirmed closures "+strings.Join(names, ", ")+" as business days, the earlier date")
+	say := cc.env.vocab.p()
+	d.addAlt(closedDue, fmt.Sprintf(say.unconfirmedAlt, strings.Join(names, " "+say.and+" ")))
+	d.notes = append(d.notes, fmt.Sprintf(say.unconfirmedNote, strings.Join(names, ", ")))
 }
 
 // anchor finds the clock-start instant: the anchor event, else fallbacks.
@@ -208,7 +209,7 @@ func (cc *clockCalc) rollForward(c *Clock, d *deadline) {
 		v := rf.When.eval(cc.env)
 		if v.val != triTrue {
 			d.missing = append(d.missing, v.missing...)
-			d.notes = append(d.notes, "no roll-forward: "+strings.Join(v.reasons, "; "))
+			d.notes = append(d.notes, fmt.Sprintf(cc.env.vocab.p().noRollForward, strings.Join(v.reasons, "; ")))
 			return
 		}
 	}
@@ -242,11 +243,11 @@ func (cc *clockCalc) rollForward(c *Clock, d *deadline) {
 	}
 	if rf.Conservative {
 		d.addAlt(moved, rf.Basis)
-		d.notes = append(d.notes, fmt.Sprintf("%s is a holiday in the calendar %q; the date is not extended here, the extended date is the alternative", day, cal.Name()))
+		d.notes = append(d.notes, fmt.Sprintf(cc.env.vocab.p().holidayNotExtended, day, cc.env.vocab.calendarName(cal.Name())))
 		return
 	}
 	d.due = &moved
-	d.notes = append(d.notes, fmt.Sprintf("moved from %s, a non-working day in the calendar %q", orig.Format(timeLayout), cal.Name()))
+	d.notes = append(d.notes, fmt.Sprintf(cc.env.vocab.p().movedFrom, orig.Format(timeLayout), cc.env.vocab.calendarName(cal.Name())))
 	if rf.Basis != "" {
 		d.addAlt(orig, rf.Basis)
 	}
@@ -265,7 +266,7 @@ func (cc *clockCalc) cases(c *Clock) deadline {
 			v := cs.When.eval(cc.env)
 			if v.val == triUnknown {
 				missing = append(missing, v.missing...)
-				notes = append(notes, "undecided clock case: "+strings.Join(v.reasons, "; "))
+				notes = append(notes, fmt.Sprintf(cc.env.vocab.p().undecidedCase, strings.Join(v.reasons, "; ")))
 				continue
 			}
 			if v.val == triFalse {
@@ -280,7 +281,7 @@ func (cc *clockCalc) cases(c *Clock) deadline {
 		d.notes = append(notes, d.notes...)
 		return d
 	}
-	return deadline{missing: missing, notes: append(notes, "no clock case applies")}
+	return deadline{missing: missing, notes: append(notes, cc.env.vocab.p().noCase)}
 }
 
 // earliest takes the earliest candidate deadline still open at the
@@ -300,7 +301,7 @@ func (cc *clockCalc) earliest(c *Clock) deadline {
 		}
 		if hasCut && d.due.Before(cut) {
 			v := cc.env.vocab
-			best.notes = append(best.notes, fmt.Sprintf("the limit counted from %s (%s) had passed at %s", v.EventName(d.anchor), d.due.Format(timeLayout), v.EventName(c.EarliestOf.IgnorePassedAt)))
+			best.notes = append(best.notes, fmt.Sprintf(v.p().limitPassed, v.EventName(d.anchor), d.due.Format(timeLayout), v.EventName(c.EarliestOf.IgnorePassedAt)))
 			continue
 		}
 		if best.due == nil || d.due.Before(*best.due) {
@@ -310,7 +311,7 @@ func (cc *clockCalc) earliest(c *Clock) deadline {
 		}
 	}
 	if len(pending) > 0 {
-		best.notes = append(best.notes, "whichever is earliest: may fall earlier once "+strings.Join(pending, ", ")+" is recorded")
+		best.notes = append(best.notes, fmt.Sprintf(cc.env.vocab.p().earliestPending, strings.Join(pending, ", ")))
 	}
 	if best.standard == "" {
 		best.standard = c.Standard

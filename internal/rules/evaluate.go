@@ -76,14 +76,15 @@ func (ev *evaluator) duty(key string) []Obligation {
 	o := newObligation(r)
 	if r.Pending {
 		o.Applies, o.Required = boolPtr(false), boolPtr(false)
-		o.Explanation = "Not in force: " + r.Notes
-		o.Standard = "not required: not in force"
+		o.Explanation = fmt.Sprintf(ev.cat.Vocabulary.p().notInForcePending, r.Notes)
+		o.Standard = ev.cat.Vocabulary.p().notRequiredPending
 		return []Obligation{o}
 	}
 	if !inForce {
 		o.Applies, o.Required = boolPtr(false), boolPtr(false)
-		o.Explanation = fmt.Sprintf("not in force on %s (%s)", date.Format(time.DateOnly), periodText(r))
-		o.Standard = "not required: rule not in force on the date of the clock event"
+		say := ev.cat.Vocabulary.p()
+		o.Explanation = fmt.Sprintf(say.notInForceOn, date.Format(time.DateOnly), say.periodText(r))
+		o.Standard = say.notRequiredNotInForce
 		return []Obligation{o}
 	}
 	if r.PerRegion != nil {
@@ -235,8 +236,8 @@ func (ev *evaluator) settle(r *Rule, o *Obligation, v verdict) {
 	}
 	why := strings.Join(v.reasons, "; ")
 	if v.val == triFalse {
-		o.Explanation = "Does not apply: " + why + "."
-		o.Standard = "not required"
+		o.Explanation = fmt.Sprintf(ev.cat.Vocabulary.p().doesNotApply, why)
+		o.Standard = ev.cat.Vocabulary.p().notRequired
 		return
 	}
 	if pc != nil && pc.exempt(why) {
@@ -254,7 +255,7 @@ func (ev *evaluator) settle(r *Rule, o *Obligation, v verdict) {
 		setFirstAlternative(o)
 	}
 	o.Missing = dedup(append(o.Missing, d.missing...))
-	o.Explanation = applyPrefix(o.Kind, v.val) + why + ". " + ev.clockText(r, o, d)
+	o.Explanation = applyPrefix(ev.cat.Vocabulary.p(), o.Kind, v.val) + why + ". " + ev.clockText(r, o, d)
 }
 
 // andVerdicts is the conjunction of two verdicts, reasons in order.

@@ -28,7 +28,7 @@ type familyFile struct {
 // LoadDefault loads the catalogue embedded in the binary
 // (config/regulations).
 func LoadDefault() (*Catalogue, error) {
-	sub, err := fs.Sub(configdata.FS, "regulations")
+	sub, err := fs.Sub(defaultFS(), "regulations")
 	if err != nil {
 		return nil, fmt.Errorf("rules: embedded catalogue: %w", err)
 	}
@@ -39,8 +39,14 @@ func LoadDefault() (*Catalogue, error) {
 // fsys as rule families, then validates the whole catalogue. The error
 // names the file, the rule id and the field at fault.
 func Load(fsys fs.FS) (*Catalogue, error) {
-	cat := &Catalogue{byKey: map[string][]*Rule{}}
-	if err := decodeFile(fsys, vocabularyFile, &cat.Vocabulary); err != nil {
+	return load(fsys, nil)
+}
+
+// load reads the catalogue, its texts translated by tr when tr is not nil.
+func load(fsys fs.FS, tr *translator) (*Catalogue, error) {
+	cat := &Catalogue{byKey: map[string][]*Rule{}, lang: "en", tr: tr}
+	defer func() { cat.tr = nil }()
+	if err := cat.decodeFile(fsys, vocabularyFile, &cat.Vocabulary); err != nil {
 		return nil, err
 	}
 	if err := cat.Vocabulary.checkQuestions(); err != nil {
@@ -59,7 +65,7 @@ func Load(fsys fs.FS) (*Catalogue, error) {
 			continue
 		}
 		var ff familyFile
-		if err := decodeFile(fsys, name, &ff); err != nil {
+		if err := cat.decodeFile(fsys, name, &ff); err != nil {
 			return nil, err
 		}
 		family := ff.Family
@@ -78,11 +84,41 @@ func Load(fsys fs.FS) (*Catalogue, error) {
 	return cat, nil
 }
 
-func decodeFile(fsys fs.FS, name string, into any) error {
+// defaultFS is the configuration embedded in the binary.
+func defaultFS() fs.FS { return configdata.FS }
+
+// decodeFile reads one catalogue file into into, its texts translated when
+// the catalogue is loaded in another language than English.
+func (c *Catalogue) decodeFile(fsys fs.FS, name string, into any) error {
+	if c.tr == nil {
+		return decodeStrict(fsys, name, into)
+	}
 	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return fmt.Errorf("rules: read %s: %w", name, err)
 	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return fmt.Errorf("rules: %s: %w", name, err)
+	}
+	c.tr.apply(&doc, name)
+	out, err := yaml.Marshal(&doc)
+	if err != nil {
+		return fmt.Errorf("rules: %s: %w", name, err)
+	}
+	return decodeBytes(out, name, into)
+}
+
+// decodeStrict reads a YAML file, refusing fields into does not have.
+func decodeStrict(fsys fs.FS, name string, into any) error {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return fmt.Errorf("rules: read %s: %w", name, err)
+	}
+	return decodeBytes(data, name, into)
+}
+
+func decodeBytes(data []byte, name string, into any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(into); err != nil {

@@ -137,3 +137,45 @@ type Provision struct {
 	// shown as an alternative reading rather than applied.
 	Applied bool `json:"applied"`
 }
+
+// Texts are the words of an obligation in its catalogue's language:
+// everything a person reads of it apart from ids, dates and citations. An
+// obligation evaluated on a French catalogue gives the French texts of the
+// same duty its English evaluation gives.
+type Texts struct {
+	Recipient     Recipient         `json:"recipient"`
+	RegionName    string            `json:"region_name,omitempty"`
+	EffectiveNote string            `json:"effective_note,omitempty"`
+	Standard      string            `json:"standard,omitempty"`
+	Explanation   string            `json:"explanation"`
+	StatusNote    string            `json:"status_note,omitempty"`
+	Notes         string            `json:"notes,omitempty"`
+	Alternatives  []string          `json:"alternatives,omitempty"`
+	Provisions    []ProvisionWords  `json:"provisions,omitempty"`
+	Content       map[string]string `json:"content,omitempty"`
+}
+
+// ProvisionWords are the words of one provision.
+type ProvisionWords struct {
+	Label string `json:"label"`
+	Note  string `json:"note,omitempty"`
+}
+
+// Texts returns the obligation's words.
+func (o *Obligation) Texts() Texts {
+	t := Texts{Recipient: o.Recipient, RegionName: o.RegionName, EffectiveNote: o.EffectiveNote,
+		Standard: o.Standard, Explanation: o.Explanation, StatusNote: o.StatusNote, Notes: o.Notes}
+	for _, a := range o.Alternatives {
+		t.Alternatives = append(t.Alternatives, a.Basis)
+	}
+	for _, p := range o.Provisions {
+		t.Provisions = append(t.Provisions, ProvisionWords{Label: p.Label, Note: p.Note})
+	}
+	if len(o.Content) > 0 {
+		t.Content = make(map[string]string, len(o.Content))
+		for _, c := range o.Content {
+			t.Content[c.ID] = c.Label
+		}
+	}
+	return t
+}

@@ -119,7 +119,7 @@ func (c *Catalogue) loadProfiles(fsys fs.FS) error {
 	if _, err := fs.Stat(fsys, profilesFile); err != nil {
 		return nil
 	}
-	if err := decodeFile(fsys, profilesFile, &c.Profiles); err != nil {
+	if err := c.decodeFile(fsys, profilesFile, &c.Profiles); err != nil {
 		return err
 	}
 	c.profiles = map[string]*Profile{}

@@ -40,28 +40,29 @@ func (pc *profileCheck) covered() verdict {
 	def := &pc.p.Definition
 	dv, err := def.version(pc.day)
 	if err != nil {
-		return verdict{val: triUnknown, reasons: []string{fmt.Sprintf("%s's definition of personal information: %v", pc.name, err)}}
+		return verdict{val: triUnknown, reasons: []string{fmt.Sprintf(pc.ev.cat.Vocabulary.p().definitionUnreadable, pc.name, err)}}
 	}
-	pc.o.Provisions = append(pc.o.Provisions, Provision{Kind: "definition", Label: "personal information under " + pc.name + " law",
+	pc.o.Provisions = append(pc.o.Provisions, Provision{Kind: "definition", Label: fmt.Sprintf(pc.ev.cat.Vocabulary.p().definitionLabel, pc.name),
 		Citation: def.Citation, Status: dv.Status, Note: dv.Note, Applied: true})
 	voc := &pc.ev.cat.Vocabulary
+	say := voc.p()
 	cats := pc.ev.f.DataCategories
 	if len(cats) == 0 {
-		return verdict{val: triUnknown, reasons: []string{"the categories of personal information involved are not given"}, missing: []string{"data_categories"}}
+		return verdict{val: triUnknown, reasons: []string{say.dataNotGiven}, missing: []string{"data_categories"}}
 	}
 	if hit := intersects(cats, dv.Data); len(hit) > 0 {
-		return verdict{val: triTrue, reasons: []string{fmt.Sprintf("the information involved includes %s, which %s's definition of personal information covers (%s)",
-			voc.termList(voc.DataCategories, hit, "and"), pc.name, def.Citation)}}
+		return verdict{val: triTrue, reasons: []string{fmt.Sprintf(say.definitionCovers,
+			voc.termList(voc.DataCategories, hit, say.and), pc.name, def.Citation)}}
 	}
 	if unsure := intersects(cats, pc.uncertain(dv)); len(unsure) > 0 {
-		names := voc.termList(voc.DataCategories, unsure, "and")
+		names := voc.termList(voc.DataCategories, unsure, say.and)
 		pc.readings = append(pc.readings, Alternative{Required: boolPtr(false),
-			Basis: fmt.Sprintf("if %s is not personal information under %s: the definition has not been checked for it (%s)", names, def.Citation, dv.Status)})
-		return verdict{val: triTrue, reasons: []string{fmt.Sprintf("the information involved includes %s, which %s's definition may cover: it has not been checked, so the duty is shown", names, pc.name)}}
+			Basis: fmt.Sprintf(say.definitionUncheckedAlt, names, def.Citation, dv.Status)})
+		return verdict{val: triTrue, reasons: []string{fmt.Sprintf(say.definitionMayCover, names, pc.name)}}
 	}
-	why := fmt.Sprintf("none of the information involved is personal information under %s's definition (%s)", pc.name, def.Citation)
+	why := fmt.Sprintf(say.definitionNone, pc.name, def.Citation)
 	if out := intersects(cats, dv.Excludes); len(out) > 0 {
-		why = fmt.Sprintf("%s is not personal information under %s's definition (%s)", voc.termList(voc.DataCategories, out, "and"), pc.name, def.Citation)
+		why = fmt.Sprintf(say.definitionExcludes, voc.termList(voc.DataCategories, out, say.and), pc.name, def.Citation)
 	}
 	return verdict{val: triFalse, reasons: []string{why}}
 }
@@ -93,7 +94,7 @@ func (pc *profileCheck) exempt(why string) bool {
 		prov := Provision{Kind: ex.Kind, Label: ex.Label, Citation: ex.Citation, Status: ex.Status, Note: ex.Note}
 		if ex.Unless != nil {
 			if u := ex.Unless.eval(pc.ev.env); u.val != triFalse {
-				prov.Note = joinNote(prov.Note, "not applied: "+strings.Join(u.reasons, "; "))
+				prov.Note = joinNote(prov.Note, fmt.Sprintf(pc.ev.cat.Vocabulary.p().notAppliedPrefix, strings.Join(u.reasons, "; ")))
 				pc.o.Provisions = append(pc.o.Provisions, prov)
 				continue
 			}
@@ -103,22 +104,22 @@ func (pc *profileCheck) exempt(why string) bool {
 		switch {
 		case ex.Kind == ExemptUnknown:
 		case !prov.Applied:
-			pc.readings = append(pc.readings, exemptionReading(ex))
+			pc.readings = append(pc.readings, exemptionReading(pc.ev.cat.Vocabulary.p(), ex))
 		case ex.Kind == ExemptDeemedCompliant:
 			pc.satisfiedBy(ex, why)
 			return true
 		default:
 			pc.o.Applies, pc.o.Required = boolPtr(false), boolPtr(false)
-			pc.o.Standard = "not required"
-			pc.o.Explanation = fmt.Sprintf("Not required: %s (%s). Otherwise the rule would apply: %s.", ex.Label, ex.Citation, why)
+			pc.o.Standard = pc.ev.cat.Vocabulary.p().notRequired
+			pc.o.Explanation = fmt.Sprintf(pc.ev.cat.Vocabulary.p().exemptExplanation, ex.Label, ex.Citation, why)
 			return true
 		}
 	}
 	return false
 }
 
-func exemptionReading(ex *Exemption) Alternative {
-	a := Alternative{Basis: fmt.Sprintf("if %s (%s; %s, not applied)", ex.Label, ex.Citation, ex.Status)}
+func exemptionReading(say *phrases, ex *Exemption) Alternative {
+	a := Alternative{Basis: fmt.Sprintf(say.exemptionAlt, ex.Label, ex.Citation, ex.Status)}
 	if ex.Kind == ExemptDeemedCompliant {
 		a.SatisfiedBy = ex.SatisfiedBy
 	} else {
@@ -132,8 +133,9 @@ func exemptionReading(ex *Exemption) Alternative {
 func (pc *profileCheck) satisfiedBy(ex *Exemption, why string) {
 	o := pc.o
 	o.SatisfiedBy = ex.SatisfiedBy
-	o.Standard = "satisfied by complying with " + ex.SatisfiedBy
-	o.Explanation = fmt.Sprintf("Applies: %s. Satisfied by %s: %s (%s).", why, ex.SatisfiedBy, ex.Label, ex.Citation)
+	say := pc.ev.cat.Vocabulary.p()
+	o.Standard = fmt.Sprintf(say.satisfiedByStandard, ex.SatisfiedBy)
+	o.Explanation = fmt.Sprintf(say.satisfiedByExplanation, why, ex.SatisfiedBy, ex.Label, ex.Citation)
 }
 
 // lawEnforcement applies a law-enforcement delay to the computed date.
@@ -144,13 +146,13 @@ func (pc *profileCheck) lawEnforcement(d *deadline) {
 		return
 	}
 	applied := le.Status != StatusUnverified
-	pc.o.Provisions = append(pc.o.Provisions, Provision{Kind: "law_enforcement_delay", Label: "notice delayed at a law-enforcement agency's request",
+	pc.o.Provisions = append(pc.o.Provisions, Provision{Kind: "law_enforcement_delay", Label: pc.ev.cat.Vocabulary.p().leLabel,
 		Citation: le.Citation, Status: le.Status, Note: le.Note, Applied: applied})
 	start, hasStart := pc.ev.f.event("le_delay_requested")
 	end, hasEnd := pc.ev.f.event("le_delay_lifted")
 	switch {
 	case le.Effect == LEHold || d.due == nil && le.Effect == LEToll:
-		d.notes = append(d.notes, "notice is delayed while law enforcement says it would impede a criminal investigation; it is then due as the statute says ("+le.Citation+")")
+		d.notes = append(d.notes, fmt.Sprintf(pc.ev.cat.Vocabulary.p().leHoldNote, le.Citation))
 	case le.Effect == LEToll:
 		pc.toll(d, le, applied, start, end, hasStart && hasEnd)
 	case le.Effect == LERestart:
@@ -177,21 +179,22 @@ func (pc *profileCheck) delayed() bool {
 // toll moves the date by the length of the delay. An unverified toll is
 // the alternative; the date that does not move stays due.
 func (pc *profileCheck) toll(d *deadline, le *LEDelay, applied bool, start, end time.Time, known bool) {
-	basis := "if the law-enforcement delay suspends the period (" + le.Citation + ", " + le.Status + ")"
+	say := pc.ev.cat.Vocabulary.p()
+	basis := fmt.Sprintf(say.leSuspendBasis, le.Citation, le.Status)
 	if !known {
-		d.notes = append(d.notes, "notice is withheld while the law-enforcement delay lasts; record when it was requested and lifted")
-		pc.readings = append(pc.readings, Alternative{Basis: basis + ": later by the length of the delay, once it ends"})
+		d.notes = append(d.notes, say.leWithheldNote)
+		pc.readings = append(pc.readings, Alternative{Basis: fmt.Sprintf(say.leLaterAlt, basis)})
 		return
 	}
 	loc := d.due.Location()
 	days := daysBetween(clock.DateOf(start.In(loc)), clock.DateOf(end.In(loc)))
 	moved := d.due.AddDate(0, 0, days)
 	if applied {
-		d.addAlt(*d.due, "without the suspension")
+		d.addAlt(*d.due, say.leWithoutSuspension)
 		d.due = &moved
 		return
 	}
-	d.notes = append(d.notes, "notice was withheld while the law-enforcement delay lasted; whether the period stopped running is unverified")
+	d.notes = append(d.notes, say.leWithheldUnverified)
 	d.addAlt(moved, basis)
 }
 
@@ -200,9 +203,10 @@ func (pc *profileCheck) toll(d *deadline, le *LEDelay, applied bool, start, end 
 // compromise the investigation). The earlier of that and the ordinary
 // date is due while both are open.
 func (pc *profileCheck) restart(d *deadline, le *LEDelay, end time.Time, hasEnd bool) {
+	say := pc.ev.cat.Vocabulary.p()
 	if !hasEnd {
 		d.due = nil
-		d.standard = fmt.Sprintf("delayed at law enforcement's request; within %d business days after the agency determines that notice will no longer compromise the investigation (%s)", *le.BusinessDays, le.Citation)
+		d.standard = fmt.Sprintf(say.leStandard, *le.BusinessDays, le.Citation)
 		return
 	}
 	cal, err := pc.ev.calc.calendar(le.Calendar)
@@ -217,10 +221,10 @@ func (pc *profileCheck) restart(d *deadline, le *LEDelay, end time.Time, hasEnd 
 		return
 	}
 	after := clock.EndOfDay(day, loc)
-	basis := fmt.Sprintf("%d business days after law enforcement cleared notice (%s)", *le.BusinessDays, le.Citation)
+	basis := fmt.Sprintf(say.leClearedBasis, *le.BusinessDays, le.Citation)
 	if d.due == nil || d.due.Before(end) || after.Before(*d.due) {
 		if d.due != nil && !d.due.Before(end) {
-			d.addAlt(*d.due, "the statute's ordinary period")
+			d.addAlt(*d.due, say.leOrdinaryPeriod)
 		}
 		d.due = &after
 		d.notes = append(d.notes, basis)

@@ -26,6 +26,30 @@ type Vocabulary struct {
 	ContentFields []ContentFieldMap `yaml:"content_fields"`
 	// RegionNames names region codes and groups for explanations.
 	RegionNames map[string]string `yaml:"region_names"`
+	// OptionLabels names enum answers in the catalogue's language; empty
+	// in English, where an option is its id with spaces.
+	OptionLabels map[string]string `yaml:"-"`
+	// CalendarNames translates business-day calendar names (English, as
+	// config/calendars names them) into the catalogue's language.
+	CalendarNames map[string]string `yaml:"-"`
+	// say holds the fixed words of explanations in the catalogue's language.
+	say *phrases
+}
+
+// calendarName names a business-day calendar in the catalogue's language.
+func (v *Vocabulary) calendarName(english string) string {
+	if n, ok := v.CalendarNames[english]; ok {
+		return n
+	}
+	return english
+}
+
+// p returns the phrases of the vocabulary's language.
+func (v *Vocabulary) p() *phrases {
+	if v.say == nil {
+		return englishPhrases
+	}
+	return v.say
 }
 
 // ContentFieldMap maps a rule content id to a document field: org.*,
@@ -83,7 +107,7 @@ func (v *Vocabulary) RegionName(code string) string {
 // EventName names a clock event for explanations ("discovery").
 func (v *Vocabulary) EventName(id string) string {
 	if key, ok := cutCompleted(id); ok {
-		return "the filing of " + key
+		return fmt.Sprintf(v.p().filingOf, key)
 	}
 	return phrase(v.Events, id)
 }

@@ -16,42 +16,46 @@ type listWords struct {
 }
 
 func roleWords(v *Vocabulary) listWords {
+	say := v.p()
 	return listWords{
-		field: "organization.roles", notGiven: "the organization's roles are not given",
-		names: func(ids []string) string { return v.termList(v.Roles, ids, "or") },
+		field: "organization.roles", notGiven: say.rolesNotGiven,
+		names: func(ids []string) string { return v.termList(v.Roles, ids, say.or) },
 		yes: func(_ string, ids []string) string {
-			return "the organization is " + phrase(v.Roles, ids[0])
+			return fmt.Sprintf(say.roleIs, phrase(v.Roles, ids[0]))
 		},
-		no: func(names string) string { return "the organization is not " + names },
+		no: func(names string) string { return fmt.Sprintf(say.roleIsNot, names) },
 	}
 }
 
 func sectorWords(v *Vocabulary) listWords {
+	say := v.p()
 	return listWords{
-		field: "organization.sectors", notGiven: "the organization's sectors are not given",
-		names: func(ids []string) string { return v.termList(v.Sectors, ids, "or") },
+		field: "organization.sectors", notGiven: say.sectorsNotGiven,
+		names: func(ids []string) string { return v.termList(v.Sectors, ids, say.or) },
 		yes: func(_ string, ids []string) string {
-			return "the organization is in the " + phrase(v.Sectors, ids[0]) + " sector"
+			return fmt.Sprintf(say.sectorIs, phrase(v.Sectors, ids[0]))
 		},
-		no: func(names string) string { return "the organization is not in the " + names + " sector" },
+		no: func(names string) string { return fmt.Sprintf(say.sectorIsNot, names) },
 	}
 }
 
 func kindWords(v *Vocabulary) listWords {
+	say := v.p()
 	return listWords{
-		field: "kinds", notGiven: "the kind of breach (theft, loss, unauthorized access…) is not given",
-		names: func(ids []string) string { return v.termList(v.Kinds, ids, "or") },
-		yes:   func(names string, _ []string) string { return "the breach involves " + names },
-		no:    func(names string) string { return "the breach involves none of: " + names },
+		field: "kinds", notGiven: say.kindsNotGiven,
+		names: func(ids []string) string { return v.termList(v.Kinds, ids, say.or) },
+		yes:   func(names string, _ []string) string { return fmt.Sprintf(say.kindIs, names) },
+		no:    func(names string) string { return fmt.Sprintf(say.kindIsNot, names) },
 	}
 }
 
 func dataWords(v *Vocabulary) listWords {
+	say := v.p()
 	return listWords{
-		field: "data_categories", notGiven: "the categories of personal information involved are not given",
-		names: func(ids []string) string { return v.termList(v.DataCategories, ids, "or") },
-		yes:   func(names string, _ []string) string { return "the information involved includes " + names },
-		no:    func(names string) string { return "the information involved includes none of: " + names },
+		field: "data_categories", notGiven: say.dataNotGiven,
+		names: func(ids []string) string { return v.termList(v.DataCategories, ids, say.or) },
+		yes:   func(names string, _ []string) string { return fmt.Sprintf(say.dataIs, names) },
+		no:    func(names string) string { return fmt.Sprintf(say.dataIsNot, names) },
 	}
 }
 
@@ -85,15 +89,14 @@ func joinWords(list []string, conj string) string {
 }
 
 // people says "1 affected person" or "612 affected people".
-func people(n int) string {
+func (v *Vocabulary) people(n int) string {
 	if n == 1 {
-		return "1 affected person"
+		return v.p().onePerson
 	}
-	return fmt.Sprintf("%d affected people", n)
+	return fmt.Sprintf(v.p().manyPeople, n)
 }
 
 // opWords spells a comparison for people: "more than 500".
-func opWords(op string, n int) string {
-	words := map[string]string{">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most", "==": "exactly", "!=": "other than"}
-	return fmt.Sprintf("%s %d", words[op], n)
+func (p *phrases) opWords(op string, n int) string {
+	return fmt.Sprintf("%s %d", p.ops[op], n)
 }
