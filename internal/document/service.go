@@ -158,6 +158,10 @@ func (s *Service) fill(ctx context.Context, pr *prepared, r Request) error {
 	if err != nil {
 		return err
 	}
+	for i := range list {
+		// A filing in French states the duties in French.
+		list[i] = list[i].In(pr.info.Language)
+	}
 	obs := refsOf(list)
 	for _, o := range obs {
 		in.Obligations = append(in.Obligations, o.Obligation)

@@ -89,6 +89,15 @@ func NewTerms(cat *rules.Catalogue) Terms { return Terms{V: &cat.Vocabulary} }
 // Catalogue is the regulation catalogue the service evaluates.
 func (s *Service) Catalogue() *rules.Catalogue { return s.cat }
 
+// CatalogueIn is the catalogue with its texts in lang: the French one for
+// "fr" when the service has it, else the English one.
+func (s *Service) CatalogueIn(lang string) *rules.Catalogue {
+	if lang == "fr" && s.deps.French != nil {
+		return s.deps.French
+	}
+	return s.cat
+}
+
 // Calendars is the calendar registry deadlines are counted in, without the
 // closures stored at run time.
 func (s *Service) Calendars() *clock.Registry { return s.cals }

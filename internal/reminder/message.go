@@ -24,6 +24,9 @@ import (
 // ever called overdue.
 func compose(d due, p person, row *sendRow, now time.Time, baseURL string) *mail.Message {
 	l := i18n.For(i18n.Pick(p.Language, p.OrgLanguage))
+	if l.Lang() == "fr" && d.french != nil {
+		d = *d.french
+	}
 	// Names and titles are what people typed: each stays on its line and
 	// cannot turn the text after it around (plaintext.Line).
 	d.Title, d.OrgName, d.Recipient, p.Name = plaintext.Line(d.Title), plaintext.Line(d.OrgName), plaintext.Line(d.Recipient), plaintext.Line(p.Name)

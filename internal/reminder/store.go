@@ -25,6 +25,8 @@ type due struct {
 	RuleID         string
 	Kind           string
 	Recipient      string // the recipient's name
+	// french is the same duty in French words, when they are known.
+	french *due
 	// DueAt is the instant reminded against: the statutory deadline, or
 	// (Target) the internal target of a duty the law gives no fixed date,
 	// or a regulator's practice date.
@@ -126,6 +128,18 @@ func ruleName(o obligation.Obligation) string {
 }
 
 func dueOf(d obligation.Deadline, at time.Time, target bool) due {
+	u := dueWords(d, at, target)
+	if d.French != nil {
+		fr := d
+		fr.Obligation = d.Obligation.In("fr")
+		f := dueWords(fr, at, target)
+		u.french = &f
+	}
+	return u
+}
+
+// dueWords is the reminder's view of a deadline, in the words it carries.
+func dueWords(d obligation.Deadline, at time.Time, target bool) due {
 	name := d.Recipient.Name
 	if name == "" {
 		name = d.Recipient.Kind

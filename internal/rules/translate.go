@@ -182,3 +182,8 @@ func (tr *translator) check() error {
 	}
 	return nil
 }
+
+// HasLanguage reports whether the catalogue has its texts in lang.
+func HasLanguage(lang string) bool {
+	return lang == "en" || lang == "fr"
+}

@@ -46,7 +46,7 @@ const rulesPerPage = 25
 type filterOption struct{ Value, Label string }
 
 func (u *pages) rulesPage(c *gin.Context) {
-	cat := u.d.Obligations.Catalogue()
+	cat := u.catalogue(u.locale(c))
 	d := rulesData{layout: u.signedIn(c, u.locale(c).T("admin.rules.title"), "rules"),
 		Jurisdiction: c.Query("jurisdiction"), Family: c.Query("family"), Query: strings.TrimSpace(c.Query("q"))}
 	d.Filtered = d.Jurisdiction != "" || d.Family != "" || d.Query != ""
@@ -139,7 +139,7 @@ func (u *pages) rulePage(c *gin.Context) {
 	if part := c.Param("part"); part != "" {
 		key += "/" + part
 	}
-	cat := u.d.Obligations.Catalogue()
+	cat := u.catalogue(u.locale(c))
 	versions := cat.Versions(key)
 	if len(versions) == 0 || strings.Contains(key, "@") {
 		u.fail(c, errs.ErrNotFound)

@@ -102,7 +102,7 @@ func (u *pages) breachView(ctx context.Context, l *i18n.Locale, p *auth.Principa
 	if err := u.describe(ctx, l, p, v); err != nil {
 		return nil, err
 	}
-	if err := u.addDuties(ctx, p, v); err != nil {
+	if err := u.addDuties(ctx, l, p, v); err != nil {
 		return nil, err
 	}
 	t, err := u.d.Roster.Counts(ctx, p, b.ID)
@@ -170,8 +170,8 @@ func categoryNames(l *i18n.Locale, ids []string, cats []breach.Category) []strin
 }
 
 // addDuties fills the obligations and the unanswered questions.
-func (u *pages) addDuties(ctx context.Context, p *auth.Principal, v *breachView) error {
-	list, err := u.d.Obligations.List(ctx, p, v.ID)
+func (u *pages) addDuties(ctx context.Context, l *i18n.Locale, p *auth.Principal, v *breachView) error {
+	list, err := u.obligations(ctx, l, p, v.ID)
 	if err != nil {
 		return fmt.Errorf("obligations: %w", err)
 	}
@@ -203,7 +203,7 @@ type labels struct {
 }
 
 func (u *pages) labels(l *i18n.Locale) labels {
-	return labels{l: l, v: &u.d.Obligations.Catalogue().Vocabulary}
+	return labels{l: l, v: &u.catalogue(l).Vocabulary}
 }
 
 func (n labels) kind(id string) string {

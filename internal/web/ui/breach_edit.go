@@ -173,14 +173,14 @@ func (u *pages) breachForm(c *gin.Context, b *breach.Breach, org auth.Organizati
 		title = l.T("breach.edit_title", "Reference", b.Reference)
 	}
 	v := breachFormView{layout: u.signedIn(c, title, "breaches"), Breach: b, OrgID: org.ID,
-		Settings: u.settingsOf(web.Principal(c), org)}
+		Settings: u.settingsOf(l, web.Principal(c), org)}
 	names := u.labels(l)
 	for _, n := range breach.Natures {
 		v.Natures = append(v.Natures, option{ID: n, Label: l.Term("nature", n)})
 	}
-	vocab := &u.d.Obligations.Catalogue().Vocabulary
+	vocab := &u.catalogue(l).Vocabulary
 	for _, k := range vocab.Kinds {
-		v.Kinds = append(v.Kinds, option{ID: k.ID, Label: names.kind(k.ID), English: !l.Has("kind." + k.ID)})
+		v.Kinds = append(v.Kinds, option{ID: k.ID, Label: names.kind(k.ID), English: !l.Has("kind."+k.ID) && u.catalogue(l).Lang() != l.Lang()})
 	}
 	for _, s := range breach.Statuses {
 		v.Statuses = append(v.Statuses, option{ID: s, Label: l.Term("breach_status", s)})

@@ -67,7 +67,7 @@ func (u *pages) showQuestionnaire(c *gin.Context, status int, edit func(*questio
 		return
 	}
 	ctx, l := c.Request.Context(), u.locale(c)
-	list, err := u.d.Obligations.List(ctx, p, b.ID)
+	list, err := u.obligations(ctx, l, p, b.ID)
 	if err != nil {
 		u.fail(c, err)
 		return
@@ -96,7 +96,7 @@ func (u *pages) showQuestionnaire(c *gin.Context, status int, edit func(*questio
 	}
 	v := &questionnaireView{layout: u.signedIn(c, l.T("questions.page_title", "Reference", b.Reference), "breaches"), Breach: b,
 		CanWrite: p.Require(b.OrganizationID, auth.Write) == nil, Done: doneMessage(l, c)}
-	cat := u.d.Obligations.Catalogue()
+	cat := u.catalogue(l)
 	for _, g := range questionsInPlay(cat, list.Obligations) {
 		group := questionGroup{Name: cat.Vocabulary.RegionName(g.jurisdiction)}
 		for _, id := range g.ids {

@@ -77,7 +77,7 @@ func (u *pages) showTimeline(c *gin.Context, status int, edit func(*timelineView
 	}
 	loc, zone := zoneOf(org.TimeZone)
 	v := &timelineView{layout: u.signedIn(c, l.T("timeline.page_title", "Reference", b.Reference), "breaches"), Breach: b,
-		OrgName: org.Name, Zone: zone, Events: eventOptions(l, &u.d.Obligations.Catalogue().Vocabulary),
+		OrgName: org.Name, Zone: zone, Events: eventOptions(l, &u.catalogue(l).Vocabulary),
 		CanWrite: p.Require(b.OrganizationID, auth.Write) == nil, Done: doneMessage(l, c),
 		Add: breachValues{EventKind: "aware", EventZone: zone}}
 	names := u.labels(l)

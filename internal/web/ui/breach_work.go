@@ -91,7 +91,7 @@ func (u *pages) breachWorkRoutes(forms *gin.RouterGroup) {
 // parseWorkPage parses a page as parsePage does, with the partials of
 // the breach's forms.
 func (u *pages) parseWorkPage(name string) error {
-	t, err := template.New(name).Funcs(pageFuncs(i18n.For(i18n.Default))).ParseFS(templates.FS, "pages/layout.html",
+	t, err := template.New(name).Funcs(u.funcs(i18n.Default)).ParseFS(templates.FS, "pages/layout.html",
 		"pages/partials.html", "pages/notice_partials.html", "pages/breach_partials.html", "pages/"+name+".html")
 	if err != nil {
 		return err
@@ -104,7 +104,7 @@ func (u *pages) parseWorkPage(name string) error {
 		if err != nil {
 			return err
 		}
-		u.byLang[lang][name] = clone.Funcs(pageFuncs(i18n.For(lang)))
+		u.byLang[lang][name] = clone.Funcs(u.funcs(lang))
 	}
 	return nil
 }
@@ -238,8 +238,8 @@ type orgSettings struct {
 }
 
 // settingsOf describes an organization's applicability settings.
-func (u *pages) settingsOf(p *auth.Principal, org auth.Organization) *orgSettings {
-	v := &u.d.Obligations.Catalogue().Vocabulary
+func (u *pages) settingsOf(l *i18n.Locale, p *auth.Principal, org auth.Organization) *orgSettings {
+	v := &u.catalogue(l).Vocabulary
 	s := &orgSettings{Name: org.Name, Zone: org.TimeZone, CanAdmin: p.Require(org.ID, auth.Administer) == nil}
 	for _, id := range org.Roles {
 		s.Roles = append(s.Roles, termLabel(v.Roles, id))
@@ -305,9 +305,10 @@ func (u *pages) breachWorkView(c *gin.Context, p *auth.Principal, b breach.Breac
 	if err != nil {
 		return nil, err
 	}
-	w := &breachWorkView{Done: doneMessage(u.locale(c), c), CanWrite: p.Require(b.OrganizationID, auth.Write) == nil,
-		Settings: u.settingsOf(p, org), Estimates: tallies(b.Estimates)}
-	l, v := u.locale(c), &u.d.Obligations.Catalogue().Vocabulary
+	l := u.locale(c)
+	w := &breachWorkView{Done: doneMessage(l, c), CanWrite: p.Require(b.OrganizationID, auth.Write) == nil,
+		Settings: u.settingsOf(l, p, org), Estimates: tallies(b.Estimates)}
+	v := &u.catalogue(l).Vocabulary
 	for _, g := range gaps {
 		_, isQ := v.Question(g.ID)
 		w.Gaps = append(w.Gaps, gapLink{Gap: g, missingLink: factLink(l, v, b.ID, g.ID), Question: isQ})

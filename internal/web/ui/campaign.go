@@ -238,7 +238,7 @@ func contentForm(l *i18n.Locale, cp notice.Campaign, langs []string) []contentLa
 
 // campaignDuty finds the obligation the campaign answers and those it may.
 func (u *pages) campaignDuty(ctx context.Context, l *i18n.Locale, p *auth.Principal, v *campaignView) error {
-	list, err := u.d.Obligations.List(ctx, p, v.BreachID)
+	list, err := u.obligations(ctx, l, p, v.BreachID)
 	if err != nil {
 		return err
 	}

@@ -187,7 +187,7 @@ func (u *pages) fillCampaignForm(ctx context.Context, l *i18n.Locale, p *auth.Pr
 // individualDuties lists the breach's duties to individuals that apply or
 // may apply, for a campaign to answer.
 func (u *pages) individualDuties(ctx context.Context, l *i18n.Locale, p *auth.Principal, breachID int64) ([]dutyOption, error) {
-	list, err := u.d.Obligations.List(ctx, p, breachID)
+	list, err := u.obligations(ctx, l, p, breachID)
 	if err != nil {
 		return nil, err
 	}

@@ -93,7 +93,7 @@ func newDeadlineLabels(l *i18n.Locale) *deadlineLabels {
 		Decide: l.T("office.next.decide"), None: l.T("office.next.none"), Target: l.T("office.deadlines.internal_target"),
 		Practice: l.T("legal.practice_date"), Overdue: l.T("duties.overdue"), TargetPassed: l.T("duties.target_passed"),
 		NoDate: l.T("duties.no_date"), States: map[string]string{}}
-	if l.Lang() != "en" {
+	if !rules.HasLanguage(l.Lang()) {
 		d.Cat = ` lang="en"`
 	}
 	for _, s := range deadlineStates {
@@ -160,6 +160,9 @@ func (u *pages) deadlinesPage(c *gin.Context) {
 	if err != nil {
 		u.fail(c, err)
 		return
+	}
+	for i := range list {
+		list[i].Obligation = list[i].Obligation.In(l.Lang())
 	}
 	v := &deadlinesView{Available: true, Total: len(list), States: deadlineStates}
 	v.Filter = readDeadlineFilter(c)
@@ -249,7 +252,7 @@ func (u *pages) deadlineRows(l *i18n.Locale, p *auth.Principal, list []obligatio
 	rows := make([]deadlineRow, 0, len(list))
 	overdue := 0
 	words := newDeadlineLabels(l)
-	vocab := &u.d.Obligations.Catalogue().Vocabulary
+	vocab := &u.catalogue(l).Vocabulary
 	for _, d := range list {
 		if d.Overdue {
 			overdue++

@@ -133,7 +133,7 @@ func stageOptions(l *i18n.Locale, chosen string) []option {
 
 // docDuties are the breach's open duties a filing may answer.
 func (u *pages) docDuties(c *gin.Context, p *auth.Principal, v *documentsView) error {
-	list, err := u.d.Obligations.List(c.Request.Context(), p, v.Breach.ID)
+	list, err := u.obligations(c.Request.Context(), u.locale(c), p, v.Breach.ID)
 	if err != nil {
 		return err
 	}

@@ -123,7 +123,7 @@ func (u *pages) showObligation(c *gin.Context, status int, edit func(*obligation
 // findObligation is one obligation of the breach, as the list shows it
 // (with overdue and target flags computed).
 func (u *pages) findObligation(c *gin.Context, p *auth.Principal, breachID, id int64) (obligation.Obligation, error) {
-	list, err := u.d.Obligations.List(c.Request.Context(), p, breachID)
+	list, err := u.obligations(c.Request.Context(), u.locale(c), p, breachID)
 	if err != nil {
 		return obligation.Obligation{}, err
 	}
@@ -152,7 +152,7 @@ func newHistoryRow(h obligation.History, loc *time.Location, zone string) histor
 // filled: a question on the questionnaire, a field of the breach, the
 // timeline, the organization's settings, or the roster.
 func (u *pages) missingLinks(l *i18n.Locale, breachID int64, ids []string) []missingLink {
-	v := &u.d.Obligations.Catalogue().Vocabulary
+	v := &u.catalogue(l).Vocabulary
 	out := make([]missingLink, 0, len(ids))
 	for _, id := range ids {
 		out = append(out, factLink(l, v, breachID, id))

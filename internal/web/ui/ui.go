@@ -55,6 +55,9 @@ type ObligationService interface {
 	List(ctx context.Context, p *auth.Principal, breachID int64) (obligation.BreachObligations, error)
 	Deadlines(ctx context.Context, p *auth.Principal) ([]obligation.Deadline, error)
 	Catalogue() *rules.Catalogue
+	// CatalogueIn is the catalogue with its texts in lang, the English one
+	// for a language it has no texts in.
+	CatalogueIn(lang string) *rules.Catalogue
 }
 
 // DocumentService lists the stored documents of a breach.
@@ -140,7 +143,7 @@ func Register(s *web.Server, d Deps) error {
 // parsePage parses a page's template once per language; the t, tn, term
 // and date functions of each copy write in that language.
 func (u *pages) parsePage(name string) error {
-	t, err := template.New(name).Funcs(pageFuncs(i18n.For(i18n.Default))).ParseFS(templates.FS, "pages/layout.html", "pages/partials.html", "pages/notice_partials.html", "pages/admin_partials.html", "pages/"+name+".html")
+	t, err := template.New(name).Funcs(u.funcs(i18n.Default)).ParseFS(templates.FS, "pages/layout.html", "pages/partials.html", "pages/notice_partials.html", "pages/admin_partials.html", "pages/"+name+".html")
 	if err != nil {
 		return err
 	}
@@ -152,7 +155,7 @@ func (u *pages) parsePage(name string) error {
 		if err != nil {
 			return err
 		}
-		u.byLang[lang][name] = clone.Funcs(pageFuncs(i18n.For(lang)))
+		u.byLang[lang][name] = clone.Funcs(u.funcs(lang))
 	}
 	return nil
 }

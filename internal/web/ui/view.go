@@ -195,11 +195,16 @@ func tallies(m map[string]int64) []tally {
 //	{{date t}} {{datetime t}}       a day, or a day and time with the zone, in the zone t carries
 //	{{utc t}}                       the same instant in UTC
 //	{{day "2025-07-01"}}            a civil date (YYYY-MM-DD) written the language's way
-//	{{catlang}}                     lang="en" on text from the English-only regulation catalogue, when the page is not English
+//	{{catlang}}                     lang="en" on text from the regulation catalogue, when it has no texts in the page's language
+//	{{enlang}}                      lang="en" on text that exists only in English, when the page is not English
 func pageFuncs(l *i18n.Locale) template.FuncMap {
-	catalogueLang := template.HTMLAttr("")
+	englishLang := template.HTMLAttr("")
 	if l.Lang() != "en" {
-		catalogueLang = ` lang="en"`
+		englishLang = ` lang="en"`
+	}
+	catalogueLang := englishLang
+	if rules.HasLanguage(l.Lang()) {
+		catalogueLang = ""
 	}
 	return template.FuncMap{"words": humanize, "dict": dict, "address": postalAddress,
 		"t": l.T,
@@ -217,6 +222,7 @@ func pageFuncs(l *i18n.Locale) template.FuncMap {
 		"utc":      func(t any) (string, error) { return formatTime(t, l.UTC) },
 		"day":      func(s string) string { return civilDay(l, s) },
 		"catlang":  func() template.HTMLAttr { return catalogueLang },
+		"enlang":   func() template.HTMLAttr { return englishLang },
 	}
 }
 
