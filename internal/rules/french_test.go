@@ -1,9 +1,13 @@
 package rules
 
 import (
+	"io/fs"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
+
+	configdata "github.com/breachline/breachline/config"
 )
 
 // The French catalogue has a translation for every text of the English
@@ -113,5 +117,34 @@ func TestFrenchDictionaryMustMatch(t *testing.T) {
 	}
 	if err := mergeDictionary(map[string]string{}, map[string]string{"a": " "}, "x.yaml"); err == nil {
 		t.Fatal("an empty translation was accepted")
+	}
+}
+
+// englishInFrench matches English words that a French text has no reason
+// to contain: a US body or statute is named in French in the French texts
+// (its acronym stays), and citations, which stay as the law writes them,
+// are not among the translated fields.
+var englishInFrench = regexp.MustCompile(`(?:^|[^\p{L}])(the|and|of|to|is|are|was|were|by|with|for|from|this|that|not|none|your|you|` +
+	`Breach|Rule|Data|Act|Department|Office|Division|Review|notice|affected|law)(?:[^\p{L}]|$)`)
+
+// No French text of the catalogue carries English words.
+func TestFrenchTextsHaveNoEnglishWords(t *testing.T) {
+	t.Parallel()
+	names, err := fs.Glob(configdata.FS, "regulations/fr/*.yaml")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("French texts: %v", err)
+	}
+	for _, name := range names {
+		var df dictionaryFile
+		if err := decodeStrict(configdata.FS, name, &df); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []map[string]string{df.Texts, df.Options} {
+			for en, fr := range m {
+				if w := englishInFrench.FindStringSubmatch(fr); w != nil {
+					t.Errorf("%s: %q has the English word %q in French: %q", name, en, w[1], fr)
+				}
+			}
+		}
 	}
 }
