@@ -62,6 +62,10 @@ func TestBrowserOfficeDeadlinesByKeyboard(t *testing.T) {
 	newOfficeEnv(t, e)
 	ctx, problems := browserSignedIn(t, e, "po@acme.example")
 	checkUTCSwitch(t, ctx, e)
+	checkCountdown(t, ctx, e, "en")
+	e.App.DB.Gorm.Exec("UPDATE users SET language = 'fr' WHERE email = 'po@acme.example'")
+	checkCountdown(t, ctx, e, "fr")
+	e.App.DB.Gorm.Exec("UPDATE users SET language = 'en' WHERE email = 'po@acme.example'")
 	checkCalendarShownOnce(t, ctx, e)
 	if p := problems.take(); len(p) > 0 {
 		t.Fatalf("the browser reported problems: %q", p)
@@ -121,6 +125,28 @@ func checkUTCSwitch(t *testing.T, ctx context.Context, e *apptest.Env) {
 	local, _ := chromedp.Run(ctx, chromedp.Evaluate[string](texts))
 	if strings.Contains(local, "UTC") {
 		t.Fatalf("switched back, the dates still read %q", local)
+	}
+}
+
+// checkCountdown checks that the script counting down the time left
+// words it as the server does, in the page's language: the counts it
+// writes on load match those of the page as served a moment before.
+func checkCountdown(t *testing.T, ctx context.Context, e *apptest.Env, lang string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.HTTP.URL+"/deadlines")); err != nil {
+		t.Fatal(err)
+	}
+	counted, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll(".left-text")).map(e => e.textContent).join("|")`))
+	served, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch("/deadlines").then(r => r.text()).then(h =>
+		Array.from(new DOMParser().parseFromString(h, "text/html").querySelectorAll(".left-text")).map(e => e.textContent).join("|"))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counted == "" || counted != served {
+		t.Fatalf("%s: the countdown writes %q, the server %q", lang, counted, served)
+	}
+	if want := map[string]string{"en": " days ", "fr": " jours "}[lang]; !strings.Contains(counted, want) {
+		t.Fatalf("%s: countdown %q is not in the page's language", lang, counted)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -349,7 +351,8 @@ func timeSpan(l *i18n.Locale, d time.Duration) string {
 }
 
 // firstSentence is an explanation's first sentence (up to a full stop
-// followed by a capital, so that "Art. 34" does not end it), and whether
+// followed by a capital in any script, "Échéance" too, so that "Art. 34"
+// does not end it), and whether
 // there is more to it.
 func firstSentence(s string) (string, bool) {
 	s = strings.TrimSpace(s)
@@ -359,8 +362,10 @@ func firstSentence(s string) (string, bool) {
 		return first, true
 	}
 	for i := 0; i+2 < len(s); i++ {
-		if s[i] == '.' && s[i+1] == ' ' && s[i+2] >= 'A' && s[i+2] <= 'Z' {
-			return s[:i+1], true
+		if s[i] == '.' && s[i+1] == ' ' {
+			if r, _ := utf8.DecodeRuneInString(s[i+2:]); unicode.IsUpper(r) {
+				return s[:i+1], true
+			}
 		}
 	}
 	return s, false

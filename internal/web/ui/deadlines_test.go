@@ -16,6 +16,8 @@ func TestFirstSentence(t *testing.T) {
 		{"Applies: a controller. Due in 72 hours.", "Applies: a controller.", true},
 		{"Does an Art. 34(3) exemption apply? Not answered.", "Does an Art. 34(3) exemption apply? Not answered.", false},
 		{"One line\nand the rest", "One line", true},
+		{"S'applique : un responsable du traitement. Échéance : 72 heures.", "S'applique : un responsable du traitement.", true},
+		{"Ne s'applique pas : voir l'art. 34(3) du RGPD.", "Ne s'applique pas : voir l'art. 34(3) du RGPD.", false},
 		{"Short", "Short", false},
 	} {
 		got, more := firstSentence(c.in)
