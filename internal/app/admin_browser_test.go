@@ -87,6 +87,14 @@ func TestBrowserAdminPages(t *testing.T) {
 // refusedSettings stands for the settings page after a refused save.
 const refusedSettings = "refused settings"
 
+// refusedForms check a page after a refused form, by the name that stands
+// for it among the paths of checkAdminPages.
+var refusedForms = map[string]func(t *testing.T, ctx context.Context, e *apptest.Env, name string){
+	refusedSettings: checkRefusedSettings,
+	refusedNewOrg:   checkRefusedNewOrg,
+	refusedRename:   checkRefusedRename,
+}
+
 // checkAdminPages signs the user in, in their language, and checks each
 // page at one width.
 func checkAdminPages(t *testing.T, e *apptest.Env, email, lang string, width int64, name string, paths []string) {
@@ -96,8 +104,8 @@ func checkAdminPages(t *testing.T, e *apptest.Env, email, lang string, width int
 	ctx, problems := browserSignedIn(t, e, email)
 	browsertest.Width(t, ctx, width)
 	for _, path := range paths {
-		if path == refusedSettings {
-			checkRefusedSettings(t, ctx, e, name)
+		if refused, ok := refusedForms[path]; ok {
+			refused(t, ctx, e, name)
 			continue
 		}
 		label := "admin" + strings.NewReplacer("/", "_", "?", "_", "=", "_").Replace(path) + "-" + name

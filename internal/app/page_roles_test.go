@@ -32,6 +32,8 @@ var pageRoles = map[string][]string{
 	"GET /admin/calendars":                  everyMember,
 	"GET /admin/members":                    adminsOnly,
 	"GET /admin/organization":               everyMember, // read-only but for admins
+	"GET /admin/organization/rename":        adminsOnly,
+	"GET /admin/organizations/new":          adminsOnly, // an administrator of any organization
 	"GET /breaches":                         everyMember,
 	"GET /breaches/new":                     writers,
 	"GET /breaches/:id":                     everyMember,

@@ -37,6 +37,21 @@ type OrgInput struct {
 	RetentionHold        *bool `json:"retention_hold"`
 }
 
+// SlugTaken is the problem of the slug field when another organization
+// already uses the slug asked for.
+const SlugTaken = "already used by another organization"
+
+// MayCreateOrganization says whether the caller may create an
+// organization: an administrator of any organization may (a breach coach or
+// law firm serving several clients), and becomes the new one's admin. The
+// API and the pages both ask it.
+func (p *Principal) MayCreateOrganization() error {
+	if len(p.OrgIDsWith(Administer)) == 0 {
+		return fmt.Errorf("creating an organization takes an administrator: %w", errs.ErrForbidden)
+	}
+	return nil
+}
+
 var (
 	slugRe         = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}$`)
 	tagRe          = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
@@ -173,7 +188,7 @@ func (s *Service) CreateOrganizationTx(ctx context.Context, tx *gorm.DB, creator
 	err := tx.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&o).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return &errs.Invalid{Message: "slug taken", Fields: map[string]string{"slug": "already used by another organization"}}
+				return &errs.Invalid{Message: "slug taken", Fields: map[string]string{"slug": SlugTaken}}
 			}
 			return err
 		}
@@ -202,7 +217,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, p *Principal, requestI
 		}
 		if err := tx.Save(&o).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return &errs.Invalid{Message: "slug taken", Fields: map[string]string{"slug": "already used by another organization"}}
+				return &errs.Invalid{Message: "slug taken", Fields: map[string]string{"slug": SlugTaken}}
 			}
 			return err
 		}

@@ -7,7 +7,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/breachline/breachline/internal/auth"
-	"github.com/breachline/breachline/internal/errs"
 	"github.com/breachline/breachline/internal/web"
 )
 
@@ -102,8 +101,8 @@ func (h *handlers) listOrganizations(c *gin.Context) {
 // breach coach or law firm serving several clients); they become its admin.
 func (h *handlers) createOrganization(c *gin.Context) {
 	p := web.Principal(c)
-	if len(p.OrgIDsWith(auth.Administer)) == 0 {
-		web.Fail(c, errs.ErrForbidden)
+	if err := p.MayCreateOrganization(); err != nil {
+		web.Fail(c, err)
 		return
 	}
 	var in auth.OrgInput

@@ -21,6 +21,7 @@ import (
 // organizations (auth.Service); every method checks the caller's role.
 type AdminService interface {
 	Organizations(ctx context.Context, p *auth.Principal) ([]auth.Organization, error)
+	CreateOrganization(ctx context.Context, p *auth.Principal, requestID string, in auth.OrgInput) (auth.Organization, error)
 	UpdateOrganization(ctx context.Context, p *auth.Principal, requestID string, id int64, in auth.OrgInput) (auth.Organization, error)
 	MemberAccounts(ctx context.Context, p *auth.Principal, orgID int64) ([]auth.MemberAccount, error)
 	AddMember(ctx context.Context, p *auth.Principal, requestID string, orgID int64, in auth.MemberInput) (auth.MemberResult, error)
@@ -42,7 +43,7 @@ type CalendarService interface {
 }
 
 // adminPages are the page templates of administration and the rules.
-var adminPages = []string{"admin_members", "admin_organization", "admin_calendars", "admin_rules", "admin_rule"}
+var adminPages = []string{"admin_members", "admin_organization", "admin_organization_new", "admin_organization_rename", "admin_calendars", "admin_rules", "admin_rule"}
 
 func (u *pages) adminRoutes(r *gin.RouterGroup) {
 	r.GET("/admin", u.requirePage, func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/admin/members") })
@@ -56,6 +57,10 @@ func (u *pages) adminRoutes(r *gin.RouterGroup) {
 	r.POST("/admin/invitations/:id/cancel", u.requirePage, u.requireForm, u.cancelInvitation)
 	r.GET("/admin/organization", u.requirePage, u.organizationPage)
 	r.POST("/admin/organization", u.requirePage, u.requireForm, u.saveOrganization)
+	r.GET("/admin/organization/rename", u.requirePage, u.renamePage)
+	r.POST("/admin/organization/rename", u.requirePage, u.requireForm, u.renameOrganization)
+	r.GET("/admin/organizations/new", u.requirePage, u.newOrganizationPage)
+	r.POST("/admin/organizations", u.requirePage, u.requireForm, u.createOrganization)
 	r.GET("/admin/calendars", u.requirePage, u.calendarsPage)
 	r.POST("/admin/calendars/closures", u.requirePage, u.requireForm, u.addClosure)
 	r.POST("/admin/calendars/closures/:id/remove", u.requirePage, u.requireForm, u.removeClosure)
@@ -68,8 +73,8 @@ func (u *pages) adminRoutes(r *gin.RouterGroup) {
 // navigation (members, organization, calendars).
 type adminLayout struct {
 	layout
-	// Section is the administration page shown: members, organization or
-	// calendars. Orgs are the organizations the picker offers, Org the
+	// Section is the administration page shown: members, organization,
+	// rename, new or calendars. Orgs are the organizations the picker offers, Org the
 	// one shown.
 	Section string
 	Orgs    []auth.Organization
@@ -127,7 +132,7 @@ func (u *pages) adminBase(c *gin.Context, section, titleKey string, org auth.Org
 // doneKeys are the notices a page shows after a form succeeded (the
 // post-redirect-get's ?done=).
 var doneKeys = map[string]bool{"invited": true, "role": true, "removed": true, "disabled": true, "enabled": true,
-	"resent": true, "cancelled": true, "saved": true, "closure_added": true, "closure_removed": true}
+	"resent": true, "cancelled": true, "saved": true, "created": true, "renamed": true, "closure_added": true, "closure_removed": true}
 
 func doneKey(s string) string {
 	if doneKeys[s] {

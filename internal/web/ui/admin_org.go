@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/breachline/breachline/internal/auth"
+	"github.com/breachline/breachline/internal/errs"
 	"github.com/breachline/breachline/internal/i18n"
 	"github.com/breachline/breachline/internal/web"
 )
@@ -27,15 +29,15 @@ type organizationData struct {
 // orgForm is the organization's settings as the form shows them: the
 // stored values, or what was sent when the form was refused.
 type orgForm struct {
-	Name, LegalName, HomeJurisdiction, TimeZone, DefaultLanguage string
-	ContactName, ContactEmail, ContactPhone, Address             string
-	InternalTargetHours, ContactRetentionDays                    string
-	RetentionHold                                                bool
-	Roles, Sectors                                               map[string]bool
+	Name, Slug, LegalName, HomeJurisdiction, TimeZone, DefaultLanguage string
+	ContactName, ContactEmail, ContactPhone, Address                   string
+	InternalTargetHours, ContactRetentionDays                          string
+	RetentionHold                                                      bool
+	Roles, Sectors                                                     map[string]bool
 }
 
 func newOrgForm(o auth.Organization) orgForm {
-	return orgForm{Name: o.Name, LegalName: o.LegalName, HomeJurisdiction: o.HomeJurisdiction, TimeZone: o.TimeZone,
+	return orgForm{Name: o.Name, Slug: o.Slug, LegalName: o.LegalName, HomeJurisdiction: o.HomeJurisdiction, TimeZone: o.TimeZone,
 		DefaultLanguage: o.DefaultLanguage, ContactName: o.ContactName, ContactEmail: o.ContactEmail, ContactPhone: o.ContactPhone,
 		Address: o.Address, InternalTargetHours: strconv.Itoa(o.InternalTargetHours), ContactRetentionDays: strconv.Itoa(o.ContactRetentionDays),
 		RetentionHold: o.RetentionHold, Roles: set(o.Roles), Sectors: set(o.Sectors)}
@@ -51,15 +53,16 @@ func set(list []string) map[string]bool {
 
 // postedOrgForm reads the settings form.
 func postedOrgForm(c *gin.Context) orgForm {
-	return orgForm{Name: c.PostForm("name"), LegalName: c.PostForm("legal_name"), HomeJurisdiction: c.PostForm("home_jurisdiction"),
+	return orgForm{Name: c.PostForm("name"), Slug: c.PostForm("slug"), LegalName: c.PostForm("legal_name"), HomeJurisdiction: c.PostForm("home_jurisdiction"),
 		TimeZone: c.PostForm("time_zone"), DefaultLanguage: c.PostForm("default_language"), ContactName: c.PostForm("contact_name"),
 		ContactEmail: c.PostForm("contact_email"), ContactPhone: c.PostForm("contact_phone"), Address: c.PostForm("address"),
 		InternalTargetHours: c.PostForm("internal_target_hours"), ContactRetentionDays: c.PostForm("contact_retention_days"),
 		RetentionHold: c.PostForm("retention_hold") == "on", Roles: set(c.PostFormArray("roles")), Sectors: set(c.PostFormArray("sectors"))}
 }
 
-// input turns the form into the service's input; a number that does not
-// read is a problem of its field.
+// input turns the form into the service's input, without the name and
+// slug (the rename page and the creation page set those); a number that
+// does not read is a problem of its field.
 func (f orgForm) input(roles, sectors []string) (auth.OrgInput, map[string]string) {
 	bad := map[string]string{}
 	number := func(field, s string) *int {
@@ -79,7 +82,7 @@ func (f orgForm) input(roles, sectors []string) (auth.OrgInput, map[string]strin
 		return &out
 	}
 	hold := f.RetentionHold
-	in := auth.OrgInput{Name: &f.Name, LegalName: &f.LegalName, HomeJurisdiction: &f.HomeJurisdiction, TimeZone: &f.TimeZone,
+	in := auth.OrgInput{LegalName: &f.LegalName, HomeJurisdiction: &f.HomeJurisdiction, TimeZone: &f.TimeZone,
 		DefaultLanguage: &f.DefaultLanguage, ContactName: &f.ContactName, ContactEmail: &f.ContactEmail, ContactPhone: &f.ContactPhone,
 		Address: &f.Address, InternalTargetHours: number("internal_target_hours", f.InternalTargetHours),
 		ContactRetentionDays: number("contact_retention_days", f.ContactRetentionDays), RetentionHold: &hold,
@@ -143,14 +146,7 @@ func (u *pages) saveOrganization(c *gin.Context) {
 	if len(bad) == 0 {
 		_, err = u.d.Admin.UpdateOrganization(c.Request.Context(), web.Principal(c), web.RequestID(c), orgID, in)
 	}
-	fields, invalid := adminFields(u.locale(c), err)
-	if len(bad) > 0 {
-		fields, invalid = map[string]string{}, true
-		for f := range bad {
-			fields[f] = u.locale(c).T("admin.field." + f)
-		}
-	}
-	if invalid {
+	if fields, invalid := orgFields(u.locale(c), bad, err); invalid {
 		u.renderOrganization(c, http.StatusBadRequest, c.PostForm("org"), &form, fields)
 		return
 	}
@@ -159,4 +155,24 @@ func (u *pages) saveOrganization(c *gin.Context) {
 		return
 	}
 	backTo(c, "/admin/organization", orgID, "saved")
+}
+
+// orgFields words the problems of an organization form in the page's
+// language: the numbers that did not read (bad), else the service's
+// refusal (err); a slug another organization uses says so. invalid is
+// false when err is not a refusal of the input.
+func orgFields(l *i18n.Locale, bad map[string]string, err error) (fields map[string]string, invalid bool) {
+	if len(bad) > 0 {
+		fields = map[string]string{}
+		for f := range bad {
+			fields[f] = l.T("admin.field." + f)
+		}
+		return fields, true
+	}
+	fields, invalid = adminFields(l, err)
+	var inv *errs.Invalid
+	if errors.As(err, &inv) && inv.Fields["slug"] == auth.SlugTaken {
+		fields["slug"] = l.T("admin.field.slug_taken")
+	}
+	return fields, invalid
 }
