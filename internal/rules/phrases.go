@@ -181,6 +181,7 @@ var englishPhrases = &phrases{
 	notAppliedPrefix:       "not applied: %s",
 }
 
+// #nosec G101 -- sentences of explanations, not credentials
 var frenchPhrases = &phrases{
 	lang:               "fr",
 	prefixUndetermined: "Indéterminé (répondez aux questions manquantes) : ", prefixPermitted: "Permis, non obligatoire : ", prefixApplies: "S'applique : ",
