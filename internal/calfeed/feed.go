@@ -17,16 +17,17 @@ import (
 
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/errs"
+	"github.com/breachline/breachline/internal/i18n"
 	"github.com/breachline/breachline/internal/obligation"
-	"github.com/breachline/breachline/internal/rules"
 )
 
 // Users keeps the feed tokens' hashes on the users they belong to and
-// loads a user's memberships (auth.Service).
+// loads a user's memberships and organizations (auth.Service).
 type Users interface {
 	UserByCalendarHash(ctx context.Context, tx *gorm.DB, hash string) (auth.User, error)
 	SetCalendarHash(ctx context.Context, tx *gorm.DB, userID int64, hash string) error
 	Principal(ctx context.Context, u auth.User, via string, tokenID int64) (*auth.Principal, error)
+	Organizations(ctx context.Context, p *auth.Principal) ([]auth.Organization, error)
 }
 
 // Duties lists the dated obligations of organizations (obligation.Service).
@@ -119,8 +120,9 @@ func (s *Service) userByToken(ctx context.Context, token string) (*auth.Principa
 }
 
 // Feed renders the iCalendar feed of the token's user: every dated
-// obligation of the organizations the user belongs to now. An unknown,
-// revoked or replaced token is errs.ErrNotFound.
+// obligation of the organizations the user belongs to now, written in the
+// user's language. An unknown, revoked or replaced token is
+// errs.ErrNotFound.
 func (s *Service) Feed(ctx context.Context, token string) ([]byte, error) {
 	p, err := s.userByToken(ctx, token)
 	if err != nil {
@@ -134,13 +136,15 @@ func (s *Service) Feed(ctx context.Context, token string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("calendar feed: %w", err)
 	}
-	cal := Calendar{Name: "Breachline deadlines"}
+	l := i18n.For(s.language(ctx, p))
+	cal := Calendar{Name: l.T("calfeed.name")}
 	if s.MaxEvents > 0 && len(rows) > s.MaxEvents {
 		rows = rows[1:]
-		cal.Description = fmt.Sprintf("The %d deadlines due latest; earlier ones are left out (BREACHLINE_CALENDAR_MAX_EVENTS).", s.MaxEvents)
+		cal.Description = l.N("calfeed.left_out", int64(s.MaxEvents))
 	}
 	for _, r := range rows {
-		cal.Events = append(cal.Events, s.event(r))
+		r.Obligation = r.Obligation.In(l.Lang())
+		cal.Events = append(cal.Events, s.event(l, r))
 	}
 	var buf bytes.Buffer
 	if err := Write(&buf, cal, s.Now()); err != nil {
@@ -149,178 +153,32 @@ func (s *Service) Feed(ctx context.Context, token string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// event is one obligation as a calendar event. Membership is checked when
-// the feed is fetched, so a user removed from an organization stops seeing
-// its deadlines.
-//
-// The event sits on the obligation's one date: a duty's deadline; for a
-// duty the law gives no fixed date, the internal target (the law's words
-// are in the description); a regulator's practice date; a record's
-// keep-until date; the end of a permitted step's window. Alarms ring only
-// before a date someone must act by (a duty's deadline or target, a
-// practice date), never for a record to keep or a permitted step.
-func (s *Service) event(r obligation.Deadline) Event {
-	name := recipientName(r.Recipient)
-	what := whatOn(&r.Obligation)
-	e := Event{
-		UID:          fmt.Sprintf("obligation-%d@%s", r.ID, s.host()),
-		Sequence:     max(r.Revisions-1, 0),
-		LastModified: r.UpdatedAt,
-		Start:        r.Date(),
-		Summary:      fmt.Sprintf("%s: %s %s (%s)", breachName(r), name, what, ruleName(&r.Obligation)),
-		URL:          fmt.Sprintf("%s/breaches/%d", s.BaseURL, r.BreachID),
-		Status:       "CONFIRMED",
-	}
-	alarms := s.Leads
-	if !r.Duty() && r.Kind != rules.KindTarget {
-		alarms = nil
-	}
-	switch {
-	case r.Kind == rules.KindPermitted && (r.Applies != nil && !*r.Applies || r.Status == "not_required"):
-		e.Status = "CANCELLED"
-		e.Summary = "Does not apply: " + e.Summary
-	case r.Status == "not_required" || r.Status == "waived" || (r.Required != nil && !*r.Required && r.Kind != rules.KindPermitted):
-		e.Status = "CANCELLED"
-		e.Summary = "Not required: " + e.Summary
-	case r.Status == "filed":
-		e.Summary = "Filed: " + e.Summary
-	case r.Status == "undetermined" || r.Applies == nil && r.Required == nil:
-		e.Status = "TENTATIVE"
-		e.Alarms = alarms
-	default:
-		e.Alarms = alarms
-	}
-	e.Description = s.describe(r, name, e.URL)
-	return e
+// language is the language of the user's feed: their own choice, else the
+// default of the first of their organizations (by name) that sets one,
+// else the product's default. The organizations are read only when the
+// user has not chosen; if they cannot be read, the feed is still served,
+// in the product's default.
+func (s *Service) language(ctx context.Context, p *auth.Principal) string {
+	return i18n.Pick(p.User.Language, s.orgLanguage(ctx, p))
 }
 
-// whatOn says what the event's date is.
-func whatOn(o *obligation.Obligation) string {
-	switch {
-	case o.DueAt != nil && o.Duty():
-		return "due"
-	case o.Kind == rules.KindTarget:
-		return "regulator's practice date (not a statutory deadline)"
-	case o.Kind == rules.KindRetention:
-		return "kept until"
-	case o.Kind == rules.KindPermitted:
-		return "may be done until"
+// orgLanguage is the default language of the first of the user's
+// organizations (by name) that sets one, or "" (also when the user has
+// chosen a language, or the organizations cannot be read).
+func (s *Service) orgLanguage(ctx context.Context, p *auth.Principal) string {
+	if i18n.Normalize(p.User.Language) != "" {
+		return ""
 	}
-	return "internal target, no statutory date"
-}
-
-// breachName names the breach in an event's title with its organization:
-// every organization numbers its breaches alike (each has a BR-2026-0001),
-// and one calendar shows the deadlines of all the user's organizations.
-func breachName(r obligation.Deadline) string {
-	if r.OrganizationName == "" {
-		return r.BreachReference
+	orgs, err := s.users.Organizations(ctx, p)
+	if err != nil {
+		return ""
 	}
-	return r.BreachReference + " (" + r.OrganizationName + ")"
-}
-
-// ruleName names the duty as its key does: RULE, RULE/part, RULE@REGION.
-func ruleName(o *obligation.Obligation) string {
-	k := o.RuleID
-	if o.RulePart != "" {
-		k += "/" + o.RulePart
-	}
-	if o.Region != "" {
-		k += "@" + o.Region
-	}
-	return k
-}
-
-func (s *Service) describe(r obligation.Deadline, name, link string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Breach %s (%s)\n", r.BreachReference, r.OrganizationName)
-	fmt.Fprintf(&b, "Recipient: %s\n", name)
-	if r.Region != "" && r.Count != nil {
-		fmt.Fprintf(&b, "Region: %s (%d affected)\n", r.RegionName, *r.Count)
-	}
-	writeDates(&b, &r.Obligation, r.TimeZone)
-	fmt.Fprintf(&b, "Status: %s\n", r.Status)
-	if r.Standard != "" {
-		fmt.Fprintf(&b, "Standard: %s\n", r.Standard)
-	}
-	for _, a := range r.Alternatives {
-		fmt.Fprintf(&b, "Other reading: %s\n", alternativeText(a, r.TimeZone))
-	}
-	fmt.Fprintf(&b, "Citation: %s\n", r.Citation)
-	fmt.Fprintf(&b, "Rule: %s (%s)\n", ruleName(&r.Obligation), r.RuleStatus)
-	if in := rules.InForceText(r.EffectiveFrom, r.EffectiveTo, r.EffectiveNote); in != "" {
-		fmt.Fprintf(&b, "In force: %s\n", in)
-	}
-	if r.StatusNote != "" {
-		fmt.Fprintf(&b, "Unverified: %s\n", r.StatusNote)
-	}
-	if r.Notes != "" {
-		fmt.Fprintf(&b, "Notes: %s\n", r.Notes)
-	}
-	b.WriteString(link)
-	return b.String()
-}
-
-// writeDates writes the obligation's dates, each named for what it is.
-func writeDates(b *strings.Builder, o *obligation.Obligation, zone string) {
-	if o.DueAt != nil && o.Duty() {
-		fmt.Fprintf(b, "Due: %s\n", dueText(*o.DueAt, zone))
-	}
-	if o.InternalTargetAt != nil {
-		label := "Internal target (not a statutory deadline)"
-		if o.Kind == rules.KindTarget {
-			label = "Regulator's practice date (not a statutory deadline)"
+	for _, o := range orgs {
+		if i18n.Normalize(o.DefaultLanguage) != "" {
+			return o.DefaultLanguage
 		}
-		fmt.Fprintf(b, "%s: %s\n", label, dueText(*o.InternalTargetAt, zone))
 	}
-	if o.UntilAt != nil {
-		label := "Keep the record until (never overdue)"
-		if o.Kind == rules.KindPermitted {
-			label = "May be done until (never required)"
-		}
-		fmt.Fprintf(b, "%s: %s\n", label, dueText(*o.UntilAt, zone))
-	}
-}
-
-// alternativeText writes another reading: its date, or what it changes,
-// and its basis.
-func alternativeText(a rules.Alternative, zone string) string {
-	var what string
-	switch {
-	case a.Due != nil:
-		what = dueText(*a.Due, zone)
-	case a.SatisfiedBy != "":
-		what = "satisfied by " + a.SatisfiedBy
-	case a.Required != nil && !*a.Required:
-		what = "not required"
-	default:
-		what = "no date"
-	}
-	if a.Basis == "" {
-		return what
-	}
-	return what + " (" + a.Basis + ")"
-}
-
-// dueText shows an instant in the organization's zone and in UTC.
-func dueText(at time.Time, zone string) string {
-	utc := at.UTC().Format("2006-01-02 15:04 UTC")
-	loc, err := time.LoadLocation(zone)
-	if err != nil || zone == "" || zone == "UTC" {
-		return utc
-	}
-	return at.In(loc).Format("2006-01-02 15:04 MST") + " (" + zone + "), " + utc
-}
-
-// recipientName names the duty's recipient.
-func recipientName(r rules.Recipient) string {
-	switch {
-	case r.Name != "":
-		return r.Name
-	case r.Kind != "":
-		return r.Kind
-	}
-	return "recipient"
+	return ""
 }
 
 func (s *Service) host() string {
