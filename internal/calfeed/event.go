@@ -112,7 +112,7 @@ func describe(l *i18n.Locale, r obligation.Deadline, name, link string) string {
 	}
 	line(&b, l.T("calfeed.citation"), r.Citation)
 	line(&b, l.T("calfeed.rule"), ruleName(&r.Obligation)+" ("+l.Term("rule_status", r.RuleStatus)+")")
-	if in := inForce(l, r.EffectiveFrom, r.EffectiveTo, r.EffectiveNote); in != "" {
+	if in := l.InForce(r.EffectiveFrom, r.EffectiveTo, r.EffectiveNote); in != "" {
 		line(&b, l.T("calfeed.in_force"), in)
 	}
 	if r.StatusNote != "" {
@@ -169,38 +169,6 @@ func alternativeText(l *i18n.Locale, a rules.Alternative, zone string) string {
 		return what
 	}
 	return what + " (" + a.Basis + ")"
-}
-
-// inForce says when the rule's version is in force: its dates written the
-// language's way, and what is known when they are not recorded.
-func inForce(l *i18n.Locale, from, to, note string) string {
-	from, to = civilDate(l, from), civilDate(l, to)
-	var span string
-	switch {
-	case from != "" && to != "":
-		span = l.T("legal.in_force_between", "From", from, "To", to)
-	case from != "":
-		span = l.T("legal.in_force_from", "From", from)
-	case to != "":
-		span = l.T("legal.in_force_until", "To", to)
-	}
-	switch {
-	case span == "":
-		return note
-	case note != "":
-		return span + "; " + note
-	}
-	return span
-}
-
-// civilDate writes a YYYY-MM-DD date the language's way; anything else is
-// left as it is.
-func civilDate(l *i18n.Locale, s string) string {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return s
-	}
-	return l.Date(t)
 }
 
 // dueText shows an instant in the organization's zone and in UTC.

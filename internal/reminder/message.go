@@ -114,7 +114,7 @@ func rows(l *i18n.Locale, d due, name string) [][2]string {
 	out = append(out,
 		[2]string{l.T("reminder.citation"), d.Citation},
 		[2]string{l.T("reminder.rule"), d.RuleID + " (" + l.Term("rule_status", d.RuleStatus) + ")"})
-	if in := inForce(l, d.EffectiveFrom, d.EffectiveTo, d.EffectiveNote); in != "" {
+	if in := l.InForce(d.EffectiveFrom, d.EffectiveTo, d.EffectiveNote); in != "" {
 		out = append(out, [2]string{l.T("legal.reminder.in_force"), in})
 	}
 	if d.StatusNote != "" {
@@ -150,28 +150,6 @@ func alternative(l *i18n.Locale, a rules.Alternative, zone string) string {
 		return what
 	}
 	return what + " — " + a.Basis
-}
-
-// inForce says when the rule's version is in force: its dates, and what is
-// known when they are not recorded.
-func inForce(l *i18n.Locale, from, to, note string) string {
-	from, to = civilDate(l, from), civilDate(l, to)
-	var span string
-	switch {
-	case from != "" && to != "":
-		span = l.T("legal.in_force_between", "From", from, "To", to)
-	case from != "":
-		span = l.T("legal.in_force_from", "From", from)
-	case to != "":
-		span = l.T("legal.in_force_until", "To", to)
-	}
-	switch {
-	case span == "":
-		return note
-	case note != "":
-		return span + "; " + note
-	}
-	return span
 }
 
 // writeAligned writes label, value lines with the values in one column.
@@ -218,16 +196,6 @@ func localTime(l *i18n.Locale, at time.Time, zone string) string {
 		loc, zone = time.UTC, "UTC"
 	}
 	return l.FullDateTime(at.In(loc)) + " (" + zone + ")"
-}
-
-// civilDate writes a YYYY-MM-DD date the language's way; anything else is
-// left as it is.
-func civilDate(l *i18n.Locale, s string) string {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return s
-	}
-	return l.Date(t)
 }
 
 // roleReason is the message that says why the person receives reminders.
