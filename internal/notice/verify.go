@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"sync"
 	"time"
@@ -14,7 +13,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/db"
 )
 
@@ -66,10 +64,11 @@ func codeDigest(normalised string) string {
 }
 
 // Verify checks a reference code as a person typed it and counts the
-// lookup for the organization's statistics (by campaign; not genuine codes
-// together). Unknown and malformed input do the same work: a hash, one
-// indexed read, a constant-time comparison of the whole hash and one count,
-// so neither the answer nor its time tells them apart.
+// lookup for the organization's statistics (by campaign; codes that are
+// not genuine name no campaign and are counted together, for every
+// organization). Unknown and malformed input do the same work: a hash, one
+// indexed read, a constant-time comparison of the whole hash and one count
+// in memory, so neither the answer nor its time tells them apart.
 func (s *Service) Verify(ctx context.Context, typed string) (Verification, error) {
 	n, ok := NormalizeCode(typed)
 	if !ok {
@@ -96,9 +95,7 @@ func (s *Service) Verify(ctx context.Context, typed string) (Verification, error
 	if genuine {
 		campaignID = rows[0].CampaignID
 	}
-	if err := s.countLookup(ctx, campaignID, genuine); err != nil {
-		return Verification{}, err
-	}
+	s.lookups.add(campaignID, genuine)
 	if !genuine {
 		return Verification{}, nil
 	}
@@ -130,51 +127,6 @@ func allEqual(n int, diff func(i int) byte) bool {
 		acc |= diff(i)
 	}
 	return acc == 0
-}
-
-// lookupShards spreads a campaign's count over a few rows (see migration
-// 00802): lookups arriving together do not queue on one row.
-const lookupShards = 8
-
-// countLookup adds one lookup to the campaign's count (campaign 0: a code
-// that is not genuine).
-func (s *Service) countLookup(ctx context.Context, campaignID int64, genuine bool) error {
-	g, ng := 0, 1
-	if genuine {
-		g, ng = 1, 0
-	}
-	shard := rand.IntN(lookupShards) // #nosec G404 -- a shard, not a secret
-	err := s.db.Gorm.WithContext(ctx).Exec(`INSERT INTO verify_lookups (campaign_id, shard, genuine, not_genuine) VALUES (?, ?, ?, ?)
-		ON CONFLICT (campaign_id, shard) DO UPDATE SET genuine = verify_lookups.genuine + excluded.genuine,
-		not_genuine = verify_lookups.not_genuine + excluded.not_genuine`, campaignID, shard, g, ng).Error
-	if err != nil {
-		return fmt.Errorf("count lookup: %w", err)
-	}
-	return nil
-}
-
-// LookupCounts are the checks of a campaign's codes: genuine ones, and the
-// codes typed anywhere that were not genuine (they name no campaign).
-type LookupCounts struct {
-	Genuine    int64 `json:"genuine"`
-	NotGenuine int64 `json:"not_genuine_all_campaigns"`
-}
-
-// LookupCounts returns how often people checked the campaign's codes.
-// Anyone who may read the campaign.
-func (s *Service) LookupCounts(ctx context.Context, p *auth.Principal, id int64) (LookupCounts, error) {
-	if _, err := s.campaign(ctx, s.db.Gorm, p, id, auth.Read); err != nil {
-		return LookupCounts{}, err
-	}
-	var out LookupCounts
-	err := s.db.Gorm.WithContext(ctx).Raw(`SELECT
-		COALESCE(SUM(CASE WHEN campaign_id = ? THEN genuine ELSE 0 END), 0) AS genuine,
-		COALESCE(SUM(CASE WHEN campaign_id = 0 THEN not_genuine ELSE 0 END), 0) AS not_genuine
-		FROM verify_lookups WHERE campaign_id IN (?, 0)`, id, id).Scan(&out).Error
-	if err != nil {
-		return LookupCounts{}, fmt.Errorf("lookup counts: %w", err)
-	}
-	return out, nil
 }
 
 // verification reads what the page shows of a genuine code's notice.

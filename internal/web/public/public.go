@@ -41,7 +41,7 @@ type Incidents interface {
 
 // Limiter counts lookups per client and in total (ratelimit.Limiter).
 type Limiter interface {
-	Allow(ctx context.Context, ip string) (ratelimit.Decision, error)
+	Allow(ip string) ratelimit.Decision
 }
 
 // Deps are what the pages call; every one is required.
