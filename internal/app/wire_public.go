@@ -43,7 +43,7 @@ func (a *App) wirePublic(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.public = public.Deps{Notices: a.Notices.OnPool(pool), Incidents: incident.NewService(pool.Gorm, breach.Reader{}, auth.Reader{}),
+	a.public = public.Deps{Notices: a.Notices.OnPool(pool), Incidents: a.Incidents.OnPool(pool.Gorm),
 		Limit: a.VerifyLimit}
 	return nil
 }
