@@ -67,6 +67,9 @@ type Limiter struct {
 	now    func() time.Time
 	win    int64 // the window the counts are of (Unix seconds)
 	counts map[string]*tally
+	// dirty are the buckets with requests not yet written, so that a
+	// flush costs what changed, not every client of the window.
+	dirty  []string
 	loop   *ticker
 	closed bool
 	// lastPurge is when the ticker last deleted ended windows.
@@ -147,7 +150,7 @@ func (l *Limiter) Allow(ip string) Decision {
 // (they decide nothing any more, and are not written). l.mu is held.
 func (l *Limiter) turn(win int64) {
 	if win != l.win {
-		l.win, l.counts = win, map[string]*tally{}
+		l.win, l.counts, l.dirty = win, map[string]*tally{}, nil
 	}
 }
 
@@ -158,6 +161,9 @@ func (l *Limiter) add(bucket string) int {
 	if t == nil {
 		t = &tally{}
 		l.counts[bucket] = t
+	}
+	if t.pending == 0 {
+		l.dirty = append(l.dirty, bucket)
 	}
 	t.pending++
 	return t.known + t.pending
@@ -175,20 +181,22 @@ func (l *Limiter) flush(ctx context.Context) error {
 	l.mu.Lock()
 	l.turn(l.now().Truncate(l.policy.Window).Unix())
 	win := l.win
-	var batch []written
-	for b, t := range l.counts {
-		if t.pending > 0 {
+	batch := make([]written, 0, len(l.dirty))
+	for _, b := range l.dirty {
+		if t := l.counts[b]; t != nil && t.pending > 0 {
 			batch = append(batch, written{b, t.pending})
 		}
 	}
+	l.dirty = nil
 	l.mu.Unlock()
 	for len(batch) > 0 {
 		n := min(len(batch), flushRows)
 		totals, err := l.write(ctx, win, batch[:n])
-		l.learn(win, batch[:n], totals)
 		if err != nil {
+			l.learn(win, batch, nil) // all still pending, written next time
 			return err
 		}
+		l.learn(win, batch[:n], totals)
 		batch = batch[n:]
 	}
 	return nil
@@ -232,7 +240,8 @@ func (l *Limiter) write(ctx context.Context, win int64, batch []written) (map[st
 
 // learn records what a write of window win stored: those requests are no
 // longer pending, and each bucket's total is what the database answered.
-// Requests counted during the write stay pending.
+// Requests counted during the write, and those not stored, stay pending
+// and are written by the next flush.
 func (l *Limiter) learn(win int64, batch []written, totals map[string]int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -241,10 +250,15 @@ func (l *Limiter) learn(win int64, batch []written, totals map[string]int) {
 	}
 	for _, w := range batch {
 		t, ok := l.counts[w.bucket]
-		total, stored := totals[w.bucket]
-		if ok && stored {
+		if !ok {
+			continue // reset meanwhile
+		}
+		if total, stored := totals[w.bucket]; stored {
 			t.pending -= w.n
 			t.known = total
+		}
+		if t.pending > 0 {
+			l.dirty = append(l.dirty, w.bucket)
 		}
 	}
 }
@@ -289,7 +303,7 @@ func (l *Limiter) Reset(ctx context.Context) error {
 	l.flushMu.Lock()
 	defer l.flushMu.Unlock()
 	l.mu.Lock()
-	l.counts = map[string]*tally{}
+	l.counts, l.dirty = map[string]*tally{}, nil
 	l.mu.Unlock()
 	return l.db.WithContext(ctx).Exec("DELETE FROM rate_windows WHERE bucket LIKE ?", l.policy.Name+":%").Error
 }

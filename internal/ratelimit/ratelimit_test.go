@@ -209,3 +209,30 @@ func TestBackgroundFlushAndClose(t *testing.T) {
 		}
 	})
 }
+
+// TestFailedFlushKeepsCounts: counts a write could not store are written
+// by the next flush, with those counted meanwhile, each once.
+func TestFailedFlushKeepsCounts(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		l := limiter(t, d, ratelimit.Policy{Name: "ff", Window: time.Hour, PerClient: 100})
+		for i := 0; i < 5; i++ {
+			l.Allow(fmt.Sprintf("192.0.2.%d", i%2))
+		}
+		gone, cancel := context.WithCancel(context.Background())
+		cancel()
+		if err := l.Flush(gone); err == nil {
+			t.Fatal("a flush without a database connection succeeded")
+		}
+		l.Allow("192.0.2.0")
+		flush(t, l)
+		flush(t, l) // nothing left: writes nothing twice
+		var rows []struct {
+			Bucket string
+			Hits   int
+		}
+		d.Gorm.Raw("SELECT bucket, hits FROM rate_windows ORDER BY hits").Scan(&rows)
+		if len(rows) != 3 || rows[0].Hits != 2 || rows[1].Hits != 4 || rows[2].Hits != 6 || rows[2].Bucket != "ff:g" {
+			t.Fatalf("rows %+v, want clients of 2 and 4 requests and a total of 6", rows)
+		}
+	})
+}
