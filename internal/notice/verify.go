@@ -6,11 +6,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
 
+	"golang.org/x/sync/singleflight"
 	"gorm.io/gorm"
 
 	"github.com/breachline/breachline/internal/db"
@@ -209,6 +211,10 @@ type shared struct {
 type sharedCache struct {
 	mu sync.Mutex
 	m  map[int64]*shared
+	// loads reads a campaign's texts once at a time: when they expire, the
+	// checks arriving meanwhile wait for that one read instead of each
+	// making it (hundreds a second would queue for the database).
+	loads singleflight.Group
 }
 
 const sharedTTL = 30 * time.Second
@@ -225,9 +231,22 @@ func (s *Service) sharedTexts(ctx context.Context, d *codeRow) (*shared, error) 
 	if got != nil && now.Before(got.until) && got.key == key {
 		return got, nil
 	}
+	// The read is not the first caller's alone: its cancellation must not
+	// fail the others waiting for it.
+	v, err, _ := s.verifyCache.loads.Do(strconv.FormatInt(d.CampaignID, 10)+"/"+key, func() (any, error) {
+		return s.loadShared(context.WithoutCancel(ctx), d.CampaignID, key, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*shared), nil
+}
+
+// loadShared reads a campaign's shared texts and keeps them.
+func (s *Service) loadShared(ctx context.Context, campaignID int64, key string, now time.Time) (*shared, error) {
 	var cp Campaign
-	if err := s.db.Gorm.WithContext(ctx).Take(&cp, d.CampaignID).Error; err != nil {
-		return nil, fmt.Errorf("verify: campaign %d: %w", d.CampaignID, err)
+	if err := s.db.Gorm.WithContext(ctx).Take(&cp, campaignID).Error; err != nil {
+		return nil, fmt.Errorf("verify: campaign %d: %w", campaignID, err)
 	}
 	r, err := s.textRenderer(ctx, s.db.Gorm, &cp)
 	if err != nil {
@@ -242,7 +261,7 @@ func (s *Service) sharedTexts(ctx context.Context, d *codeRow) (*shared, error) 
 	if s.verifyCache.m == nil || len(s.verifyCache.m) > 1000 {
 		s.verifyCache.m = map[int64]*shared{}
 	}
-	s.verifyCache.m[d.CampaignID] = sh
+	s.verifyCache.m[campaignID] = sh
 	s.verifyCache.mu.Unlock()
 	return sh, nil
 }
