@@ -233,11 +233,14 @@ func (a *App) migrate(ctx context.Context) error {
 	return breach.SeedCategories(ctx, a.DB.Gorm, cats)
 }
 
-// Close waits for the account e-mails still being sent, then releases the
-// mail connections and the database.
+// Close waits for the account e-mails still being sent, writes the public
+// pages' counts, then releases the mail connections and the database.
 func (a *App) Close() error {
 	if a.Auth != nil {
 		a.Auth.Wait()
+	}
+	if err := a.StopCounting(context.Background()); err != nil {
+		a.Log.Warn("public pages' counts not written at shutdown", slog.String("error", err.Error()))
 	}
 	if c, ok := a.Mail.(io.Closer); ok {
 		_ = c.Close() // idle SMTP connections; nothing is lost if this fails

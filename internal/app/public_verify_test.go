@@ -169,9 +169,9 @@ func verifyNotice(t *testing.T, dialect db.Dialect) {
 
 // TestVerifyRateLimit: past the limit per client the page says to try
 // again later (429 with Retry-After, in the visitor's language), and once
-// the window has passed lookups are answered again; the total limit holds
-// across clients. The counts are in the database: a second application on
-// the same database (another process) sees them.
+// the window has passed lookups are answered again; ended windows are
+// purged. (Two processes sharing the counts through the database:
+// internal/ratelimit's TestCapAcrossInstances.)
 func TestVerifyRateLimit(t *testing.T) {
 	t.Parallel()
 	for _, d := range dbtest.Dialects {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"net/url"
 
 	"github.com/breachline/breachline/internal/auth"
@@ -38,11 +39,11 @@ func (a *App) wirePublic(ctx context.Context) error {
 		return err
 	}
 	a.VerifyLimit, err = ratelimit.New(pool.Gorm, secret, ratelimit.Policy{Name: "verify", Window: a.Cfg.VerifyWindow,
-		PerClient: a.Cfg.VerifyPerClient, Global: a.Cfg.VerifyGlobal})
+		PerClient: a.Cfg.VerifyPerClient, Global: a.Cfg.VerifyGlobal}, a.Log)
 	if err != nil {
 		return err
 	}
-	a.public = public.Deps{Notices: a.Notices.OnPool(pool), Incidents: incident.NewService(pool.Gorm, breach.Reader{}, auth.Reader{}),
+	a.public = public.Deps{Notices: a.Notices.OnPool(pool), Incidents: a.Incidents.OnPool(pool.Gorm),
 		Limit: a.VerifyLimit}
 	return nil
 }
@@ -64,4 +65,18 @@ func publicURL(dsn string) string {
 	q.Set("synchronous_commit", "off")
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// StopCounting writes the counts the public pages keep in memory (rate
+// windows, code checks) and stops writing them in the background: at
+// shutdown, once no request is being served.
+func (a *App) StopCounting(ctx context.Context) error {
+	var errs []error
+	if a.VerifyLimit != nil {
+		errs = append(errs, a.VerifyLimit.Close(ctx))
+	}
+	if a.Notices != nil {
+		errs = append(errs, a.Notices.Close(ctx))
+	}
+	return errors.Join(errs...)
 }

@@ -103,7 +103,10 @@ type Config struct {
 	NoticeMaxAttempts int `yaml:"notice_max_attempts"`
 	// VerifyWindow, VerifyPerClient and VerifyGlobal limit the checks of
 	// notice codes on /verify: per client network and in total, per window,
-	// shared by every process (the counts are in the database).
+	// shared by every process (the counts are in the database, written by
+	// each process every 100 ms: with several processes a limit can be
+	// exceeded by what the others admitted since, at most the limit once
+	// per other process; see internal/ratelimit).
 	VerifyWindow    time.Duration `yaml:"verify_window"`
 	VerifyPerClient int           `yaml:"verify_per_client"`
 	VerifyGlobal    int           `yaml:"verify_global"`

@@ -3,6 +3,7 @@ package incident
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/errs"
@@ -65,16 +66,25 @@ func (s *Service) render(ctx context.Context, inc *Incident, version int, previe
 }
 
 // PublishedSlug is the address of a breach's published page ("" when it
-// has none): the verify page links to it.
+// has none): the verify page links to it. The answer is remembered for a
+// few seconds (slugTTL), and forgotten when this process publishes or
+// withdraws the page.
 func (s *Service) PublishedSlug(ctx context.Context, breachID int64) (string, error) {
+	now := time.Now()
+	slug, ok, gen := s.slugs.get(breachID, now)
+	if ok {
+		return slug, nil
+	}
 	var list []Incident
 	if err := s.db.WithContext(ctx).Select("slug").Where("breach_id = ? AND status = ?", breachID, Published).Limit(1).Find(&list).Error; err != nil {
 		return "", fmt.Errorf("incident of breach %d: %w", breachID, err)
 	}
-	if len(list) == 0 {
-		return "", nil
+	slug = ""
+	if len(list) == 1 {
+		slug = list[0].Slug
 	}
-	return list[0].Slug, nil
+	s.slugs.put(breachID, slug, gen, now)
+	return slug, nil
 }
 
 // PublicIndex lists an organization's published pages, when its privacy

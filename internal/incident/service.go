@@ -36,6 +36,9 @@ type Service struct {
 	breaches BreachReader
 	orgs     OrgReader
 	now      func() time.Time
+	// slugs remembers the published addresses; copies on another pool
+	// share it (OnPool).
+	slugs *slugCache
 }
 
 // NewService builds the service on db.
@@ -43,7 +46,16 @@ func NewService(db *gorm.DB, breaches BreachReader, orgs OrgReader) *Service {
 	if breaches == nil || orgs == nil {
 		panic("incident.NewService: the breach and organization readers are required")
 	}
-	return &Service{db: db, breaches: breaches, orgs: orgs, now: func() time.Time { return time.Now().UTC() }}
+	return &Service{db: db, breaches: breaches, orgs: orgs, now: func() time.Time { return time.Now().UTC() }, slugs: newSlugCache()}
+}
+
+// OnPool returns the service reading through another handle on the same
+// database (the public pages' pool), sharing what it remembers: a page
+// published or withdrawn through either is seen by both at once.
+func (s *Service) OnPool(db *gorm.DB) *Service {
+	c := *s
+	c.db = db
+	return &c
 }
 
 // SetClock replaces the clock (tests).
@@ -278,6 +290,7 @@ func (s *Service) Publish(ctx context.Context, c breach.Call, breachID int64, ve
 		out = *inc
 		return s.audit(ctx, tx, c, inc, "incident.publish", map[string]any{"version": version, "slug": inc.Slug})
 	})
+	s.slugs.forget(breachID)
 	return out, err
 }
 
@@ -335,6 +348,7 @@ func (s *Service) Withdraw(ctx context.Context, c breach.Call, breachID int64) (
 		out = *inc
 		return s.audit(ctx, tx, c, inc, "incident.withdraw", map[string]any{"slug": inc.Slug})
 	})
+	s.slugs.forget(breachID)
 	return out, err
 }
 

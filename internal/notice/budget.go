@@ -22,9 +22,11 @@ type budgetRow struct {
 
 func (budgetRow) TableName() string { return "send_budget" }
 
-// grantTicket is budget taken: how much, and the windows it counts in.
+// grantTicket is budget taken: how much, and the windows it counts in;
+// before is what the second had granted before it.
 type grantTicket struct {
 	n            int
+	before       int
 	second, hour time.Time
 }
 
@@ -45,6 +47,7 @@ func (s *Service) take(ctx context.Context, want int) (grantTicket, time.Duratio
 			return err
 		}
 		g.n, wait = s.grant(&row, now, want)
+		g.before = row.SecondCount - g.n
 		g.second, g.hour = row.SecondStart, row.HourStart
 		return tx.Model(&budgetRow{}).Where("relay = ?", row.Relay).Updates(map[string]any{
 			"second_start": row.SecondStart, "second_count": row.SecondCount,
@@ -54,6 +57,18 @@ func (s *Service) take(ctx context.Context, want int) (grantTicket, time.Duratio
 		return grantTicket{}, 0, fmt.Errorf("sending budget: %w", err)
 	}
 	return g, wait, nil
+}
+
+// paceDelay is how long to wait before sending a grant so that a second's
+// budget goes out evenly over the second, in the order it was granted,
+// rather than in one burst at its start: a burst of hundreds of messages
+// takes the processor from everything else on the machine for a moment
+// every second (the public pages' answers wait behind it).
+func (s *Service) paceDelay(g grantTicket, now time.Time) time.Duration {
+	if s.opts.PerSecond <= 0 || g.n == 0 {
+		return 0
+	}
+	return g.second.Add(time.Duration(g.before) * time.Second / time.Duration(s.opts.PerSecond)).Sub(now)
 }
 
 // giveBack returns n of a grant not used (fewer deliveries were due) to

@@ -32,3 +32,29 @@ func TestGrantIsExact(t *testing.T) {
 		t.Fatalf("the hour's last five: %d, wait %v", n, wait)
 	}
 }
+
+// TestPaceSpreadsASecond: grants of one second are sent at their place in
+// it (the 250th message of 500 a second half-way through), never waiting
+// for a place already passed; without a per-second cap nothing waits.
+func TestPaceSpreadsASecond(t *testing.T) {
+	t.Parallel()
+	s := &Service{opts: Options{PerSecond: 500}}
+	sec := time.Date(2026, 12, 6, 14, 0, 0, 0, time.UTC)
+	row := budgetRow{SecondStart: sec, HourStart: sec}
+	now := sec.Add(10 * time.Millisecond)
+	var waits []time.Duration
+	for i := 0; i < 4; i++ {
+		before := row.SecondCount
+		n, _ := s.grant(&row, now, 125)
+		waits = append(waits, s.paceDelay(grantTicket{n: n, before: before, second: sec}, now))
+	}
+	want := []time.Duration{-10 * time.Millisecond, 240 * time.Millisecond, 490 * time.Millisecond, 740 * time.Millisecond}
+	for i := range want {
+		if waits[i] != want[i] {
+			t.Fatalf("waits %v, want %v", waits, want)
+		}
+	}
+	if d := (&Service{}).paceDelay(grantTicket{n: 50, before: 400, second: sec}, now); d != 0 {
+		t.Fatalf("no cap: waits %v", d)
+	}
+}

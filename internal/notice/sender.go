@@ -73,6 +73,13 @@ func (s *Service) sendChunk(ctx context.Context, cp *Campaign, st *sendState, de
 		sleep(ctx, min(wait, time.Until(deadline)))
 		return true, nil
 	}
+	if d := s.paceDelay(grant, s.now()); d > 0 {
+		sleep(ctx, d)
+		if err := ctx.Err(); err != nil {
+			_ = s.giveBack(context.WithoutCancel(ctx), grant, grant.n) // unused; the window may have passed
+			return false, err
+		}
+	}
 	claims, err := s.claimNext(ctx, cp.ID, st, grant.n)
 	if err != nil {
 		return false, err

@@ -118,6 +118,9 @@ type Service struct {
 	now     func() time.Time
 	// verifyCache keeps the texts the verify page repeats (verify.go).
 	verifyCache *sharedCache
+	// lookups counts the code checks until they are written (lookups.go);
+	// a copy of the service on another pool shares it.
+	lookups *lookupTally
 }
 
 // NewService builds the service; the shipped templates and the content
@@ -139,7 +142,8 @@ func NewService(d *db.DB, deps Deps, keys Keys, opts Options) (*Service, error) 
 		return nil, err
 	}
 	return &Service{db: d, deps: deps, keys: keys, opts: opts, shipped: shipped, reqs: reqs, verifyCache: &sharedCache{},
-		now: func() time.Time { return time.Now().UTC() }}, nil
+		lookups: newLookupTally(d, opts.Log),
+		now:     func() time.Time { return time.Now().UTC() }}, nil
 }
 
 func withDefaults(o Options) Options {

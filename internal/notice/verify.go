@@ -6,15 +6,15 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math/rand/v2"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
 
+	"golang.org/x/sync/singleflight"
 	"gorm.io/gorm"
 
-	"github.com/breachline/breachline/internal/auth"
 	"github.com/breachline/breachline/internal/db"
 )
 
@@ -66,10 +66,11 @@ func codeDigest(normalised string) string {
 }
 
 // Verify checks a reference code as a person typed it and counts the
-// lookup for the organization's statistics (by campaign; not genuine codes
-// together). Unknown and malformed input do the same work: a hash, one
-// indexed read, a constant-time comparison of the whole hash and one count,
-// so neither the answer nor its time tells them apart.
+// lookup for the organization's statistics (by campaign; codes that are
+// not genuine name no campaign and are counted together, for every
+// organization). Unknown and malformed input do the same work: a hash, one
+// indexed read, a constant-time comparison of the whole hash and one count
+// in memory, so neither the answer nor its time tells them apart.
 func (s *Service) Verify(ctx context.Context, typed string) (Verification, error) {
 	n, ok := NormalizeCode(typed)
 	if !ok {
@@ -96,9 +97,7 @@ func (s *Service) Verify(ctx context.Context, typed string) (Verification, error
 	if genuine {
 		campaignID = rows[0].CampaignID
 	}
-	if err := s.countLookup(ctx, campaignID, genuine); err != nil {
-		return Verification{}, err
-	}
+	s.lookups.add(campaignID, genuine)
 	if !genuine {
 		return Verification{}, nil
 	}
@@ -130,51 +129,6 @@ func allEqual(n int, diff func(i int) byte) bool {
 		acc |= diff(i)
 	}
 	return acc == 0
-}
-
-// lookupShards spreads a campaign's count over a few rows (see migration
-// 00802): lookups arriving together do not queue on one row.
-const lookupShards = 8
-
-// countLookup adds one lookup to the campaign's count (campaign 0: a code
-// that is not genuine).
-func (s *Service) countLookup(ctx context.Context, campaignID int64, genuine bool) error {
-	g, ng := 0, 1
-	if genuine {
-		g, ng = 1, 0
-	}
-	shard := rand.IntN(lookupShards) // #nosec G404 -- a shard, not a secret
-	err := s.db.Gorm.WithContext(ctx).Exec(`INSERT INTO verify_lookups (campaign_id, shard, genuine, not_genuine) VALUES (?, ?, ?, ?)
-		ON CONFLICT (campaign_id, shard) DO UPDATE SET genuine = verify_lookups.genuine + excluded.genuine,
-		not_genuine = verify_lookups.not_genuine + excluded.not_genuine`, campaignID, shard, g, ng).Error
-	if err != nil {
-		return fmt.Errorf("count lookup: %w", err)
-	}
-	return nil
-}
-
-// LookupCounts are the checks of a campaign's codes: genuine ones, and the
-// codes typed anywhere that were not genuine (they name no campaign).
-type LookupCounts struct {
-	Genuine    int64 `json:"genuine"`
-	NotGenuine int64 `json:"not_genuine_all_campaigns"`
-}
-
-// LookupCounts returns how often people checked the campaign's codes.
-// Anyone who may read the campaign.
-func (s *Service) LookupCounts(ctx context.Context, p *auth.Principal, id int64) (LookupCounts, error) {
-	if _, err := s.campaign(ctx, s.db.Gorm, p, id, auth.Read); err != nil {
-		return LookupCounts{}, err
-	}
-	var out LookupCounts
-	err := s.db.Gorm.WithContext(ctx).Raw(`SELECT
-		COALESCE(SUM(CASE WHEN campaign_id = ? THEN genuine ELSE 0 END), 0) AS genuine,
-		COALESCE(SUM(CASE WHEN campaign_id = 0 THEN not_genuine ELSE 0 END), 0) AS not_genuine
-		FROM verify_lookups WHERE campaign_id IN (?, 0)`, id, id).Scan(&out).Error
-	if err != nil {
-		return LookupCounts{}, fmt.Errorf("lookup counts: %w", err)
-	}
-	return out, nil
 }
 
 // verification reads what the page shows of a genuine code's notice.
@@ -257,6 +211,10 @@ type shared struct {
 type sharedCache struct {
 	mu sync.Mutex
 	m  map[int64]*shared
+	// loads reads a campaign's texts once at a time: when they expire, the
+	// checks arriving meanwhile wait for that one read instead of each
+	// making it (hundreds a second would queue for the database).
+	loads singleflight.Group
 }
 
 const sharedTTL = 30 * time.Second
@@ -273,9 +231,22 @@ func (s *Service) sharedTexts(ctx context.Context, d *codeRow) (*shared, error) 
 	if got != nil && now.Before(got.until) && got.key == key {
 		return got, nil
 	}
+	// The read is not the first caller's alone: its cancellation must not
+	// fail the others waiting for it.
+	v, err, _ := s.verifyCache.loads.Do(strconv.FormatInt(d.CampaignID, 10)+"/"+key, func() (any, error) {
+		return s.loadShared(context.WithoutCancel(ctx), d.CampaignID, key, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*shared), nil
+}
+
+// loadShared reads a campaign's shared texts and keeps them.
+func (s *Service) loadShared(ctx context.Context, campaignID int64, key string, now time.Time) (*shared, error) {
 	var cp Campaign
-	if err := s.db.Gorm.WithContext(ctx).Take(&cp, d.CampaignID).Error; err != nil {
-		return nil, fmt.Errorf("verify: campaign %d: %w", d.CampaignID, err)
+	if err := s.db.Gorm.WithContext(ctx).Take(&cp, campaignID).Error; err != nil {
+		return nil, fmt.Errorf("verify: campaign %d: %w", campaignID, err)
 	}
 	r, err := s.textRenderer(ctx, s.db.Gorm, &cp)
 	if err != nil {
@@ -290,7 +261,7 @@ func (s *Service) sharedTexts(ctx context.Context, d *codeRow) (*shared, error) 
 	if s.verifyCache.m == nil || len(s.verifyCache.m) > 1000 {
 		s.verifyCache.m = map[int64]*shared{}
 	}
-	s.verifyCache.m[d.CampaignID] = sh
+	s.verifyCache.m[campaignID] = sh
 	s.verifyCache.mu.Unlock()
 	return sh, nil
 }

@@ -84,6 +84,9 @@ func NewWith(t testing.TB, d *db.DB, set func(*config.Config)) *Env {
 	if err != nil {
 		t.Fatalf("router: %v", err)
 	}
+	// After the server has closed (cleanups run last first), before the
+	// database does: the counts kept in memory are written.
+	t.Cleanup(func() { _ = a.StopCounting(context.Background()) })
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 	return &Env{T: t, App: a, Server: srv, HTTP: hs}

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -41,7 +42,7 @@ type Incidents interface {
 
 // Limiter counts lookups per client and in total (ratelimit.Limiter).
 type Limiter interface {
-	Allow(ctx context.Context, ip string) (ratelimit.Decision, error)
+	Allow(ip string) ratelimit.Decision
 }
 
 // Deps are what the pages call; every one is required.
@@ -91,9 +92,27 @@ func Register(s *web.Server, d Deps) error {
 // funcs are the templates' functions, writing in l's language.
 func funcs(l *i18n.Locale) template.FuncMap {
 	return template.FuncMap{
-		"t":     l.T,
+		"t":     memoT(l),
 		"date":  func(t time.Time) string { return l.Date(t) },
 		"paras": paragraphs,
+	}
+}
+
+// memoT is l.T remembering the messages that take no arguments: most of
+// a public page's words are the same on every answer, and working each
+// out again costs more than the rest of a code check's page.
+func memoT(l *i18n.Locale) func(key string, args ...any) string {
+	var known sync.Map // key -> string
+	return func(key string, args ...any) string {
+		if len(args) > 0 {
+			return l.T(key, args...)
+		}
+		if v, ok := known.Load(key); ok {
+			return v.(string)
+		}
+		v := l.T(key)
+		known.Store(key, v)
+		return v
 	}
 }
 

@@ -72,11 +72,7 @@ func (p *site) verifyForm(c *gin.Context) {
 func (p *site) verify(c *gin.Context) {
 	l := locale(c)
 	ctx := c.Request.Context()
-	dec, err := p.d.Limit.Allow(ctx, c.ClientIP())
-	if err != nil {
-		p.fail(c, l, err)
-		return
-	}
+	dec := p.d.Limit.Allow(c.ClientIP())
 	if !dec.Allowed {
 		p.limited(c, l, dec.RetryAfter)
 		return
