@@ -731,3 +731,49 @@ func noticesReceived(srv *mailtest.Server) []mailtest.Received {
 	}
 	return out
 }
+
+// TestDeletingCampaignRemovesItsDeliveries: deleting a campaign, or its
+// breach, removes its deliveries and no other campaign's (a foreign key on
+// SQLite, a trigger on PostgreSQL; see migration 00821).
+func TestDeletingCampaignRemovesItsDeliveries(t *testing.T) {
+	t.Parallel()
+	for _, d := range dbtest.Dialects {
+		t.Run(string(d), func(t *testing.T) { t.Parallel(); deletingCampaign(t, d) })
+	}
+}
+
+func deletingCampaign(t *testing.T, dialect db.Dialect) {
+	n := newNoticeEnv(t, dialect)
+	ctx := context.Background()
+	g := n.App.DB.Gorm
+	count := func(id int64) int64 {
+		var c int64
+		if err := g.Raw("SELECT COUNT(*) FROM deliveries WHERE campaign_id = ?", id).Scan(&c).Error; err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	var ids []int64
+	for range 2 {
+		id := n.createCampaign(t)
+		if err := g.Exec("UPDATE campaigns SET status = ? WHERE id = ?", notice.CampaignPreparing, id).Error; err != nil {
+			t.Fatal(err)
+		}
+		if total, err := n.App.Notices.Expand(ctx, id); err != nil || total != len(n.people) || count(id) != int64(total) {
+			t.Fatalf("expand campaign %d: %d deliveries, %d stored, %v", id, total, count(id), err)
+		}
+		ids = append(ids, id)
+	}
+	if err := g.Exec("DELETE FROM campaigns WHERE id = ?", ids[0]).Error; err != nil {
+		t.Fatal(err)
+	}
+	if c, other := count(ids[0]), count(ids[1]); c != 0 || other != int64(len(n.people)) {
+		t.Fatalf("after deleting campaign %d: %d of its deliveries left, %d of the other's", ids[0], c, other)
+	}
+	if err := g.Exec("DELETE FROM breaches WHERE id = ?", n.breach).Error; err != nil {
+		t.Fatal(err)
+	}
+	if c := count(ids[1]); c != 0 {
+		t.Fatalf("after deleting the breach: %d deliveries left", c)
+	}
+}

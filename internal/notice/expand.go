@@ -38,6 +38,9 @@ func (s *Service) Expand(ctx context.Context, campaignID int64) (int, error) {
 		var cp Campaign
 		q := tx.WithContext(ctx)
 		if s.db.Dialect == db.Postgres {
+			// Held until the deliveries are committed: on PostgreSQL they
+			// have no per-row foreign key to their campaign (00821), and
+			// this lock keeps the campaign from being deleted meanwhile.
 			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 		}
 		if err := q.Take(&cp, campaignID).Error; err != nil {
