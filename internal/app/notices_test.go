@@ -732,7 +732,8 @@ func noticesReceived(srv *mailtest.Server) []mailtest.Received {
 	return out
 }
 
-// TestDeletingCampaignRemovesItsDeliveries: deleting a campaign, or its
+// TestDeletingCampaignRemovesItsDeliveries: two campaigns expanded, the
+// second to the same people as the first; deleting a campaign, or its
 // breach, removes its deliveries and no other campaign's (a foreign key on
 // SQLite, a trigger on PostgreSQL; see migration 00821).
 func TestDeletingCampaignRemovesItsDeliveries(t *testing.T) {
@@ -754,20 +755,35 @@ func deletingCampaign(t *testing.T, dialect db.Dialect) {
 		return c
 	}
 	var ids []int64
-	for range 2 {
+	for i := range 2 {
 		id := n.createCampaign(t)
+		// The first reaches the people of Ontario (all but Chloé), the
+		// second the same people as the first.
+		audience := map[string]any{"regions": []string{"CA-ON"}}
+		if i == 1 {
+			audience = map[string]any{"same_as": ids[0]}
+		}
+		if res := n.Do("PATCH", fmt.Sprintf("/api/v1/campaigns/%d", id), n.po, map[string]any{"audience": audience}); res.Status != http.StatusOK {
+			t.Fatalf("audience: %d %s", res.Status, res.Body)
+		}
 		if err := g.Exec("UPDATE campaigns SET status = ? WHERE id = ?", notice.CampaignPreparing, id).Error; err != nil {
 			t.Fatal(err)
 		}
-		if total, err := n.App.Notices.Expand(ctx, id); err != nil || total != len(n.people) || count(id) != int64(total) {
+		if total, err := n.App.Notices.Expand(ctx, id); err != nil || total != len(n.people)-1 || count(id) != int64(total) {
 			t.Fatalf("expand campaign %d: %d deliveries, %d stored, %v", id, total, count(id), err)
 		}
 		ids = append(ids, id)
 	}
+	var same int64
+	g.Raw("SELECT COUNT(*) FROM deliveries a JOIN deliveries b ON b.person_id = a.person_id AND b.campaign_id = ? WHERE a.campaign_id = ?",
+		ids[1], ids[0]).Scan(&same)
+	if same != int64(len(n.people)-1) {
+		t.Fatalf("the second campaign reaches %d of the first's %d people", same, len(n.people)-1)
+	}
 	if err := g.Exec("DELETE FROM campaigns WHERE id = ?", ids[0]).Error; err != nil {
 		t.Fatal(err)
 	}
-	if c, other := count(ids[0]), count(ids[1]); c != 0 || other != int64(len(n.people)) {
+	if c, other := count(ids[0]), count(ids[1]); c != 0 || other != int64(len(n.people)-1) {
 		t.Fatalf("after deleting campaign %d: %d of its deliveries left, %d of the other's", ids[0], c, other)
 	}
 	if err := g.Exec("DELETE FROM breaches WHERE id = ?", n.breach).Error; err != nil {
