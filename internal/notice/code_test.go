@@ -69,3 +69,12 @@ func TestParseMessageID(t *testing.T) {
 		}
 	}
 }
+
+// TestInsertBatchFitsSQLite: one INSERT of a batch of deliveries stays
+// under SQLite's limit of 32,766 parameters a statement, whatever columns
+// a delivery gains.
+func TestInsertBatchFitsSQLite(t *testing.T) {
+	if n := insertBatch * len(deliveryColumns); n > 32766 {
+		t.Fatalf("%d rows of %d columns are %d parameters, over SQLite's 32,766", insertBatch, len(deliveryColumns), n)
+	}
+}

@@ -16,15 +16,10 @@ import (
 // deliveryColumns are the columns an expansion writes, in order.
 var deliveryColumns = []string{"campaign_id", "person_id", "channel", "language", "status", "code_hash", "code_key", "message_id", "attempts", "updated_at"}
 
-// expandBatch is how many deliveries one write takes: a COPY on
-// PostgreSQL; on SQLite an INSERT of 10 parameters a row, under its limit
-// of 32,766 parameters a statement.
-func expandBatch(d db.Dialect) int {
-	if d == db.Postgres {
-		return 10000
-	}
-	return 3600
-}
+// insertBatch is how many deliveries one INSERT writes where there is no
+// COPY (SQLite): 10 parameters a row, under SQLite's limit of 32,766
+// parameters a statement.
+const insertBatch = 3200
 
 // Expand turns a campaign being prepared into one delivery per person of
 // its audience, all in one transaction: e-mails queued, letters waiting to
@@ -93,13 +88,12 @@ func (s *Service) expandInto(ctx context.Context, tx *gorm.DB, copier copyFunc, 
 		return s.copyDeliveries(ctx, copier, cp, mk)
 	}
 	w := &deliveryWriter{tx: tx.WithContext(ctx)}
-	batch := expandBatch(s.db.Dialect)
 	n := 0
 	err = s.eachOfAudience(ctx, tx, cp, func(personID int64, rc reach) error {
 		w.vals = append(w.vals, mk.row(personID, rc)...)
 		w.rows++
 		n++
-		if w.rows >= batch {
+		if w.rows >= insertBatch {
 			return w.flush()
 		}
 		return nil
