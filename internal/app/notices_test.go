@@ -793,3 +793,41 @@ func deletingCampaign(t *testing.T, dialect db.Dialect) {
 		t.Fatalf("after deleting the breach: %d deliveries left", c)
 	}
 }
+
+// TestExpandingMoreThanOneWrite: a campaign of more people than one write
+// of deliveries takes (an INSERT on SQLite, a page of the audience read on
+// PostgreSQL) gets exactly one delivery per person, each code and
+// Message-ID different.
+func TestExpandingMoreThanOneWrite(t *testing.T) {
+	t.Parallel()
+	for _, d := range dbtest.Dialects {
+		t.Run(string(d), func(t *testing.T) { t.Parallel(); expandingMany(t, d) })
+	}
+}
+
+func expandingMany(t *testing.T, dialect db.Dialect) {
+	const more = 7000
+	n := newNoticeEnv(t, dialect)
+	g := n.App.DB.Gorm
+	err := g.Exec(`INSERT INTO affected_people (breach_id, row_number, external_id, name, email, region, country, language, channel, created_at)
+		WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?)
+		SELECT ?, 100 + i, 'M' || i, 'Person ' || i, 'person' || i || '@example.org', 'CA-ON', 'CA', 'en', 'email', ? FROM s`,
+		more, n.breach, time.Now().UTC()).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := n.createCampaign(t)
+	if err := g.Exec("UPDATE campaigns SET status = ? WHERE id = ?", notice.CampaignPreparing, id).Error; err != nil {
+		t.Fatal(err)
+	}
+	want := len(n.people) + more
+	if total, err := n.App.Notices.Expand(context.Background(), id); err != nil || total != want {
+		t.Fatalf("expand: %d deliveries, %v; want %d", total, err, want)
+	}
+	var c struct{ Rows, People, Codes, Keys, MessageIDs int }
+	g.Raw(`SELECT COUNT(*) AS rows, COUNT(DISTINCT person_id) AS people, COUNT(DISTINCT code_hash) AS codes,
+		COUNT(DISTINCT code_key) AS keys, COUNT(DISTINCT message_id) AS message_ids FROM deliveries WHERE campaign_id = ?`, id).Scan(&c)
+	if c.Rows != want || c.People != want || c.Codes != want || c.Keys != want || c.MessageIDs != want {
+		t.Fatalf("deliveries: %+v, want %d of each", c, want)
+	}
+}
