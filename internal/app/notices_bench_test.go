@@ -232,9 +232,9 @@ func BenchmarkNoticeExpand1M(b *testing.B) {
 	for b.Loop() {
 		base := n.campaign(ctx)
 		start := time.Now()
-		n.exec(`INSERT INTO deliveries (campaign_id, person_id, channel, language, status, code_hash, message_id, attempts, updated_at)
-			SELECT ?, id, 'email', 'en', 'queued', md5(id::text || 'code'), md5(id::text) || '@acme.example', 0, now()
-			FROM affected_people WHERE breach_id = ?`, base.ID, n.breach)
+		n.exec(`INSERT INTO deliveries (campaign_id, person_id, channel, language, status, code_hash, code_key, message_id, attempts, updated_at)
+			SELECT ?, id, 'email', 'en', 'queued', h, ('x' || substr(h, 1, 16))::bit(64)::bigint, 'notice.' || ?::bigint || '.' || id || '@acme.example', 0, now()
+			FROM (SELECT id, md5(id::text || 'code') || md5(id::text || 'more') AS h FROM affected_people WHERE breach_id = ?) AS p`, base.ID, base.ID, n.breach)
 		baseline := time.Since(start)
 
 		cp := n.campaign(ctx)

@@ -731,3 +731,103 @@ func noticesReceived(srv *mailtest.Server) []mailtest.Received {
 	}
 	return out
 }
+
+// TestDeletingCampaignRemovesItsDeliveries: two campaigns expanded, the
+// second to the same people as the first; deleting a campaign, or its
+// breach, removes its deliveries and no other campaign's (a foreign key on
+// SQLite, a trigger on PostgreSQL; see migration 00821).
+func TestDeletingCampaignRemovesItsDeliveries(t *testing.T) {
+	t.Parallel()
+	for _, d := range dbtest.Dialects {
+		t.Run(string(d), func(t *testing.T) { t.Parallel(); deletingCampaign(t, d) })
+	}
+}
+
+func deletingCampaign(t *testing.T, dialect db.Dialect) {
+	n := newNoticeEnv(t, dialect)
+	ctx := context.Background()
+	g := n.App.DB.Gorm
+	count := func(id int64) int64 {
+		var c int64
+		if err := g.Raw("SELECT COUNT(*) FROM deliveries WHERE campaign_id = ?", id).Scan(&c).Error; err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	var ids []int64
+	for i := range 2 {
+		id := n.createCampaign(t)
+		// The first reaches the people of Ontario (all but Chloé), the
+		// second the same people as the first.
+		audience := map[string]any{"regions": []string{"CA-ON"}}
+		if i == 1 {
+			audience = map[string]any{"same_as": ids[0]}
+		}
+		if res := n.Do("PATCH", fmt.Sprintf("/api/v1/campaigns/%d", id), n.po, map[string]any{"audience": audience}); res.Status != http.StatusOK {
+			t.Fatalf("audience: %d %s", res.Status, res.Body)
+		}
+		if err := g.Exec("UPDATE campaigns SET status = ? WHERE id = ?", notice.CampaignPreparing, id).Error; err != nil {
+			t.Fatal(err)
+		}
+		if total, err := n.App.Notices.Expand(ctx, id); err != nil || total != len(n.people)-1 || count(id) != int64(total) {
+			t.Fatalf("expand campaign %d: %d deliveries, %d stored, %v", id, total, count(id), err)
+		}
+		ids = append(ids, id)
+	}
+	var same int64
+	g.Raw("SELECT COUNT(*) FROM deliveries a JOIN deliveries b ON b.person_id = a.person_id AND b.campaign_id = ? WHERE a.campaign_id = ?",
+		ids[1], ids[0]).Scan(&same)
+	if same != int64(len(n.people)-1) {
+		t.Fatalf("the second campaign reaches %d of the first's %d people", same, len(n.people)-1)
+	}
+	if err := g.Exec("DELETE FROM campaigns WHERE id = ?", ids[0]).Error; err != nil {
+		t.Fatal(err)
+	}
+	if c, other := count(ids[0]), count(ids[1]); c != 0 || other != int64(len(n.people)-1) {
+		t.Fatalf("after deleting campaign %d: %d of its deliveries left, %d of the other's", ids[0], c, other)
+	}
+	if err := g.Exec("DELETE FROM breaches WHERE id = ?", n.breach).Error; err != nil {
+		t.Fatal(err)
+	}
+	if c := count(ids[1]); c != 0 {
+		t.Fatalf("after deleting the breach: %d deliveries left", c)
+	}
+}
+
+// TestExpandingMoreThanOneWrite: a campaign of more people than one write
+// of deliveries takes (an INSERT on SQLite, a page of the audience read on
+// PostgreSQL) gets exactly one delivery per person, each code and
+// Message-ID different.
+func TestExpandingMoreThanOneWrite(t *testing.T) {
+	t.Parallel()
+	for _, d := range dbtest.Dialects {
+		t.Run(string(d), func(t *testing.T) { t.Parallel(); expandingMany(t, d) })
+	}
+}
+
+func expandingMany(t *testing.T, dialect db.Dialect) {
+	const more = 7000
+	n := newNoticeEnv(t, dialect)
+	g := n.App.DB.Gorm
+	err := g.Exec(`INSERT INTO affected_people (breach_id, row_number, external_id, name, email, region, country, language, channel, created_at)
+		WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?)
+		SELECT ?, 100 + i, 'M' || i, 'Person ' || i, 'person' || i || '@example.org', 'CA-ON', 'CA', 'en', 'email', ? FROM s`,
+		more, n.breach, time.Now().UTC()).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := n.createCampaign(t)
+	if err := g.Exec("UPDATE campaigns SET status = ? WHERE id = ?", notice.CampaignPreparing, id).Error; err != nil {
+		t.Fatal(err)
+	}
+	want := len(n.people) + more
+	if total, err := n.App.Notices.Expand(context.Background(), id); err != nil || total != want {
+		t.Fatalf("expand: %d deliveries, %v; want %d", total, err, want)
+	}
+	var c struct{ Rows, People, Codes, Keys, MessageIDs int }
+	g.Raw(`SELECT COUNT(*) AS rows, COUNT(DISTINCT person_id) AS people, COUNT(DISTINCT code_hash) AS codes,
+		COUNT(DISTINCT code_key) AS keys, COUNT(DISTINCT message_id) AS message_ids FROM deliveries WHERE campaign_id = ?`, id).Scan(&c)
+	if c.Rows != want || c.People != want || c.Codes != want || c.Keys != want || c.MessageIDs != want {
+		t.Fatalf("deliveries: %+v, want %d of each", c, want)
+	}
+}

@@ -47,8 +47,8 @@ func newHeldBreach(t *testing.T, e *apptest.Env, org string, token string, close
 		VALUES (?, ?, 'Notice', 'general', 'en', 'completed', ?, ?, ?)`, org1, b.ID, now, now, completed)
 	var cp int64
 	g.Raw("SELECT id FROM campaigns WHERE breach_id = ?", b.ID).Scan(&cp)
-	must(`INSERT INTO deliveries (campaign_id, person_id, channel, language, status, code_hash, message_id, smtp_reply, sent_at, updated_at)
-		SELECT ?, id, 'email', 'en', 'sent', 'h' || CAST(id AS TEXT), 'm' || CAST(id AS TEXT), '250 ok <' || email || '>', ?, ? FROM affected_people WHERE breach_id = ?`,
+	must(`INSERT INTO deliveries (campaign_id, person_id, channel, language, status, code_hash, code_key, message_id, smtp_reply, sent_at, updated_at)
+		SELECT ?, id, 'email', 'en', 'sent', 'h' || CAST(id AS TEXT), id, 'm' || CAST(id AS TEXT), '250 ok <' || email || '>', ?, ? FROM affected_people WHERE breach_id = ?`,
 		cp, now, now, b.ID)
 	must(`INSERT INTO letter_batches (campaign_id, seq, letters, pages, pdf, manifest, sha256, created_at) VALUES (?, 1, 2, 2, ?, ?, 'abc', ?)`,
 		cp, []byte("%PDF- Ann Lee, 1 Main St"), []byte("Ann Lee,1 Main St\n"), now)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -129,7 +130,9 @@ func (d *DB) ReadTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return d.Gorm.WithContext(ctx).Transaction(fn, &sql.TxOptions{ReadOnly: true})
 }
 
-// IsUniqueViolation reports whether err is a unique-constraint failure.
+// IsUniqueViolation reports whether err is a unique-constraint failure,
+// from gorm or from a COPY (which gorm does not see).
 func IsUniqueViolation(err error) bool {
-	return errors.Is(err, gorm.ErrDuplicatedKey)
+	var pg *pgconn.PgError
+	return errors.Is(err, gorm.ErrDuplicatedKey) || errors.As(err, &pg) && pg.Code == "23505"
 }

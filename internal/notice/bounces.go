@@ -149,11 +149,13 @@ func (s *Service) matchBounce(ctx context.Context, tx *gorm.DB, rep mail.Report)
 			return nil, nil, "", fmt.Errorf("match bounce: %w", err)
 		}
 	}
-	id := strings.Trim(strings.TrimSpace(rep.MessageID), "<>")
-	if id == "" || !strings.HasPrefix(id, "notice.") {
+	// The Message-ID names the campaign and person too, so no index of
+	// Message-IDs is kept (migration 00820).
+	cid, pid, ok := s.keys.ParseMessageID(rep.MessageID)
+	if !ok {
 		return nil, nil, "", nil
 	}
-	err := q.Where("message_id = ?", id).Take(&d).Error
+	err := q.Where("campaign_id = ? AND person_id = ?", cid, pid).Take(&d).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil, "", nil
 	}

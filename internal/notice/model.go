@@ -130,6 +130,7 @@ type Delivery struct {
 	Language     string     `json:"language"`
 	Status       string     `json:"status"`
 	CodeHash     string     `json:"-"`
+	CodeKey      int64      `json:"-"`
 	MessageID    string     `json:"message_id"`
 	Attempts     int        `json:"attempts"`
 	NextAt       *time.Time `json:"next_at,omitempty"`

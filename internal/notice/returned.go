@@ -169,7 +169,7 @@ func (s *Service) markReturned(ctx context.Context, tx *gorm.DB, cp *Campaign, r
 	if row.delivery != 0 {
 		q = q.Where("id = ?", row.delivery)
 	} else {
-		q = q.Where("code_hash = ?", row.codeHash)
+		q = q.Where("code_key = ? AND code_hash = ?", CodeKey(row.codeHash), row.codeHash)
 	}
 	var d Delivery
 	err := q.Take(&d).Error

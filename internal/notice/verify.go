@@ -84,7 +84,8 @@ func (s *Service) Verify(ctx context.Context, typed string) (Verification, error
 		"deliveries.language, deliveries.status, deliveries.code_hash, deliveries.sent_at, deliveries.mailed_at, "+
 		"campaigns.status AS campaign_status, campaigns.content_hash AS campaign_hash").
 		Joins("JOIN campaigns ON campaigns.id = deliveries.campaign_id").
-		Where("deliveries.code_hash = ?", want).Limit(1).Scan(&rows).Error
+		// Found by the key of the hash, which is unique; the whole hash is compared below.
+		Where("deliveries.code_key = ?", CodeKey(want)).Limit(1).Scan(&rows).Error
 	if err != nil {
 		return Verification{}, fmt.Errorf("verify: %w", err)
 	}
