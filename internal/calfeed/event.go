@@ -154,17 +154,11 @@ func writeDates(b *strings.Builder, l *i18n.Locale, o *obligation.Obligation, zo
 // alternativeText writes another reading: its date, or what it changes,
 // and its basis.
 func alternativeText(l *i18n.Locale, a rules.Alternative, zone string) string {
-	var what string
-	switch {
-	case a.Due != nil:
-		what = dueText(l, *a.Due, zone)
-	case a.SatisfiedBy != "":
-		what = l.T("legal.satisfied_by", "Key", a.SatisfiedBy)
-	case a.Required != nil && !*a.Required:
-		what = l.T("legal.reading_not_required")
-	default:
-		what = l.T("legal.reading_no_date")
+	date := ""
+	if a.Due != nil {
+		date = dueText(l, *a.Due, zone)
 	}
+	what := l.Reading(date, a.SatisfiedBy, a.Required != nil && !*a.Required)
 	if a.Basis == "" {
 		return what
 	}

@@ -34,3 +34,19 @@ func (l *Locale) CivilDate(s string) string {
 	}
 	return l.Date(t)
 }
+
+// Reading says what another reading of the law changes, in the locale's
+// words: its date (written by the caller, "" when it has none), else the
+// duty that satisfies this one, else that it is not required, else that it
+// has no date.
+func (l *Locale) Reading(date, satisfiedBy string, notRequired bool) string {
+	switch {
+	case date != "":
+		return date
+	case satisfiedBy != "":
+		return l.T("legal.satisfied_by", "Key", satisfiedBy)
+	case notRequired:
+		return l.T("legal.reading_not_required")
+	}
+	return l.T("legal.reading_no_date")
+}

@@ -131,15 +131,11 @@ func (u *pages) renderOrganization(c *gin.Context, status int, rawOrg string, fo
 // organization's breaches are re-evaluated in the same transaction (the
 // roles, sectors and home jurisdiction decide which laws apply).
 func (u *pages) saveOrganization(c *gin.Context) {
-	orgID, err := formOrg(c)
-	if err == nil {
-		// Refuse before reading the form: a viewer's post is 403 whatever it holds.
-		err = web.Principal(c).Require(orgID, auth.Administer)
-	}
-	if err != nil {
-		u.fail(c, err)
+	orgID, ok := u.administeredOrg(c)
+	if !ok {
 		return
 	}
+	var err error
 	form := postedOrgForm(c)
 	roles, sectors := u.vocabularyIDs()
 	in, bad := form.input(roles, sectors)
@@ -175,4 +171,19 @@ func orgFields(l *i18n.Locale, bad map[string]string, err error) (fields map[str
 		fields["slug"] = l.T("admin.field.slug_taken")
 	}
 	return fields, invalid
+}
+
+// administeredOrg is the organization a form posts for, when the caller
+// administers it; otherwise the page has answered. It refuses before the
+// form is read: a viewer's post is 403 whatever it holds.
+func (u *pages) administeredOrg(c *gin.Context) (int64, bool) {
+	orgID, err := formOrg(c)
+	if err == nil {
+		err = web.Principal(c).Require(orgID, auth.Administer)
+	}
+	if err != nil {
+		u.fail(c, err)
+		return 0, false
+	}
+	return orgID, true
 }

@@ -103,13 +103,8 @@ func (u *pages) renderRename(c *gin.Context, status int, rawOrg string, form *or
 // links that carry the old one, so the form's confirmation must be ticked
 // for it; a name alone needs none.
 func (u *pages) renameOrganization(c *gin.Context) {
-	orgID, err := formOrg(c)
-	if err == nil {
-		// Refuse before reading the form, as the settings form does.
-		err = web.Principal(c).Require(orgID, auth.Administer)
-	}
-	if err != nil {
-		u.fail(c, err)
+	orgID, ok := u.administeredOrg(c)
+	if !ok {
 		return
 	}
 	form := orgForm{Name: c.PostForm("name"), Slug: c.PostForm("slug")}
