@@ -32,7 +32,7 @@ func TestOfficeDeadlinesPage(t *testing.T) {
 			fmt.Sprintf(`href="/breaches/%d/documents"`, o.decided), "Generate the filing",
 			fmt.Sprintf(`href="/breaches/%d/obligations/`, o.decided), "Mark filed",
 			"Internal target (no statutory date):", "How to file:", "Why:", `id="utc-toggle"`, `src="/static/deadlines.js"`,
-			`href="/deadlines/calendar"`, "ago</div>")
+			`href="/deadlines/calendar"`, "ago</span>")
 		officeLacks(t, "acme's deadlines", page.Body, "Org other", "Misdirected letter")
 		for _, r := range officeRows(page.Body) {
 			if strings.Contains(r, fmt.Sprintf(`href="/breaches/%d"`, o.open)) && strings.Contains(r, "row-state-undetermined") &&
