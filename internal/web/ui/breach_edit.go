@@ -133,14 +133,11 @@ func (u *pages) editBreachPage(c *gin.Context) {
 // updateBreach saves the edit form; refused, the form is shown again with
 // what was typed and each problem beside its field.
 func (u *pages) updateBreach(c *gin.Context) {
-	if !u.formChecked(c) {
+	id, ok := u.formParam(c, "id")
+	if !ok {
 		return
 	}
-	id, err := web.ParamID(c, "id")
-	if err != nil {
-		u.fail(c, err)
-		return
-	}
+	var err error
 	in, values, est := readBreachForm(c, false)
 	if _, err = u.breachW().Update(c.Request.Context(), web.Call(c), id, in); err != nil {
 		u.failForm(c, err, func(status int) {

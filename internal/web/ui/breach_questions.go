@@ -198,12 +198,8 @@ func ruleQuestions(cat *rules.Catalogue, o *obligation.Obligation) []string {
 // answerQuestion records an answer and its rationale, then returns to the
 // question.
 func (u *pages) answerQuestion(c *gin.Context) {
-	if !u.formChecked(c) {
-		return
-	}
-	id, err := web.ParamID(c, "id")
-	if err != nil {
-		u.fail(c, err)
+	id, ok := u.formParam(c, "id")
+	if !ok {
 		return
 	}
 	q := c.Param("question")

@@ -126,12 +126,8 @@ func eventForm(c *gin.Context) (breach.EventInput, breachValues) {
 
 // addEvent records an event from the timeline page's form.
 func (u *pages) addEvent(c *gin.Context) {
-	if !u.formChecked(c) {
-		return
-	}
-	id, err := web.ParamID(c, "id")
-	if err != nil {
-		u.fail(c, err)
+	id, ok := u.formParam(c, "id")
+	if !ok {
 		return
 	}
 	in, values := eventForm(c)
@@ -166,12 +162,8 @@ func (u *pages) deleteEvent(c *gin.Context) {
 // changeEvent runs a correction or deletion of the event :event; refused,
 // the timeline shows the problem at that event's form, with what was typed.
 func (u *pages) changeEvent(c *gin.Context, done string, fn func(id, eventID int64) error) {
-	if !u.formChecked(c) {
-		return
-	}
-	id, err := web.ParamID(c, "id")
-	if err != nil {
-		u.fail(c, err)
+	id, ok := u.formParam(c, "id")
+	if !ok {
 		return
 	}
 	eventID, err := web.ParamID(c, "event")

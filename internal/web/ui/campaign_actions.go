@@ -73,12 +73,8 @@ func stepObligationDone(ctx context.Context, s NoticeService, c breach.Call, id 
 // campaign's page saying it was done, or saying why not.
 func (u *pages) campaignStep(fn stepFn) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if !u.formChecked(c) {
-			return
-		}
-		id, err := web.ParamID(c, "id")
-		if err != nil {
-			u.fail(c, err)
+		id, ok := u.formParam(c, "id")
+		if !ok {
 			return
 		}
 		done, err := fn(c.Request.Context(), u.d.Notices, web.Call(c), id, c.PostForm)
@@ -109,14 +105,11 @@ func (u *pages) actionFailed(c *gin.Context, id int64, err error) {
 // carries its content hash. When the campaign changed since, nothing is
 // approved and the page says so, showing the current version to review.
 func (u *pages) approveCampaign(c *gin.Context) {
-	if !u.formChecked(c) {
+	id, ok := u.formParam(c, "id")
+	if !ok {
 		return
 	}
-	id, err := web.ParamID(c, "id")
-	if err != nil {
-		u.fail(c, err)
-		return
-	}
+	var err error
 	hash := c.PostForm("content_hash")
 	ctx := c.Request.Context()
 	_, err = u.d.Notices.Approve(ctx, web.Call(c), id, hash)
@@ -142,12 +135,8 @@ func (u *pages) approveCampaign(c *gin.Context) {
 // language); an edit that changes the notice voids its approval, and the
 // page says so.
 func (u *pages) updateCampaign(c *gin.Context) {
-	if !u.formChecked(c) {
-		return
-	}
-	id, err := web.ParamID(c, "id")
-	if err != nil {
-		u.fail(c, err)
+	id, ok := u.formParam(c, "id")
+	if !ok {
 		return
 	}
 	ctx, call := c.Request.Context(), web.Call(c)
@@ -252,12 +241,8 @@ func (u *pages) samplePreview(c *gin.Context) {
 // markLetterFile records a print file printed or mailed on the date the
 // form gives (today when empty), read in the organization's zone.
 func (u *pages) markLetterFile(c *gin.Context) {
-	if !u.formChecked(c) {
-		return
-	}
-	id, err := web.ParamID(c, "id")
-	if err != nil {
-		u.fail(c, err)
+	id, ok := u.formParam(c, "id")
+	if !ok {
 		return
 	}
 	file, err := web.ParamID(c, "file")

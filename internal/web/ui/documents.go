@@ -175,12 +175,8 @@ func (u *pages) contentLink(breachID int64, field string) string {
 // generateDocument generates a document of the kind and stage chosen, for
 // the duty chosen (or the one its rules answer), then lists it.
 func (u *pages) generateDocument(c *gin.Context) {
-	if !u.formChecked(c) {
-		return
-	}
-	id, err := web.ParamID(c, "id")
-	if err != nil {
-		u.fail(c, err)
+	id, ok := u.formParam(c, "id")
+	if !ok {
 		return
 	}
 	r := document.Request{Kind: c.PostForm("kind"), Stage: c.PostForm("stage"), State: c.PostForm("state")}
@@ -203,12 +199,8 @@ func (u *pages) generateDocument(c *gin.Context) {
 // and the regulator's reference. The duty it answers is marked filed in
 // the same step (the obligation's history shows it).
 func (u *pages) fileDocument(c *gin.Context) {
-	if !u.formChecked(c) {
-		return
-	}
-	id, err := web.ParamID(c, "id")
-	if err != nil {
-		u.fail(c, err)
+	id, ok := u.formParam(c, "id")
+	if !ok {
 		return
 	}
 	ctx, p := c.Request.Context(), web.Principal(c)

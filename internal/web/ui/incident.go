@@ -164,14 +164,11 @@ func (u *pages) prefillSubstitute(c *gin.Context, d *incidentData) error {
 // saveIncidentDraft saves the form as a new version; a refusal shows the
 // page again with what was typed.
 func (u *pages) saveIncidentDraft(c *gin.Context) {
-	if !u.formChecked(c) {
+	id, ok := u.formParam(c, "id")
+	if !ok {
 		return
 	}
-	id, err := web.ParamID(c, "id")
-	if err != nil {
-		u.fail(c, err)
-		return
-	}
+	var err error
 	content := formContent(c)
 	_, err = u.d.Incidents.SaveDraft(c.Request.Context(), web.Call(c), id, incident.DraftInput{Slug: c.PostForm("slug"), Content: content})
 	if err != nil {
@@ -192,14 +189,11 @@ const (
 // incidentStep handles one state change's form.
 func (u *pages) incidentStep(step string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if !u.formChecked(c) {
+		id, ok := u.formParam(c, "id")
+		if !ok {
 			return
 		}
-		id, err := web.ParamID(c, "id")
-		if err != nil {
-			u.fail(c, err)
-			return
-		}
+		var err error
 		ctx, call := c.Request.Context(), web.Call(c)
 		switch step {
 		case stepIncidentPublish:

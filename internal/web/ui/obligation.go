@@ -189,12 +189,8 @@ func factLink(l *i18n.Locale, v *rules.Vocabulary, breachID int64, id string) mi
 // a document of the breach), not required or waived with a rationale
 // (legal), or reopened. The service checks who may do which.
 func (u *pages) obligationStatus(c *gin.Context) {
-	if !u.formChecked(c) {
-		return
-	}
-	id, err := web.ParamID(c, "id")
-	if err != nil {
-		u.fail(c, err)
+	id, ok := u.formParam(c, "id")
+	if !ok {
 		return
 	}
 	oid, err := web.ParamID(c, "oid")

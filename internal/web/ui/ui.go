@@ -384,3 +384,17 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// formParam checks a posted form's CSRF token and reads the numeric path
+// parameter name; when either fails the page has answered.
+func (u *pages) formParam(c *gin.Context, name string) (int64, bool) {
+	if !u.formChecked(c) {
+		return 0, false
+	}
+	id, err := web.ParamID(c, name)
+	if err != nil {
+		u.fail(c, err)
+		return 0, false
+	}
+	return id, true
+}
