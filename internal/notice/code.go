@@ -121,6 +121,7 @@ func CodeKey(codeHash string) int64 {
 	if _, err := hex.Decode(b[:], []byte(codeHash[:16])); err != nil {
 		return 0
 	}
+	// #nosec G115 -- the wrap to a negative number is the point: the key is the 8 bytes read as a signed integer, as the database computes it
 	return int64(binary.BigEndian.Uint64(b[:]))
 }
 
