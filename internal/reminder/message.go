@@ -162,25 +162,9 @@ func writeAligned(b *strings.Builder, rows [][2]string) {
 func timing(l *i18n.Locale, dueAt, now time.Time) (string, bool) {
 	left := dueAt.Sub(now)
 	if left <= 0 {
-		return span(l, -left), true
+		return l.Span(-left), true
 	}
-	return span(l, left), false
-}
-
-// span rounds a duration to days and hours (minutes under an hour).
-func span(l *i18n.Locale, d time.Duration) string {
-	if d < time.Hour {
-		return l.N("span.minutes", int64(d.Round(time.Minute)/time.Minute))
-	}
-	h := int64(d.Round(time.Hour) / time.Hour)
-	if h < 48 {
-		return l.N("span.hours", h)
-	}
-	days, rest := h/24, h%24
-	if rest == 0 {
-		return l.N("span.days", days)
-	}
-	return l.N("span.days", days) + " " + l.N("span.hours", rest)
+	return l.Span(left), false
 }
 
 // localTime writes the due time in the organization's zone, naming it.

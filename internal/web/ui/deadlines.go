@@ -311,10 +311,10 @@ func (r *deadlineRow) countdown(l *i18n.Locale, d *obligation.Deadline, now time
 	left := at.Sub(now)
 	r.Past = left < 0
 	if r.Past {
-		r.Left = l.T("office.deadlines.ago", "Span", timeSpan(l, -left))
+		r.Left = l.T("office.deadlines.ago", "Span", l.Span(-left))
 		return
 	}
-	r.Left = l.T("office.deadlines.in", "Span", timeSpan(l, left))
+	r.Left = l.T("office.deadlines.in", "Span", l.Span(left))
 }
 
 // zones caches the time zones pages have loaded: loading one reads the
@@ -331,23 +331,6 @@ func cachedZone(name string) (*time.Location, string) {
 	loc, zone := zoneOf(name)
 	zones.Store(name, loc)
 	return loc, zone
-}
-
-// timeSpan rounds a duration to days and hours (minutes under an hour), as
-// the reminders write it.
-func timeSpan(l *i18n.Locale, d time.Duration) string {
-	if d < time.Hour {
-		return l.N("span.minutes", int64(d.Round(time.Minute)/time.Minute))
-	}
-	h := int64(d.Round(time.Hour) / time.Hour)
-	if h < 48 {
-		return l.N("span.hours", h)
-	}
-	days, rest := h/24, h%24
-	if rest == 0 {
-		return l.N("span.days", days)
-	}
-	return l.N("span.days", days) + " " + l.N("span.hours", rest)
 }
 
 // firstSentence is an explanation's first sentence (up to a full stop

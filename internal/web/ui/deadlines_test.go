@@ -33,11 +33,11 @@ func TestTimeSpanAndState(t *testing.T) {
 		d    time.Duration
 		want string
 	}{{30 * time.Minute, "30 minutes"}, {5 * time.Hour, "5 hours"}, {49 * time.Hour, "2 days 1 hour"}, {72 * time.Hour, "3 days"}} {
-		if got := timeSpan(en, c.d); got != c.want {
-			t.Errorf("timeSpan(%v) = %q, want %q", c.d, got, c.want)
+		if got := en.Span(c.d); got != c.want {
+			t.Errorf("Span(%v) = %q, want %q", c.d, got, c.want)
 		}
 	}
-	if got := timeSpan(fr, 49*time.Hour); got != "2 jours 1 heure" {
+	if got := fr.Span(49*time.Hour); got != "2 jours 1 heure" {
 		t.Errorf("French span %q", got)
 	}
 	yes := true
