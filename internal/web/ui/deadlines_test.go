@@ -37,7 +37,7 @@ func TestTimeSpanAndState(t *testing.T) {
 			t.Errorf("Span(%v) = %q, want %q", c.d, got, c.want)
 		}
 	}
-	if got := fr.Span(49*time.Hour); got != "2 jours 1 heure" {
+	if got := fr.Span(49 * time.Hour); got != "2 jours 1 heure" {
 		t.Errorf("French span %q", got)
 	}
 	yes := true
