@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"html/template"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,7 +15,6 @@ import (
 	"github.com/breachline/breachline/internal/i18n"
 	"github.com/breachline/breachline/internal/obligation"
 	"github.com/breachline/breachline/internal/web"
-	"github.com/breachline/breachline/templates"
 )
 
 // breachWriter is what the breach forms need of breaches beyond reading
@@ -91,22 +89,7 @@ func (u *pages) breachWorkRoutes(forms *gin.RouterGroup) {
 // parseWorkPage parses a page as parsePage does, with the partials of
 // the breach's forms.
 func (u *pages) parseWorkPage(name string) error {
-	t, err := template.New(name).Funcs(u.funcs(i18n.Default)).ParseFS(templates.FS, "pages/layout.html",
-		"pages/partials.html", "pages/notice_partials.html", "pages/breach_partials.html", "pages/"+name+".html")
-	if err != nil {
-		return err
-	}
-	for _, lang := range i18n.Languages {
-		if u.byLang[lang] == nil {
-			u.byLang[lang] = map[string]*template.Template{}
-		}
-		clone, err := t.Clone()
-		if err != nil {
-			return err
-		}
-		u.byLang[lang][name] = clone.Funcs(u.funcs(lang))
-	}
-	return nil
+	return u.parseWith(name, "pages/breach_partials.html")
 }
 
 func (u *pages) breachW() breachWriter          { return u.d.Breaches.(breachWriter) }

@@ -140,10 +140,18 @@ func Register(s *web.Server, d Deps) error {
 	return nil
 }
 
-// parsePage parses a page's template once per language; the t, tn, term
-// and date functions of each copy write in that language.
+// parsePage parses a page's template once per language, with the shared
+// partials and the administration's; the t, tn, term and date functions of
+// each copy write in that language.
 func (u *pages) parsePage(name string) error {
-	t, err := template.New(name).Funcs(u.funcs(i18n.Default)).ParseFS(templates.FS, "pages/layout.html", "pages/partials.html", "pages/notice_partials.html", "pages/admin_partials.html", "pages/"+name+".html")
+	return u.parseWith(name, "pages/admin_partials.html")
+}
+
+// parseWith parses a page with the layout, the shared partials and extra,
+// once per language.
+func (u *pages) parseWith(name string, extra ...string) error {
+	files := append([]string{"pages/layout.html", "pages/partials.html", "pages/notice_partials.html"}, extra...)
+	t, err := template.New(name).Funcs(u.funcs(i18n.Default)).ParseFS(templates.FS, append(files, "pages/"+name+".html")...)
 	if err != nil {
 		return err
 	}
